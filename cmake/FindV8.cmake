@@ -1,0 +1,100 @@
+# FindV8.cmake — locate V8 for v8host.
+#
+# Three sources, tried in this order:
+#   1. A monolith build: -DV8_ROOT=<dir> with <dir>/include/v8.h and libv8_monolith.a
+#      (searched in <dir>, <dir>/lib, <dir>/obj). Such builds are usually made with pointer
+#      compression and the sandbox: V8_MONOLITH_DEFINITIONS (cache) carries the compile
+#      definitions they need, default "V8_COMPRESS_POINTERS;V8_ENABLE_SANDBOX".
+#   2. Debian's libnode108 + libnode-dev (V8 10.2) unpacked into a private folder, by default
+#      <source>/.deps/libnode (what scripts/setup.sh makes when the system package cannot be
+#      installed), or wherever -DV8_DEB_ROOT=<dir> points (<dir>/usr/include/node, ...).
+#   3. The same packages installed system-wide (/usr/include/node + libnode.so.108).
+#
+# A /usr/include/node that belongs to another Node.js (its v8-version.h is not 10.2 or no
+# libnode.so.108 sits beside it) is rejected: headers and library must be the same V8.
+#
+# Result: the imported target V8::V8, and V8_FOUND, V8_VERSION, V8_SOURCE, V8_LIBRARY,
+# V8_INCLUDE_DIR, V8_LIBRARY_DIR.
+
+set(V8_MONOLITH_DEFINITIONS "V8_COMPRESS_POINTERS;V8_ENABLE_SANDBOX" CACHE STRING
+    "Compile definitions a V8 monolith build needs (only used with V8_ROOT)")
+set(V8_DEB_ROOT "${CMAKE_SOURCE_DIR}/.deps/libnode" CACHE PATH
+    "Folder where Debian's libnode108 and libnode-dev are unpacked")
+
+function(_v8_read_version include_dir out_var)
+  set(_ver "")
+  if(EXISTS "${include_dir}/v8-version.h")
+    file(STRINGS "${include_dir}/v8-version.h" _lines REGEX "^#define V8_(MAJOR|MINOR|BUILD|PATCH)_")
+    foreach(_part MAJOR MINOR BUILD_NUMBER PATCH_LEVEL)
+      string(REGEX MATCH "#define V8_${_part}(_VERSION)? +([0-9]+)" _m "${_lines}")
+      set(_n "${CMAKE_MATCH_2}")
+      if(_ver STREQUAL "")
+        set(_ver "${_n}")
+      else()
+        set(_ver "${_ver}.${_n}")
+      endif()
+    endforeach()
+  endif()
+  set(${out_var} "${_ver}" PARENT_SCOPE)
+endfunction()
+
+set(V8_FOUND FALSE)
+set(_v8_defs "")
+
+if(V8_ROOT)
+  find_path(V8_INCLUDE_DIR v8.h PATHS "${V8_ROOT}/include" NO_DEFAULT_PATH)
+  find_library(V8_LIBRARY NAMES v8_monolith
+               PATHS "${V8_ROOT}" "${V8_ROOT}/lib" "${V8_ROOT}/obj" NO_DEFAULT_PATH)
+  if(V8_INCLUDE_DIR AND V8_LIBRARY)
+    set(V8_SOURCE "monolith (${V8_ROOT})")
+    set(_v8_defs ${V8_MONOLITH_DEFINITIONS})
+    set(_v8_extra_libs Threads::Threads ${CMAKE_DL_LIBS})
+  endif()
+else()
+  foreach(_root "${V8_DEB_ROOT}" "")
+    set(_inc "${_root}/usr/include/node")
+    set(_libdir "${_root}/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}")
+    if(NOT CMAKE_LIBRARY_ARCHITECTURE)
+      set(_libdir "${_root}/usr/lib/x86_64-linux-gnu")
+    endif()
+    _v8_read_version("${_inc}" _ver)
+    if(_ver MATCHES "^10\\.2\\." AND EXISTS "${_libdir}/libnode.so.108")
+      set(V8_INCLUDE_DIR "${_inc}")
+      set(V8_LIBRARY "${_libdir}/libnode.so.108")
+      if(_root STREQUAL "")
+        set(V8_SOURCE "Debian libnode108 (system)")
+      else()
+        set(V8_SOURCE "Debian libnode108 (unpacked in ${_root})")
+      endif()
+      break()
+    elseif(EXISTS "${_inc}/v8.h" AND _root STREQUAL "")
+      message(STATUS "FindV8: ignoring ${_inc}: V8 ${_ver} headers without libnode.so.108 "
+                     "(another Node.js package owns it)")
+    endif()
+  endforeach()
+endif()
+
+if(V8_INCLUDE_DIR AND V8_LIBRARY)
+  find_package(Threads REQUIRED)
+  _v8_read_version("${V8_INCLUDE_DIR}" V8_VERSION)
+  get_filename_component(V8_LIBRARY_DIR "${V8_LIBRARY}" DIRECTORY)
+  if(NOT TARGET V8::V8)
+    add_library(V8::V8 UNKNOWN IMPORTED)
+    set_target_properties(V8::V8 PROPERTIES
+      IMPORTED_LOCATION "${V8_LIBRARY}"
+      INTERFACE_INCLUDE_DIRECTORIES "${V8_INCLUDE_DIR}"
+      INTERFACE_COMPILE_DEFINITIONS "${_v8_defs}"
+      INTERFACE_LINK_LIBRARIES "Threads::Threads;${_v8_extra_libs}")
+  endif()
+  set(V8_FOUND TRUE)
+endif()
+
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(V8
+  REQUIRED_VARS V8_LIBRARY V8_INCLUDE_DIR
+  VERSION_VAR V8_VERSION
+  REASON_FAILURE_MESSAGE
+    "Run scripts/setup.sh (unpacks Debian's libnode108/libnode-dev into .deps/libnode), or pass -DV8_ROOT=<monolith build>")
+if(V8_FOUND)
+  message(STATUS "V8 ${V8_VERSION} from ${V8_SOURCE}: ${V8_LIBRARY}")
+endif()

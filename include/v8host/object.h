@@ -1,0 +1,96 @@
+/**
+ * @file v8host/object.h
+ * @brief Properties, calls and JSON: the calls that may run JavaScript.
+ *
+ * Each may run script (getters, setters, proxies, toJSON), so each returns ::VH_EEXCEPTION when
+ * that throws (the exception is then pending in @p engine) and refuses to start with
+ * ::VH_EPENDING_EXCEPTION while one is pending. Besides the codes listed, each returns the common
+ * codes of v8host/value.h. The target must be an object (functions and arrays are objects);
+ * anything else gives ::VH_ETYPE. Names are NUL-terminated UTF-8; use the `_key` forms for names
+ * with embedded NULs or for symbols.
+ *
+ * Thread: the thread holding the engine's runtime lock (with a scope open), for all of them.
+ */
+#ifndef V8HOST_OBJECT_H
+#define V8HOST_OBJECT_H
+
+#include "v8host/api.h"
+
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief `object[name]`. @param[out] out must not be NULL. */
+VH_API int vh_get(vh_engine engine, vh_value object, const char *name, vh_value *out);
+/** @brief `object[name] = value`. @return also ::VH_ETYPE when the set fails silently (sloppy-mode
+ *  refusal, e.g. a frozen object). */
+VH_API int vh_set(vh_engine engine, vh_value object, const char *name, vh_value value);
+/** @brief `name in object`. @param[out] out must not be NULL. */
+VH_API int vh_has(vh_engine engine, vh_value object, const char *name, bool *out);
+/** @brief `delete object[name]`. @param[out] deleted the operator's result; may be NULL. */
+VH_API int vh_delete(vh_engine engine, vh_value object, const char *name, bool *deleted);
+
+/** @brief `object[index]`. */
+VH_API int vh_get_index(vh_engine engine, vh_value object, uint32_t index, vh_value *out);
+/** @brief `object[index] = value`. */
+VH_API int vh_set_index(vh_engine engine, vh_value object, uint32_t index, vh_value value);
+/** @brief `index in object`. */
+VH_API int vh_has_index(vh_engine engine, vh_value object, uint32_t index, bool *out);
+/** @brief `delete object[index]`. @param[out] deleted may be NULL. */
+VH_API int vh_delete_index(vh_engine engine, vh_value object, uint32_t index, bool *deleted);
+
+/** @brief `object[key]`, with any key value (converted with ToPropertyKey, which may run JS). */
+VH_API int vh_get_key(vh_engine engine, vh_value object, vh_value key, vh_value *out);
+/** @brief `object[key] = value`. */
+VH_API int vh_set_key(vh_engine engine, vh_value object, vh_value key, vh_value value);
+/** @brief `key in object`. */
+VH_API int vh_has_key(vh_engine engine, vh_value object, vh_value key, bool *out);
+/** @brief `delete object[key]`. @param[out] deleted may be NULL. */
+VH_API int vh_delete_key(vh_engine engine, vh_value object, vh_value key, bool *deleted);
+
+/** Flags for vh_own_keys(). */
+enum {
+  /** Also non-enumerable properties. */
+  VH_KEYS_NON_ENUMERABLE = 1u << 0,
+  /** Also symbol keys. */
+  VH_KEYS_SYMBOLS = 1u << 1,
+  /** All own keys, as `Reflect.ownKeys`. */
+  VH_KEYS_ALL = VH_KEYS_NON_ENUMERABLE | VH_KEYS_SYMBOLS
+};
+/**
+ * @brief The object's own property keys as a new array, in property order. With flags 0 it is
+ * `Object.keys(object)`; with ::VH_KEYS_ALL it is `Reflect.ownKeys(object)`. Integer keys come
+ * as strings.
+ * @return also ::VH_EINVAL for an unknown flag.
+ */
+VH_API int vh_own_keys(vh_engine engine, vh_value object, unsigned flags, vh_value *out);
+
+/**
+ * @brief Calls @p function with @p this_value and arguments.
+ * @param this_value the receiver; an empty handle (`(vh_value){0}`) means undefined.
+ * @param argc number of arguments.
+ * @param argv the arguments; may be NULL when @p argc is 0.
+ * @param[out] out the return value; may be NULL to drop it.
+ * @return ::VH_ETYPE when @p function is not callable; ::VH_ERANGE when argc > 65535.
+ */
+VH_API int vh_call(vh_engine engine, vh_value function, vh_value this_value, size_t argc,
+            const vh_value *argv, vh_value *out);
+
+/**
+ * @brief `JSON.parse(text)`.
+ * @param length bytes, or ::VH_AUTO_LENGTH. A syntax error is a pending SyntaxError
+ *        (::VH_EEXCEPTION).
+ */
+VH_API int vh_json_parse(vh_engine engine, const char *text, size_t length, vh_value *out);
+/**
+ * @brief `JSON.stringify(value)`.
+ * @param[out] out a string, or undefined when the value has no JSON form (undefined, a function).
+ */
+VH_API int vh_json_stringify(vh_engine engine, vh_value value, vh_value *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,175 @@
+/**
+ * @file v8host/runtime.h
+ * @brief Runtimes (V8 isolates), engines (V8 contexts), and evaluating scripts.
+ *
+ * A runtime is heavy (about a millisecond and a few MiB); runtimes run in parallel on different
+ * threads. An engine is light; a runtime holds any number of them, and objects pass between the
+ * engines of one runtime as the very same objects. Any thread may use a runtime, one thread at a
+ * time: opening a scope (v8host/scope.h) takes the runtime's lock, closing the outermost scope
+ * releases it.
+ */
+#ifndef V8HOST_RUNTIME_H
+#define V8HOST_RUNTIME_H
+
+#include "v8host/api.h"
+
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @brief Options for vh_runtime_new(). Versioned by its size: fill it with
+ * vh_runtime_options_init(), then change the fields you need.
+ */
+typedef struct vh_runtime_options {
+  /** sizeof(vh_runtime_options) as the caller compiled it; set by vh_runtime_options_init(). */
+  size_t struct_size;
+  /** Reserved for the heap limits of a later version; must be 0. */
+  size_t reserved_heap_max_bytes;
+} vh_runtime_options;
+
+/**
+ * @brief Fills @p options with the defaults and sets its struct_size.
+ * @param options must not be NULL.
+ * @return ::VH_OK, or ::VH_EINVAL when @p options is NULL. Any thread.
+ */
+VH_API int vh_runtime_options_init(vh_runtime_options *options);
+
+/**
+ * @brief Creates a runtime (a V8 isolate).
+ *
+ * The first call in the process also starts V8 (platform, process-wide flags including
+ * `--harmony-rab-gsab` for growable SharedArrayBuffer); that start-up is safe when several
+ * threads create runtimes at once.
+ *
+ * @param options NULL for the defaults, or a struct filled by vh_runtime_options_init().
+ * @param[out] out receives the runtime; must not be NULL; untouched on failure.
+ * @return ::VH_OK; ::VH_EINVAL (@p out NULL, or a reserved field set); ::VH_EVERSION (an unknown
+ *         struct_size); ::VH_ENOMEM.
+ * @par Thread: any. The runtime is not bound to the creating thread.
+ * @par Ownership: the caller disposes the runtime with vh_runtime_dispose().
+ */
+VH_API int vh_runtime_new(const vh_runtime_options *options, vh_runtime *out);
+
+/**
+ * @brief Disposes a runtime, and with it every engine and reference it still holds.
+ *
+ * Handles of those engines and references become stale: later calls give ::VH_EDISPOSED.
+ * Values of the runtime can no longer be open, since no scope may be open (see below).
+ *
+ * @param runtime the runtime.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED (already disposed); ::VH_EBUSY (a
+ *         scope is open on it, on this thread or another; nothing was disposed).
+ * @par Thread: any thread, while no other thread uses the runtime or is about to.
+ */
+VH_API int vh_runtime_dispose(vh_runtime runtime);
+
+/**
+ * @brief Runs a full garbage collection in the runtime now. Meant for tests and diagnostics.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_gc(vh_runtime runtime);
+
+/**
+ * @brief Runs the runtime's microtask queue (promise reactions) until it is empty.
+ *
+ * Microtasks never run on their own: a promise's `then` callbacks run when the host calls this
+ * (the event loop of a later version calls it for you). Exceptions thrown by reactions do not
+ * propagate here; they reject the promises the reactions return.
+ *
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_run_microtasks(vh_runtime runtime);
+
+/**
+ * @brief Options for vh_engine_new(); versioned like ::vh_runtime_options.
+ */
+typedef struct vh_engine_options {
+  /** sizeof(vh_engine_options) as the caller compiled it; set by vh_engine_options_init(). */
+  size_t struct_size;
+  /** Reserved; must be 0. */
+  uint32_t reserved_flags;
+} vh_engine_options;
+
+/**
+ * @brief Fills @p options with the defaults and sets its struct_size.
+ * @return ::VH_OK, or ::VH_EINVAL when @p options is NULL. Any thread.
+ */
+VH_API int vh_engine_options_init(vh_engine_options *options);
+
+/**
+ * @brief Creates an engine (a V8 context) in @p runtime.
+ * @param runtime the runtime to create it in.
+ * @param options NULL for the defaults, or a struct filled by vh_engine_options_init().
+ * @param[out] out receives the engine; must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EVERSION; ::VH_EDISPOSED (the runtime); ::VH_ENOMEM.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ * @par Ownership: dispose it with vh_engine_dispose(), or let vh_runtime_dispose() do so.
+ */
+VH_API int vh_engine_new(vh_runtime runtime, const vh_engine_options *options, vh_engine *out);
+
+/**
+ * @brief Creates an engine in a private runtime of its own, disposed together with the engine.
+ * @param runtime_options as for vh_runtime_new() (NULL for defaults).
+ * @param engine_options as for vh_engine_new() (NULL for defaults).
+ * @param[out] out receives the engine; must not be NULL.
+ * @return as vh_runtime_new() and vh_engine_new().
+ * @par Thread: any.
+ */
+VH_API int vh_engine_new_private(const vh_runtime_options *runtime_options,
+                          const vh_engine_options *engine_options, vh_engine *out);
+
+/**
+ * @brief Disposes an engine. Its objects stay valid wherever they are still referenced: values
+ * in open scopes, references, and other engines of the runtime keep working.
+ *
+ * An engine created by vh_engine_new_private() also disposes its runtime.
+ *
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (already disposed); ::VH_EBUSY (a scope opened
+ *         on this engine is still open, or, for a private engine, any scope on its runtime).
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_engine_dispose(vh_engine engine);
+
+/**
+ * @brief The runtime an engine lives in.
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread.
+ */
+VH_API int vh_engine_runtime(vh_engine engine, vh_runtime *out);
+
+/**
+ * @brief Compiles and runs a classic script in @p engine's global scope.
+ *
+ * @param engine where to run it; a scope of its runtime must be open on this thread.
+ * @param source the script's text, UTF-8 (invalid sequences become U+FFFD); must not be NULL.
+ * @param length its length in bytes, or ::VH_AUTO_LENGTH when NUL-terminated. Embedded NUL bytes
+ *        are part of the source when a length is given.
+ * @param resource_name the name stack traces and exceptions report (a file name or URL); NULL
+ *        for "<anonymous>".
+ * @param[out] out receives the completion value in the current scope; may be NULL to drop it.
+ * @return ::VH_OK; ::VH_EEXCEPTION (a SyntaxError or a throw; the exception is pending in the
+ *         engine, see vh_exception_take()); ::VH_EPENDING_EXCEPTION; ::VH_EINVAL; ::VH_ERANGE
+ *         (source longer than V8's maximum string length); ::VH_EDISPOSED; ::VH_ENOSCOPE;
+ *         ::VH_EWRONG_THREAD; ::VH_ETERMINATED.
+ * @par Thread: the thread holding the runtime's lock (the one with a scope open on it).
+ */
+VH_API int vh_eval(vh_engine engine, const char *source, size_t length, const char *resource_name,
+            vh_value *out);
+
+/**
+ * @brief The engine's global object.
+ * @param[out] out receives it in the current scope; must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_engine_global(vh_engine engine, vh_value *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+/**
+ * @file v8host/version.h
+ * @brief Version of the v8host headers, and of the library actually linked.
+ */
+#ifndef V8HOST_VERSION_H
+#define V8HOST_VERSION_H
+
+#include "v8host/api.h"
+
+#define VH_VERSION_MAJOR 0
+#define VH_VERSION_MINOR 1
+#define VH_VERSION_PATCH 0
+/** The version as one number, `major * 10000 + minor * 100 + patch`, for `#if` tests. */
+#define VH_VERSION_NUMBER (VH_VERSION_MAJOR * 10000 + VH_VERSION_MINOR * 100 + VH_VERSION_PATCH)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @brief The linked library's version number (same encoding as ::VH_VERSION_NUMBER).
+ *
+ * Compare it with ::VH_VERSION_NUMBER to detect a header/library mismatch at run time.
+ * Any thread; never fails.
+ */
+VH_API int vh_version(void);
+
+/**
+ * @brief The version of V8 the library was built against, e.g. "10.2.154.26-node.37".
+ *
+ * The string is static; do not free it. Any thread; never fails.
+ */
+VH_API const char *vh_v8_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,137 @@
+// vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
+#include "internal/call.h"
+#include "internal/lifecycle.h"
+#include "v8host.h"
+
+namespace vh {
+
+void destroy_engine_object(Engine* e) {
+  e->pending_exception.Reset();
+  e->pending_message.Reset();
+  e->has_pending = false;
+  {
+    v8::HandleScope handles(e->rt->isolate);
+    v8::Local<v8::Context> ctx = e->context.Get(e->rt->isolate);
+    // Objects made in this context may outlive it; a stale pointer back must not.
+    ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);
+  }
+  e->context.Reset();
+  engine_table().remove(e->handle);
+  delete e;
+}
+
+}  // namespace vh
+
+using namespace vh;
+
+namespace {
+
+int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
+  if (options) {
+    if (options->struct_size != sizeof(vh_engine_options)) return VH_EVERSION;
+    if (options->reserved_flags != 0) return VH_EINVAL;
+  }
+  auto e = std::make_unique<Engine>();
+  e->rt = rt;
+  RuntimeLock lock(rt);
+  v8::Local<v8::Context> ctx = v8::Context::New(rt->isolate);
+  if (ctx.IsEmpty()) return VH_ENOMEM;
+  ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
+  ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e.get());
+  e->context.Reset(rt->isolate, ctx);
+  e->handle = engine_table().add(e.get());
+  if (e->handle == 0) return VH_ENOMEM;
+  rt->engines.insert(e.get());
+  *out = e.release();
+  return VH_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+int vh_engine_options_init(vh_engine_options* options) {
+  if (!options) return VH_EINVAL;
+  *options = vh_engine_options{};
+  options->struct_size = sizeof(vh_engine_options);
+  return VH_OK;
+}
+
+int vh_engine_new(vh_runtime runtime, const vh_engine_options* options, vh_engine* out) {
+  if (!out) return VH_EINVAL;
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  Engine* e;
+  VH_TRY(new_engine(rt, options, &e));
+  out->id_ = e->handle;
+  return VH_OK;
+}
+
+int vh_engine_new_private(const vh_runtime_options* runtime_options,
+                          const vh_engine_options* engine_options, vh_engine* out) {
+  if (!out) return VH_EINVAL;
+  if (engine_options && engine_options->struct_size != sizeof(vh_engine_options)) return VH_EVERSION;
+  vh_runtime runtime;
+  VH_TRY(vh_runtime_new(runtime_options, &runtime));
+  Runtime* rt = runtime_table().get(runtime.id_);
+  Engine* e;
+  int rc = new_engine(rt, engine_options, &e);
+  if (rc != VH_OK) {
+    dispose_runtime(rt);
+    return rc;
+  }
+  rt->private_owner = e;
+  out->id_ = e->handle;
+  return VH_OK;
+}
+
+int vh_engine_dispose(vh_engine engine) {
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  Runtime* rt = e->rt;
+  if (e->in_use) return VH_EBUSY;
+  if (rt->private_owner == e) return dispose_runtime(rt);
+  RuntimeLock lock(rt);
+  rt->engines.erase(e);
+  destroy_engine_object(e);
+  return VH_OK;
+}
+
+int vh_engine_runtime(vh_engine engine, vh_runtime* out) {
+  if (!out) return VH_EINVAL;
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  out->id_ = e->rt->handle;
+  return VH_OK;
+}
+
+int vh_engine_global(vh_engine engine, vh_value* out) {
+  if (!out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  return call.result_to(call.context->Global(), out);
+}
+
+int vh_eval(vh_engine engine, const char* source, size_t length, const char* resource_name,
+            vh_value* out) {
+  if (!source) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(engine, true));
+  v8::Isolate* iso = call.isolate;
+  if (length == VH_AUTO_LENGTH) length = strlen(source);
+  v8::Local<v8::String> text;
+  VH_TRY(make_utf8_string(iso, source, length, v8::NewStringType::kNormal, &text));
+  v8::Local<v8::String> name;
+  VH_TRY(make_utf8_string(iso, resource_name ? resource_name : "<anonymous>", VH_AUTO_LENGTH,
+                          v8::NewStringType::kNormal, &name));
+  v8::TryCatch tc(iso);
+  v8::ScriptOrigin origin(iso, name);
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> result;
+  if (!v8::Script::Compile(call.context, text, &origin).ToLocal(&script) ||
+      !script->Run(call.context).ToLocal(&result))
+    return call.failed(tc);
+  return call.result_to(result, out);
+}
+
+}  // extern "C"

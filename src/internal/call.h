@@ -1,0 +1,165 @@
+// The shared prologue of API calls: validate handles, check the thread holds the lock, enter the
+// right isolate and context, and turn V8 failures into status codes.
+#pragma once
+
+#include <v8.h>
+
+#include <optional>
+
+#include "internal/objects.h"
+#include "internal/thread_state.h"
+#include "v8host/errors.h"
+#include "v8host/types.h"
+
+#define VH_TRY(expr)              \
+  do {                            \
+    int vh_rc_ = (expr);          \
+    if (vh_rc_ != VH_OK) return vh_rc_; \
+  } while (0)
+
+namespace vh {
+
+// The status for "this thread does not hold rt's lock".
+inline int not_locked_status(const Runtime* rt) {
+  return rt->lock_owner.load(std::memory_order_relaxed) == 0 ? VH_ENOSCOPE : VH_EWRONG_THREAD;
+}
+
+// Resolves an engine handle: VH_EINVAL for the empty handle, VH_EDISPOSED for a stale one.
+inline int resolve_engine(vh_engine handle, Engine** out) {
+  if (handle.id_ == 0) return VH_EINVAL;
+  Engine* e = engine_table().get(handle.id_);
+  if (!e) return VH_EDISPOSED;
+  *out = e;
+  return VH_OK;
+}
+
+inline int resolve_runtime(vh_runtime handle, Runtime** out) {
+  if (handle.id_ == 0) return VH_EINVAL;
+  Runtime* rt = runtime_table().get(handle.id_);
+  if (!rt) return VH_EDISPOSED;
+  *out = rt;
+  return VH_OK;
+}
+
+// An API call working in one engine, on a thread that holds the engine's runtime lock (has a
+// scope open). Construct, then check enter(); the destructor undoes what enter() did.
+class EngineCall {
+ public:
+  EngineCall() = default;
+  EngineCall(const EngineCall&) = delete;
+  EngineCall& operator=(const EngineCall&) = delete;
+  ~EngineCall() {
+    if (!engine) return;
+    if (context_scope_) {
+      rt->entered = prev_entered_;
+      context_scope_.reset();
+    }
+    isolate_scope_.reset();
+    --engine->in_use;
+  }
+
+  // runs_js: the call may run script, so it is refused while an exception is pending.
+  int enter(vh_engine handle, bool runs_js) {
+    Engine* e;
+    VH_TRY(resolve_engine(handle, &e));
+    Runtime* r = e->rt;
+    ThreadState* t = ThreadState::peek();
+    if (!t || r->lock_owner.load(std::memory_order_relaxed) != t->ordinal) return not_locked_status(r);
+    if (runs_js && e->has_pending) return VH_EPENDING_EXCEPTION;
+    engine = e;
+    rt = r;
+    ts = t;
+    isolate = r->isolate;
+    ++e->in_use;
+    context = strong_local(e->context);
+    // Another runtime's scope may be innermost on this thread: make this isolate current.
+    if (v8::Isolate::GetCurrent() != isolate) isolate_scope_.emplace(isolate);
+    if (r->entered != e) {
+      context_scope_.emplace(context);
+      prev_entered_ = r->entered;
+      r->entered = e;
+    }
+    return VH_OK;
+  }
+
+  // An argument value of this call's runtime.
+  int arg(vh_value value, v8::Local<v8::Value>* out) const {
+    const Slot* slot;
+    VH_TRY(lookup_value(value, &slot));
+    if (slot->rt != rt) return VH_ERUNTIME_MISMATCH;
+    *out = slot->local;
+    return VH_OK;
+  }
+
+  // An argument that must be an object.
+  int object_arg(vh_value value, v8::Local<v8::Object>* out) const {
+    v8::Local<v8::Value> v;
+    VH_TRY(arg(value, &v));
+    if (!v->IsObject()) return VH_ETYPE;
+    *out = v.As<v8::Object>();
+    return VH_OK;
+  }
+
+  // Puts a result in the innermost scope.
+  vh_value result(v8::Local<v8::Value> local) { return ts->push(rt, local); }
+  int result_to(v8::Local<v8::Value> local, vh_value* out) {
+    if (out) *out = result(local);
+    return VH_OK;
+  }
+
+  // After a V8 call came back empty: records the exception as pending in the engine.
+  int failed(const v8::TryCatch& tc);
+
+  Engine* engine = nullptr;
+  Runtime* rt = nullptr;
+  ThreadState* ts = nullptr;
+  v8::Isolate* isolate = nullptr;
+  v8::Local<v8::Context> context;
+
+ private:
+  std::optional<v8::Isolate::Scope> isolate_scope_;
+  std::optional<v8::Context::Scope> context_scope_;
+  Engine* prev_entered_ = nullptr;
+};
+
+// Holds a runtime's lock (and an isolate and handle scope) for an internal operation such as
+// creating or disposing an engine. Waits when another thread holds the lock.
+class RuntimeLock {
+ public:
+  explicit RuntimeLock(Runtime* rt) : rt_(rt) {
+    ThreadState* ts = ThreadState::current();
+    if (rt->lock_owner.load(std::memory_order_relaxed) != ts->ordinal) {
+      locker_.emplace(rt->isolate);
+      rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
+    }
+    isolate_scope_.emplace(rt->isolate);
+    handles_.emplace(rt->isolate);
+  }
+  ~RuntimeLock() {
+    handles_.reset();
+    isolate_scope_.reset();
+    if (locker_) {
+      rt_->lock_owner.store(0, std::memory_order_relaxed);
+      locker_.reset();
+    }
+  }
+  RuntimeLock(const RuntimeLock&) = delete;
+  RuntimeLock& operator=(const RuntimeLock&) = delete;
+
+ private:
+  Runtime* rt_;
+  std::optional<v8::Locker> locker_;
+  std::optional<v8::Isolate::Scope> isolate_scope_;
+  std::optional<v8::HandleScope> handles_;
+};
+
+// V8 string helpers shared by the value and object calls.
+// A string from UTF-8 of a given length; VH_ERANGE when too long for V8.
+int make_utf8_string(v8::Isolate* isolate, const char* data, size_t length,
+                     v8::NewStringType type, v8::Local<v8::String>* out);
+// A property name (NUL-terminated UTF-8), internalized.
+int make_name(v8::Isolate* isolate, const char* name, v8::Local<v8::String>* out);
+// A malloc'd NUL-terminated UTF-8 copy of a value's string form (or nullptr).
+char* dup_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+}  // namespace vh

@@ -1,0 +1,92 @@
+// A process-wide table that turns objects into generation-checked 64-bit handles.
+//
+// Why: public handles (runtimes, engines, references) must survive misuse. A raw pointer kept
+// after its object was freed can only crash or alias a newer object; a table index plus a
+// generation is recognised as stale. Lookups are lock-free (two acquire loads) because they sit
+// on every API call; adding and removing take a mutex.
+//
+// Handle layout: low 32 bits = index + 1 (so 0 is never a handle), high 32 bits = generation.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+namespace vh {
+
+template <typename T>
+class HandleTable {
+ public:
+  static constexpr uint32_t kChunkBits = 10;
+  static constexpr uint32_t kChunkSize = 1u << kChunkBits;
+  static constexpr uint32_t kMaxChunks = 4096;  // 4M live handles of one kind
+
+  HandleTable() = default;
+  HandleTable(const HandleTable&) = delete;
+  HandleTable& operator=(const HandleTable&) = delete;
+
+  // Registers obj; returns its handle, or 0 when the table is full.
+  uint64_t add(T* obj) {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint32_t index;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+    } else {
+      if (next_ == kChunkSize * kMaxChunks) return 0;
+      index = next_++;
+      Entry*& chunk_slot = chunk_storage_[index >> kChunkBits];
+      if (!chunk_slot) {
+        chunk_slot = new Entry[kChunkSize];
+        chunks_[index >> kChunkBits].store(chunk_slot, std::memory_order_release);
+      }
+    }
+    Entry& e = entry(index);
+    uint32_t gen = e.gen.load(std::memory_order_relaxed) + 1;
+    if (gen == 0) gen = 1;
+    e.ptr.store(obj, std::memory_order_relaxed);
+    e.gen.store(gen, std::memory_order_release);
+    return (static_cast<uint64_t>(gen) << 32) | (static_cast<uint64_t>(index) + 1);
+  }
+
+  // The object behind a live handle, or nullptr for 0, a stale or a made-up handle.
+  T* get(uint64_t handle) const {
+    uint32_t low = static_cast<uint32_t>(handle);
+    if (low == 0) return nullptr;
+    uint32_t index = low - 1;
+    if ((index >> kChunkBits) >= kMaxChunks) return nullptr;
+    Entry* chunk = chunks_[index >> kChunkBits].load(std::memory_order_acquire);
+    if (!chunk) return nullptr;
+    const Entry& e = chunk[index & (kChunkSize - 1)];
+    if (e.gen.load(std::memory_order_acquire) != static_cast<uint32_t>(handle >> 32)) return nullptr;
+    return e.ptr.load(std::memory_order_relaxed);
+  }
+
+  // Makes handle stale. Its index is reused later under a new generation.
+  void remove(uint64_t handle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (get(handle) == nullptr) return;
+    uint32_t index = static_cast<uint32_t>(handle) - 1;
+    Entry& e = entry(index);
+    e.ptr.store(nullptr, std::memory_order_relaxed);
+    // Bumping the generation (and never handing it out, see add) invalidates the handle.
+    e.gen.store(e.gen.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    free_.insert(free_.begin(), index);  // FIFO reuse: spreads generations over indices
+  }
+
+ private:
+  struct Entry {
+    std::atomic<uint32_t> gen{0};  // even after remove(), odd/any while live: only equality matters
+    std::atomic<T*> ptr{nullptr};
+  };
+  Entry& entry(uint32_t index) { return chunk_storage_[index >> kChunkBits][index & (kChunkSize - 1)]; }
+
+  std::atomic<Entry*> chunks_[kMaxChunks] = {};
+  Entry* chunk_storage_[kMaxChunks] = {};  // the same pointers, for writers under mu_
+  std::mutex mu_;
+  std::vector<uint32_t> free_;
+  uint32_t next_ = 0;
+};
+
+}  // namespace vh

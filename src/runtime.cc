@@ -1,0 +1,104 @@
+// vh_runtime_*: creating and disposing runtimes (V8 isolates).
+#include "internal/call.h"
+#include "internal/lifecycle.h"
+#include "v8host.h"
+
+namespace vh {
+
+int dispose_runtime(Runtime* rt) {
+  if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
+  for (Engine* e : rt->engines)
+    if (e->in_use) return VH_EBUSY;
+  {
+    RuntimeLock lock(rt);
+    for (Engine* e : rt->engines) destroy_engine_object(e);
+    rt->engines.clear();
+    for (Ref* r : rt->refs) {
+      ref_table().remove(r->handle);
+      delete r;
+    }
+    rt->refs.clear();
+    rt->security_token.Reset();
+  }
+  runtime_table().remove(rt->handle);
+  rt->isolate->Dispose();
+  delete rt;
+  return VH_OK;
+}
+
+}  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+int vh_runtime_options_init(vh_runtime_options* options) {
+  if (!options) return VH_EINVAL;
+  *options = vh_runtime_options{};
+  options->struct_size = sizeof(vh_runtime_options);
+  return VH_OK;
+}
+
+int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
+  if (!out) return VH_EINVAL;
+  vh_runtime_options opts;
+  vh_runtime_options_init(&opts);
+  if (options) {
+    if (options->struct_size != sizeof(vh_runtime_options)) return VH_EVERSION;
+    opts = *options;
+  }
+  if (opts.reserved_heap_max_bytes != 0) return VH_EINVAL;
+
+  ensure_platform();
+  auto rt = std::make_unique<Runtime>();
+  rt->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = rt->allocator.get();
+  rt->isolate = v8::Isolate::New(params);
+  if (!rt->isolate) return VH_ENOMEM;
+  // The host decides when promise reactions run (vh_runtime_run_microtasks).
+  rt->isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  {
+    RuntimeLock lock(rt.get());
+    // One token for all engines: objects of one engine are used directly in the others.
+    rt->security_token.Reset(rt->isolate, v8::Symbol::New(rt->isolate));
+  }
+  rt->handle = runtime_table().add(rt.get());
+  if (rt->handle == 0) {
+    rt->security_token.Reset();
+    rt->isolate->Dispose();
+    return VH_ENOMEM;
+  }
+  out->id_ = rt->handle;
+  rt.release();
+  return VH_OK;
+}
+
+int vh_runtime_dispose(vh_runtime runtime) {
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  if (rt->private_owner) {
+    // The engine that owns a private runtime disposes it; disposing the runtime first would
+    // leave that engine's handle the only way in, so do both here.
+    if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
+  }
+  return dispose_runtime(rt);
+}
+
+int vh_runtime_gc(vh_runtime runtime) {
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  rt->isolate->LowMemoryNotification();
+  return VH_OK;
+}
+
+int vh_runtime_run_microtasks(vh_runtime runtime) {
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  rt->isolate->PerformMicrotaskCheckpoint();
+  return VH_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,56 @@
+/* Shared helpers for the cmocka tests (C only, real V8). */
+#ifndef VH_TEST_UTIL_H
+#define VH_TEST_UTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <v8host.h>
+
+/* Asserts a status code, printing both names on failure. */
+#define assert_status(expected, call)                                                 \
+  do {                                                                                \
+    int vh_got_ = (call);                                                             \
+    if (vh_got_ != (expected)) {                                                      \
+      print_error("%s returned %s, expected %s\n", #call, vh_err_name(vh_got_),       \
+                  vh_err_name(expected));                                             \
+      fail();                                                                         \
+    }                                                                                 \
+  } while (0)
+#define assert_ok(call) assert_status(VH_OK, call)
+
+/* Evaluates source in engine and returns the completion value (asserting success). */
+static inline vh_value eval_ok(vh_engine e, const char *source) {
+  vh_value v;
+  memset(&v, 0, sizeof v);
+  assert_ok(vh_eval(e, source, VH_AUTO_LENGTH, "test.js", &v));
+  return v;
+}
+
+/* Evaluates source and asserts the completion value is the string expected. */
+static inline void assert_eval_string(vh_engine e, const char *source, const char *expected) {
+  char buf[1024];
+  vh_value v = eval_ok(e, source);
+  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_string_equal(buf, expected);
+}
+
+/* Resident set size of this process in KiB, from /proc/self/status. */
+static inline long rss_kib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kib = -1;
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "VmRSS:", 6) == 0) kib = strtol(line + 6, NULL, 10);
+  fclose(f);
+  return kib;
+}
+
+#endif
