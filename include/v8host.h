@@ -35,5 +35,8 @@
 #include "v8host/object.h"
 #include "v8host/exception.h"
 #include "v8host/ref.h"
+#include "v8host/function.h"
+#include "v8host/class.h"
+#include "v8host/promise.h"
 
 #endif

@@ -8,13 +8,20 @@ namespace vh {
 
 int EngineCall::failed(const v8::TryCatch& tc) {
   if (tc.HasTerminated() || !tc.HasCaught()) return VH_ETERMINATED;
-  engine->pending_exception.Reset(isolate, tc.Exception());
+  v8::Local<v8::Value> exception = tc.Exception();
+  engine->pending_exception.Reset(isolate, exception);
   v8::Local<v8::Message> message = tc.Message();
+  if (!rt->rethrown_exception.IsEmpty()) {
+    if (exception->StrictEquals(rt->rethrown_exception.Get(isolate))) message = rt->rethrown_message.Get(isolate);
+    rt->rethrown_exception.Reset();
+    rt->rethrown_message.Reset();
+  }
   if (message.IsEmpty())
     engine->pending_message.Reset();
   else
     engine->pending_message.Reset(isolate, message);
   engine->has_pending = true;
+  ts->last_failed_engine = engine->handle;
   return VH_EEXCEPTION;
 }
 

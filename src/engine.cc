@@ -1,5 +1,6 @@
 // vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
 #include "internal/call.h"
+#include "internal/host.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
 
@@ -39,6 +40,10 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
   ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e.get());
   e->context.Reset(rt->isolate, ctx);
+  if (!rt->globals.empty()) {
+    v8::Context::Scope entered(ctx);
+    install_runtime_globals(rt, ctx);
+  }
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;
   rt->engines.insert(e.get());

@@ -35,4 +35,13 @@ HandleTable<Ref>& ref_table() {
   return *table;
 }
 
+HandleTable<HostClass>& class_table() {
+  static HandleTable<HostClass>* table = new HandleTable<HostClass>();
+  return *table;
+}
+HandleTable<Deferred>& deferred_table() {
+  static HandleTable<Deferred>* table = new HandleTable<Deferred>();
+  return *table;
+}
+
 }  // namespace vh

@@ -1,5 +1,6 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
+#include "internal/host.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
 
@@ -18,7 +19,11 @@ int dispose_runtime(Runtime* rt) {
       delete r;
     }
     rt->refs.clear();
+    destroy_host_objects(rt);
+    destroy_deferreds(rt);
     rt->security_token.Reset();
+    rt->rethrown_exception.Reset();
+    rt->rethrown_message.Reset();
   }
   runtime_table().remove(rt->handle);
   rt->isolate->Dispose();
@@ -57,6 +62,7 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   rt->isolate = v8::Isolate::New(params);
   if (!rt->isolate) return VH_ENOMEM;
   // The host decides when promise reactions run (vh_runtime_run_microtasks).
+  rt->isolate->SetData(kRuntimeIsolateSlot, rt.get());
   rt->isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   {
     RuntimeLock lock(rt.get());

@@ -25,8 +25,7 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
   r.isolate_scope.emplace(rt->isolate);
   if (escapable) {
     r.escapable.emplace(rt->isolate);
-    r.escape_slot = ts->slots.size();
-    ts->slots.push_back(Slot{0, rt, v8::Local<v8::Value>()});
+    r.escape_slot = ts->slots.push(0, rt, v8::Local<v8::Value>());
   } else {
     r.handles.emplace(rt->isolate);
   }
@@ -84,7 +83,8 @@ int vh_scope_close(vh_scope scope) {
   ThreadState* ts;
   ScopeRecord* r;
   VH_TRY(find_scope(scope, &ts, &r));
-  if (scope.depth_ != ts->scopes.size() - 1) return VH_ESCOPE_ORDER;
+  // Innermost first; and a host callback cannot close the scopes of its callers.
+  if (scope.depth_ != ts->scopes.size() - 1 || scope.depth_ < ts->frame_floor) return VH_ESCOPE_ORDER;
   pop_scope(ts);
   return VH_OK;
 }

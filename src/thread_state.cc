@@ -36,7 +36,6 @@ ThreadState* ThreadState::current() {
   if (ts) return ts;
   ts = new ThreadState();
   ts->ordinal = g_next_ordinal.fetch_add(1, std::memory_order_relaxed);
-  ts->slots.reserve(256);
   tls_state = ts;
   (void)&tls_reaper;  // odr-use registers the destructor for this thread
   return ts;
@@ -58,7 +57,7 @@ int lookup_value(vh_value value, const Slot** out) {
 
 void pop_scope(ThreadState* ts) {
   ScopeRecord& r = ts->scopes.back();
-  ts->slots.resize(r.mark);
+  ts->slots.truncate(r.mark);
   if (r.engine) {
     r.rt->entered = r.prev_entered;
     --r.engine->in_use;

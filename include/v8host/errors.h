@@ -32,7 +32,9 @@
   X(VH_ECOLLECTED, -15, "the weak reference's value has been garbage collected")              \
   X(VH_ENOEXCEPTION, -16, "no exception is pending")                                          \
   X(VH_EVERSION, -17, "the options struct has a size this library does not know")             \
-  X(VH_ETERMINATED, -18, "execution was terminated")
+  X(VH_ETERMINATED, -18, "execution was terminated")                                         \
+  X(VH_EBRAND, -19, "the object is not an instance of the host class")                        \
+  X(VH_EDEPTH, -20, "calls between engines and the host are nested too deeply")
 
 /** Status codes; see the table in this header. */
 typedef enum vh_status {

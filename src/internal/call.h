@@ -19,6 +19,10 @@
 
 namespace vh {
 
+// Host callbacks nest (JS -> C -> JS ...) at most this deep on a thread; calls that would run
+// script deeper fail with VH_EDEPTH, long before C frames could outrun V8's stack guard.
+constexpr uint32_t kMaxCallDepth = 256;
+
 // The status for "this thread does not hold rt's lock".
 inline int not_locked_status(const Runtime* rt) {
   return rt->lock_owner.load(std::memory_order_relaxed) == 0 ? VH_ENOSCOPE : VH_EWRONG_THREAD;
@@ -65,7 +69,10 @@ class EngineCall {
     Runtime* r = e->rt;
     ThreadState* t = ThreadState::peek();
     if (!t || r->lock_owner.load(std::memory_order_relaxed) != t->ordinal) return not_locked_status(r);
-    if (runs_js && e->has_pending) return VH_EPENDING_EXCEPTION;
+    if (runs_js) {
+      if (e->has_pending || (t->frame_threw && t->frame_rt == r)) return VH_EPENDING_EXCEPTION;
+      if (t->depth >= kMaxCallDepth) return VH_EDEPTH;
+    }
     engine = e;
     rt = r;
     ts = t;

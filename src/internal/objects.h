@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "internal/handle_table.h"
 
@@ -14,6 +16,16 @@ namespace vh {
 
 struct Engine;
 struct Ref;
+struct HostFunction;
+struct HostClass;
+struct Instance;
+struct Deferred;
+
+// A global that every engine of a runtime gets its own instance of (functions and classes).
+struct RuntimeGlobal {
+  std::string name;
+  v8::Global<v8::FunctionTemplate> tmpl;
+};
 
 struct Runtime {
   uint64_t handle = 0;
@@ -26,7 +38,17 @@ struct Runtime {
   v8::Global<v8::Value> security_token;  // shared by all engines: direct access between them
   std::unordered_set<Engine*> engines;
   std::unordered_set<Ref*> refs;
-  Engine* private_owner = nullptr;  // set for a runtime made by vh_engine_new_private
+  std::unordered_set<HostClass*> classes;
+  std::unordered_set<Instance*> instances;    // live class instances, finalized at dispose
+  std::unordered_set<HostFunction*> functions;  // host function records (freed at dispose/GC)
+  std::unordered_set<Deferred*> deferreds;
+  std::vector<RuntimeGlobal> globals;
+  Engine* private_owner = nullptr;
+  // An exception a host callback rethrew from a nested call, with the message of where it was
+  // first thrown: when the same value is caught again, that message (location) is kept rather
+  // than the rethrow site's.
+  v8::Global<v8::Value> rethrown_exception;
+  v8::Global<v8::Message> rethrown_message;  // set for a runtime made by vh_engine_new_private
 };
 
 struct Engine {
@@ -51,6 +73,13 @@ struct Ref {
 HandleTable<Runtime>& runtime_table();
 HandleTable<Engine>& engine_table();
 HandleTable<Ref>& ref_table();
+HandleTable<HostClass>& class_table();
+HandleTable<Deferred>& deferred_table();
+
+// The Runtime an isolate belongs to (isolate data slot 0).
+inline Runtime* runtime_of(v8::Isolate* isolate) { return static_cast<Runtime*>(isolate->GetData(0)); }
+constexpr uint32_t kRuntimeIsolateSlot = 0;
+
 
 // A Local that aliases a Global's slot, without making a new handle (as Node's
 // PersistentToLocal::Strong): valid while the Global holds its object.
@@ -62,6 +91,11 @@ inline v8::Local<T> strong_local(const v8::Global<T>& global) {
 
 // Embedder data slot of a context that points back at its Engine.
 constexpr int kEngineEmbedderSlot = 1;
+
+// The Engine of a context, or nullptr for a disposed engine's context.
+inline Engine* engine_of(v8::Local<v8::Context> context) {
+  return static_cast<Engine*>(context->GetAlignedPointerFromEmbedderData(kEngineEmbedderSlot));
+}
 
 // Starts V8 once per process (flags, platform); safe from many threads at once.
 void ensure_platform();

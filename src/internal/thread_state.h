@@ -10,6 +10,7 @@
 #include <v8.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <optional>
 #include <vector>
@@ -25,6 +26,44 @@ struct Slot {
   uint64_t serial;  // 0: a reserved slot that no value occupies (yet)
   Runtime* rt;
   v8::Local<v8::Value> local;
+};
+
+// The value slots of a thread: a stack that only grows at the end and is cut back to a mark
+// when a scope closes. Hand-rolled rather than std::vector so that a push is three plain stores
+// (the trampoline pushes every argument of every host call).
+class SlotArena {
+ public:
+  SlotArena() = default;
+  SlotArena(const SlotArena&) = delete;
+  SlotArena& operator=(const SlotArena&) = delete;
+  ~SlotArena() { std::free(data_); }
+
+  size_t size() const { return size_; }
+  Slot& operator[](size_t i) { return data_[i]; }
+  const Slot& operator[](size_t i) const { return data_[i]; }
+  void truncate(size_t mark) { size_ = mark; }
+
+  // Appends a slot and returns its index.
+  size_t push(uint64_t serial, Runtime* rt, v8::Local<v8::Value> local) {
+    if (size_ == capacity_) grow();
+    Slot* s = data_ + size_;
+    s->serial = serial;
+    s->rt = rt;
+    s->local = local;
+    return size_++;
+  }
+
+ private:
+  void grow() {
+    size_t capacity = capacity_ ? capacity_ * 2 : 256;
+    void* data = std::realloc(data_, capacity * sizeof(Slot));  // Slot is trivially copyable
+    if (!data) std::abort();  // as std::vector would (bad_alloc under -fno-exceptions)
+    data_ = static_cast<Slot*>(data);
+    capacity_ = capacity;
+  }
+  Slot* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 // One open scope. Members are destroyed explicitly in reverse order of construction (close()).
@@ -47,7 +86,19 @@ struct ScopeRecord {
 struct ThreadState {
   uint32_t ordinal;  // unique per thread for the life of the process, never 0
   uint64_t next_serial = 1;
-  std::vector<Slot> slots;
+  // Scopes below this index belong to callers of the running host callback: the callback may
+  // not close them (V8 is executing inside them).
+  size_t frame_floor = 0;
+  // Nesting of host callbacks on this thread (JS -> C -> JS -> C ...), bounded by kMaxDepth.
+  uint32_t depth = 0;
+  // Set by vh_throw inside a host callback: the callback's frame has a thrown exception.
+  bool frame_threw = false;
+  // Handle of the engine whose call last returned VH_EEXCEPTION in the current callback frame:
+  // a callback returning VH_EEXCEPTION rethrows that engine's pending exception.
+  uint64_t last_failed_engine = 0;
+  // Runtime of the innermost running host callback (nullptr outside callbacks).
+  Runtime* frame_rt = nullptr;
+  SlotArena slots;
   std::deque<ScopeRecord> scopes;  // deque: records never move (V8 scope objects must not)
 
   // The calling thread's state, created on first use.
@@ -57,8 +108,8 @@ struct ThreadState {
 
   vh_value push(Runtime* rt, v8::Local<v8::Value> local) {
     uint64_t serial = next_serial++;
-    slots.push_back(Slot{serial, rt, local});
-    return vh_value{serial, ordinal, static_cast<uint32_t>(slots.size() - 1)};
+    size_t index = slots.push(serial, rt, local);
+    return vh_value{serial, ordinal, static_cast<uint32_t>(index)};
   }
 };
 

@@ -1,0 +1,144 @@
+/**
+ * @file v8host/class.h
+ * @brief Branded host classes: JavaScript classes whose instances carry a C pointer.
+ *
+ * A class is defined once per runtime. Each engine gets its own constructor and prototype,
+ * made the first time the engine uses the class, so `instanceof` works within each realm as
+ * in JavaScript. Every instance carries the class's brand: prototype methods and accessors
+ * check it and throw a TypeError ("Illegal invocation") when called on anything else — an
+ * instance of another class, a plain object, or an object whose prototype was forged with
+ * `Object.create(Cls.prototype)`. The brand is the runtime's, not the engine's: an instance made
+ * in one engine passes the check in every engine of the runtime.
+ *
+ * Each instance holds one native pointer. The class's finalizer is called for it exactly once:
+ * when the instance is garbage collected, or when the runtime is disposed, whichever is first.
+ */
+#ifndef V8HOST_CLASS_H
+#define V8HOST_CLASS_H
+
+#include "v8host/api.h"
+#include "v8host/function.h"
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A host class of a runtime. Valid until its runtime is disposed. */
+typedef struct vh_class {
+  uint64_t id_;
+} vh_class;
+
+/**
+ * @brief The constructor callback: makes the native part of a new instance.
+ *
+ * Called for `new Cls(...)` in script (and by vh_construct()); info->this_value is the new
+ * instance and info->data the class's data.
+ *
+ * @param[out] native set it to the instance's native pointer (NULL is allowed).
+ * @return ::VH_OK, or throw as a host function does (vh_throw_error() + ::VH_EEXCEPTION). On
+ *         failure no native pointer is attached and the finalizer is not called.
+ */
+typedef int (*vh_class_constructor)(const vh_call_info *info, void **native);
+
+/**
+ * @brief Called exactly once per instance with its native pointer (also when NULL).
+ *
+ * It runs during garbage collection or runtime disposal: it must not call v8host functions. Free
+ * the native state and return.
+ *
+ * @param native the instance's pointer.
+ * @param class_data the class's data.
+ */
+typedef void (*vh_class_finalizer)(void *native, void *class_data);
+
+/** A method (prototype or static) of a class definition. */
+typedef struct vh_method_def {
+  const char *name;          /**< NUL-terminated UTF-8; must not be NULL */
+  vh_host_function callback; /**< must not be NULL; info->data is the class's data */
+} vh_method_def;
+
+/** An accessor property of the prototype. At least one of get and set. */
+typedef struct vh_accessor_def {
+  const char *name;     /**< NUL-terminated UTF-8; must not be NULL */
+  vh_host_function get; /**< called with no arguments; may be NULL (write-only) */
+  vh_host_function set; /**< called with the new value as argv[0]; may be NULL (read-only) */
+} vh_accessor_def;
+
+/** A class definition, for vh_class_define(). Zero it, then fill it; struct_size is required. */
+typedef struct vh_class_def {
+  /** sizeof(vh_class_def) as the caller compiled it. */
+  size_t struct_size;
+  /** The class name (constructor's `name`, the global's name); must not be NULL. */
+  const char *name;
+  /** Makes the native part; NULL makes the class not constructible from script (`new` throws a
+   *  TypeError); instances then come from vh_class_new_instance() only. */
+  vh_class_constructor construct;
+  /** Called once per instance; may be NULL. */
+  vh_class_finalizer finalize;
+  /** Prototype methods; may be NULL when method_count is 0. */
+  const vh_method_def *methods;
+  size_t method_count;
+  /** Prototype accessors; may be NULL when accessor_count is 0. */
+  const vh_accessor_def *accessors;
+  size_t accessor_count;
+  /** Methods of the constructor itself (no brand check); may be NULL when the count is 0. */
+  const vh_method_def *static_methods;
+  size_t static_method_count;
+  /** A class of the same runtime to inherit from (prototype chain and brand: an instance of
+   *  this class passes the parent's brand checks); the empty handle for none. */
+  vh_class parent;
+  /** Handed to every callback as info->data and to the finalizer. */
+  void *data;
+} vh_class_def;
+
+/**
+ * @brief Defines a class in @p runtime. Strings in @p def are copied; the arrays need not outlive
+ *        the call.
+ *
+ * @param[out] out the class; must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL (NULL name/out/callback, an accessor with neither get nor set,
+ *         arrays NULL with counts above 0); ::VH_EVERSION (struct_size); ::VH_EDISPOSED;
+ *         ::VH_ERUNTIME_MISMATCH (parent of another runtime); ::VH_EBUSY (the parent class has
+ *         already been instantiated in an engine: V8 fixes a class once it is used, so define
+ *         subclasses before using the parent); ::VH_ENOMEM.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_class_define(vh_runtime runtime, const vh_class_def *def, vh_class *out);
+
+/**
+ * @brief The class's constructor in @p engine (made on first use).
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (engine or class); ::VH_ERUNTIME_MISMATCH (a class
+ *         of another runtime); ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
+ */
+VH_API int vh_class_constructor_of(vh_engine engine, vh_class cls, vh_value *out);
+
+/**
+ * @brief Makes an instance in @p engine with @p native attached, without calling the class's
+ *        constructor callback. The finalizer will be called for @p native.
+ * @return as vh_class_constructor_of().
+ */
+VH_API int vh_class_new_instance(vh_engine engine, vh_class cls, void *native, vh_value *out);
+
+/**
+ * @brief The native pointer of an instance of @p cls (or of a class inheriting from it).
+ * @param[out] native must not be NULL.
+ * @return ::VH_OK; ::VH_EBRAND (not an instance of the class: a plain object, another class, a
+ *         forged prototype, a primitive); ::VH_EINVAL; ::VH_EDISPOSED (the class);
+ *         ::VH_ERUNTIME_MISMATCH; the common value codes.
+ * @par Thread: the value's thread.
+ */
+VH_API int vh_class_unwrap(vh_value value, vh_class cls, void **native);
+
+/**
+ * @brief Registers the class as a global (under its name) of every engine of the runtime, like
+ *        vh_runtime_global_function().
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOMEM.
+ */
+VH_API int vh_runtime_global_class(vh_runtime runtime, vh_class cls);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,145 @@
+/**
+ * @file v8host/function.h
+ * @brief Host functions: C callbacks that JavaScript calls, and throwing from C.
+ *
+ * A host function receives a ::vh_call_info describing the call. Its values (arguments, `this`,
+ * `new.target`, the callee) live in a callback scope that closes when the callback returns: a
+ * value kept past that gives ::VH_ESCOPE_CLOSED (keep a ::vh_ref to hold one longer). Values the
+ * callback makes land in the same callback scope. Scopes the callback opens must be closed
+ * before it returns; any left open are closed for it.
+ *
+ * While a callback runs, the runtime's lock is held by the calling thread, so every value call
+ * is available; scopes opened before the call cannot be closed from inside it
+ * (::VH_ESCOPE_ORDER).
+ */
+#ifndef V8HOST_FUNCTION_H
+#define V8HOST_FUNCTION_H
+
+#include "v8host/api.h"
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What a host function is called with. Valid only during the callback. */
+typedef struct vh_call_info {
+  /** The engine the function belongs to (where it was created); use it for calls. */
+  vh_engine engine;
+  /** `this`; undefined for a plain call in strict terms (sloppy calls get the global). */
+  vh_value this_value;
+  /** `new.target` when called with `new`; the empty handle otherwise (test with serial_ == 0 or
+   *  vh_call_is_construct()). */
+  vh_value new_target;
+  /** Number of arguments passed. */
+  size_t argc;
+  /** The arguments; argv[i] for i < argc. */
+  const vh_value *argv;
+  /** The user data given when the function was made. */
+  void *data;
+} vh_call_info;
+
+/**
+ * @brief A host function.
+ *
+ * @param info the call; valid until the callback returns.
+ * @param[out] result set it to the return value; left untouched, the call returns undefined.
+ * @return ::VH_OK to return normally. To throw, call vh_throw() or vh_throw_error() and return
+ *         ::VH_EEXCEPTION. Returning ::VH_EEXCEPTION after a v8host call that failed with it (the
+ *         exception then pending in some engine) rethrows that exception into the caller, with its
+ *         message and location. Any other negative code throws an `Error` whose message is
+ *         "<VH_NAME>: <vh_strerror text>".
+ */
+typedef int (*vh_host_function)(const vh_call_info *info, vh_value *result);
+
+/** Whether a call was made with `new`. Never fails; NULL gives false. */
+VH_API bool vh_call_is_construct(const vh_call_info *info);
+
+/**
+ * @brief Makes a JavaScript function in @p engine that calls @p callback.
+ *
+ * @param name the function's `name` (NUL-terminated UTF-8); NULL for "".
+ * @param callback must not be NULL.
+ * @param data handed to the callback as info->data; may be NULL. Not freed by the library.
+ * @param[out] out the function, in the current scope; must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_function_new(vh_engine engine, const char *name, vh_host_function callback,
+                           void *data, vh_value *out);
+
+/** Constructors of the native error types, for vh_throw_error() and vh_error_new(). */
+typedef enum vh_error_kind {
+  VH_ERROR = 1,
+  VH_TYPE_ERROR,
+  VH_RANGE_ERROR,
+  VH_SYNTAX_ERROR,
+  VH_REFERENCE_ERROR
+} vh_error_kind;
+
+/**
+ * @brief Makes a new error object of @p kind with @p message (its stack is captured here).
+ * @param message NUL-terminated UTF-8; must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL (NULL or unknown kind); the common engine codes.
+ */
+VH_API int vh_error_new(vh_engine engine, vh_error_kind kind, const char *message, vh_value *out);
+
+/**
+ * @brief Throws @p value.
+ *
+ * Inside a host function of this runtime: the value is thrown into the calling script when the
+ * callback returns (return ::VH_EEXCEPTION). Outside any host function: the value becomes the
+ * engine's pending exception, as if a call had thrown it.
+ *
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_ERUNTIME_MISMATCH; the common engine codes.
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_throw(vh_engine engine, vh_value value);
+
+/** @brief vh_error_new() then vh_throw(). Codes as those two. */
+VH_API int vh_throw_error(vh_engine engine, vh_error_kind kind, const char *message);
+
+/**
+ * @brief Calls @p constructor with `new` and the arguments.
+ * @param argv may be NULL when @p argc is 0.
+ * @param[out] out the new object; must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not a constructor);
+ *         ::VH_ERANGE (argc > 65535); the common engine codes.
+ */
+VH_API int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value *argv,
+                        vh_value *out);
+
+/**
+ * @brief Sets a global variable of one engine (`globalThis[name] = value`).
+ * @return as vh_set().
+ */
+VH_API int vh_engine_set_global(vh_engine engine, const char *name, vh_value value);
+
+/**
+ * @brief Registers a host function as a global of every engine of @p runtime: engines created
+ *        afterwards get their own instance at creation; existing ones get it from
+ *        vh_engine_install_globals().
+ * @param name the global's name and the function's `name`; must not be NULL. Registering a
+ *        name twice replaces the earlier registration for engines installed afterwards.
+ * @param callback must not be NULL.
+ * @param data handed to every call as info->data.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOMEM.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_global_function(vh_runtime runtime, const char *name,
+                                      vh_host_function callback, void *data);
+
+/**
+ * @brief Installs the runtime's registered globals (functions and classes) in an engine that
+ *        existed before they were registered. Installing twice is harmless: each global is
+ *        set again to the engine's own instance.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD;
+ *         ::VH_EEXCEPTION (a global could not be set, e.g. a non-writable one).
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_engine_install_globals(vh_engine engine);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

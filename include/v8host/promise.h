@@ -1,0 +1,67 @@
+/**
+ * @file v8host/promise.h
+ * @brief Promises made and settled from C.
+ *
+ * Settling a promise queues its reactions as microtasks; they run when the host calls
+ * vh_runtime_run_microtasks() — never by themselves, so the host decides when script runs.
+ */
+#ifndef V8HOST_PROMISE_H
+#define V8HOST_PROMISE_H
+
+#include "v8host/api.h"
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The settling side of a promise made by vh_promise_new(). Used once. */
+typedef struct vh_deferred {
+  uint64_t id_;
+} vh_deferred;
+
+/** A promise's state. */
+typedef enum vh_promise_state {
+  VH_PROMISE_PENDING = 1,
+  VH_PROMISE_FULFILLED,
+  VH_PROMISE_REJECTED
+} vh_promise_state;
+
+/**
+ * @brief Makes a pending promise and the deferred that settles it.
+ * @param[out] promise the promise, in the current scope; must not be NULL.
+ * @param[out] deferred must not be NULL. It stays valid past the scope until used by
+ *        vh_deferred_resolve() or vh_deferred_reject(), or until the runtime is disposed.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_ENOMEM; the common engine codes.
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_promise_new(vh_engine engine, vh_value *promise, vh_deferred *deferred);
+
+/**
+ * @brief Resolves the promise with @p value (a thenable is followed, as in JavaScript), and frees
+ *        the deferred.
+ * @return ::VH_OK; ::VH_EDISPOSED (deferred used already); ::VH_EINVAL; ::VH_ERUNTIME_MISMATCH;
+ *         ::VH_EEXCEPTION; the common engine codes.
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_deferred_resolve(vh_engine engine, vh_deferred deferred, vh_value value);
+
+/** @brief Rejects the promise with @p reason and frees the deferred. Codes as vh_deferred_resolve(). */
+VH_API int vh_deferred_reject(vh_engine engine, vh_deferred deferred, vh_value reason);
+
+/**
+ * @brief A promise's state.
+ * @return ::VH_OK; ::VH_ETYPE (not a promise); the common value codes.
+ */
+VH_API int vh_promise_state_of(vh_value promise, vh_promise_state *out);
+
+/**
+ * @brief A settled promise's value (fulfilled) or reason (rejected), in the current scope.
+ * @return ::VH_OK; ::VH_ETYPE (not a promise); ::VH_EBUSY (still pending); the common value codes.
+ */
+VH_API int vh_promise_result(vh_value promise, vh_value *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,167 @@
+// The host callback trampoline: V8 calls it for every host-made function, it presents the call
+// to C as a vh_call_info in a callback scope, and turns the callback's status into a return
+// value or an exception.
+#include <vector>
+
+#include "internal/host.h"
+
+namespace vh {
+namespace {
+
+constexpr int kInlineArgs = 8;
+
+void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {
+  v8::Local<v8::String> message =
+      v8::String::NewFromUtf8(iso, text, v8::NewStringType::kNormal).ToLocalChecked();
+  v8::Local<v8::Value> error;
+  switch (kind) {
+    case VH_TYPE_ERROR: error = v8::Exception::TypeError(message); break;
+    case VH_RANGE_ERROR: error = v8::Exception::RangeError(message); break;
+    default: error = v8::Exception::Error(message); break;
+  }
+  iso->ThrowException(error);
+}
+
+// "VH_ETYPE: the value is not of the type the call needs"
+void throw_status(v8::Isolate* iso, int rc) {
+  std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
+  throw_message(iso, VH_ERROR, text.c_str());
+}
+
+// A callback returned VH_EEXCEPTION: rethrow what it threw or what a call of it left pending.
+void rethrow_pending(v8::Isolate* iso, Runtime* rt, ThreadState* ts) {
+  Engine* failed = ts->last_failed_engine ? engine_table().get(ts->last_failed_engine) : nullptr;
+  if (failed && failed->has_pending && failed->rt == rt) {
+    v8::Local<v8::Value> exception = failed->pending_exception.Get(iso);
+    if (!failed->pending_message.IsEmpty()) {
+      rt->rethrown_exception.Reset(iso, exception);
+      rt->rethrown_message.Reset(iso, failed->pending_message.Get(iso));
+    }
+    failed->pending_exception.Reset();
+    failed->pending_message.Reset();
+    failed->has_pending = false;
+    iso->ThrowException(exception);
+    return;
+  }
+  throw_message(iso, VH_ERROR, "VH_EEXCEPTION: the host function reported an exception it did not throw");
+}
+
+// The callback's state, saved on entry and restored on exit (callbacks nest).
+struct Frame {
+  Frame(ThreadState* ts, Runtime* rt, Engine* engine)
+      : ts_(ts), rt_(rt), engine_(engine), mark_(ts->slots.size()), floor_(ts->frame_floor),
+        threw_(ts->frame_threw), last_failed_(ts->last_failed_engine), frame_rt_(ts->frame_rt),
+        entered_(rt->entered) {
+    ts->frame_floor = ts->scopes.size();
+    ts->frame_threw = false;
+    ts->last_failed_engine = 0;
+    ts->frame_rt = rt;
+    ++ts->depth;
+    rt->entered = engine;
+    ++engine->in_use;
+  }
+  ~Frame() {
+    // Scopes the callback left open are closed for it, innermost first.
+    while (ts_->scopes.size() > ts_->frame_floor) pop_scope(ts_);
+    ts_->slots.truncate(mark_);
+    ts_->frame_floor = floor_;
+    ts_->frame_threw = threw_;
+    ts_->last_failed_engine = last_failed_;
+    ts_->frame_rt = frame_rt_;
+    --ts_->depth;
+    rt_->entered = entered_;
+    --engine_->in_use;
+  }
+  ThreadState* ts_;
+  Runtime* rt_;
+  Engine* engine_;
+  size_t mark_, floor_;
+  bool threw_;
+  uint64_t last_failed_;
+  Runtime* frame_rt_;
+  Engine* entered_;
+};
+
+}  // namespace
+
+void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+  v8::Isolate* iso = info.GetIsolate();
+  Runtime* rt = rec->rt;
+  ThreadState* ts = ThreadState::current();
+
+  // The engine: the one the function was made in, else the realm V8 runs it in, else (a
+  // disposed engine's function) the caller's.
+  Engine* engine = rec->engine_handle ? engine_table().get(rec->engine_handle) : nullptr;
+  if (!engine) engine = engine_of(iso->GetCurrentContext());
+  if (!engine) engine = rt->entered;
+  if (!engine) return throw_message(iso, VH_ERROR, "the host function's engine has been disposed");
+
+  if (rec->kind == HostFunction::kConstructor) {
+    if (!info.IsConstructCall()) {
+      std::string text = "Class constructor " + rec->cls->name + " cannot be invoked without 'new'";
+      return throw_message(iso, VH_TYPE_ERROR, text.c_str());
+    }
+    if (!rec->cls->construct) return throw_message(iso, VH_TYPE_ERROR, "Illegal constructor");
+  }
+  if (ts->depth >= kMaxCallDepth) return throw_status(iso, VH_EDEPTH);
+
+  Frame frame(ts, rt, engine);
+  int argc = info.Length();
+  vh_value inline_argv[kInlineArgs];
+  std::vector<vh_value> heap_argv;
+  vh_value* argv = inline_argv;
+  if (argc > kInlineArgs) {
+    heap_argv.resize(argc);
+    argv = heap_argv.data();
+  }
+  for (int i = 0; i < argc; ++i) argv[i] = ts->push(rt, info[i]);
+  vh_call_info call_info;
+  call_info.engine = vh_engine{engine->handle};
+  call_info.this_value = ts->push(rt, info.This());
+  call_info.new_target = info.IsConstructCall() ? ts->push(rt, info.NewTarget()) : vh_value{};
+  call_info.argc = static_cast<size_t>(argc);
+  call_info.argv = argv;
+  call_info.data = rec->data;
+
+  vh_value result{};
+  void* native = nullptr;
+  int rc = rec->kind == HostFunction::kConstructor ? rec->cls->construct(&call_info, &native)
+                                                   : rec->fn(&call_info, &result);
+  if (ts->frame_threw) return;  // vh_throw already threw; it wins over the status
+  if (rc == VH_EEXCEPTION) return rethrow_pending(iso, rt, ts);
+  if (rc != VH_OK) return throw_status(iso, rc);
+  if (rec->kind == HostFunction::kConstructor) {
+    attach_instance(rec->cls, info.This(), native);
+    return;
+  }
+  if (result.serial_ == 0) return;
+  const Slot* slot;
+  int looked = lookup_value(result, &slot);
+  if (looked != VH_OK) return throw_status(iso, looked);
+  if (slot->rt != rt) return throw_status(iso, VH_ERUNTIME_MISMATCH);
+  info.GetReturnValue().Set(slot->local);
+}
+
+v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
+                                              v8::Local<v8::Signature> signature) {
+  v8::ConstructorBehavior behavior = record->kind == HostFunction::kMethod
+                                         ? v8::ConstructorBehavior::kThrow
+                                         : v8::ConstructorBehavior::kAllow;
+  return v8::FunctionTemplate::New(rt->isolate, host_callback, v8::External::New(rt->isolate, record),
+                                   signature, 0, behavior);
+}
+
+HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
+                                 void* data, HostClass* cls) {
+  auto* rec = new HostFunction();
+  rec->kind = kind;
+  rec->fn = fn;
+  rec->data = data;
+  rec->cls = cls;
+  rec->rt = rt;
+  rt->functions.insert(rec);
+  return rec;
+}
+
+}  // namespace vh

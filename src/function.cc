@@ -1,0 +1,181 @@
+// Host functions (per engine and per runtime), errors and throwing, construction, globals.
+#include <cstring>
+#include <vector>
+
+#include "internal/host.h"
+#include "v8host.h"
+
+namespace vh {
+namespace {
+
+constexpr size_t kMaxArgs = 65535;
+
+void free_collected_function(const v8::WeakCallbackInfo<HostFunction>& info) {
+  HostFunction* rec = info.GetParameter();
+  rec->weak.Reset();
+  rec->rt->functions.erase(rec);
+  delete rec;
+}
+
+int make_error(EngineCall& call, vh_error_kind kind, const char* message, v8::Local<v8::Value>* out) {
+  if (!message) return VH_EINVAL;
+  v8::Local<v8::String> text;
+  VH_TRY(make_utf8_string(call.isolate, message, VH_AUTO_LENGTH, v8::NewStringType::kNormal, &text));
+  switch (kind) {
+    case VH_ERROR: *out = v8::Exception::Error(text); break;
+    case VH_TYPE_ERROR: *out = v8::Exception::TypeError(text); break;
+    case VH_RANGE_ERROR: *out = v8::Exception::RangeError(text); break;
+    case VH_SYNTAX_ERROR: *out = v8::Exception::SyntaxError(text); break;
+    case VH_REFERENCE_ERROR: *out = v8::Exception::ReferenceError(text); break;
+    default: return VH_EINVAL;
+  }
+  return VH_OK;
+}
+
+// Throws into the running host callback, or makes the exception pending in the engine.
+int throw_value(EngineCall& call, v8::Local<v8::Value> exception) {
+  if (call.ts->frame_rt == call.rt) {
+    call.isolate->ThrowException(exception);
+    call.ts->frame_threw = true;
+    return VH_OK;
+  }
+  Engine* e = call.engine;
+  e->pending_exception.Reset(call.isolate, exception);
+  e->pending_message.Reset(call.isolate, v8::Exception::CreateMessage(call.isolate, exception));
+  e->has_pending = true;
+  return VH_OK;
+}
+
+}  // namespace
+
+int install_runtime_globals(Runtime* rt, v8::Local<v8::Context> ctx) {
+  v8::Isolate* iso = rt->isolate;
+  v8::TryCatch tc(iso);
+  v8::Local<v8::Object> global = ctx->Global();
+  for (const RuntimeGlobal& g : rt->globals) {
+    v8::Local<v8::String> name;
+    v8::Local<v8::Function> fn;
+    if (make_name(iso, g.name.c_str(), &name) != VH_OK) return VH_ENOMEM;
+    if (!strong_local(g.tmpl)->GetFunction(ctx).ToLocal(&fn) ||
+        global->Set(ctx, name, fn).IsNothing())
+      return VH_EEXCEPTION;
+  }
+  return VH_OK;
+}
+
+}  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+bool vh_call_is_construct(const vh_call_info* info) { return info && info->new_target.serial_ != 0; }
+
+int vh_function_new(vh_engine engine, const char* name, vh_host_function callback, void* data,
+                    vh_value* out) {
+  if (!callback || !out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::String> fn_name;
+  VH_TRY(make_name(call.isolate, name ? name : "", &fn_name));
+  auto* rec = new HostFunction();
+  rec->fn = callback;
+  rec->data = data;
+  rec->engine_handle = call.engine->handle;
+  rec->rt = call.rt;
+  v8::Local<v8::Function> fn;
+  if (!v8::Function::New(call.context, host_callback, v8::External::New(call.isolate, rec), 0,
+                         v8::ConstructorBehavior::kAllow)
+           .ToLocal(&fn)) {
+    delete rec;
+    return VH_ENOMEM;
+  }
+  fn->SetName(fn_name);
+  rec->weak.Reset(call.isolate, fn);
+  rec->weak.SetWeak(rec, free_collected_function, v8::WeakCallbackType::kParameter);
+  call.rt->functions.insert(rec);
+  *out = call.result(fn);
+  return VH_OK;
+}
+
+int vh_error_new(vh_engine engine, vh_error_kind kind, const char* message, vh_value* out) {
+  if (!out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::Value> error;
+  VH_TRY(make_error(call, kind, message, &error));
+  *out = call.result(error);
+  return VH_OK;
+}
+
+int vh_throw(vh_engine engine, vh_value value) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::Value> v;
+  VH_TRY(call.arg(value, &v));
+  return throw_value(call, v);
+}
+
+int vh_throw_error(vh_engine engine, vh_error_kind kind, const char* message) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::Value> error;
+  VH_TRY(make_error(call, kind, message, &error));
+  return throw_value(call, error);
+}
+
+int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value* argv,
+                 vh_value* out) {
+  if (!out || (argc && !argv)) return VH_EINVAL;
+  if (argc > kMaxArgs) return VH_ERANGE;
+  EngineCall call;
+  VH_TRY(call.enter(engine, true));
+  v8::Local<v8::Value> ctor;
+  VH_TRY(call.arg(constructor, &ctor));
+  if (!ctor->IsFunction()) return VH_ETYPE;
+  std::vector<v8::Local<v8::Value>> args(argc);
+  for (size_t i = 0; i < argc; ++i) VH_TRY(call.arg(argv[i], &args[i]));
+  v8::TryCatch tc(call.isolate);
+  v8::Local<v8::Object> result;
+  if (!ctor.As<v8::Function>()
+           ->NewInstance(call.context, static_cast<int>(argc), args.data())
+           .ToLocal(&result))
+    return call.failed(tc);
+  *out = call.result(result);
+  return VH_OK;
+}
+
+int vh_engine_set_global(vh_engine engine, const char* name, vh_value value) {
+  vh_value global;
+  VH_TRY(vh_engine_global(engine, &global));
+  return vh_set(engine, global, name, value);
+}
+
+int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function callback,
+                               void* data) {
+  if (!name || !callback) return VH_EINVAL;
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  v8::Local<v8::String> fn_name;
+  VH_TRY(make_name(rt->isolate, name, &fn_name));
+  HostFunction* rec = new_runtime_record(rt, HostFunction::kPlain, callback, data, nullptr);
+  v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, rec, v8::Local<v8::Signature>());
+  tmpl->SetClassName(fn_name);
+  for (RuntimeGlobal& g : rt->globals) {
+    if (g.name == name) {
+      g.tmpl.Reset(rt->isolate, tmpl);
+      return VH_OK;
+    }
+  }
+  rt->globals.push_back(RuntimeGlobal{name, v8::Global<v8::FunctionTemplate>(rt->isolate, tmpl)});
+  return VH_OK;
+}
+
+int vh_engine_install_globals(vh_engine engine) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  return install_runtime_globals(call.rt, call.context);
+}
+
+}  // extern "C"

@@ -1,0 +1,72 @@
+// Host functions, host classes and their instances: the records behind C callbacks, and the
+// trampoline that turns a V8 callback into a vh_host_function call.
+#pragma once
+
+#include <v8.h>
+
+#include <string>
+#include <vector>
+
+#include "internal/call.h"
+#include "v8host/class.h"
+#include "v8host/function.h"
+
+namespace vh {
+
+// What a V8 function's data External points at.
+struct HostFunction {
+  enum Kind { kPlain, kMethod, kConstructor };
+  Kind kind = kPlain;
+  vh_host_function fn = nullptr;
+  void* data = nullptr;
+  HostClass* cls = nullptr;       // for methods and constructors
+  uint64_t engine_handle = 0;     // engine of a vh_function_new function; 0: the current context's
+  Runtime* rt = nullptr;
+  v8::Global<v8::Function> weak;  // vh_function_new only: frees the record when collected
+};
+
+struct HostClass {
+  uint64_t handle = 0;
+  Runtime* rt = nullptr;
+  std::string name;
+  vh_class_constructor construct = nullptr;
+  vh_class_finalizer finalize = nullptr;
+  void* data = nullptr;
+  v8::Global<v8::FunctionTemplate> tmpl;
+  std::vector<HostFunction*> records;  // constructor, methods, accessors: owned by the runtime
+};
+
+// A live instance: the native pointer and a weak handle whose collection finalizes it.
+struct Instance {
+  HostClass* cls = nullptr;
+  void* native = nullptr;
+  v8::Global<v8::Object> weak;
+};
+
+// The trampoline every host-made V8 function is created with.
+void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info);
+
+// Makes a FunctionTemplate whose calls reach record (owned by rt->functions).
+v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
+                                              v8::Local<v8::Signature> signature);
+
+// Allocates a record owned by the runtime (freed at runtime disposal).
+HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
+                                 void* data, HostClass* cls);
+
+// Sets each registered runtime global on ctx's global object.
+int install_runtime_globals(Runtime* rt, v8::Local<v8::Context> ctx);
+
+// Attaches native to a fresh instance object and arranges its finalizer.
+void attach_instance(HostClass* cls, v8::Local<v8::Object> object, void* native);
+
+// Finalizes every remaining instance and frees classes, function records and deferreds: part
+// of runtime disposal (the lock is held).
+void destroy_host_objects(Runtime* rt);
+
+int resolve_class(vh_class handle, HostClass** out);
+
+// Frees the deferreds never used (runtime disposal, lock held).
+void destroy_deferreds(Runtime* rt);
+
+}  // namespace vh
