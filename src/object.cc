@@ -218,19 +218,15 @@ int vh_json_stringify(vh_engine engine, vh_value value, vh_value* out) {
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Value> v;
   VH_TRY(call.arg(value, &v));
-  // V8's JSON::Stringify turns "no JSON form" into the string "undefined"; JSON.stringify gives
-  // undefined, which is what a caller can tell apart. Call the engine's own JSON.stringify.
+  // V8's JSON::Stringify returns ToString of the result, so a value with no JSON form comes
+  // back as the bare word undefined — which no real JSON text can be (a JSON string is quoted).
+  // Map it back to undefined, as JSON.stringify does, without consulting script-visible JSON.
   v8::TryCatch tc(call.isolate);
-  v8::Local<v8::Value> json, stringify, result;
-  v8::Local<v8::String> json_name, stringify_name;
-  VH_TRY(make_name(call.isolate, "JSON", &json_name));
-  VH_TRY(make_name(call.isolate, "stringify", &stringify_name));
-  if (!call.context->Global()->Get(call.context, json_name).ToLocal(&json) || !json->IsObject() ||
-      !json.As<v8::Object>()->Get(call.context, stringify_name).ToLocal(&stringify) ||
-      !stringify->IsFunction())
-    return tc.HasCaught() ? call.failed(tc) : VH_ETYPE;
-  if (!stringify.As<v8::Function>()->Call(call.context, json, 1, &v).ToLocal(&result))
-    return call.failed(tc);
+  v8::Local<v8::String> text;
+  if (!v8::JSON::Stringify(call.context, v).ToLocal(&text)) return call.failed(tc);
+  v8::Local<v8::Value> result = text;
+  if (text->Length() == 9 && text->StringEquals(v8::String::NewFromUtf8Literal(call.isolate, "undefined")))
+    result = v8::Undefined(call.isolate);
   *out = call.result(result);
   return VH_OK;
 }

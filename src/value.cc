@@ -185,9 +185,11 @@ int vh_typeof(vh_value value, vh_type* out) {
 
 int vh_is(vh_value value, vh_kind kind, bool* out) {
   if (!out) return VH_EINVAL;
-  return read_value(value, [kind, out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
+  // A C caller may pass any int: switch on it as an int, not as the enum (UB out of range).
+  int k = static_cast<int>(kind);
+  return read_value(value, [k, out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     bool r;
-    switch (kind) {
+    switch (k) {
       case VH_KIND_ARRAY: r = v->IsArray(); break;
       case VH_KIND_DATE: r = v->IsDate(); break;
       case VH_KIND_ERROR: r = v->IsNativeError(); break;

@@ -24,8 +24,12 @@ extern "C" {
 
 /** @brief `object[name]`. @param[out] out must not be NULL. */
 VH_API int vh_get(vh_engine engine, vh_value object, const char *name, vh_value *out);
-/** @brief `object[name] = value`. @return also ::VH_ETYPE when the set fails silently (sloppy-mode
- *  refusal, e.g. a frozen object). */
+/**
+ * @brief `object[name] = value`, with the semantics of a sloppy-mode assignment: a set that
+ * JavaScript refuses silently (a frozen object, a non-writable property, a setter-less accessor)
+ * is ignored and the call returns ::VH_OK; a setter or proxy trap that throws gives
+ * ::VH_EEXCEPTION. Read the property back when the difference matters.
+ */
 VH_API int vh_set(vh_engine engine, vh_value object, const char *name, vh_value value);
 /** @brief `name in object`. @param[out] out must not be NULL. */
 VH_API int vh_has(vh_engine engine, vh_value object, const char *name, bool *out);
