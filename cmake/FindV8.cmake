@@ -18,7 +18,9 @@
 
 set(V8_MONOLITH_DEFINITIONS "V8_COMPRESS_POINTERS;V8_ENABLE_SANDBOX" CACHE STRING
     "Compile definitions a V8 monolith build needs (only used with V8_ROOT)")
-set(V8_DEB_ROOT "${CMAKE_SOURCE_DIR}/.deps/libnode" CACHE PATH
+# Relative to this file, not CMAKE_SOURCE_DIR: v8host may be a subproject of another build.
+get_filename_component(_v8_default_deb_root "${CMAKE_CURRENT_LIST_DIR}/../.deps/libnode" ABSOLUTE)
+set(V8_DEB_ROOT "${_v8_default_deb_root}" CACHE PATH
     "Folder where Debian's libnode108 and libnode-dev are unpacked")
 
 function(_v8_read_version include_dir out_var)

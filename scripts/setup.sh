@@ -18,11 +18,12 @@ apt_update() { [ $apt_updated = 1 ] || { apt-get update -qq; apt_updated=1; }; }
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt_update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove "${need[@]}" >/dev/null
 fi
 
 v8_ok() { [ -f "$1/usr/include/node/v8-version.h" ] && [ -f "$1/usr/lib/$arch/libnode.so.108" ] &&
-          grep -q "V8_MINOR_VERSION 2" "$1/usr/include/node/v8-version.h"; }
+          grep -q "^#define V8_MAJOR_VERSION 10$" "$1/usr/include/node/v8-version.h" &&
+          grep -q "^#define V8_MINOR_VERSION 2$" "$1/usr/include/node/v8-version.h"; }
 
 if v8_ok "$deb_root" || v8_ok ""; then
   exit 0
@@ -30,7 +31,9 @@ fi
 owner=$(dpkg -S /usr/include/node 2>/dev/null | cut -d: -f1 || true)
 if [ -z "$owner" ] || [ "$owner" = libnode-dev ]; then
   apt_update
-  if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnode-dev >/dev/null 2>&1 && v8_ok ""; then
+  # --no-remove: never let apt take away another package (say, a Node.js) to make room.
+  if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove libnode-dev >/dev/null 2>&1 &&
+     v8_ok ""; then
     echo "setup: V8 from the system's libnode-dev"
     exit 0
   fi
@@ -38,12 +41,13 @@ fi
 echo "setup: /usr/include/node belongs to '${owner:-nobody}'; unpacking libnode108 + libnode-dev into $deb_root"
 apt_update
 # The runtime libraries libnode.so.108 links against (not its JavaScript dependencies).
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libbrotli1 libc-ares2 libicu72 libnghttp2-14 \
-  libssl3 libuv1 zlib1g >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove libbrotli1 libc-ares2 libicu72 \
+  libnghttp2-14 libssl3 libuv1 zlib1g >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chmod 777 "$tmp"   # apt's sandbox user downloads into it
-(cd "$tmp" && apt-get download -qq libnode108 libnode-dev 2>/dev/null)
+(cd "$tmp" && apt-get download -qq libnode108 libnode-dev) ||
+  { echo "setup: apt-get download libnode108 libnode-dev failed" >&2; exit 1; }
 rm -rf "$deb_root" && mkdir -p "$deb_root"
 for f in "$tmp"/*.deb; do dpkg-deb -x "$f" "$deb_root"; done
 v8_ok "$deb_root" || { echo "setup: unpacked packages do not hold V8 10.2" >&2; exit 1; }
