@@ -2,6 +2,7 @@
 // V8's template cache; instances carry the brand through the template, and an Instance record
 // in internal field 0 that holds the native pointer and finalizes it exactly once.
 #include "internal/host.h"
+#include "internal/versioned.h"
 #include "v8host.h"
 
 namespace vh {
@@ -18,8 +19,6 @@ void finalize_collected(const v8::WeakCallbackInfo<Instance>& info) {
 }
 
 int check_def(const vh_class_def* def) {
-  if (!def) return VH_EINVAL;
-  if (def->struct_size != sizeof(vh_class_def)) return VH_EVERSION;
   if (!def->name || (def->method_count && !def->methods) ||
       (def->accessor_count && !def->accessors) ||
       (def->static_method_count && !def->static_methods))
@@ -96,8 +95,11 @@ using namespace vh;
 
 extern "C" {
 
-int vh_class_define(vh_runtime runtime, const vh_class_def* def, vh_class* out) {
-  if (!out) return VH_EINVAL;
+int vh_class_define(vh_runtime runtime, const vh_class_def* user_def, vh_class* out) {
+  if (!out || !user_def) return VH_EINVAL;
+  vh_class_def def_copy{};
+  VH_TRY(copy_versioned(user_def, sizeof(vh_class_def), &def_copy));
+  const vh_class_def* def = &def_copy;
   VH_TRY(check_def(def));
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
@@ -205,6 +207,7 @@ int vh_runtime_global_class(vh_runtime runtime, vh_class handle) {
   VH_TRY(resolve_runtime(runtime, &rt));
   HostClass* cls;
   VH_TRY(resolve_class(handle, &cls));
+  if (is_reserved_global(cls->name.c_str())) return VH_EINVAL;
   if (cls->rt != rt) return VH_ERUNTIME_MISMATCH;
   RuntimeLock lock(rt);
   for (RuntimeGlobal& g : rt->globals) {

@@ -1,6 +1,7 @@
 // vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
 
@@ -28,10 +29,10 @@ using namespace vh;
 namespace {
 
 int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
-  if (options) {
-    if (options->struct_size != sizeof(vh_engine_options)) return VH_EVERSION;
-    if (options->reserved_flags != 0) return VH_EINVAL;
-  }
+  vh_engine_options opts{};
+  opts.struct_size = sizeof opts;
+  if (options) VH_TRY(copy_versioned(options, sizeof(vh_engine_options), &opts));
+  if (opts.reserved_flags != 0) return VH_EINVAL;
   auto e = std::make_unique<Engine>();
   e->rt = rt;
   RuntimeLock lock(rt);
@@ -42,7 +43,8 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   e->context.Reset(rt->isolate, ctx);
   if (!rt->globals.empty()) {
     v8::Context::Scope entered(ctx);
-    install_runtime_globals(rt, ctx);
+    // Cannot fail: registration refuses the names a fresh engine holds non-configurably.
+    install_runtime_globals(e.get(), ctx);
   }
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;
@@ -54,13 +56,6 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
 }  // namespace
 
 extern "C" {
-
-int vh_engine_options_init(vh_engine_options* options) {
-  if (!options) return VH_EINVAL;
-  *options = vh_engine_options{};
-  options->struct_size = sizeof(vh_engine_options);
-  return VH_OK;
-}
 
 int vh_engine_new(vh_runtime runtime, const vh_engine_options* options, vh_engine* out) {
   if (!out) return VH_EINVAL;
@@ -75,7 +70,10 @@ int vh_engine_new(vh_runtime runtime, const vh_engine_options* options, vh_engin
 int vh_engine_new_private(const vh_runtime_options* runtime_options,
                           const vh_engine_options* engine_options, vh_engine* out) {
   if (!out) return VH_EINVAL;
-  if (engine_options && engine_options->struct_size != sizeof(vh_engine_options)) return VH_EVERSION;
+  if (engine_options) {  // checked before the runtime is made, so a bad struct costs nothing
+    vh_engine_options opts{};
+    VH_TRY(copy_versioned(engine_options, sizeof(vh_engine_options), &opts));
+  }
   vh_runtime runtime;
   VH_TRY(vh_runtime_new(runtime_options, &runtime));
   Runtime* rt = runtime_table().get(runtime.id_);
@@ -94,9 +92,9 @@ int vh_engine_dispose(vh_engine engine) {
   Engine* e;
   VH_TRY(resolve_engine(engine, &e));
   Runtime* rt = e->rt;
-  if (e->in_use) return VH_EBUSY;
   if (rt->private_owner == e) return dispose_runtime(rt);
-  RuntimeLock lock(rt);
+  RuntimeLock lock(rt);  // in_use is the lock holder's to read: take the lock first
+  if (e->in_use) return VH_EBUSY;
   rt->engines.erase(e);
   destroy_engine_object(e);
   return VH_OK;

@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
 
@@ -37,21 +38,11 @@ using namespace vh;
 
 extern "C" {
 
-int vh_runtime_options_init(vh_runtime_options* options) {
-  if (!options) return VH_EINVAL;
-  *options = vh_runtime_options{};
-  options->struct_size = sizeof(vh_runtime_options);
-  return VH_OK;
-}
-
 int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   if (!out) return VH_EINVAL;
-  vh_runtime_options opts;
-  vh_runtime_options_init(&opts);
-  if (options) {
-    if (options->struct_size != sizeof(vh_runtime_options)) return VH_EVERSION;
-    opts = *options;
-  }
+  vh_runtime_options opts{};
+  opts.struct_size = sizeof opts;
+  if (options) VH_TRY(copy_versioned(options, sizeof(vh_runtime_options), &opts));
   if (opts.reserved_heap_max_bytes != 0) return VH_EINVAL;
 
   ensure_platform();

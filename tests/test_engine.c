@@ -61,7 +61,7 @@ static void test_engine_new_arguments(void **state) {
   assert_ok(vh_engine_options_init(&eo));
   assert_int_equal(eo.struct_size, sizeof(vh_engine_options));
   assert_int_equal(eo.reserved_flags, 0);
-  eo.struct_size = sizeof(vh_engine_options) + 4;
+  eo.struct_size = sizeof(vh_engine_options) - 1;
   assert_status(VH_EVERSION, vh_engine_new(rt, &eo, &e));
   eo.struct_size = 0;
   assert_status(VH_EVERSION, vh_engine_new(rt, &eo, &e));

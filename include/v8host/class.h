@@ -65,7 +65,8 @@ typedef struct vh_accessor_def {
   vh_host_function set; /**< called with the new value as argv[0]; may be NULL (read-only) */
 } vh_accessor_def;
 
-/** A class definition, for vh_class_define(). Zero it, then fill it; struct_size is required. */
+/** A class definition, for vh_class_define(). Zero it, set struct_size to sizeof(vh_class_def),
+ *  then fill it; versioned by size like ::vh_runtime_options (unknown trailing fields must be 0). */
 typedef struct vh_class_def {
   /** sizeof(vh_class_def) as the caller compiled it. */
   size_t struct_size;
@@ -99,9 +100,8 @@ typedef struct vh_class_def {
  * @param[out] out the class; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL name/out/callback, an accessor with neither get nor set,
  *         arrays NULL with counts above 0); ::VH_EVERSION (struct_size); ::VH_EDISPOSED;
- *         ::VH_ERUNTIME_MISMATCH (parent of another runtime); ::VH_EBUSY (the parent class has
- *         already been instantiated in an engine: V8 fixes a class once it is used, so define
- *         subclasses before using the parent); ::VH_ENOMEM.
+ *         ::VH_ERUNTIME_MISMATCH (parent of another runtime); ::VH_ENOMEM. A parent may be
+ *         in use already: subclasses can be defined at any time.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_class_define(vh_runtime runtime, const vh_class_def *def, vh_class *out);
@@ -134,7 +134,8 @@ VH_API int vh_class_unwrap(vh_value value, vh_class cls, void **native);
 /**
  * @brief Registers the class as a global (under its name) of every engine of the runtime, like
  *        vh_runtime_global_function().
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOMEM.
+ * @return ::VH_OK; ::VH_EINVAL (also for a class named `undefined`, `NaN` or `Infinity`);
+ *         ::VH_EDISPOSED; ::VH_ERUNTIME_MISMATCH; ::VH_ENOMEM.
  */
 VH_API int vh_runtime_global_class(vh_runtime runtime, vh_class cls);
 

@@ -13,6 +13,9 @@
 
 #include "v8host/api.h"
 
+#include <string.h>
+
+#include "v8host/errors.h"
 #include "v8host/types.h"
 
 #ifdef __cplusplus
@@ -22,6 +25,11 @@ extern "C" {
 /**
  * @brief Options for vh_runtime_new(). Versioned by its size: fill it with
  * vh_runtime_options_init(), then change the fields you need.
+ *
+ * A program compiled against an older header passes a smaller struct: the library uses the
+ * defaults for the fields it lacks. One compiled against a newer header passes a larger one: the
+ * library accepts it when every field it does not know is zero (the default), and refuses it
+ * with ::VH_EVERSION otherwise.
  */
 typedef struct vh_runtime_options {
   /** sizeof(vh_runtime_options) as the caller compiled it; set by vh_runtime_options_init(). */
@@ -31,11 +39,17 @@ typedef struct vh_runtime_options {
 } vh_runtime_options;
 
 /**
- * @brief Fills @p options with the defaults and sets its struct_size.
+ * @brief Fills @p options with the defaults and sets its struct_size. Inline, so that the size
+ *        recorded is the one the caller was compiled with.
  * @param options must not be NULL.
  * @return ::VH_OK, or ::VH_EINVAL when @p options is NULL. Any thread.
  */
-VH_API int vh_runtime_options_init(vh_runtime_options *options);
+static inline int vh_runtime_options_init(vh_runtime_options *options) {
+  if (!options) return VH_EINVAL;
+  memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+  return VH_OK;
+}
 
 /**
  * @brief Creates a runtime (a V8 isolate).
@@ -86,7 +100,7 @@ VH_API int vh_runtime_gc(vh_runtime runtime);
 VH_API int vh_runtime_run_microtasks(vh_runtime runtime);
 
 /**
- * @brief Options for vh_engine_new(); versioned like ::vh_runtime_options.
+ * @brief Options for vh_engine_new(); versioned by size like ::vh_runtime_options.
  */
 typedef struct vh_engine_options {
   /** sizeof(vh_engine_options) as the caller compiled it; set by vh_engine_options_init(). */
@@ -96,10 +110,16 @@ typedef struct vh_engine_options {
 } vh_engine_options;
 
 /**
- * @brief Fills @p options with the defaults and sets its struct_size.
+ * @brief Fills @p options with the defaults and sets its struct_size (inline, as
+ *        vh_runtime_options_init()).
  * @return ::VH_OK, or ::VH_EINVAL when @p options is NULL. Any thread.
  */
-VH_API int vh_engine_options_init(vh_engine_options *options);
+static inline int vh_engine_options_init(vh_engine_options *options) {
+  if (!options) return VH_EINVAL;
+  memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+  return VH_OK;
+}
 
 /**
  * @brief Creates an engine (a V8 context) in @p runtime.
@@ -130,7 +150,8 @@ VH_API int vh_engine_new_private(const vh_runtime_options *runtime_options,
  * An engine created by vh_engine_new_private() also disposes its runtime.
  *
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (already disposed); ::VH_EBUSY (a scope opened
- *         on this engine is still open, or, for a private engine, any scope on its runtime).
+ *         on this engine is still open, or, for a private engine, any scope on its runtime: a
+ *         private engine's disposal never waits, as disposing a runtime never does).
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_engine_dispose(vh_engine engine);
