@@ -6,21 +6,26 @@
 
 namespace vh {
 
+void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8::Message> message) {
+  v8::Isolate* isolate = engine->rt->isolate;
+  engine->pending_exception.Reset(isolate, exception);
+  if (message.IsEmpty())
+    engine->pending_message.Reset();
+  else
+    engine->pending_message.Reset(isolate, message);
+  engine->has_pending = true;
+}
+
 int EngineCall::failed(const v8::TryCatch& tc) {
   if (tc.HasTerminated() || !tc.HasCaught()) return VH_ETERMINATED;
   v8::Local<v8::Value> exception = tc.Exception();
-  engine->pending_exception.Reset(isolate, exception);
   v8::Local<v8::Message> message = tc.Message();
   if (!rt->rethrown_exception.IsEmpty()) {
     if (exception->StrictEquals(rt->rethrown_exception.Get(isolate))) message = rt->rethrown_message.Get(isolate);
     rt->rethrown_exception.Reset();
     rt->rethrown_message.Reset();
   }
-  if (message.IsEmpty())
-    engine->pending_message.Reset();
-  else
-    engine->pending_message.Reset(isolate, message);
-  engine->has_pending = true;
+  record_pending(engine, exception, message);
   ts->last_failed_engine = engine->handle;
   return VH_EEXCEPTION;
 }
@@ -46,11 +51,16 @@ int make_name(v8::Isolate* isolate, const char* name, v8::Local<v8::String>* out
 }
 
 char* dup_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  if (value.IsEmpty()) return nullptr;
-  v8::String::Utf8Value text(isolate, value);
-  if (!*text) return nullptr;
-  char* copy = static_cast<char*>(malloc(text.length() + 1));
-  if (copy) memcpy(copy, *text, text.length() + 1);
+  if (value.IsEmpty() || !value->IsString()) return nullptr;
+  v8::Local<v8::String> s = value.As<v8::String>();
+  // Utf8Length counts a lone surrogate as 3 bytes, the size of the U+FFFD that replaces it, so
+  // the result is always valid UTF-8.
+  size_t length = static_cast<size_t>(s->Utf8Length(isolate));
+  char* copy = static_cast<char*>(malloc(length + 1));
+  if (!copy) return nullptr;
+  s->WriteUtf8(isolate, copy, static_cast<int>(length), nullptr,
+               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  copy[length] = 0;
   return copy;
 }
 

@@ -39,28 +39,43 @@ int throw_value(EngineCall& call, v8::Local<v8::Value> exception) {
     call.ts->frame_threw = true;
     return VH_OK;
   }
-  Engine* e = call.engine;
-  e->pending_exception.Reset(call.isolate, exception);
-  e->pending_message.Reset(call.isolate, v8::Exception::CreateMessage(call.isolate, exception));
-  e->has_pending = true;
+  record_pending(call.engine, exception, v8::Exception::CreateMessage(call.isolate, exception));
   return VH_OK;
 }
 
 }  // namespace
 
-int install_runtime_globals(Runtime* rt, v8::Local<v8::Context> ctx) {
+int install_runtime_globals(Engine* engine, v8::Local<v8::Context> ctx) {
+  Runtime* rt = engine->rt;
   v8::Isolate* iso = rt->isolate;
   v8::TryCatch tc(iso);
   v8::Local<v8::Object> global = ctx->Global();
   for (const RuntimeGlobal& g : rt->globals) {
     v8::Local<v8::String> name;
     v8::Local<v8::Function> fn;
-    if (make_name(iso, g.name.c_str(), &name) != VH_OK) return VH_ENOMEM;
+    VH_TRY(make_name(iso, g.name.c_str(), &name));
+    // Defined, not assigned: a script's setter of the same name is replaced, not run; only a
+    // non-configurable property (which script cannot give up) refuses the global.
+    bool defined = false;
     if (!strong_local(g.tmpl)->GetFunction(ctx).ToLocal(&fn) ||
-        global->Set(ctx, name, fn).IsNothing())
+        !global->CreateDataProperty(ctx, name, fn).To(&defined)) {
+      if (tc.HasCaught()) record_pending(engine, tc.Exception(), tc.Message());
       return VH_EEXCEPTION;
+    }
+    if (!defined) {
+      std::string text = "Cannot redefine property: " + g.name;
+      v8::Local<v8::Value> error = v8::Exception::TypeError(
+          v8::String::NewFromUtf8(iso, text.c_str()).ToLocalChecked());
+      record_pending(engine, error, v8::Exception::CreateMessage(iso, error));
+      return VH_EEXCEPTION;
+    }
   }
   return VH_OK;
+}
+
+// Names of a fresh engine's non-configurable globals: a runtime global can never be set there.
+bool is_reserved_global(const char* name) {
+  return !strcmp(name, "undefined") || !strcmp(name, "NaN") || !strcmp(name, "Infinity");
 }
 
 }  // namespace vh
@@ -153,7 +168,7 @@ int vh_engine_set_global(vh_engine engine, const char* name, vh_value value) {
 
 int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function callback,
                                void* data) {
-  if (!name || !callback) return VH_EINVAL;
+  if (!name || !callback || is_reserved_global(name)) return VH_EINVAL;
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
@@ -175,7 +190,7 @@ int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_fun
 int vh_engine_install_globals(vh_engine engine) {
   EngineCall call;
   VH_TRY(call.enter(engine, false));
-  return install_runtime_globals(call.rt, call.context);
+  return install_runtime_globals(call.engine, call.context);
 }
 
 }  // extern "C"

@@ -17,7 +17,8 @@
 extern "C" {
 #endif
 
-/** A taken exception. Strings are UTF-8, NUL-terminated, owned by the struct. */
+/** A taken exception. Strings are valid UTF-8 (lone surrogates become U+FFFD), NUL-terminated,
+ *  owned by the struct. */
 typedef struct vh_exception {
   /** The thrown value, in the scope that was innermost at vh_exception_take(). */
   vh_value value;
@@ -25,7 +26,8 @@ typedef struct vh_exception {
   char *message;
   /** The thrown value's `stack` property when it is an Error, else NULL. */
   char *stack;
-  /** The resource name of the script where it was thrown, or NULL when unknown. */
+  /** The resource name of the script where it was thrown ("<anonymous>" for vh_eval() without a
+   *  name), or NULL when no script is involved (e.g. a vh_json_parse() SyntaxError). */
   char *resource_name;
   /** 1-based line where it was thrown; 0 when unknown. */
   int line;
@@ -36,8 +38,8 @@ typedef struct vh_exception {
 /**
  * @brief Whether an exception is pending in @p engine.
  * @param[out] out must not be NULL.
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread holding the runtime's lock; the flag
- *         itself is safe to read from any thread.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any; without the runtime's lock the answer is a snapshot another thread may change.
  */
 VH_API int vh_exception_pending(vh_engine engine, bool *out);
 

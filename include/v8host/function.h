@@ -119,8 +119,10 @@ VH_API int vh_engine_set_global(vh_engine engine, const char *name, vh_value val
  * @brief Registers a host function as a global of every engine of @p runtime: engines created
  *        afterwards get their own instance at creation; existing ones get it from
  *        vh_engine_install_globals().
- * @param name the global's name and the function's `name`; must not be NULL. Registering a
- *        name twice replaces the earlier registration for engines installed afterwards.
+ * @param name the global's name and the function's `name`; must not be NULL, nor one of the
+ *        names a fresh engine holds non-configurably (`undefined`, `NaN`, `Infinity`).
+ *        Registering a name twice replaces the earlier registration for engines installed
+ *        afterwards.
  * @param callback must not be NULL.
  * @param data handed to every call as info->data.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOMEM.
@@ -132,9 +134,16 @@ VH_API int vh_runtime_global_function(vh_runtime runtime, const char *name,
 /**
  * @brief Installs the runtime's registered globals (functions and classes) in an engine that
  *        existed before they were registered. Installing twice is harmless: each global is
- *        set again to the engine's own instance.
+ *        defined again to the engine's own instance.
+ *
+ * Globals are defined as writable, enumerable, configurable data properties (as
+ * `Object.defineProperty` would), replacing a configurable property of the same name — a
+ * script's accessor included, whose setter is not called.
+ *
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD;
- *         ::VH_EEXCEPTION (a global could not be set, e.g. a non-writable one).
+ *         ::VH_EEXCEPTION (a non-configurable property of that name exists: a TypeError
+ *         "Cannot redefine property: <name>" is pending in the engine; globals before it in
+ *         registration order are installed, the ones after it are not).
  * @par Thread: the thread holding the runtime's lock.
  */
 VH_API int vh_engine_install_globals(vh_engine engine);

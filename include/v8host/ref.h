@@ -29,7 +29,9 @@ extern "C" {
 VH_API int vh_ref_new(vh_value value, uint32_t count, vh_ref *out);
 
 /**
- * @brief Adds one to the count (a weak reference becomes strong again, if still alive).
+ * @brief Adds one to the count (a weak reference becomes strong again, if still alive; a
+ *        collected one stays collected: the count still changes, vh_ref_get() still gives
+ *        ::VH_ECOLLECTED).
  * @param[out] count the new count; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE / ::VH_EWRONG_THREAD (the runtime's
  *         lock is not held by this thread); ::VH_ERANGE (count at UINT32_MAX).
@@ -53,8 +55,8 @@ VH_API int vh_ref_get(vh_ref ref, vh_value *out);
 
 /**
  * @brief Frees the reference.
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (deleted already); ::VH_EWRONG_THREAD (another
- *         thread holds the runtime's lock). Takes the lock when this thread does not hold it.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (deleted already).
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_ref_delete(vh_ref ref);
 

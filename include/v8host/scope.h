@@ -27,7 +27,7 @@ extern "C" {
  *
  * @param engine the engine; its runtime's lock is waited for when another thread holds it.
  * @param[out] out receives the scope; must not be NULL.
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOMEM.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any. The scope and its values belong to the calling thread.
  * @par Ownership: close it with vh_scope_close() on the same thread, innermost first.
  */
@@ -51,7 +51,8 @@ VH_API int vh_scope_open_escapable(vh_engine engine, vh_scope *out);
  *        be NULL.
  * @return ::VH_OK; ::VH_EESCAPE (not escapable, escaped once already, or @p value is not from
  *         inside @p scope); ::VH_ESCOPE_CLOSED (@p scope or @p value is closed);
- *         ::VH_EWRONG_THREAD; ::VH_EINVAL.
+ *         ::VH_ERUNTIME_MISMATCH (@p value of another runtime than the scope's);
+ *         ::VH_EWRONG_THREAD; ::VH_EINVAL. A failed escape does not use up the scope's one escape.
  * @par Thread: the scope's thread.
  */
 VH_API int vh_scope_escape(vh_scope scope, vh_value value, vh_value *out);

@@ -7,8 +7,10 @@
  * instead of touching freed memory or aliasing a newer object. A value or scope handle names a
  * slot of the thread that made it, with a serial number that is never reused, so a value used
  * after its scope closed gives ::VH_ESCOPE_CLOSED and one used on another thread gives
- * ::VH_EWRONG_THREAD. A zero-initialised handle is the empty handle: every call rejects it with
- * ::VH_EINVAL. The fields are private; do not read or change them.
+ * ::VH_EWRONG_THREAD. A zero-initialised handle is the empty handle: calls reject it with
+ * ::VH_EINVAL, except where a parameter documents the empty handle as meaning "none" (the
+ * receiver of vh_call(), the parent of a class). The fields are private; do not read or change
+ * them.
  */
 #ifndef V8HOST_TYPES_H
 #define V8HOST_TYPES_H

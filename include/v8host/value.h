@@ -98,7 +98,7 @@ VH_API int vh_bigint_words(vh_engine engine, bool negative, size_t count, const 
  * @param utf8 the bytes; may be NULL only when @p length is 0.
  * @param length byte count (embedded NULs are kept), or ::VH_AUTO_LENGTH when NUL-terminated.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ERANGE (longer than V8's maximum string length, about
- *         2^29 characters); ::VH_ENOMEM.
+ *         2^29 characters, or more than INT32_MAX bytes).
  */
 VH_API int vh_string_utf8(vh_engine engine, const char *utf8, size_t length, vh_value *out);
 /** @brief A string from Latin-1 (ISO-8859-1) bytes; arguments and codes as vh_string_utf8(). */

@@ -160,6 +160,9 @@ class RuntimeLock {
   std::optional<v8::HandleScope> handles_;
 };
 
+// Makes exception (with its message, which may be empty) the engine's pending exception.
+void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+
 // V8 string helpers shared by the value and object calls.
 // A string from UTF-8 of a given length; VH_ERANGE when too long for V8.
 int make_utf8_string(v8::Isolate* isolate, const char* data, size_t length,

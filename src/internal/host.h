@@ -54,8 +54,11 @@ v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
 HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
                                  void* data, HostClass* cls);
 
-// Sets each registered runtime global on ctx's global object.
-int install_runtime_globals(Runtime* rt, v8::Local<v8::Context> ctx);
+// Defines each registered runtime global on the engine's global object. VH_EEXCEPTION (pending
+// in the engine) when one cannot be defined.
+int install_runtime_globals(Engine* engine, v8::Local<v8::Context> ctx);
+// undefined, NaN, Infinity: non-configurable in every fresh engine.
+bool is_reserved_global(const char* name);
 
 // Attaches native to a fresh instance object and arranges its finalizer.
 void attach_instance(HostClass* cls, v8::Local<v8::Object> object, void* native);

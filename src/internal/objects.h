@@ -57,7 +57,7 @@ struct Engine {
   v8::Global<v8::Context> context;
   // Scopes opened on this engine plus calls running in it: disposal waits for zero.
   uint32_t in_use = 0;
-  bool has_pending = false;
+  std::atomic<bool> has_pending{false};  // read without the lock by vh_exception_pending
   v8::Global<v8::Value> pending_exception;
   v8::Global<v8::Message> pending_message;
 };
