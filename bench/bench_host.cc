@@ -1,23 +1,28 @@
 // bench_host — what a call from JavaScript into C costs through v8host, against a V8
-// FunctionTemplate callback doing the same job. Three figures, each a JS loop of 10M calls per
+// FunctionTemplate callback doing the same job. Four figures, each a JS loop of 10M calls per
 // round (× --scale) run by one vh_call / Function::Call; unit: ns per call from JS to C.
 //
-// host_call — a global function add(a, b) registered with vh_runtime_global_function(), called
-//   as `for (let i = 0; i < n; i++) s = add(s, 1)`; the loop's result (n) is read back and checked.
-//     ours: a vh_host_function: argc check, vh_get_double(argv[0]), vh_get_double(argv[1]),
-//           vh_double(info->engine, a + b, result); every code checked (an error throws)
+// host_call — a C add(a, b) on the numeric fast path: vh_function_new_numeric(), set as the
+//   global `add` of its engine, called as `for (let i = 0; i < n; i++) s = add(s, 1)`; the
+//   loop's result (n) is read back and checked.
+//     ours: a vh_numeric_function: argc check, *result = args[0] + args[1] (the library checks
+//           that both arguments are Numbers and throws a TypeError otherwise)
 //     raw:  a FunctionTemplate callback: Length() and IsNumber() checks (a TypeError otherwise),
 //           info[i].As<Number>()->Value(), GetReturnValue().Set(double)
-// host_call_function_new — the same, with add made by vh_function_new() and set as the global
-//   `add` of its engine (vh_engine_set_global); the raw side is the same FunctionTemplate.
-// host_method — a brand-checked prototype method: `last = obj.get()` in the loop, obj an
-//   instance of a host class whose get() increments and returns a counter in native memory.
-//     ours: vh_class_define (Counter, method get), instance from vh_class_new_instance; get()
-//           does vh_class_unwrap(this) + vh_int32(++count)
+// host_call_generic — the same add as a general vh_host_function registered with
+//   vh_runtime_global_function(): argc check, vh_get_double(argv[0]), vh_get_double(argv[1]),
+//   vh_double(info->engine, a + b, result), every value checked; the raw side is the same.
+// host_method — a brand-checked prototype method on the native fast path: `last = obj.nget()`
+//   in the loop, obj an instance of a host class whose nget() increments and returns a counter
+//   in native memory.
+//     ours: vh_class_define (Counter, native method nget), instance from vh_class_new_instance;
+//           nget(native, ...) sets *result = ++count (the library checks the brand first)
 //     raw:  FunctionTemplate with InstanceTemplate internal field count 1, the method a
 //           FunctionTemplate with a v8::Signature of the class (V8's brand check), instance from
 //           InstanceTemplate()->NewInstance + SetAlignedPointerInInternalField; the callback
 //           reads GetAlignedPointerFromInternalField(0), increments, GetReturnValue().Set(int32)
+// host_method_generic — the same through a general method get(): vh_class_unwrap(this) +
+//   vh_int32(++count); the raw side is the same.
 //
 // Both sides hold their runtime's lock around the round (ours: a vh_scope; raw: Locker,
 // Isolate::Scope, HandleScope, Context::Scope) and run the very same JavaScript source. The
@@ -43,6 +48,11 @@ function run_get(n) {
   for (let i = 0; i < n; i++) last = obj.get();
   return last;
 }
+function run_nget(n) {
+  let last = 0;
+  for (let i = 0; i < n; i++) last = obj.nget();
+  return last;
+}
 )JS";
 
 // ---- ours ----------------------------------------------------------------------------------
@@ -58,9 +68,22 @@ int vh_add(const vh_call_info* info, vh_value* result) {
   return vh_double(info->engine, a + b, result);
 }
 
+// add(a, b) on the numeric fast path.
+int vh_add_numeric(const double* args, size_t argc, double* result, void*) {
+  if (argc < 2) return VH_EINVAL;
+  *result = args[0] + args[1];
+  return VH_OK;
+}
+
 struct Counter {
   int32_t count;
 };
+
+// Counter.prototype.nget() on the native fast path.
+int vh_counter_nget(void* native, const double*, size_t, double* result, void*) {
+  *result = ++static_cast<Counter*>(native)->count;
+  return VH_OK;
+}
 
 // Counter.prototype.get(): the class handle comes through the class data.
 int vh_counter_get(const vh_call_info* info, vh_value* result) {
@@ -127,7 +150,7 @@ void raw_counter_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
 struct RawSide {
   v8::Isolate* iso;
   v8::Global<v8::Context> context;
-  v8::Global<v8::Function> run_add, run_get;
+  v8::Global<v8::Function> run_add, run_get, run_nget;
 };
 
 // The raw context: global add (FunctionTemplate), class Counter with a signature-checked
@@ -155,6 +178,7 @@ void raw_setup(RawSide* side, Counter* counter) {
   v8::Local<v8::FunctionTemplate> get = v8::FunctionTemplate::New(
       iso, raw_counter_get, v8::Local<v8::Value>(), brand, 0, v8::ConstructorBehavior::kThrow);
   cls->PrototypeTemplate()->Set(name("get"), get, v8::DontEnum);
+  cls->PrototypeTemplate()->Set(name("nget"), get, v8::DontEnum);  // same job under both names
   v8::Local<v8::Object> obj;
   BENCH_CHECK(cls->InstanceTemplate()->NewInstance(ctx).ToLocal(&obj));
   obj->SetAlignedPointerInInternalField(0, counter);
@@ -168,6 +192,8 @@ void raw_setup(RawSide* side, Counter* counter) {
   side->run_add.Reset(iso, fn.As<v8::Function>());
   BENCH_CHECK(global->Get(ctx, name("run_get")).ToLocal(&fn) && fn->IsFunction());
   side->run_get.Reset(iso, fn.As<v8::Function>());
+  BENCH_CHECK(global->Get(ctx, name("run_nget")).ToLocal(&fn) && fn->IsFunction());
+  side->run_nget.Reset(iso, fn.As<v8::Function>());
   side->context.Reset(iso, ctx);
 }
 
@@ -193,20 +219,23 @@ int main(int argc, char** argv) {
   const long n = opt.ops(kCalls);
   vh_runtime rt = bench::start_library();
 
-  // ours: add registered runtime-wide before the engines exist, so both get it at creation;
-  // engine ef then replaces its global add with one made by vh_function_new.
+  // ours: the general add registered runtime-wide before the engines exist, so both get it at
+  // creation; engine ef then replaces its global add with a numeric one.
   BENCH_VH(vh_runtime_global_function(rt, "add", vh_add, nullptr));
   static vh_class counter_class;  // the class data: get() unwraps with it
   vh_method_def methods[] = {{"get", vh_counter_get}};
+  vh_native_method_def native_methods[] = {{"nget", vh_counter_nget}};
   vh_class_def def{};
   def.struct_size = sizeof def;
   def.name = "Counter";
   def.methods = methods;
   def.method_count = 1;
+  def.native_methods = native_methods;
+  def.native_method_count = 1;
   def.data = &counter_class;
   BENCH_VH(vh_class_define(rt, &def, &counter_class));
 
-  vh_engine eg, ef;  // eg: runtime-global add and the Counter instance; ef: vh_function_new add
+  vh_engine eg, ef;  // eg: runtime-global add and the Counter instance; ef: numeric add
   BENCH_VH(vh_engine_new(rt, nullptr, &eg));
   BENCH_VH(vh_engine_new(rt, nullptr, &ef));
   Counter ours_counter{0}, raw_counter{0};
@@ -217,7 +246,7 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_class_new_instance(eg, counter_class, &ours_counter, &obj));
     BENCH_VH(vh_engine_set_global(eg, "obj", obj));
     BENCH_VH(vh_eval(eg, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
-    BENCH_VH(vh_function_new(ef, "add", vh_add, nullptr, &add));
+    BENCH_VH(vh_function_new_numeric(ef, "add", vh_add_numeric, nullptr, &add));
     BENCH_VH(vh_engine_set_global(ef, "add", add));
     BENCH_VH(vh_eval(ef, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
     BENCH_VH(vh_scope_close(s));
@@ -225,6 +254,7 @@ int main(int argc, char** argv) {
   vh_ref run_add_g = global_ref(eg, "run_add");
   vh_ref run_add_f = global_ref(ef, "run_add");
   vh_ref run_get = global_ref(eg, "run_get");
+  vh_ref run_nget = global_ref(eg, "run_nget");
 
   bench::RawIsolate raw;
   RawSide side;
@@ -232,12 +262,21 @@ int main(int argc, char** argv) {
   raw_setup(&side, &raw_counter);
 
   bench::run_figure(opt, {"host_call", "ns", kCallTarget,
-                          [&] { return ours_round(eg, run_add_g, n); },
-                          [&] { return raw_round(side, side.run_add, n); }});
-  bench::run_figure(opt, {"host_call_function_new", "ns", kCallTarget,
                           [&] { return ours_round(ef, run_add_f, n); },
                           [&] { return raw_round(side, side.run_add, n); }});
+  bench::run_figure(opt, {"host_call_generic", "ns", kCallTarget,
+                          [&] { return ours_round(eg, run_add_g, n); },
+                          [&] { return raw_round(side, side.run_add, n); }});
   bench::run_figure(opt, {"host_method", "ns", kMethodTarget,
+                          [&] {
+                            ours_counter.count = 0;
+                            return ours_round(eg, run_nget, n);
+                          },
+                          [&] {
+                            raw_counter.count = 0;
+                            return raw_round(side, side.run_nget, n);
+                          }});
+  bench::run_figure(opt, {"host_method_generic", "ns", kMethodTarget,
                           [&] {
                             ours_counter.count = 0;
                             return ours_round(eg, run_get, n);
@@ -251,11 +290,13 @@ int main(int argc, char** argv) {
     bench::RawLock lock(raw.isolate);
     side.run_add.Reset();
     side.run_get.Reset();
+    side.run_nget.Reset();
     side.context.Reset();
   }
   BENCH_VH(vh_ref_delete(run_add_g));
   BENCH_VH(vh_ref_delete(run_add_f));
   BENCH_VH(vh_ref_delete(run_get));
+  BENCH_VH(vh_ref_delete(run_nget));
   BENCH_VH(vh_engine_dispose(ef));
   BENCH_VH(vh_engine_dispose(eg));
   BENCH_VH(vh_runtime_dispose(rt));  // no finalizer: ours_counter is not heap memory

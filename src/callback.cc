@@ -1,14 +1,12 @@
 // The host callback trampoline: V8 calls it for every host-made function, it presents the call
 // to C as a vh_call_info in a callback scope, and turns the callback's status into a return
 // value or an exception.
-#include <vector>
+#include <memory>
+#include <string>
 
 #include "internal/host.h"
 
 namespace vh {
-namespace {
-
-constexpr int kInlineArgs = 8;
 
 void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {
   v8::Local<v8::String> message =
@@ -27,6 +25,10 @@ void throw_status(v8::Isolate* iso, int rc) {
   std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
   throw_message(iso, VH_ERROR, text.c_str());
 }
+
+namespace {
+
+constexpr int kInlineArgs = 8;
 
 // A callback returned VH_EEXCEPTION: rethrow what it threw or what a call of it left pending.
 void rethrow_pending(v8::Isolate* iso, Runtime* rt, ThreadState* ts) {
@@ -50,24 +52,26 @@ void rethrow_pending(v8::Isolate* iso, Runtime* rt, ThreadState* ts) {
 struct Frame {
   Frame(ThreadState* ts, Runtime* rt, Engine* engine)
       : ts_(ts), rt_(rt), engine_(engine), mark_(ts->slots.size()), floor_(ts->frame_floor),
-        threw_(ts->frame_threw), last_failed_(ts->last_failed_engine), frame_rt_(ts->frame_rt),
-        entered_(rt->entered) {
-    ts->frame_floor = ts->scopes.size();
+        last_failed_(ts->last_failed_engine), frame_rt_(ts->frame_rt), entered_(rt->entered),
+        current_rt_(ts->current_rt), threw_(ts->frame_threw) {
+    ts->frame_floor = ts->open_scopes;
     ts->frame_threw = false;
     ts->last_failed_engine = 0;
     ts->frame_rt = rt;
+    ts->current_rt = rt;  // V8 runs rt's code on this thread, so rt is current and locked
     ++ts->depth;
     rt->entered = engine;
     ++engine->in_use;
   }
   ~Frame() {
     // Scopes the callback left open are closed for it, innermost first.
-    while (ts_->scopes.size() > ts_->frame_floor) pop_scope(ts_);
+    while (ts_->open_scopes > ts_->frame_floor) pop_scope(ts_);
     ts_->slots.truncate(mark_);
     ts_->frame_floor = floor_;
     ts_->frame_threw = threw_;
     ts_->last_failed_engine = last_failed_;
     ts_->frame_rt = frame_rt_;
+    ts_->current_rt = current_rt_;
     --ts_->depth;
     rt_->entered = entered_;
     --engine_->in_use;
@@ -76,65 +80,21 @@ struct Frame {
   Runtime* rt_;
   Engine* engine_;
   size_t mark_, floor_;
-  bool threw_;
   uint64_t last_failed_;
   Runtime* frame_rt_;
   Engine* entered_;
+  Runtime* current_rt_;
+  bool threw_;
 };
 
-}  // namespace
-
-void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+// Finishes a callback: turns its status (and result) into V8's return value or exception.
+void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, Runtime* rt,
+            ThreadState* ts, int rc, vh_value result, void* native) {
   v8::Isolate* iso = info.GetIsolate();
-  Runtime* rt = rec->rt;
-  ThreadState* ts = ThreadState::current();
-
-  // The engine: the one the function was made in, else the realm V8 runs it in, else (a
-  // disposed engine's function) the caller's.
-  Engine* engine = rec->engine_handle ? engine_table().get(rec->engine_handle) : nullptr;
-  if (!engine) engine = engine_of(iso->GetCurrentContext());
-  if (!engine) engine = rt->entered;
-  if (!engine) return throw_message(iso, VH_ERROR, "the host function's engine has been disposed");
-
-  if (rec->kind == HostFunction::kConstructor) {
-    if (!info.IsConstructCall()) {
-      std::string text = "Class constructor " + rec->cls->name + " cannot be invoked without 'new'";
-      return throw_message(iso, VH_TYPE_ERROR, text.c_str());
-    }
-    if (!rec->cls->construct) return throw_message(iso, VH_TYPE_ERROR, "Illegal constructor");
-  }
-  if (ts->depth >= kMaxCallDepth) return throw_status(iso, VH_EDEPTH);
-
-  Frame frame(ts, rt, engine);
-  int argc = info.Length();
-  vh_value inline_argv[kInlineArgs];
-  std::vector<vh_value> heap_argv;
-  vh_value* argv = inline_argv;
-  if (argc > kInlineArgs) {
-    heap_argv.resize(argc);
-    argv = heap_argv.data();
-  }
-  for (int i = 0; i < argc; ++i) argv[i] = ts->push(rt, info[i]);
-  vh_call_info call_info;
-  call_info.engine = vh_engine{engine->handle};
-  call_info.this_value = ts->push(rt, info.This());
-  call_info.new_target = info.IsConstructCall() ? ts->push(rt, info.NewTarget()) : vh_value{};
-  call_info.argc = static_cast<size_t>(argc);
-  call_info.argv = argv;
-  call_info.data = rec->data;
-
-  vh_value result{};
-  void* native = nullptr;
-  int rc = rec->kind == HostFunction::kConstructor ? rec->cls->construct(&call_info, &native)
-                                                   : rec->fn(&call_info, &result);
   if (ts->frame_threw) return;  // vh_throw already threw; it wins over the status
   if (rc == VH_EEXCEPTION) return rethrow_pending(iso, rt, ts);
   if (rc != VH_OK) return throw_status(iso, rc);
-  if (rec->kind == HostFunction::kConstructor) {
-    attach_instance(rec->cls, info.This(), native);
-    return;
-  }
+  if (rec->kind == HostFunction::kConstructor) return attach_instance(rec->cls, info.This(), native);
   if (result.serial_ == 0) return;
   const Slot* slot;
   int looked = lookup_value(result, &slot);
@@ -143,12 +103,79 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(slot->local);
 }
 
+}  // namespace
+
+void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+  Runtime* rt = rec->rt;
+  ThreadState* ts = ThreadState::current();
+
+  // The engine: the one the function was made in, else the realm V8 runs it in, else (a
+  // disposed engine's function) the caller's.
+  Engine* engine = rec->engine_handle ? engine_table().get(rec->engine_handle) : nullptr;
+  if (!engine) engine = engine_of(info.GetIsolate()->GetCurrentContext());
+  if (!engine) engine = rt->entered;
+  if (!engine) return throw_message(info.GetIsolate(), VH_ERROR, "the host function's engine has been disposed");
+
+  bool construct = info.IsConstructCall();
+  if (rec->kind == HostFunction::kConstructor) {
+    if (!construct) {
+      std::string text = "Class constructor " + rec->cls->name + " cannot be invoked without 'new'";
+      return throw_message(info.GetIsolate(), VH_TYPE_ERROR, text.c_str());
+    }
+    if (!rec->cls->construct) return throw_message(info.GetIsolate(), VH_TYPE_ERROR, "Illegal constructor");
+  }
+  if (ts->depth >= kMaxCallDepth) return throw_status(info.GetIsolate(), VH_EDEPTH);
+
+  Frame frame(ts, rt, engine);
+  // The arguments, `this` and new.target go into the callback scope in one reservation.
+  int argc = info.Length();
+  vh_value inline_argv[kInlineArgs];
+  std::unique_ptr<vh_value[]> heap_argv;
+  vh_value* argv = inline_argv;
+  if (argc > kInlineArgs) {
+    heap_argv.reset(new vh_value[argc]);
+    argv = heap_argv.get();
+  }
+  ts->slots.reserve(static_cast<size_t>(argc) + 2);
+  uint64_t serial = ts->next_serial;
+  uint32_t thread = ts->ordinal;
+  for (int i = 0; i < argc; ++i) {
+    size_t slot = ts->slots.push_reserved(serial, rt, info[i]);
+    argv[i] = vh_value{serial++, thread, static_cast<uint32_t>(slot)};
+  }
+  vh_call_info call_info;
+  call_info.engine = vh_engine{engine->handle};
+  size_t this_slot = ts->slots.push_reserved(serial, rt, info.This());
+  call_info.this_value = vh_value{serial++, thread, static_cast<uint32_t>(this_slot)};
+  if (construct) {
+    size_t target_slot = ts->slots.push_reserved(serial, rt, info.NewTarget());
+    call_info.new_target = vh_value{serial++, thread, static_cast<uint32_t>(target_slot)};
+  } else {
+    call_info.new_target = vh_value{};
+  }
+  ts->next_serial = serial;
+  call_info.argc = static_cast<size_t>(argc);
+  call_info.argv = argv;
+  call_info.data = rec->data;
+
+  vh_value result{};
+  void* native = nullptr;
+  int rc = rec->kind == HostFunction::kConstructor ? rec->cls->construct(&call_info, &native)
+                                                   : rec->fn(&call_info, &result);
+  finish(info, rec, rt, ts, rc, result, native);
+}
+
 v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
                                               v8::Local<v8::Signature> signature) {
   v8::ConstructorBehavior behavior = record->kind == HostFunction::kMethod
                                          ? v8::ConstructorBehavior::kThrow
                                          : v8::ConstructorBehavior::kAllow;
-  return v8::FunctionTemplate::New(rt->isolate, host_callback, v8::External::New(rt->isolate, record),
+  v8::FunctionCallback callback = record->kind == HostFunction::kNumeric        ? numeric_callback
+                                  : record->kind == HostFunction::kNativeMethod ? native_method_callback
+                                                                                : host_callback;
+  if (record->kind == HostFunction::kNativeMethod) behavior = v8::ConstructorBehavior::kThrow;
+  return v8::FunctionTemplate::New(rt->isolate, callback, v8::External::New(rt->isolate, record),
                                    signature, 0, behavior);
 }
 

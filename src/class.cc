@@ -8,8 +8,6 @@
 namespace vh {
 namespace {
 
-constexpr int kInstanceField = 0;
-
 void finalize_collected(const v8::WeakCallbackInfo<Instance>& info) {
   Instance* inst = info.GetParameter();
   inst->weak.Reset();
@@ -27,6 +25,9 @@ int check_def(const vh_class_def* def) {
     if (!def->methods[i].name || !def->methods[i].callback) return VH_EINVAL;
   for (size_t i = 0; i < def->static_method_count; ++i)
     if (!def->static_methods[i].name || !def->static_methods[i].callback) return VH_EINVAL;
+  if (def->native_method_count && !def->native_methods) return VH_EINVAL;
+  for (size_t i = 0; i < def->native_method_count; ++i)
+    if (!def->native_methods[i].name || !def->native_methods[i].callback) return VH_EINVAL;
   for (size_t i = 0; i < def->accessor_count; ++i)
     if (!def->accessors[i].name || (!def->accessors[i].get && !def->accessors[i].set)) return VH_EINVAL;
   return VH_OK;
@@ -136,6 +137,17 @@ int vh_class_define(vh_runtime runtime, const vh_class_def* user_def, vh_class* 
     m->SetClassName(name);
     proto->Set(name, m, v8::DontEnum);
   }
+  for (size_t i = 0; i < def->native_method_count; ++i) {
+    v8::Local<v8::String> name;
+    VH_TRY(make_name(iso, def->native_methods[i].name, &name));
+    HostFunction* rec = new_runtime_record(rt, HostFunction::kNativeMethod, nullptr, def->data, cls);
+    rec->native = def->native_methods[i].callback;
+    rec->name = cls->name + ".prototype." + def->native_methods[i].name;
+    cls->records.push_back(rec);
+    v8::Local<v8::FunctionTemplate> m = host_template(rt, rec, brand);
+    m->SetClassName(name);
+    proto->Set(name, m, v8::DontEnum);
+  }
   for (size_t i = 0; i < def->accessor_count; ++i) {
     const vh_accessor_def& a = def->accessors[i];
     v8::Local<v8::String> name;
@@ -194,9 +206,8 @@ int vh_class_unwrap(vh_value value, vh_class handle, void** native) {
   VH_TRY(resolve_class(handle, &cls));
   if (cls->rt != slot->rt) return VH_ERUNTIME_MISMATCH;
   if (!slot->local->IsObject() || !strong_local(cls->tmpl)->HasInstance(slot->local)) return VH_EBRAND;
-  v8::Local<v8::Object> obj = slot->local.As<v8::Object>();
-  if (obj->InternalFieldCount() <= kInstanceField) return VH_EBRAND;
-  auto* inst = static_cast<Instance*>(obj->GetAlignedPointerFromInternalField(kInstanceField));
+  // HasInstance: made from this class's template or a subclass's, all of which have the field.
+  Instance* inst = instance_of(slot->local.As<v8::Object>());
   if (!inst) return VH_EBRAND;  // its constructor failed or has not returned yet
   *native = inst->native;
   return VH_OK;
@@ -210,14 +221,7 @@ int vh_runtime_global_class(vh_runtime runtime, vh_class handle) {
   if (is_reserved_global(cls->name.c_str())) return VH_EINVAL;
   if (cls->rt != rt) return VH_ERUNTIME_MISMATCH;
   RuntimeLock lock(rt);
-  for (RuntimeGlobal& g : rt->globals) {
-    if (g.name == cls->name) {
-      g.tmpl.Reset(rt->isolate, strong_local(cls->tmpl));
-      return VH_OK;
-    }
-  }
-  rt->globals.push_back(RuntimeGlobal{cls->name, v8::Global<v8::FunctionTemplate>(rt->isolate, strong_local(cls->tmpl))});
-  return VH_OK;
+  return register_runtime_global(rt, cls->name, strong_local(cls->tmpl));
 }
 
 }  // extern "C"

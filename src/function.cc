@@ -45,6 +45,48 @@ int throw_value(EngineCall& call, v8::Local<v8::Value> exception) {
 
 }  // namespace
 
+int make_engine_function(vh_engine engine, const char* name, const HostFunction& proto,
+                         vh_value* out) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::String> fn_name;
+  VH_TRY(make_name(call.isolate, name ? name : "", &fn_name));
+  auto* rec = new HostFunction();
+  rec->kind = proto.kind;
+  rec->fn = proto.fn;
+  rec->numeric = proto.numeric;
+  rec->data = proto.data;
+  rec->name = name ? name : "";
+  rec->engine_handle = call.engine->handle;
+  rec->rt = call.rt;
+  v8::FunctionCallback callback = rec->kind == HostFunction::kNumeric ? numeric_callback : host_callback;
+  v8::Local<v8::Function> fn;
+  if (!v8::Function::New(call.context, callback, v8::External::New(call.isolate, rec), 0,
+                         v8::ConstructorBehavior::kAllow)
+           .ToLocal(&fn)) {
+    delete rec;
+    return VH_ENOMEM;
+  }
+  fn->SetName(fn_name);
+  // The record lives as long as the function: freed when it is collected (or with the runtime).
+  rec->weak.Reset(call.isolate, fn);
+  rec->weak.SetWeak(rec, free_collected_function, v8::WeakCallbackType::kParameter);
+  call.rt->functions.insert(rec);
+  *out = call.result(fn);
+  return VH_OK;
+}
+
+int register_runtime_global(Runtime* rt, const std::string& name, v8::Local<v8::FunctionTemplate> tmpl) {
+  for (RuntimeGlobal& g : rt->globals) {
+    if (g.name == name) {
+      g.tmpl.Reset(rt->isolate, tmpl);
+      return VH_OK;
+    }
+  }
+  rt->globals.push_back(RuntimeGlobal{name, v8::Global<v8::FunctionTemplate>(rt->isolate, tmpl)});
+  return VH_OK;
+}
+
 int install_runtime_globals(Engine* engine, v8::Local<v8::Context> ctx) {
   Runtime* rt = engine->rt;
   v8::Isolate* iso = rt->isolate;
@@ -89,28 +131,10 @@ bool vh_call_is_construct(const vh_call_info* info) { return info && info->new_t
 int vh_function_new(vh_engine engine, const char* name, vh_host_function callback, void* data,
                     vh_value* out) {
   if (!callback || !out) return VH_EINVAL;
-  EngineCall call;
-  VH_TRY(call.enter(engine, false));
-  v8::Local<v8::String> fn_name;
-  VH_TRY(make_name(call.isolate, name ? name : "", &fn_name));
-  auto* rec = new HostFunction();
-  rec->fn = callback;
-  rec->data = data;
-  rec->engine_handle = call.engine->handle;
-  rec->rt = call.rt;
-  v8::Local<v8::Function> fn;
-  if (!v8::Function::New(call.context, host_callback, v8::External::New(call.isolate, rec), 0,
-                         v8::ConstructorBehavior::kAllow)
-           .ToLocal(&fn)) {
-    delete rec;
-    return VH_ENOMEM;
-  }
-  fn->SetName(fn_name);
-  rec->weak.Reset(call.isolate, fn);
-  rec->weak.SetWeak(rec, free_collected_function, v8::WeakCallbackType::kParameter);
-  call.rt->functions.insert(rec);
-  *out = call.result(fn);
-  return VH_OK;
+  HostFunction proto;
+  proto.fn = callback;
+  proto.data = data;
+  return make_engine_function(engine, name, proto, out);
 }
 
 int vh_error_new(vh_engine engine, vh_error_kind kind, const char* message, vh_value* out) {
@@ -175,16 +199,10 @@ int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_fun
   v8::Local<v8::String> fn_name;
   VH_TRY(make_name(rt->isolate, name, &fn_name));
   HostFunction* rec = new_runtime_record(rt, HostFunction::kPlain, callback, data, nullptr);
+  rec->name = name;
   v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, rec, v8::Local<v8::Signature>());
   tmpl->SetClassName(fn_name);
-  for (RuntimeGlobal& g : rt->globals) {
-    if (g.name == name) {
-      g.tmpl.Reset(rt->isolate, tmpl);
-      return VH_OK;
-    }
-  }
-  rt->globals.push_back(RuntimeGlobal{name, v8::Global<v8::FunctionTemplate>(rt->isolate, tmpl)});
-  return VH_OK;
+  return register_runtime_global(rt, name, tmpl);
 }
 
 int vh_engine_install_globals(vh_engine engine) {

@@ -22,26 +22,12 @@ void ensure_platform() {
   });
 }
 
-HandleTable<Runtime>& runtime_table() {
-  static HandleTable<Runtime>* table = new HandleTable<Runtime>();  // never destroyed: see file
-  return *table;
-}
-HandleTable<Engine>& engine_table() {
-  static HandleTable<Engine>* table = new HandleTable<Engine>();
-  return *table;
-}
-HandleTable<Ref>& ref_table() {
-  static HandleTable<Ref>* table = new HandleTable<Ref>();
-  return *table;
-}
-
-HandleTable<HostClass>& class_table() {
-  static HandleTable<HostClass>* table = new HandleTable<HostClass>();
-  return *table;
-}
-HandleTable<Deferred>& deferred_table() {
-  static HandleTable<Deferred>* table = new HandleTable<Deferred>();
-  return *table;
-}
+// Constant-initialised (HandleTable has a constexpr constructor), so usable from any static
+// initialiser and never destroyed while threads may still look handles up at exit.
+HandleTable<Runtime> g_runtime_table;
+HandleTable<Engine> g_engine_table;
+HandleTable<Ref> g_ref_table;
+HandleTable<HostClass> g_class_table;
+HandleTable<Deferred> g_deferred_table;
 
 }  // namespace vh

@@ -23,6 +23,9 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
     r.owns_lock = true;
   }
   r.isolate_scope.emplace(rt->isolate);
+  r.prev_rt = ts->current_rt;
+  ts->current_rt = rt;
+  ++ts->open_scopes;
   if (escapable) {
     r.escapable.emplace(rt->isolate);
     r.escape_slot = ts->slots.push(0, rt, v8::Local<v8::Value>());
@@ -35,7 +38,7 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
   ++e->in_use;
   r.mark = ts->slots.size();
   r.serial = ts->next_serial++;
-  *out = vh_scope{r.serial, ts->ordinal, static_cast<uint32_t>(ts->scopes.size() - 1)};
+  *out = vh_scope{r.serial, ts->ordinal, static_cast<uint32_t>(ts->open_scopes - 1)};
   return VH_OK;
 }
 
@@ -44,7 +47,7 @@ int find_scope(vh_scope scope, ThreadState** ts_out, ScopeRecord** out) {
   if (scope.serial_ == 0) return VH_EINVAL;
   ThreadState* ts = ThreadState::peek();
   if (!ts || scope.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
-  if (scope.depth_ >= ts->scopes.size() || ts->scopes[scope.depth_].serial != scope.serial_)
+  if (scope.depth_ >= ts->open_scopes || ts->scopes[scope.depth_].serial != scope.serial_)
     return VH_ESCOPE_CLOSED;
   *ts_out = ts;
   *out = &ts->scopes[scope.depth_];
@@ -84,7 +87,7 @@ int vh_scope_close(vh_scope scope) {
   ScopeRecord* r;
   VH_TRY(find_scope(scope, &ts, &r));
   // Innermost first; and a host callback cannot close the scopes of its callers.
-  if (scope.depth_ != ts->scopes.size() - 1 || scope.depth_ < ts->frame_floor) return VH_ESCOPE_ORDER;
+  if (scope.depth_ != ts->open_scopes - 1 || scope.depth_ < ts->frame_floor) return VH_ESCOPE_ORDER;
   pop_scope(ts);
   return VH_OK;
 }

@@ -11,9 +11,6 @@ namespace {
 
 std::atomic<uint32_t> g_next_ordinal{1};
 
-// initial-exec: the pointer is read on every API call; avoid __tls_get_addr in the shared library.
-__attribute__((tls_model("initial-exec"))) thread_local ThreadState* tls_state = nullptr;
-
 // Frees the thread's state when the thread ends. Scopes still open then are a host bug; they
 // are closed innermost first so that V8's scope objects unwind in order.
 struct ThreadReaper {
@@ -29,30 +26,21 @@ thread_local ThreadReaper tls_reaper;
 
 }  // namespace
 
-ThreadState* ThreadState::peek() { return tls_state; }
+__thread ThreadState* tls_state __attribute__((tls_model("initial-exec"))) = nullptr;
 
-ThreadState* ThreadState::current() {
-  ThreadState* ts = tls_state;
-  if (ts) return ts;
-  ts = new ThreadState();
+ThreadState* ThreadState::create() {
+  ThreadState* ts = new ThreadState();
   ts->ordinal = g_next_ordinal.fetch_add(1, std::memory_order_relaxed);
   tls_state = ts;
   (void)&tls_reaper;  // odr-use registers the destructor for this thread
   return ts;
 }
 
-int lookup_value(vh_value value, const Slot** out) {
-  if (value.serial_ == 0) return VH_EINVAL;
-  ThreadState* ts = tls_state;
-  if (!ts || value.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
-  if (value.slot_ >= ts->slots.size()) return VH_ESCOPE_CLOSED;
-  const Slot& slot = ts->slots[value.slot_];
-  if (slot.serial != value.serial_) return VH_ESCOPE_CLOSED;
-  // The runtime may have been unlocked for a while (waiting for another runtime) and be used by
-  // another thread now: its handles are not ours to touch then.
-  if (slot.rt->lock_owner.load(std::memory_order_relaxed) != ts->ordinal) return VH_EWRONG_THREAD;
-  *out = &slot;
-  return VH_OK;
+int lookup_value_slow(const ThreadState* ts, const Slot& slot) {
+  // A value of a runtime other than the current one: that runtime may have been unlocked for a
+  // while (waiting for another runtime) and be used by another thread now; its handles are not
+  // ours to touch then.
+  return slot.rt->lock_owner.load(std::memory_order_relaxed) == ts->ordinal ? VH_OK : VH_EWRONG_THREAD;
 }
 
 void pop_scope(ThreadState* ts) {
@@ -66,6 +54,8 @@ void pop_scope(ThreadState* ts) {
   r.escapable.reset();
   r.handles.reset();
   r.isolate_scope.reset();
+  ts->current_rt = r.prev_rt;
+  --ts->open_scopes;
   if (r.owns_lock) {
     r.rt->lock_owner.store(0, std::memory_order_relaxed);
     r.locker.reset();

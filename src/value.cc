@@ -24,21 +24,40 @@ int make_value(vh_engine engine, vh_value* out, Make make) {
   return VH_OK;
 }
 
+// Shared body of the primitive makers. A primitive needs only its isolate, not a context:
+// when the engine's runtime is the thread's current one (the common case: a scope or callback
+// of it is innermost), skip EngineCall's context and bookkeeping. Make: (Isolate*) -> Local.
+template <typename Make>
+int make_primitive(vh_engine engine, vh_value* out, Make make) {
+  if (!out) return VH_EINVAL;
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  ThreadState* ts = ThreadState::peek();
+  if (ts && e->rt == ts->current_rt) {
+    *out = ts->push(e->rt, make(e->rt->isolate));
+    return VH_OK;
+  }
+  return make_value(engine, out, [&](EngineCall& c, v8::Local<v8::Value>* v) -> int {
+    *v = make(c.isolate);
+    return VH_OK;
+  });
+}
+
 // Shared body of the readers: look the value up, then read it.
 template <typename Read>
-int read_value(vh_value value, Read read) {
+inline int read_value(vh_value value, Read read) {
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));
   return read(slot->rt->isolate, slot->local);
 }
 
-int read_number(vh_value value, double* out) {
+inline int read_number(vh_value value, double* out) {
   if (!out) return VH_EINVAL;
-  return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
-    if (!v->IsNumber()) return VH_ETYPE;
-    *out = v.As<v8::Number>()->Value();
-    return VH_OK;
-  });
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  if (!slot->local->IsNumber()) return VH_ETYPE;
+  *out = slot->local.As<v8::Number>()->Value();
+  return VH_OK;
 }
 
 // Reads a Number that is an integer within [lo, hi].
@@ -57,67 +76,42 @@ int read_integer(vh_value value, double lo, double hi, Int* out) {
 extern "C" {
 
 int vh_undefined(vh_engine engine, vh_value* out) {
-  return make_value(engine, out, [](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Undefined(c.isolate);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Undefined(iso); });
 }
 
 int vh_null(vh_engine engine, vh_value* out) {
-  return make_value(engine, out, [](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Null(c.isolate);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Null(iso); });
 }
 
 int vh_bool(vh_engine engine, bool b, vh_value* out) {
-  return make_value(engine, out, [b](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Boolean::New(c.isolate, b);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [b](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Boolean::New(iso, b); });
 }
 
 int vh_int32(vh_engine engine, int32_t n, vh_value* out) {
-  return make_value(engine, out, [n](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Integer::New(c.isolate, n);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Integer::New(iso, n); });
 }
 
 int vh_uint32(vh_engine engine, uint32_t n, vh_value* out) {
-  return make_value(engine, out, [n](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Integer::NewFromUnsigned(c.isolate, n);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Integer::NewFromUnsigned(iso, n); });
 }
 
 int vh_int64(vh_engine engine, int64_t n, vh_value* out) {
   if (n > (int64_t{1} << 53) || n < -(int64_t{1} << 53)) return VH_ERANGE;
-  return make_value(engine, out, [n](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Number::New(c.isolate, static_cast<double>(n));
-    return VH_OK;
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> {
+    return v8::Number::New(iso, static_cast<double>(n));
   });
 }
 
 int vh_double(vh_engine engine, double n, vh_value* out) {
-  return make_value(engine, out, [n](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::Number::New(c.isolate, n);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Number::New(iso, n); });
 }
 
 int vh_bigint_int64(vh_engine engine, int64_t n, vh_value* out) {
-  return make_value(engine, out, [n](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::BigInt::New(c.isolate, n);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::BigInt::New(iso, n); });
 }
 
 int vh_bigint_uint64(vh_engine engine, uint64_t n, vh_value* out) {
-  return make_value(engine, out, [n](EngineCall& c, v8::Local<v8::Value>* v) {
-    *v = v8::BigInt::NewFromUnsigned(c.isolate, n);
-    return VH_OK;
-  });
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::BigInt::NewFromUnsigned(iso, n); });
 }
 
 int vh_bigint_words(vh_engine engine, bool negative, size_t count, const uint64_t* words,

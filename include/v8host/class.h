@@ -65,6 +65,26 @@ typedef struct vh_accessor_def {
   vh_host_function set; /**< called with the new value as argv[0]; may be NULL (read-only) */
 } vh_accessor_def;
 
+/**
+ * @brief A native method: the fast path for methods that compute on an instance's native state
+ *        and numbers (a class's vh_native_method_def).
+ *
+ * Like ::vh_numeric_function, with the instance's native pointer first. The brand is checked
+ * before the call (a TypeError "Illegal invocation" for anything but an instance), and so are
+ * the arguments (each must be a Number). It must not call v8host functions.
+ *
+ * @param native the receiver's native pointer (as vh_class_unwrap() would give).
+ * @param data the class's data.
+ */
+typedef int (*vh_native_method)(void *native, const double *args, size_t argc, double *result,
+                                void *data);
+
+/** A native method of a class definition. */
+typedef struct vh_native_method_def {
+  const char *name;          /**< NUL-terminated UTF-8; must not be NULL */
+  vh_native_method callback; /**< must not be NULL */
+} vh_native_method_def;
+
 /** A class definition, for vh_class_define(). Zero it, set struct_size to sizeof(vh_class_def),
  *  then fill it; versioned by size like ::vh_runtime_options (unknown trailing fields must be 0). */
 typedef struct vh_class_def {
@@ -91,6 +111,9 @@ typedef struct vh_class_def {
   vh_class parent;
   /** Handed to every callback as info->data and to the finalizer. */
   void *data;
+  /** Prototype methods on the numeric fast path; may be NULL when native_method_count is 0. */
+  const vh_native_method_def *native_methods;
+  size_t native_method_count;
 } vh_class_def;
 
 /**

@@ -68,6 +68,41 @@ VH_API bool vh_call_is_construct(const vh_call_info *info);
 VH_API int vh_function_new(vh_engine engine, const char *name, vh_host_function callback,
                            void *data, vh_value *out);
 
+/**
+ * @brief A numeric host function: the fast path for host functions that compute on numbers.
+ *
+ * It receives its arguments as doubles and returns a double: no values, no callback scope, no
+ * engine, so a call costs about what a raw V8 callback costs. Every argument must be a Number
+ * in the calling script; any other argument makes the call throw a TypeError ("<name>: argument
+ * <i> is not a number") without calling the function. It is for pure computation: it must not
+ * call v8host functions.
+ *
+ * @param args the arguments, args[i] for i < argc; never NULL.
+ * @param argc how many the script passed.
+ * @param[out] result the return value; starts as NaN.
+ * @param data the user data given when the function was made.
+ * @return ::VH_OK to return *result; any negative code throws an Error "<VH_NAME>: <text>".
+ */
+typedef int (*vh_numeric_function)(const double *args, size_t argc, double *result, void *data);
+
+/**
+ * @brief Makes a JavaScript function in @p engine that calls a numeric host function.
+ * @param name the function's `name`; NULL for "".
+ * @param callback must not be NULL.
+ * @param[out] out the function, in the current scope; must not be NULL.
+ * @return as vh_function_new().
+ */
+VH_API int vh_function_new_numeric(vh_engine engine, const char *name,
+                                   vh_numeric_function callback, void *data, vh_value *out);
+
+/**
+ * @brief Registers a numeric host function as a global of every engine of @p runtime, like
+ *        vh_runtime_global_function().
+ * @return as vh_runtime_global_function().
+ */
+VH_API int vh_runtime_global_numeric(vh_runtime runtime, const char *name,
+                                     vh_numeric_function callback, void *data);
+
 /** Constructors of the native error types, for vh_throw_error() and vh_error_new(). */
 typedef enum vh_error_kind {
   VH_ERROR = 1,

@@ -58,7 +58,10 @@ class EngineCall {
       rt->entered = prev_entered_;
       context_scope_.reset();
     }
-    isolate_scope_.reset();
+    if (isolate_scope_) {
+      isolate_scope_.reset();
+      ts->current_rt = prev_rt_;
+    }
     --engine->in_use;
   }
 
@@ -68,7 +71,11 @@ class EngineCall {
     VH_TRY(resolve_engine(handle, &e));
     Runtime* r = e->rt;
     ThreadState* t = ThreadState::peek();
-    if (!t || r->lock_owner.load(std::memory_order_relaxed) != t->ordinal) return not_locked_status(r);
+    if (!t) return not_locked_status(r);
+    // current_rt is locked by this thread and current in V8; any other runtime must be checked.
+    bool other_runtime = r != t->current_rt;
+    if (other_runtime && r->lock_owner.load(std::memory_order_relaxed) != t->ordinal)
+      return not_locked_status(r);
     if (runs_js) {
       if (e->has_pending || (t->frame_threw && t->frame_rt == r)) return VH_EPENDING_EXCEPTION;
       if (t->depth >= kMaxCallDepth) return VH_EDEPTH;
@@ -80,7 +87,11 @@ class EngineCall {
     ++e->in_use;
     context = strong_local(e->context);
     // Another runtime's scope may be innermost on this thread: make this isolate current.
-    if (v8::Isolate::GetCurrent() != isolate) isolate_scope_.emplace(isolate);
+    if (other_runtime) {
+      isolate_scope_.emplace(isolate);
+      prev_rt_ = t->current_rt;
+      t->current_rt = r;
+    }
     if (r->entered != e) {
       context_scope_.emplace(context);
       prev_entered_ = r->entered;
@@ -127,24 +138,27 @@ class EngineCall {
   std::optional<v8::Isolate::Scope> isolate_scope_;
   std::optional<v8::Context::Scope> context_scope_;
   Engine* prev_entered_ = nullptr;
+  Runtime* prev_rt_ = nullptr;
 };
 
 // Holds a runtime's lock (and an isolate and handle scope) for an internal operation such as
 // creating or disposing an engine. Waits when another thread holds the lock.
 class RuntimeLock {
  public:
-  explicit RuntimeLock(Runtime* rt) : rt_(rt) {
-    ThreadState* ts = ThreadState::current();
-    if (rt->lock_owner.load(std::memory_order_relaxed) != ts->ordinal) {
+  explicit RuntimeLock(Runtime* rt) : rt_(rt), ts_(ThreadState::current()) {
+    if (rt->lock_owner.load(std::memory_order_relaxed) != ts_->ordinal) {
       locker_.emplace(rt->isolate);
-      rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
+      rt->lock_owner.store(ts_->ordinal, std::memory_order_relaxed);
     }
     isolate_scope_.emplace(rt->isolate);
+    prev_rt_ = ts_->current_rt;
+    ts_->current_rt = rt;
     handles_.emplace(rt->isolate);
   }
   ~RuntimeLock() {
     handles_.reset();
     isolate_scope_.reset();
+    ts_->current_rt = prev_rt_;
     if (locker_) {
       rt_->lock_owner.store(0, std::memory_order_relaxed);
       locker_.reset();
@@ -155,6 +169,8 @@ class RuntimeLock {
 
  private:
   Runtime* rt_;
+  ThreadState* ts_;
+  Runtime* prev_rt_ = nullptr;
   std::optional<v8::Locker> locker_;
   std::optional<v8::Isolate::Scope> isolate_scope_;
   std::optional<v8::HandleScope> handles_;

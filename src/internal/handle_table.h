@@ -1,17 +1,19 @@
 // A process-wide table that turns objects into generation-checked 64-bit handles.
 //
-// Why: public handles (runtimes, engines, references) must survive misuse. A raw pointer kept
-// after its object was freed can only crash or alias a newer object; a table index plus a
-// generation is recognised as stale. Lookups are lock-free (two acquire loads) because they sit
-// on every API call; adding and removing take a mutex.
+// Why: public handles (runtimes, engines, references, classes, deferreds) must survive misuse.
+// A raw pointer kept after its object was freed can only crash or alias a newer object; a
+// table index plus a generation is recognised as stale. Lookups are lock-free (two acquire
+// loads) because they sit on every API call; adding and removing take a mutex. The table is
+// constant-initialised (a plain global, no static-initialisation order or guard to pay).
 //
 // Handle layout: low 32 bits = index + 1 (so 0 is never a handle), high 32 bits = generation.
+// Freed indices are reused first-in first-out, which spreads generations over the indices.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <vector>
+#include <new>
 
 namespace vh {
 
@@ -21,26 +23,30 @@ class HandleTable {
   static constexpr uint32_t kChunkBits = 10;
   static constexpr uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr uint32_t kMaxChunks = 4096;  // 4M live handles of one kind
+  static constexpr uint32_t kNone = UINT32_MAX;
 
-  HandleTable() = default;
+  constexpr HandleTable() = default;
   HandleTable(const HandleTable&) = delete;
   HandleTable& operator=(const HandleTable&) = delete;
 
-  // Registers obj; returns its handle, or 0 when the table is full.
+  // Registers obj; returns its handle, or 0 when the table is full or memory ran out.
   uint64_t add(T* obj) {
     std::lock_guard<std::mutex> lock(mu_);
     uint32_t index;
-    if (!free_.empty()) {
-      index = free_.back();
-      free_.pop_back();
+    if (free_head_ != kNone) {
+      index = free_head_;
+      free_head_ = entry(index).next_free;
+      if (free_head_ == kNone) free_tail_ = kNone;
     } else {
       if (next_ == kChunkSize * kMaxChunks) return 0;
-      index = next_++;
-      Entry*& chunk_slot = chunk_storage_[index >> kChunkBits];
-      if (!chunk_slot) {
-        chunk_slot = new Entry[kChunkSize];
-        chunks_[index >> kChunkBits].store(chunk_slot, std::memory_order_release);
+      index = next_;
+      Entry*& chunk = chunk_storage_[index >> kChunkBits];
+      if (!chunk) {
+        chunk = new (std::nothrow) Entry[kChunkSize];
+        if (!chunk) return 0;
+        chunks_[index >> kChunkBits].store(chunk, std::memory_order_release);
       }
+      ++next_;
     }
     Entry& e = entry(index);
     uint32_t gen = e.gen.load(std::memory_order_relaxed) + 1;
@@ -53,8 +59,7 @@ class HandleTable {
   // The object behind a live handle, or nullptr for 0, a stale or a made-up handle.
   T* get(uint64_t handle) const {
     uint32_t low = static_cast<uint32_t>(handle);
-    if (low == 0) return nullptr;
-    uint32_t index = low - 1;
+    uint32_t index = low - 1;  // 0 wraps to UINT32_MAX, rejected below
     if ((index >> kChunkBits) >= kMaxChunks) return nullptr;
     Entry* chunk = chunks_[index >> kChunkBits].load(std::memory_order_acquire);
     if (!chunk) return nullptr;
@@ -70,14 +75,20 @@ class HandleTable {
     uint32_t index = static_cast<uint32_t>(handle) - 1;
     Entry& e = entry(index);
     e.ptr.store(nullptr, std::memory_order_relaxed);
-    // Bumping the generation (and never handing it out, see add) invalidates the handle.
+    // A generation never handed out: the old handle no longer matches.
     e.gen.store(e.gen.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-    free_.insert(free_.begin(), index);  // FIFO reuse: spreads generations over indices
+    e.next_free = kNone;
+    if (free_tail_ == kNone)
+      free_head_ = index;
+    else
+      entry(free_tail_).next_free = index;
+    free_tail_ = index;
   }
 
  private:
   struct Entry {
-    std::atomic<uint32_t> gen{0};  // even after remove(), odd/any while live: only equality matters
+    std::atomic<uint32_t> gen{0};
+    uint32_t next_free = kNone;  // free-list link, guarded by mu_
     std::atomic<T*> ptr{nullptr};
   };
   Entry& entry(uint32_t index) { return chunk_storage_[index >> kChunkBits][index & (kChunkSize - 1)]; }
@@ -85,8 +96,9 @@ class HandleTable {
   std::atomic<Entry*> chunks_[kMaxChunks] = {};
   Entry* chunk_storage_[kMaxChunks] = {};  // the same pointers, for writers under mu_
   std::mutex mu_;
-  std::vector<uint32_t> free_;
   uint32_t next_ = 0;
+  uint32_t free_head_ = kNone;
+  uint32_t free_tail_ = kNone;
 };
 
 }  // namespace vh

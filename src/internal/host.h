@@ -15,9 +15,13 @@ namespace vh {
 
 // What a V8 function's data External points at.
 struct HostFunction {
-  enum Kind { kPlain, kMethod, kConstructor };
+  // kNumeric and kNativeMethod are the fast path (numeric.cc): no vh_call_info, no scope.
+  enum Kind { kPlain, kMethod, kConstructor, kNumeric, kNativeMethod };
   Kind kind = kPlain;
   vh_host_function fn = nullptr;
+  vh_numeric_function numeric = nullptr;
+  vh_native_method native = nullptr;
+  std::string name;  // for the fast path's TypeErrors
   void* data = nullptr;
   HostClass* cls = nullptr;       // for methods and constructors
   uint64_t engine_handle = 0;     // engine of a vh_function_new function; 0: the current context's
@@ -43,12 +47,33 @@ struct Instance {
   v8::Global<v8::Object> weak;
 };
 
-// The trampoline every host-made V8 function is created with.
+// The trampoline every host-made V8 function is created with (and the fast-path ones, for
+// kNumeric and kNativeMethod records).
 void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info);
+void numeric_callback(const v8::FunctionCallbackInfo<v8::Value>& info);
+void native_method_callback(const v8::FunctionCallbackInfo<v8::Value>& info);
+
+// The Instance record of an object made from a host class template (nullptr while its
+// constructor has not attached one). Inline: V8's field read has an inline fast path.
+constexpr int kInstanceField = 0;
+inline Instance* instance_of(v8::Local<v8::Object> object) {
+  return static_cast<Instance*>(object->GetAlignedPointerFromInternalField(kInstanceField));
+}
+
+// Throws "<VH_NAME>: <text>" as an Error into the running script.
+void throw_status(v8::Isolate* iso, int rc);
+void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text);
 
 // Makes a FunctionTemplate whose calls reach record (owned by rt->functions).
 v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
                                               v8::Local<v8::Signature> signature);
+
+// Makes a function of one engine for a copy of proto (kind, fn/numeric, data); its record is
+// freed when the function is collected.
+int make_engine_function(vh_engine engine, const char* name, const HostFunction& proto, vh_value* out);
+
+// Adds or replaces a runtime-wide global (installed in engines by install_runtime_globals).
+int register_runtime_global(Runtime* rt, const std::string& name, v8::Local<v8::FunctionTemplate> tmpl);
 
 // Allocates a record owned by the runtime (freed at runtime disposal).
 HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,

@@ -70,11 +70,17 @@ struct Ref {
   bool can_be_weak = false;  // objects only: primitives are never observably collected
 };
 
-HandleTable<Runtime>& runtime_table();
-HandleTable<Engine>& engine_table();
-HandleTable<Ref>& ref_table();
-HandleTable<HostClass>& class_table();
-HandleTable<Deferred>& deferred_table();
+// The handle tables: constant-initialised globals (see handle_table.h), never destroyed.
+extern HandleTable<Runtime> g_runtime_table;
+extern HandleTable<Engine> g_engine_table;
+extern HandleTable<Ref> g_ref_table;
+extern HandleTable<HostClass> g_class_table;
+extern HandleTable<Deferred> g_deferred_table;
+inline HandleTable<Runtime>& runtime_table() { return g_runtime_table; }
+inline HandleTable<Engine>& engine_table() { return g_engine_table; }
+inline HandleTable<Ref>& ref_table() { return g_ref_table; }
+inline HandleTable<HostClass>& class_table() { return g_class_table; }
+inline HandleTable<Deferred>& deferred_table() { return g_deferred_table; }
 
 // The Runtime an isolate belongs to (isolate data slot 0).
 inline Runtime* runtime_of(v8::Isolate* isolate) { return static_cast<Runtime*>(isolate->GetData(0)); }

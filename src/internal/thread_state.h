@@ -15,7 +15,14 @@
 #include <optional>
 #include <vector>
 
+#include "v8host/errors.h"
 #include "v8host/types.h"
+
+#define VH_TRY_LOOKUP(expr)         \
+  do {                              \
+    int vh_lookup_rc_ = (expr);     \
+    if (vh_lookup_rc_) return vh_lookup_rc_; \
+  } while (0)
 
 namespace vh {
 
@@ -45,7 +52,14 @@ class SlotArena {
 
   // Appends a slot and returns its index.
   size_t push(uint64_t serial, Runtime* rt, v8::Local<v8::Value> local) {
-    if (size_ == capacity_) grow();
+    if (size_ == capacity_) grow(size_ + 1);
+    return push_reserved(serial, rt, local);
+  }
+  // Makes room for n more slots, so that n push_reserved calls need no check.
+  void reserve(size_t n) {
+    if (capacity_ - size_ < n) grow(size_ + n);
+  }
+  size_t push_reserved(uint64_t serial, Runtime* rt, v8::Local<v8::Value> local) {
     Slot* s = data_ + size_;
     s->serial = serial;
     s->rt = rt;
@@ -54,8 +68,9 @@ class SlotArena {
   }
 
  private:
-  void grow() {
+  void grow(size_t need) {
     size_t capacity = capacity_ ? capacity_ * 2 : 256;
+    while (capacity < need) capacity *= 2;
     void* data = std::realloc(data_, capacity * sizeof(Slot));  // Slot is trivially copyable
     if (!data) std::abort();  // as std::vector would (bad_alloc under -fno-exceptions)
     data_ = static_cast<Slot*>(data);
@@ -76,6 +91,7 @@ struct ScopeRecord {
   size_t escape_slot = SIZE_MAX;   // reserved parent slot for the escaped value
   bool escaped = false;
   bool owns_lock = false;  // this scope took the runtime's lock and releases it on close
+  Runtime* prev_rt = nullptr;  // the thread's current_rt before this scope
   std::optional<v8::Locker> locker;
   std::optional<v8::Isolate::Scope> isolate_scope;
   std::optional<v8::HandleScope> handles;
@@ -86,6 +102,13 @@ struct ScopeRecord {
 struct ThreadState {
   uint32_t ordinal;  // unique per thread for the life of the process, never 0
   uint64_t next_serial = 1;
+  // The runtime whose isolate this thread entered last (innermost scope, running callback or
+  // call). Invariant: current_rt's lock is held by this thread, and its isolate is V8's current
+  // one. Lets hot paths skip Isolate::GetCurrent() (a PLT call and a pthread key lookup in
+  // libnode) and the lock-owner load.
+  Runtime* current_rt = nullptr;
+  // Number of open scopes (scopes.size() of a deque costs a dozen instructions).
+  size_t open_scopes = 0;
   // Scopes below this index belong to callers of the running host callback: the callback may
   // not close them (V8 is executing inside them).
   size_t frame_floor = 0;
@@ -105,6 +128,7 @@ struct ThreadState {
   static ThreadState* current();
   // The calling thread's state, or nullptr when the thread never used the library.
   static ThreadState* peek();
+  static ThreadState* create();  // current()'s slow path
 
   vh_value push(Runtime* rt, v8::Local<v8::Value> local) {
     uint64_t serial = next_serial++;
@@ -113,10 +137,31 @@ struct ThreadState {
   }
 };
 
+// The calling thread's state. __thread rather than thread_local: a C++ extern thread_local is
+// reached through a wrapper call; initial-exec: no __tls_get_addr in the shared library.
+extern __thread ThreadState* tls_state __attribute__((tls_model("initial-exec")));
+
+inline ThreadState* ThreadState::peek() { return tls_state; }
+inline ThreadState* ThreadState::current() {
+  ThreadState* ts = tls_state;
+  return ts ? ts : create();
+}
+
 // Looks a value up for the calling thread. Checks: empty handle, thread, scope still open, and
 // that its runtime's lock is held by this thread. On success *out points at the slot (valid
-// until the arena grows: copy what you need before pushing).
-int lookup_value(vh_value value, const Slot** out);
+// until the arena grows: copy what you need before pushing). Inline: every value call runs it.
+int lookup_value_slow(const ThreadState* ts, const Slot& slot);
+inline int lookup_value(vh_value value, const Slot** out) {
+  if (value.serial_ == 0) return VH_EINVAL;
+  ThreadState* ts = tls_state;
+  if (!ts || value.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
+  if (value.slot_ >= ts->slots.size()) return VH_ESCOPE_CLOSED;
+  const Slot& slot = ts->slots[value.slot_];
+  if (slot.serial != value.serial_) return VH_ESCOPE_CLOSED;
+  if (slot.rt != ts->current_rt) VH_TRY_LOOKUP(lookup_value_slow(ts, slot));
+  *out = &slot;
+  return VH_OK;
+}
 
 // Pops the innermost scope of ts: truncates its values, restores entered engine, releases
 // V8 scopes and (if it took it) the runtime's lock.
