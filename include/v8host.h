@@ -38,5 +38,6 @@
 #include "v8host/function.h"
 #include "v8host/class.h"
 #include "v8host/promise.h"
+#include "v8host/marshal.h"
 
 #endif

@@ -1,6 +1,7 @@
 // vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/marshal.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
@@ -8,6 +9,7 @@
 namespace vh {
 
 void destroy_engine_object(Engine* e) {
+  clear_shared_cache(e);
   e->pending_exception.Reset();
   e->pending_message.Reset();
   e->has_pending = false;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct Engine {
   std::atomic<bool> has_pending{false};  // read without the lock by vh_exception_pending
   v8::Global<v8::Value> pending_exception;
   v8::Global<v8::Message> pending_message;
+  // SharedArrayBuffers passed in from other runtimes, by backing store: the same store passed
+  // twice yields the same object while it lives (weak Globals; marshal_shared.cc).
+  std::unordered_map<const void*, v8::Global<v8::SharedArrayBuffer>> shared_buffers;
 };
 
 struct Ref {

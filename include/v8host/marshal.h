@@ -1,0 +1,71 @@
+/**
+ * @file v8host/marshal.h
+ * @brief Passing values between engines, and between runtimes.
+ *
+ * vh_pass() hands a value of one engine to another and chooses one of these ways, which the
+ * caller can ask about:
+ * - ::VH_PASS_PRIMITIVE: numbers, strings, booleans, BigInts, undefined and null are copied;
+ *   symbols are mapped (well-known symbols to the destination's, others to one symbol per
+ *   source symbol, so identity holds).
+ * - ::VH_PASS_DIRECT: both engines share a runtime: the very object, at native speed.
+ * - ::VH_PASS_SHARED: a SharedArrayBuffer, or a TypedArray/DataView over one, crossing runtimes:
+ *   a new object of the same kind over the same memory (zero copy; growable buffers stay
+ *   growable; the same buffer passed twice into one engine yields the same object).
+ * - ::VH_PASS_PROXY: anything else crossing runtimes: a JavaScript Proxy whose operations the
+ *   host performs on the real object in its runtime. The same object always yields the same
+ *   proxy while it lives; a proxy passed back to its home runtime arrives as the original.
+ *
+ * Every call that takes a value and an engine (setting a property, call arguments, a host
+ * function's return value, ...) accepts a value of another runtime and passes it this way.
+ * Non-shared ArrayBuffers and their views are never shared silently: they take the proxy path
+ * (use vh_copy_array_buffer() for an explicit copy).
+ *
+ * Threads: the calling thread must hold both runtimes' locks (a scope open on each). A proxy's
+ * operations later run on whatever thread uses the proxy: when that thread does not hold the
+ * source runtime, it waits for it without holding its own runtime's lock (so two runtimes calling
+ * into each other from two threads cannot deadlock), up to the destination runtime's
+ * proxy_wait_ms, after which the operation throws an Error "VH_ETIMEDOUT: ...".
+ */
+#ifndef V8HOST_MARSHAL_H
+#define V8HOST_MARSHAL_H
+
+#include "v8host/api.h"
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How vh_pass() passed a value. */
+typedef enum vh_pass_kind {
+  VH_PASS_PRIMITIVE = 1,
+  VH_PASS_DIRECT,
+  VH_PASS_SHARED,
+  VH_PASS_PROXY
+} vh_pass_kind;
+
+/**
+ * @brief Passes @p value into engine @p to.
+ *
+ * @param to the destination engine; a scope of its runtime must be open on this thread.
+ * @param value any value of any runtime whose lock this thread holds.
+ * @param[out] out the value as @p to sees it, in the innermost scope; must not be NULL.
+ * @param[out] how which way was taken; may be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE / ::VH_EWRONG_THREAD (this thread
+ *         does not hold @p to's runtime); the common value codes for @p value.
+ * @par Thread: a thread holding both runtimes' locks.
+ */
+VH_API int vh_pass(vh_engine to, vh_value value, vh_value *out, vh_pass_kind *how);
+
+/**
+ * @brief Copies an ArrayBuffer (or the bytes a TypedArray/DataView views) into a new ArrayBuffer
+ *        of engine @p to, of any runtime. The explicit alternative to proxying a non-shared buffer.
+ * @param[out] out the new ArrayBuffer; must not be NULL.
+ * @return ::VH_OK; ::VH_ETYPE (not an ArrayBuffer or view); ::VH_ENOMEM; the common codes.
+ */
+VH_API int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,107 @@
+// vh_pass and the dispatch between the three ways a value crosses engines: primitives are
+// copied, objects of the same runtime are used directly, shared-backed buffers and views are
+// rebuilt over the same memory (marshal_shared.cc), anything else becomes a host proxy
+// (proxy.cc).
+#include <vector>
+
+#include "internal/call.h"
+#include "internal/marshal.h"
+#include "v8host.h"
+
+namespace vh {
+namespace {
+
+// Copies a string into isolate to (one-byte strings stay one-byte: half the memory).
+int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::Local<v8::Value>* out) {
+  int length = s->Length();
+  v8::Local<v8::String> copy;
+  bool ok;
+  if (s->IsOneByte()) {
+    std::vector<uint8_t> bytes(static_cast<size_t>(length) + 1);
+    s->WriteOneByte(from, bytes.data(), 0, length, v8::String::NO_NULL_TERMINATION);
+    ok = v8::String::NewFromOneByte(to, bytes.data(), v8::NewStringType::kNormal, length).ToLocal(&copy);
+  } else {
+    std::vector<uint16_t> units(static_cast<size_t>(length) + 1);
+    s->Write(from, units.data(), 0, length, v8::String::NO_NULL_TERMINATION);
+    ok = v8::String::NewFromTwoByte(to, units.data(), v8::NewStringType::kNormal, length).ToLocal(&copy);
+  }
+  if (!ok) return VH_ENOMEM;
+  *out = copy;
+  return VH_OK;
+}
+
+int copy_bigint(v8::Local<v8::BigInt> big, Engine* to, v8::Local<v8::Value>* out) {
+  int count = big->WordCount();
+  std::vector<uint64_t> words(static_cast<size_t>(count) + 1);
+  int sign = 0;
+  big->ToWordsArray(&sign, &count, words.data());
+  v8::Local<v8::BigInt> copy;
+  if (count == 0) {
+    *out = v8::BigInt::New(to->rt->isolate, 0);
+    return VH_OK;
+  }
+  if (!v8::BigInt::NewFromWords(strong_local(to->context), sign, count, words.data()).ToLocal(&copy))
+    return VH_ENOMEM;
+  *out = copy;
+  return VH_OK;
+}
+
+// Copies a primitive other than a symbol into runtime to.
+int copy_primitive(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out) {
+  v8::Isolate* iso = to->rt->isolate;
+  if (value->IsUndefined()) *out = v8::Undefined(iso);
+  else if (value->IsNull()) *out = v8::Null(iso);
+  else if (value->IsBoolean()) *out = v8::Boolean::New(iso, value.As<v8::Boolean>()->Value());
+  else if (value->IsNumber()) *out = v8::Number::New(iso, value.As<v8::Number>()->Value());
+  else if (value->IsString()) return copy_string(from->isolate, value.As<v8::String>(), iso, out);
+  else if (value->IsBigInt()) return copy_bigint(value.As<v8::BigInt>(), to, out);
+  else return VH_ETYPE;
+  return VH_OK;
+}
+
+}  // namespace
+
+int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+               vh_pass_kind* how) {
+  if (from == to->rt) {
+    *out = value;  // a Local is valid in every context of its isolate
+    if (how) *how = value->IsObject() || value->IsSymbol() ? VH_PASS_DIRECT : VH_PASS_PRIMITIVE;
+    return VH_OK;
+  }
+  if (!value->IsObject()) {
+    if (value->IsSymbol()) return VH_ETYPE;  // symbol mapping: proxy.cc (to come)
+    VH_TRY(copy_primitive(from, value, to, out));
+    if (how) *how = VH_PASS_PRIMITIVE;
+    return VH_OK;
+  }
+  if (is_shared_backed(value)) {
+    VH_TRY(pass_shared(from, value, to, out));
+    if (how) *how = VH_PASS_SHARED;
+    return VH_OK;
+  }
+  return VH_ETYPE;  // host proxy: proxy.cc (to come)
+}
+
+}  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+int vh_pass(vh_engine to, vh_value value, vh_value* out, vh_pass_kind* how) {
+  if (!out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(to, false));
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  Runtime* from = slot->rt;
+  v8::Local<v8::Value> v = slot->local;
+  v8::Local<v8::Value> passed;
+  vh_pass_kind kind;
+  VH_TRY(pass_value(from, v, call.engine, &passed, &kind));
+  *out = call.result(passed);
+  if (how) *how = kind;
+  return VH_OK;
+}
+
+}  // extern "C"
