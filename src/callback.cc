@@ -127,6 +127,12 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   if (ts->depth >= kMaxCallDepth) return throw_status(info.GetIsolate(), VH_EDEPTH);
 
+  // V8 starts internal fields as undefined, which does not read as a null pointer: mark the
+  // new instance "no native part yet" before anything (its constructor callback, or script
+  // it calls) can see it, so unwrap gives VH_EBRAND until attach_instance().
+  if (rec->kind == HostFunction::kConstructor)
+    info.This()->SetAlignedPointerInInternalField(kInstanceField, nullptr);
+
   Frame frame(ts, rt, engine);
   // The arguments, `this` and new.target go into the callback scope in one reservation.
   int argc = info.Length();

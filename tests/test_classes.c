@@ -334,6 +334,39 @@ static void test_parent_in_use(void **state) {
   assert_null(native);
 }
 
+/* An instance whose constructor has not attached a native part (seen inside its constructor,
+ * or leaked by a constructor that threw) is not unwrappable: VH_EBRAND, never a wild pointer;
+ * its methods throw instead of reading native memory. */
+static int g_unwrap_in_ctor_rc;
+static int cb_leaky_ctor(const vh_call_info *info, void **native) {
+  void *p = (void *)1;
+  vh_value g;
+  g_unwrap_in_ctor_rc = vh_class_unwrap(info->this_value, g_point, &p);
+  if (vh_engine_global(info->engine, &g) == VH_OK) vh_set(info->engine, g, "leaked", info->this_value);
+  (void)native;
+  vh_throw_error(info->engine, VH_ERROR, "constructor fails");
+  return VH_EEXCEPTION;
+}
+static void test_unattached_instance(void **state) {
+  (void)state;
+  vh_class leaky;
+  vh_class_def d = plain_def("Leaky");
+  d.construct = cb_leaky_ctor;
+  d.parent = g_point;
+  assert_ok(vh_class_define(g_rt, &d, &leaky));
+  vh_value ctor, g, leaked;
+  assert_ok(vh_class_constructor_of(g_e, leaky, &ctor));
+  assert_ok(vh_engine_global(g_e, &g));
+  assert_ok(vh_set(g_e, g, "Leaky", ctor));
+  assert_js("(() => { try { new Leaky(); return false; } catch (e) { return e.message === 'constructor fails'; } })()");
+  assert_int_equal(g_unwrap_in_ctor_rc, VH_EBRAND);
+  assert_ok(vh_get(g_e, g, "leaked", &leaked));
+  void *p = (void *)1;
+  assert_status(VH_EBRAND, vh_class_unwrap(leaked, g_point, &p));
+  assert_status(VH_EBRAND, vh_class_unwrap(leaked, leaky, &p));
+  assert_ptr_equal(p, (void *)1);
+}
+
 /* A JS subclass `class P3 extends Point {}` makes real Point instances. */
 static void test_js_subclass(void **state) {
   (void)state;
@@ -493,6 +526,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_parent_class, setup_child, teardown),
       cmocka_unit_test_setup_teardown(test_parent_in_use, setup, teardown),
       cmocka_unit_test_setup_teardown(test_js_subclass, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unattached_instance, setup, teardown),
       cmocka_unit_test_setup_teardown(test_finalizers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_global_class, setup, teardown),
       cmocka_unit_test_setup_teardown(test_define_misuse, setup, teardown),

@@ -26,7 +26,8 @@ extern "C" {
 typedef struct vh_call_info {
   /** The engine the function belongs to (where it was created); use it for calls. */
   vh_engine engine;
-  /** `this`; undefined for a plain call in strict terms (sloppy calls get the global). */
+  /** `this`. As for any V8 API function, a call with an undefined or null receiver (also from
+   *  strict code) gets the global object, and a primitive receiver arrives wrapped in an object. */
   vh_value this_value;
   /** `new.target` when called with `new`; the empty handle otherwise (test with serial_ == 0 or
    *  vh_call_is_construct()). */
@@ -74,7 +75,7 @@ VH_API int vh_function_new(vh_engine engine, const char *name, vh_host_function 
  * It receives its arguments as doubles and returns a double: no values, no callback scope, no
  * engine, so a call costs about what a raw V8 callback costs. Every argument must be a Number
  * in the calling script; any other argument makes the call throw a TypeError ("<name>: argument
- * <i> is not a number") without calling the function. It is for pure computation: it must not
+ * <i> is not a number", counting from 1) without calling the function. It is for pure computation: it must not
  * call v8host functions.
  *
  * @param args the arguments, args[i] for i < argc; never NULL.
@@ -138,8 +139,9 @@ VH_API int vh_throw_error(vh_engine engine, vh_error_kind kind, const char *mess
  * @brief Calls @p constructor with `new` and the arguments.
  * @param argv may be NULL when @p argc is 0.
  * @param[out] out the new object; must not be NULL.
- * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not a constructor);
- *         ::VH_ERANGE (argc > 65535); the common engine codes.
+ * @return ::VH_OK; ::VH_EEXCEPTION (also for a function that is not a constructor, such as an
+ *         arrow function: a TypeError is pending); ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not a
+ *         function); ::VH_ERANGE (argc > 65535); the common engine codes.
  */
 VH_API int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value *argv,
                         vh_value *out);

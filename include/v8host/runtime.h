@@ -105,8 +105,8 @@ VH_API int vh_runtime_run_microtasks(vh_runtime runtime);
 typedef struct vh_engine_options {
   /** sizeof(vh_engine_options) as the caller compiled it; set by vh_engine_options_init(). */
   size_t struct_size;
-  /** Reserved; must be 0. */
-  uint32_t reserved_flags;
+  /** Reserved; must be 0. (64 bits: no tail padding, so every later field changes the size.) */
+  uint64_t reserved_flags;
 } vh_engine_options;
 
 /**
