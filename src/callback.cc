@@ -5,6 +5,7 @@
 #include <string>
 
 #include "internal/host.h"
+#include "internal/marshal.h"
 
 namespace vh {
 
@@ -99,8 +100,13 @@ void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, 
   const Slot* slot;
   int looked = lookup_value(result, &slot);
   if (looked != VH_OK) return throw_status(iso, looked);
-  if (slot->rt != rt) return throw_status(iso, VH_ERUNTIME_MISMATCH);
-  info.GetReturnValue().Set(slot->local);
+  if (slot->rt == rt) return info.GetReturnValue().Set(slot->local);
+  // A value of another runtime: returned the way vh_pass would pass it.
+  Engine* engine = rt->entered;
+  v8::Local<v8::Value> passed;
+  int rc2 = engine ? pass_value(slot->rt, slot->local, engine, &passed, nullptr) : VH_EDISPOSED;
+  if (rc2 != VH_OK) return throw_status(iso, rc2);
+  info.GetReturnValue().Set(passed);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "internal/call.h"
 #include "internal/marshal.h"
+#include "internal/proxy.h"
 #include "v8host.h"
 
 namespace vh {
@@ -69,7 +70,11 @@ int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<
     return VH_OK;
   }
   if (!value->IsObject()) {
-    if (value->IsSymbol()) return VH_ETYPE;  // symbol mapping: proxy.cc (to come)
+    if (value->IsSymbol()) {
+      VH_TRY(pass_symbol(from, value.As<v8::Symbol>(), to, out));
+      if (how) *how = VH_PASS_PRIMITIVE;
+      return VH_OK;
+    }
     VH_TRY(copy_primitive(from, value, to, out));
     if (how) *how = VH_PASS_PRIMITIVE;
     return VH_OK;
@@ -79,7 +84,9 @@ int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<
     if (how) *how = VH_PASS_SHARED;
     return VH_OK;
   }
-  return VH_ETYPE;  // host proxy: proxy.cc (to come)
+  VH_TRY(pass_proxy(from, value.As<v8::Object>(), to, out));
+  if (how) *how = VH_PASS_PROXY;
+  return VH_OK;
 }
 
 }  // namespace vh

@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/proxy.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
@@ -9,6 +10,7 @@ namespace vh {
 
 int dispose_runtime(Runtime* rt) {
   if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
+  if (rt->parked.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
   for (Engine* e : rt->engines)
     if (e->in_use) return VH_EBUSY;
   {
@@ -20,6 +22,7 @@ int dispose_runtime(Runtime* rt) {
       delete r;
     }
     rt->refs.clear();
+    destroy_proxies(rt);
     destroy_host_objects(rt);
     destroy_deferreds(rt);
     rt->security_token.Reset();
@@ -47,6 +50,12 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
 
   ensure_platform();
   auto rt = std::make_unique<Runtime>();
+  rt->link = std::make_shared<RuntimeLink>();
+  rt->link->rt = rt.get();
+  if (opts.proxy_wait_ms == UINT64_MAX)
+    rt->proxy_wait_ms = 1000ull * 3600 * 24 * 365 * 100;  // steady_clock-safe "forever"
+  else if (opts.proxy_wait_ms != 0)
+    rt->proxy_wait_ms = opts.proxy_wait_ms;
   rt->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = rt->allocator.get();

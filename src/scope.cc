@@ -1,5 +1,6 @@
 // vh_scope_*: opening, escaping from and closing scopes.
 #include "internal/call.h"
+#include "internal/lock.h"
 #include "v8host.h"
 
 namespace vh {
@@ -18,8 +19,7 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
   r.rt = rt;
   r.engine = e;
   if (!held) {
-    r.locker.emplace(rt->isolate);  // waits while another thread holds the runtime
-    rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
+    lock_runtime(rt, ts, &r.locker);  // waits while another thread holds the runtime
     r.owns_lock = true;
   }
   r.isolate_scope.emplace(rt->isolate);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include "internal/lock.h"
 #include "internal/objects.h"
 #include "v8host/errors.h"
 
@@ -57,8 +58,7 @@ void pop_scope(ThreadState* ts) {
   ts->current_rt = r.prev_rt;
   --ts->open_scopes;
   if (r.owns_lock) {
-    r.rt->lock_owner.store(0, std::memory_order_relaxed);
-    r.locker.reset();
+    unlock_runtime(r.rt, &r.locker);
   }
   ts->scopes.pop_back();
 }

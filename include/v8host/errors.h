@@ -36,7 +36,8 @@
   X(VH_EVERSION, -17, "the options struct has a size this library does not know")             \
   X(VH_ETERMINATED, -18, "execution was terminated")                                         \
   X(VH_EBRAND, -19, "the object is not an instance of the host class")                        \
-  X(VH_EDEPTH, -20, "calls between engines and the host are nested too deeply")
+  X(VH_EDEPTH, -20, "calls between engines and the host are nested too deeply")             \
+  X(VH_ETIMEDOUT, -21, "waited longer than the configured limit for another runtime")
 
 /** Status codes; see the table in this header. */
 typedef enum vh_status {

@@ -36,6 +36,10 @@ typedef struct vh_runtime_options {
   size_t struct_size;
   /** Reserved for the heap limits of a later version; must be 0. */
   size_t reserved_heap_max_bytes;
+  /** How long an operation on a host proxy in this runtime waits for the proxied object's
+   *  runtime when another thread holds it, in milliseconds, before it throws an Error
+   *  "VH_ETIMEDOUT: ..."; 0 for the default, 10000; UINT64_MAX to wait without limit. */
+  uint64_t proxy_wait_ms;
 } vh_runtime_options;
 
 /**

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "internal/lock.h"
 #include "internal/objects.h"
 #include "internal/thread_state.h"
 #include "v8host/errors.h"
@@ -100,14 +101,16 @@ class EngineCall {
     return VH_OK;
   }
 
-  // An argument value of this call's runtime.
+  // An argument value as this call's engine sees it: a value of another runtime is passed in
+  // by the marshaling rules (marshal.h).
   int arg(vh_value value, v8::Local<v8::Value>* out) const {
     const Slot* slot;
     VH_TRY(lookup_value(value, &slot));
-    if (slot->rt != rt) return VH_ERUNTIME_MISMATCH;
+    if (slot->rt != rt) return pass_in(slot, out);
     *out = slot->local;
     return VH_OK;
   }
+  int pass_in(const Slot* slot, v8::Local<v8::Value>* out) const;
 
   // An argument that must be an object.
   int object_arg(vh_value value, v8::Local<v8::Object>* out) const {
@@ -146,10 +149,7 @@ class EngineCall {
 class RuntimeLock {
  public:
   explicit RuntimeLock(Runtime* rt) : rt_(rt), ts_(ThreadState::current()) {
-    if (rt->lock_owner.load(std::memory_order_relaxed) != ts_->ordinal) {
-      locker_.emplace(rt->isolate);
-      rt->lock_owner.store(ts_->ordinal, std::memory_order_relaxed);
-    }
+    if (rt->lock_owner.load(std::memory_order_relaxed) != ts_->ordinal) lock_runtime(rt, ts_, &locker_);
     isolate_scope_.emplace(rt->isolate);
     prev_rt_ = ts_->current_rt;
     ts_->current_rt = rt;
@@ -159,10 +159,7 @@ class RuntimeLock {
     handles_.reset();
     isolate_scope_.reset();
     ts_->current_rt = prev_rt_;
-    if (locker_) {
-      rt_->lock_owner.store(0, std::memory_order_relaxed);
-      locker_.reset();
-    }
+    if (locker_) unlock_runtime(rt_, &locker_);
   }
   RuntimeLock(const RuntimeLock&) = delete;
   RuntimeLock& operator=(const RuntimeLock&) = delete;

@@ -18,6 +18,7 @@ namespace vh {
 struct Engine;
 struct Ref;
 struct HostFunction;
+struct ProxyRecord;
 struct HostClass;
 struct Instance;
 struct Deferred;
@@ -28,9 +29,23 @@ struct RuntimeGlobal {
   v8::Global<v8::FunctionTemplate> tmpl;
 };
 
+struct RuntimeLink;  // lock.h: the runtime's lock and marshaling bookkeeping, shared by proxies
+
 struct Runtime {
   uint64_t handle = 0;
   v8::Isolate* isolate = nullptr;
+  std::shared_ptr<RuntimeLink> link;
+  // How long a proxy operation waits for another runtime's lock (vh_runtime_options).
+  uint64_t proxy_wait_ms = 10000;
+  // Threads inside a proxy operation of this runtime that released its lock while waiting for
+  // another runtime: the runtime cannot be disposed under them.
+  std::atomic<int> parked{0};
+  // Proxies in this runtime of objects of other runtimes, by the object's identity id.
+  std::unordered_map<uint64_t, ProxyRecord*> proxies;
+  // The private symbol holding an object's identity id (in this runtime's isolate).
+  v8::Global<v8::Private> id_key;
+  // The handler class of this runtime's proxies (its brand tells our proxies apart).
+  v8::Global<v8::FunctionTemplate> handler_class;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
   // Ordinal of the thread holding the lock through v8host scopes or calls; 0 when none.
   std::atomic<uint32_t> lock_owner{0};

@@ -1,0 +1,42 @@
+// Host proxies: a JavaScript Proxy in one runtime (the destination) standing for an object of
+// another (the source). Its handler's traps perform each operation on the real object, in the
+// source runtime, and pass arguments and results across by the marshaling rules.
+#pragma once
+
+#include <v8.h>
+
+#include <memory>
+
+#include "internal/lock.h"
+#include "internal/objects.h"
+
+namespace vh {
+
+// One proxied object. Owned by the destination runtime (dest->proxies, by id).
+struct ProxyRecord {
+  std::shared_ptr<RuntimeLink> source;  // where the real object lives (may die first)
+  Runtime* dest = nullptr;              // where the proxy lives
+  uint64_t id = 0;                      // the object's identity id (a private property on it)
+  uint64_t source_engine = 0;           // engine handle to run operations in, if it still lives
+  uint64_t dest_engine = 0;             // engine the proxy was made for
+  v8::Global<v8::Object> object;        // in source: reset under the source's lock
+  v8::Global<v8::Object> proxy;         // in dest: weak, its collection releases the object
+  bool callable = false;
+};
+
+// The proxy standing in engine `to` for object (of runtime from, another runtime): the same
+// proxy for the same object while it lives, or the original object when object is itself a
+// proxy of one of to's objects. Both locks are held; to's isolate is entered with a
+// HandleScope. VH_OK, or VH_ENOMEM.
+int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Local<v8::Value>* out);
+
+// A symbol of runtime from as runtime to sees it: well-known symbols map to to's own; any other
+// symbol becomes a new symbol with the same description (symbols other than the well-known
+// ones do not keep their identity across runtimes).
+int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out);
+
+// Runtime disposal (rt's lock held): the objects other runtimes' proxies point at here are
+// released and those proxies turned dead; rt's own proxies release their objects.
+void destroy_proxies(Runtime* rt);
+
+}  // namespace vh
