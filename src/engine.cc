@@ -2,6 +2,7 @@
 #include "internal/call.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
+#include "internal/module.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
@@ -10,6 +11,7 @@ namespace vh {
 
 void destroy_engine_object(Engine* e) {
   clear_shared_cache(e);
+  destroy_module_map(e);
   e->pending_exception.Reset();
   e->pending_message.Reset();
   e->has_pending = false;

@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/module.h"
 #include "internal/proxy.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
@@ -63,6 +64,7 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   if (!rt->isolate) return VH_ENOMEM;
   // The host decides when promise reactions run (vh_runtime_run_microtasks).
   rt->isolate->SetData(kRuntimeIsolateSlot, rt.get());
+  install_module_callbacks(rt.get());
   rt->isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   {
     RuntimeLock lock(rt.get());

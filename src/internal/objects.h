@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "internal/handle_table.h"
+#include "v8host/module.h"
 
 namespace vh {
 
@@ -19,6 +20,7 @@ struct Engine;
 struct Ref;
 struct HostFunction;
 struct ProxyRecord;
+struct ModuleMap;  // module.cc: an engine's modules by resolved name
 struct HostClass;
 struct Instance;
 struct Deferred;
@@ -46,6 +48,11 @@ struct Runtime {
   v8::Global<v8::Private> id_key;
   // The handler class of this runtime's proxies (its brand tells our proxies apart).
   v8::Global<v8::FunctionTemplate> handler_class;
+  // ES modules (module.cc).
+  vh_module_loader module_loader = nullptr;
+  void* module_loader_data = nullptr;
+  vh_import_meta_hook import_meta_hook = nullptr;
+  void* import_meta_data = nullptr;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
   // Ordinal of the thread holding the lock through v8host scopes or calls; 0 when none.
   std::atomic<uint32_t> lock_owner{0};
@@ -79,6 +86,7 @@ struct Engine {
   // SharedArrayBuffers passed in from other runtimes, by backing store: the same store passed
   // twice yields the same object while it lives (weak Globals; marshal_shared.cc).
   std::unordered_map<const void*, v8::Global<v8::SharedArrayBuffer>> shared_buffers;
+  ModuleMap* modules = nullptr;  // made on first use (module.cc)
 };
 
 struct Ref {
