@@ -41,5 +41,6 @@
 #include "v8host/marshal.h"
 #include "v8host/module.h"
 #include "v8host/code_cache.h"
+#include "v8host/loop.h"
 
 #endif

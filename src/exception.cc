@@ -4,30 +4,12 @@
 #include "internal/call.h"
 #include "v8host.h"
 
-using namespace vh;
+namespace vh {
 
-extern "C" {
-
-int vh_exception_pending(vh_engine engine, bool* out) {
-  if (!out) return VH_EINVAL;
-  Engine* e;
-  VH_TRY(resolve_engine(engine, &e));
-  *out = e->has_pending;
-  return VH_OK;
-}
-
-int vh_exception_take(vh_engine engine, vh_exception* out) {
-  if (!out) return VH_EINVAL;
-  EngineCall call;
-  VH_TRY(call.enter(engine, false));
-  Engine* e = call.engine;
-  if (!e->has_pending) return VH_ENOEXCEPTION;
+int describe_exception(EngineCall& call, v8::Local<v8::Value> exception, v8::Local<v8::Message> message,
+                       vh_exception* out) {
   v8::Isolate* iso = call.isolate;
   v8::Local<v8::Context> ctx = call.context;
-  v8::Local<v8::Value> exception = e->pending_exception.Get(iso);
-  v8::Local<v8::Message> message;
-  if (!e->pending_message.IsEmpty()) message = e->pending_message.Get(iso);
-
   // Reading the stack or converting a thrown non-Error may run script (getters, toString);
   // whatever that throws is swallowed here: the exception being reported is the first one.
   v8::TryCatch tc(iso);
@@ -54,10 +36,36 @@ int vh_exception_take(vh_engine engine, vh_exception* out) {
     return VH_ENOMEM;
   }
   x.value = call.result(exception);
+  *out = x;
+  return VH_OK;
+}
+
+}  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+int vh_exception_pending(vh_engine engine, bool* out) {
+  if (!out) return VH_EINVAL;
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  *out = e->has_pending;
+  return VH_OK;
+}
+
+int vh_exception_take(vh_engine engine, vh_exception* out) {
+  if (!out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  Engine* e = call.engine;
+  if (!e->has_pending) return VH_ENOEXCEPTION;
+  v8::Local<v8::Message> message;
+  if (!e->pending_message.IsEmpty()) message = e->pending_message.Get(call.isolate);
+  VH_TRY(describe_exception(call, e->pending_exception.Get(call.isolate), message, out));
   e->pending_exception.Reset();
   e->pending_message.Reset();
   e->has_pending = false;
-  *out = x;
   return VH_OK;
 }
 

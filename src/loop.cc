@@ -1,14 +1,453 @@
-// The event loop: placeholder for drive_until_settled until the loop lands.
+// The event loop (see include/v8host/loop.h): a runtime's libuv loop, tasks posted from any
+// thread, V8's platform tasks, microtasks after every callback, and the reporting of uncaught
+// exceptions and unhandled rejections.
 #include "internal/loop.h"
 
 #include <libplatform/libplatform.h>
+#include <uv.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "internal/call.h"
+#include "v8host.h"
 
 namespace vh {
 
+// A poster waiting in vh_post_and_wait.
+struct Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  int status = VH_OK;
+  void finish(int s) {
+    std::lock_guard<std::mutex> lock(mu);
+    status = s;
+    done = true;
+    cv.notify_all();
+  }
+};
+
+struct Task {
+  vh_task fn;
+  void* data;
+  uint64_t engine;
+  Waiter* waiter;   // nullptr for vh_post
+  bool stop_loop;   // a worker's stop request (fn is nullptr)
+};
+
+// The posting side of a loop, shared with posters so that a runtime disposed while a thread
+// posts is seen as disposed rather than as freed memory.
+struct TaskQueue {
+  std::mutex mu;
+  std::deque<Task> tasks;
+  bool alive = true;
+  uv_async_t* async = nullptr;  // valid while alive
+};
+
+struct LoopState;
+
+// libuv handles live in their own block: their close callbacks may run after the runtime is
+// gone (on a host's loop).
+struct LoopHandles {
+  uv_async_t async;
+  uv_timer_t pump;
+  int open = 0;
+  LoopState* state = nullptr;  // cleared at disposal: a late callback is a no-op
+};
+
+struct Rejection {
+  v8::Global<v8::Promise> promise;
+  v8::Global<v8::Value> reason;
+};
+
+struct LoopHandles;
+
+struct LoopState {
+  Runtime* rt = nullptr;
+  uv_loop_t own;
+  uv_loop_t* loop = nullptr;
+  bool owns_loop = false;
+  LoopHandles* handles = nullptr;
+  std::shared_ptr<TaskQueue> queue;
+  std::atomic<uint32_t> running{0};  // ordinal of the thread inside uv_run, 0 when none
+  bool keep_alive = false;           // a worker's loop waits for tasks while idle
+  bool stopping = false;
+  vh_error_handler error_handler = nullptr;
+  void* error_data = nullptr;
+  std::vector<Rejection> rejections;
+};
+
+v8::Platform* platform();
+
+namespace {
+
+constexpr uint64_t kPumpIntervalMs = 50;  // V8's delayed tasks run at most this late
+
+void on_handle_closed(uv_handle_t* handle) {
+  auto* h = static_cast<LoopHandles*>(handle->data);
+  if (--h->open == 0) delete h;
+}
+
+// Runs V8's tasks for the isolate that are due (the lock is held).
+void pump_platform(Runtime* rt) {
+  while (v8::platform::PumpMessageLoop(platform(), rt->isolate, v8::platform::MessageLoopBehavior::kDoNotWait)) {
+  }
+}
+
+// Reports an event through the runtime's handler, or to stderr. A scope is open on engine.
+void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8::Local<v8::Message> message) {
+  LoopState* ls = engine->rt->loop;
+  EngineCall call;
+  if (call.enter(vh_engine{engine->handle}, false) != VH_OK) return;
+  vh_exception x;
+  if (describe_exception(call, value, message, &x) != VH_OK) return;
+  if (ls && ls->error_handler) {
+    ls->error_handler(vh_engine{engine->handle}, event, &x, ls->error_data);
+  } else {
+    const char* what = event == VH_EVENT_UNHANDLED_REJECTION ? "Unhandled rejection: " : "";
+    if (x.resource_name)
+      fprintf(stderr, "%s%s\n    at %s:%d:%d\n", what, x.message, x.resource_name, x.line, x.column);
+    else
+      fprintf(stderr, "%s%s\n", what, x.message);
+  }
+  vh_exception_clear(&x);
+}
+
+// An engine of rt to report in: the one of context, else any.
+Engine* engine_for(Runtime* rt, v8::MaybeLocal<v8::Context> context) {
+  v8::Local<v8::Context> ctx;
+  Engine* e = context.ToLocal(&ctx) ? engine_of(ctx) : nullptr;
+  if (!e && !rt->engines.empty()) e = *rt->engines.begin();
+  return e;
+}
+
+void on_promise_reject(v8::PromiseRejectMessage message) {
+  v8::Local<v8::Promise> promise = message.GetPromise();
+  v8::Isolate* iso = promise->GetIsolate();
+  Runtime* rt = runtime_of(iso);
+  if (!rt || !rt->loop) return;
+  std::vector<Rejection>& list = rt->loop->rejections;
+  switch (message.GetEvent()) {
+    case v8::kPromiseRejectWithNoHandler:
+      list.push_back(Rejection{v8::Global<v8::Promise>(iso, promise), v8::Global<v8::Value>(iso, message.GetValue())});
+      break;
+    case v8::kPromiseHandlerAddedAfterReject:
+      for (size_t i = 0; i < list.size(); ++i) {
+        if (list[i].promise == promise) {
+          list.erase(list.begin() + static_cast<long>(i));
+          break;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+// Reports the rejections still unhandled after the microtasks (the lock is held).
+void report_rejections(Runtime* rt) {
+  if (!rt->loop || rt->loop->rejections.empty()) return;
+  std::vector<Rejection> list;
+  list.swap(rt->loop->rejections);
+  v8::Isolate* iso = rt->isolate;
+  for (Rejection& r : list) {
+    v8::HandleScope handles(iso);
+    v8::Local<v8::Promise> promise = r.promise.Get(iso);
+    Engine* e = engine_for(rt, promise->GetCreationContext());
+    if (!e) continue;
+    vh_scope scope;
+    if (vh_scope_open(vh_engine{e->handle}, &scope) != VH_OK) continue;
+    v8::Local<v8::Value> reason = r.reason.Get(iso);
+    report(e, VH_EVENT_UNHANDLED_REJECTION, reason, v8::Exception::CreateMessage(iso, reason));
+    vh_scope_close(scope);
+  }
+}
+
+// Runs one task (the loop's thread; takes the lock through the scope it opens).
+void run_task(const Task& task) {
+  Engine* e = engine_table().get(task.engine);
+  if (!e) {
+    task.fn(vh_engine{}, VH_EDISPOSED, task.data);
+    if (task.waiter) task.waiter->finish(VH_EDISPOSED);
+    return;
+  }
+  vh_engine engine{task.engine};
+  vh_scope scope;
+  if (vh_scope_open(engine, &scope) != VH_OK) {
+    task.fn(vh_engine{}, VH_EDISPOSED, task.data);
+    if (task.waiter) task.waiter->finish(VH_EDISPOSED);
+    return;
+  }
+  task.fn(engine, VH_OK, task.data);
+  after_callback(e);
+  vh_scope_close(scope);
+  if (task.waiter) task.waiter->finish(VH_OK);
+}
+
+// Runs the tasks queued now (not those posted while they run: the loop comes back for those).
+void drain_tasks(LoopState* ls) {
+  std::deque<Task> tasks;
+  {
+    std::lock_guard<std::mutex> lock(ls->queue->mu);
+    tasks.swap(ls->queue->tasks);
+  }
+  for (const Task& task : tasks) {
+    if (task.stop_loop) {
+      ls->stopping = true;
+      uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->async));
+      uv_stop(ls->loop);
+      continue;
+    }
+    run_task(task);
+  }
+}
+
+void on_wakeup(uv_async_t* handle) {
+  LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
+  if (ls) drain_tasks(ls);
+}
+
+void on_pump(uv_timer_t* handle) {
+  LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
+  if (!ls) return;
+  Runtime* rt = ls->rt;
+  RuntimeLock lock(rt);
+  pump_platform(rt);
+  run_microtasks(rt);
+}
+
+}  // namespace
+
+void run_microtasks(Runtime* rt) {
+  rt->isolate->PerformMicrotaskCheckpoint();
+  report_rejections(rt);
+}
+
+void after_callback(Engine* engine) {
+  Runtime* rt = engine->rt;
+  if (engine->has_pending) {
+    v8::Isolate* iso = rt->isolate;
+    v8::HandleScope handles(iso);
+    v8::Local<v8::Value> exception = engine->pending_exception.Get(iso);
+    v8::Local<v8::Message> message;
+    if (!engine->pending_message.IsEmpty()) message = engine->pending_message.Get(iso);
+    engine->pending_exception.Reset();
+    engine->pending_message.Reset();
+    engine->has_pending = false;
+    report(engine, VH_EVENT_UNCAUGHT_EXCEPTION, exception, message);
+  }
+  pump_platform(rt);
+  run_microtasks(rt);
+}
+
+uv_loop_t* uv_loop_of(Runtime* rt) { return rt->loop ? rt->loop->loop : nullptr; }
+
+int create_loop(Runtime* rt, uv_loop_t* host_loop) {
+  auto ls = std::make_unique<LoopState>();
+  ls->rt = rt;
+  if (host_loop) {
+    ls->loop = host_loop;
+  } else {
+    if (uv_loop_init(&ls->own) != 0) return VH_ENOMEM;
+    ls->loop = &ls->own;
+    ls->owns_loop = true;
+  }
+  ls->handles = new LoopHandles();
+  ls->handles->state = ls.get();
+  ls->handles->async.data = ls->handles;
+  ls->handles->pump.data = ls->handles;
+  ls->queue = std::make_shared<TaskQueue>();
+  uv_async_init(ls->loop, &ls->handles->async, on_wakeup);
+  uv_timer_init(ls->loop, &ls->handles->pump);
+  ls->handles->open = 2;
+  // Neither keeps a run alive by itself: a run ends when no task, timer or work is pending.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->async));
+  uv_timer_start(&ls->handles->pump, on_pump, kPumpIntervalMs, kPumpIntervalMs);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->pump));
+  ls->queue->async = &ls->handles->async;
+  rt->isolate->SetPromiseRejectCallback(on_promise_reject);
+  rt->loop = ls.release();
+  return VH_OK;
+}
+
+int check_loop_idle(Runtime* rt) {
+  return rt->loop && rt->loop->running.load(std::memory_order_relaxed) != 0 &&
+                 rt->loop->running.load(std::memory_order_relaxed) != ThreadState::current()->ordinal
+             ? VH_EBUSY
+             : VH_OK;
+}
+
+void destroy_loop(Runtime* rt) {
+  LoopState* ls = rt->loop;
+  if (!ls) return;
+  std::deque<Task> left;
+  {
+    std::lock_guard<std::mutex> lock(ls->queue->mu);
+    ls->queue->alive = false;
+    ls->queue->async = nullptr;
+    left.swap(ls->queue->tasks);
+  }
+  for (const Task& task : left) {
+    if (task.stop_loop) continue;
+    task.fn(vh_engine{}, VH_EDISPOSED, task.data);
+    if (task.waiter) task.waiter->finish(VH_EDISPOSED);
+  }
+  ls->rejections.clear();
+  ls->handles->state = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->async), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->pump), on_handle_closed);
+  if (ls->owns_loop) {
+    // Let the closes (and any work still finishing on the thread pool) complete.
+    while (uv_loop_close(ls->loop) == UV_EBUSY) uv_run(ls->loop, UV_RUN_ONCE);
+  }
+  rt->loop = nullptr;
+  delete ls;
+}
+
 void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
-  // Without a loop: microtasks until the promise settles or they stop making progress.
-  for (int i = 0; i < 1000 && promise->State() == v8::Promise::kPending; ++i)
-    rt->isolate->PerformMicrotaskCheckpoint();
+  LoopState* ls = rt->loop;
+  for (int idle_rounds = 0; promise->State() == v8::Promise::kPending && idle_rounds < 2;) {
+    pump_platform(rt);
+    run_microtasks(rt);
+    if (promise->State() != v8::Promise::kPending) break;
+    // Something else must settle it: the loop's timers, tasks or async work, if it runs here.
+    bool alive = false;
+    if (ls && ls->running.load(std::memory_order_relaxed) == 0) {
+      uint32_t me = ThreadState::current()->ordinal;
+      uint32_t expected = 0;
+      if (ls->running.compare_exchange_strong(expected, me)) {
+        drain_tasks(ls);
+        alive = uv_run(ls->loop, UV_RUN_ONCE) != 0;
+        ls->running.store(0, std::memory_order_relaxed);
+      }
+    }
+    idle_rounds = alive ? 0 : idle_rounds + 1;
+  }
+}
+
+// ---- posting -----------------------------------------------------------------------------------
+
+namespace {
+
+int post(vh_engine engine, const Task& task) {
+  std::shared_ptr<TaskQueue> queue;
+  if (engine.id_ == 0) return VH_EINVAL;
+  if (!engine_table().with(engine.id_, [&](Engine* e) {
+        if (e->rt->loop) queue = e->rt->loop->queue;
+      }) ||
+      !queue)
+    return VH_EDISPOSED;
+  std::lock_guard<std::mutex> lock(queue->mu);
+  if (!queue->alive) return VH_EDISPOSED;
+  queue->tasks.push_back(task);
+  uv_async_send(queue->async);
+  return VH_OK;
+}
+
+}  // namespace
+
+int post_stop(Runtime* rt) {
+  std::lock_guard<std::mutex> lock(rt->loop->queue->mu);
+  if (!rt->loop->queue->alive) return VH_EDISPOSED;
+  rt->loop->queue->tasks.push_back(Task{nullptr, nullptr, 0, nullptr, true});
+  uv_async_send(rt->loop->queue->async);
+  return VH_OK;
+}
+
+void keep_loop_alive(Runtime* rt) {
+  rt->loop->keep_alive = true;
+  uv_ref(reinterpret_cast<uv_handle_t*>(&rt->loop->handles->async));
+}
+
+int run_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
+  LoopState* ls = rt->loop;
+  uint32_t me = ThreadState::current()->ordinal;
+  uint32_t expected = 0;
+  if (!ls->running.compare_exchange_strong(expected, me)) return VH_EBUSY;
+  bool more;
+  for (;;) {
+    {
+      RuntimeLock lock(rt);
+      pump_platform(rt);
+      run_microtasks(rt);
+    }
+    drain_tasks(ls);
+    more = uv_run(ls->loop, mode) != 0;
+    if (mode != UV_RUN_DEFAULT || ls->stopping) break;
+    std::lock_guard<std::mutex> lock(ls->queue->mu);
+    if (ls->queue->tasks.empty()) break;  // tasks posted just as the run ended: go round again
+  }
+  {
+    std::lock_guard<std::mutex> lock(ls->queue->mu);
+    more = more || !ls->queue->tasks.empty();
+  }
+  ls->running.store(0, std::memory_order_relaxed);
+  if (alive) *alive = more;
+  return VH_OK;
 }
 
 }  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+int vh_runtime_run(vh_runtime runtime, vh_run_mode mode, bool* alive) {
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  uv_run_mode m;
+  switch (mode) {
+    case VH_RUN_DEFAULT: m = UV_RUN_DEFAULT; break;
+    case VH_RUN_ONCE: m = UV_RUN_ONCE; break;
+    case VH_RUN_NOWAIT: m = UV_RUN_NOWAIT; break;
+    default: return VH_EINVAL;
+  }
+  return run_loop(rt, m, alive);
+}
+
+int vh_runtime_loop(vh_runtime runtime, struct uv_loop_s** out) {
+  if (!out) return VH_EINVAL;
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  *out = uv_loop_of(rt);
+  return VH_OK;
+}
+
+int vh_post(vh_engine engine, vh_task task, void* data) {
+  if (!task) return VH_EINVAL;
+  return post(engine, Task{task, data, engine.id_, nullptr, false});
+}
+
+int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
+  if (!task || engine.id_ == 0) return VH_EINVAL;
+  Engine* e = engine_table().get(engine.id_);
+  ThreadState* ts = ThreadState::peek();
+  if (e && ts && e->rt->lock_owner.load(std::memory_order_relaxed) == ts->ordinal) {
+    // This thread holds the runtime: the loop cannot run the task while we wait; run it here.
+    vh_scope scope;
+    VH_TRY(vh_scope_open(engine, &scope));
+    task(engine, VH_OK, data);
+    vh_scope_close(scope);
+    return VH_OK;
+  }
+  Waiter waiter;
+  VH_TRY(post(engine, Task{task, data, engine.id_, &waiter, false}));
+  std::unique_lock<std::mutex> lock(waiter.mu);
+  waiter.cv.wait(lock, [&] { return waiter.done; });
+  return waiter.status;
+}
+
+int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void* data) {
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  rt->loop->error_handler = handler;
+  rt->loop->error_data = data;
+  return VH_OK;
+}
+
+}  // extern "C"

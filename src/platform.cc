@@ -10,6 +10,10 @@
 
 namespace vh {
 
+static v8::Platform* g_platform = nullptr;
+
+v8::Platform* platform() { return g_platform; }
+
 void ensure_platform() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -17,6 +21,7 @@ void ensure_platform() {
     static const char kFlags[] = "--harmony-rab-gsab";
     v8::V8::SetFlagsFromString(kFlags, sizeof(kFlags) - 1);
     static std::unique_ptr<v8::Platform> platform = v8::platform::NewDefaultPlatform();
+    g_platform = platform.get();
     v8::V8::InitializePlatform(platform.get());
     v8::V8::Initialize();
   });

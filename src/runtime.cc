@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/loop.h"
 #include "internal/module.h"
 #include "internal/proxy.h"
 #include "internal/versioned.h"
@@ -12,6 +13,7 @@ namespace vh {
 int dispose_runtime(Runtime* rt) {
   if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
   if (rt->parked.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
+  VH_TRY(check_loop_idle(rt));
   for (Engine* e : rt->engines)
     if (e->in_use) return VH_EBUSY;
   {
@@ -26,6 +28,8 @@ int dispose_runtime(Runtime* rt) {
     destroy_proxies(rt);
     destroy_host_objects(rt);
     destroy_deferreds(rt);
+    destroy_builtins(rt);
+    destroy_loop(rt);
     rt->security_token.Reset();
     rt->rethrown_exception.Reset();
     rt->rethrown_message.Reset();
@@ -65,6 +69,10 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   // The host decides when promise reactions run (vh_runtime_run_microtasks).
   rt->isolate->SetData(kRuntimeIsolateSlot, rt.get());
   install_module_callbacks(rt.get());
+  if (create_loop(rt.get(), opts.loop) != VH_OK) {
+    rt->isolate->Dispose();
+    return VH_ENOMEM;
+  }
   rt->isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   {
     RuntimeLock lock(rt.get());
@@ -105,7 +113,7 @@ int vh_runtime_run_microtasks(vh_runtime runtime) {
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  rt->isolate->PerformMicrotaskCheckpoint();
+  run_microtasks(rt);
   return VH_OK;
 }
 

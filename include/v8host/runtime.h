@@ -18,6 +18,8 @@
 #include "v8host/errors.h"
 #include "v8host/types.h"
 
+struct uv_loop_s; /* libuv's uv_loop_t */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -40,6 +42,10 @@ typedef struct vh_runtime_options {
    *  runtime when another thread holds it, in milliseconds, before it throws an Error
    *  "VH_ETIMEDOUT: ..."; 0 for the default, 10000; UINT64_MAX to wait without limit. */
   uint64_t proxy_wait_ms;
+  /** The libuv loop (a uv_loop_t) the runtime's work runs on, or NULL for a loop of its own. A
+   *  host loop must outlive the runtime, and the host keeps running it: the runtime's handles
+   *  close on it after disposal. */
+  struct uv_loop_s *loop;
 } vh_runtime_options;
 
 /**

@@ -10,6 +10,7 @@
 #include "internal/objects.h"
 #include "internal/thread_state.h"
 #include "v8host/errors.h"
+#include "v8host/exception.h"
 #include "v8host/types.h"
 
 #define VH_TRY(expr)              \
@@ -172,6 +173,11 @@ class RuntimeLock {
   std::optional<v8::Isolate::Scope> isolate_scope_;
   std::optional<v8::HandleScope> handles_;
 };
+
+// Fills out (as vh_exception_take does) from an exception and its message (which may be
+// empty); the value goes into the innermost scope. VH_OK or VH_ENOMEM.
+int describe_exception(EngineCall& call, v8::Local<v8::Value> exception, v8::Local<v8::Message> message,
+                       vh_exception* out);
 
 // Makes exception (with its message, which may be empty) the engine's pending exception.
 void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8::Message> message);

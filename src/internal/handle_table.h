@@ -68,6 +68,18 @@ class HandleTable {
     return e.ptr.load(std::memory_order_relaxed);
   }
 
+  // Calls f(object) with the table's mutex held, so the object cannot be removed (and, as every
+  // owner removes before it frees, not freed) meanwhile. For calls from any thread, such as
+  // posting a task; false when the handle is not live.
+  template <typename F>
+  bool with(uint64_t handle, F f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    T* obj = get(handle);
+    if (!obj) return false;
+    f(obj);
+    return true;
+  }
+
   // Makes handle stale. Its index is reused later under a new generation.
   void remove(uint64_t handle) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -1,14 +1,42 @@
 // The event loop's internal interface (loop.cc).
 #pragma once
 
+#include <uv.h>
 #include <v8.h>
 
 #include "internal/objects.h"
 
 namespace vh {
 
-// Runs microtasks, V8's platform tasks and (when the runtime has a loop) the loop, until
+struct LoopState;
+
+// Makes the runtime's loop state (runtime creation): host_loop, or a loop of its own.
+int create_loop(Runtime* rt, uv_loop_t* host_loop);
+// VH_EBUSY when another thread is running the runtime's loop (it cannot be disposed then).
+int check_loop_idle(Runtime* rt);
+// Closes it (runtime disposal, lock held, engines gone): tasks still queued are called with
+// VH_EDISPOSED; an own loop is run until its handles have closed, then closed.
+void destroy_loop(Runtime* rt);
+uv_loop_t* uv_loop_of(Runtime* rt);
+
+// Runs microtasks, then reports unhandled rejections (the lock is held).
+void run_microtasks(Runtime* rt);
+// After a task, timer or async completion ran in engine (a scope is open on it): reports an
+// exception left pending there as uncaught, runs V8's due platform tasks and the microtasks.
+void after_callback(Engine* engine);
+
+// Runs microtasks, V8's platform tasks and (when it is not running elsewhere) the loop, until
 // promise is settled or nothing is left that could settle it. The runtime's lock is held.
 void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise);
+
+// Builtins (builtins.cc): cancels and closes the runtime's timers (runtime disposal, before
+// destroy_loop; the lock is held).
+void destroy_builtins(Runtime* rt);
+
+// Workers: the loop waits for tasks while idle; a stop request queued behind earlier tasks.
+void keep_loop_alive(Runtime* rt);
+int post_stop(Runtime* rt);
+// The body of vh_runtime_run.
+int run_loop(Runtime* rt, uv_run_mode mode, bool* alive);
 
 }  // namespace vh

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "internal/handle_table.h"
+#include "v8host/loop.h"
 #include "v8host/module.h"
 
 namespace vh {
@@ -21,6 +22,8 @@ struct Ref;
 struct HostFunction;
 struct ProxyRecord;
 struct ModuleMap;  // module.cc: an engine's modules by resolved name
+struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
+struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
 struct HostClass;
 struct Instance;
 struct Deferred;
@@ -48,6 +51,10 @@ struct Runtime {
   v8::Global<v8::Private> id_key;
   // The handler class of this runtime's proxies (its brand tells our proxies apart).
   v8::Global<v8::FunctionTemplate> handler_class;
+  LoopState* loop = nullptr;
+  Timers* timers = nullptr;  // made on first use (builtins.cc)
+  vh_console_sink console_sink = nullptr;
+  void* console_data = nullptr;
   // ES modules (module.cc).
   vh_module_loader module_loader = nullptr;
   void* module_loader_data = nullptr;

@@ -1,0 +1,2 @@
+// Async host functions: placeholder until the implementation lands.
+#include "internal/loop.h"

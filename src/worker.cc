@@ -1,0 +1,114 @@
+// Workers: a runtime on a thread of its own, running its loop until stopped.
+#include <uv.h>
+
+#include <cstring>
+#include <memory>
+
+#include "internal/call.h"
+#include "internal/loop.h"
+#include "v8host.h"
+
+namespace vh {
+
+struct Worker {
+  uint64_t handle = 0;
+  uv_thread_t thread;
+  uv_sem_t started;
+  vh_runtime_options options{};
+  bool has_options = false;
+  vh_worker_init init = nullptr;
+  void* data = nullptr;
+  vh_runtime runtime{};
+  vh_engine engine{};
+  int status = VH_OK;       // of start-up: runtime, engine, init
+  uint32_t thread_ordinal = 0;
+};
+
+HandleTable<Worker> g_worker_table;
+
+namespace {
+
+void worker_main(void* arg) {
+  auto* w = static_cast<Worker*>(arg);
+  w->thread_ordinal = ThreadState::current()->ordinal;
+  int rc = vh_runtime_new(w->has_options ? &w->options : nullptr, &w->runtime);
+  if (rc == VH_OK) rc = vh_engine_new(w->runtime, nullptr, &w->engine);
+  if (rc == VH_OK && w->init) {
+    vh_scope scope;
+    rc = vh_scope_open(w->engine, &scope);
+    if (rc == VH_OK) {
+      rc = w->init(w->engine, w->data);
+      Engine* e = engine_table().get(w->engine.id_);
+      if (e) after_callback(e);
+      vh_scope_close(scope);
+    }
+  }
+  if (rc == VH_OK) {
+    Runtime* rt = runtime_table().get(w->runtime.id_);
+    keep_loop_alive(rt);
+    w->status = VH_OK;
+    uv_sem_post(&w->started);
+    run_loop(rt, UV_RUN_DEFAULT, nullptr);  // until the stop request
+    vh_runtime_dispose(w->runtime);
+    return;
+  }
+  if (w->runtime.id_) vh_runtime_dispose(w->runtime);
+  w->status = rc;
+  uv_sem_post(&w->started);
+}
+
+}  // namespace
+}  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+int vh_worker_start(const vh_runtime_options* options, vh_worker_init init, void* data, vh_worker* out,
+                    vh_engine* engine) {
+  if (!out) return VH_EINVAL;
+  auto w = std::make_unique<Worker>();
+  if (options) {
+    if (options->struct_size < sizeof(size_t)) return VH_EVERSION;
+    // Copied as given: vh_runtime_new on the worker's thread checks its version.
+    size_t n = options->struct_size < sizeof w->options ? options->struct_size : sizeof w->options;
+    memcpy(&w->options, options, n);
+    if (options->struct_size > sizeof w->options) return VH_EVERSION;
+    w->has_options = true;
+  }
+  w->init = init;
+  w->data = data;
+  if (uv_sem_init(&w->started, 0) != 0) return VH_ENOMEM;
+  if (uv_thread_create(&w->thread, worker_main, w.get()) != 0) {
+    uv_sem_destroy(&w->started);
+    return VH_ENOMEM;
+  }
+  uv_sem_wait(&w->started);
+  uv_sem_destroy(&w->started);
+  if (w->status != VH_OK) {
+    uv_thread_join(&w->thread);
+    return w->status;
+  }
+  w->handle = g_worker_table.add(w.get());
+  if (w->handle == 0) return VH_ENOMEM;  // (the thread keeps running; practically unreachable)
+  out->id_ = w->handle;
+  if (engine) *engine = w->engine;
+  w.release();
+  return VH_OK;
+}
+
+int vh_worker_stop(vh_worker worker) {
+  if (worker.id_ == 0) return VH_EINVAL;
+  Worker* w = g_worker_table.get(worker.id_);
+  if (!w) return VH_EDISPOSED;
+  ThreadState* ts = ThreadState::peek();
+  if (ts && ts->ordinal == w->thread_ordinal) return VH_EBUSY;
+  g_worker_table.remove(worker.id_);
+  Runtime* rt = runtime_table().get(w->runtime.id_);
+  if (rt) post_stop(rt);
+  uv_thread_join(&w->thread);
+  delete w;
+  return VH_OK;
+}
+
+}  // extern "C"
