@@ -32,6 +32,25 @@ using namespace vh;
 
 namespace {
 
+// Reads the intrinsics the proxies need from a fresh context (no script has run in it).
+void capture_intrinsics(Runtime* rt, v8::Local<v8::Context> ctx) {
+  v8::Isolate* iso = rt->isolate;
+  v8::Context::Scope entered(ctx);
+  auto get = [&](v8::Local<v8::Value> from, const char* name) -> v8::Local<v8::Value> {
+    v8::Local<v8::Value> v;
+    if (!from->IsObject() ||
+        !from.As<v8::Object>()->Get(ctx, v8::String::NewFromUtf8(iso, name).ToLocalChecked()).ToLocal(&v))
+      return v8::Undefined(iso);
+    return v;
+  };
+  v8::Local<v8::Value> reflect_set = get(get(ctx->Global(), "Reflect"), "set");
+  v8::Local<v8::Value> symbol = get(ctx->Global(), "Symbol");
+  v8::Local<v8::Value> match_all = get(symbol, "matchAll"), species = get(symbol, "species");
+  if (reflect_set->IsFunction()) rt->reflect_set.Reset(iso, reflect_set.As<v8::Function>());
+  if (match_all->IsSymbol()) rt->symbol_match_all.Reset(iso, match_all.As<v8::Symbol>());
+  if (species->IsSymbol()) rt->symbol_species.Reset(iso, species.As<v8::Symbol>());
+}
+
 int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   vh_engine_options opts{};
   opts.struct_size = sizeof opts;
@@ -45,6 +64,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
   ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e.get());
   e->context.Reset(rt->isolate, ctx);
+  if (rt->reflect_set.IsEmpty()) capture_intrinsics(rt, ctx);
   if (!rt->globals.empty()) {
     v8::Context::Scope entered(ctx);
     // Cannot fail: registration refuses the names a fresh engine holds non-configurably.

@@ -168,26 +168,75 @@ void destroy_proxies(Runtime* rt) {
   rt->proxies.clear();
   rt->handler_class.Reset();
   rt->id_key.Reset();
+  rt->reflect_set.Reset();
+  rt->symbol_match_all.Reset();
+  rt->symbol_species.Reset();
+  rt->symbols_by_id.clear();
+  rt->symbol_ids.clear();
 }
 
-int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out) {
+namespace {
+
+std::atomic<uint64_t> g_next_symbol_id{1};
+
+// The process-wide id of a symbol of rt (assigned on first crossing), 0 if none yet and !assign.
+uint64_t symbol_id(Runtime* rt, v8::Local<v8::Symbol> symbol, bool assign) {
+  int hash = symbol->GetIdentityHash();
+  auto range = rt->symbol_ids.equal_range(hash);
+  for (auto it = range.first; it != range.second; ++it)
+    if (it->second.first.Get(rt->isolate)->StrictEquals(symbol)) return it->second.second;
+  if (!assign) return 0;
+  uint64_t id = g_next_symbol_id.fetch_add(1, std::memory_order_relaxed);
+  rt->symbol_ids.emplace(hash, std::make_pair(v8::Global<v8::Symbol>(rt->isolate, symbol), id));
+  rt->symbols_by_id.emplace(id, v8::Global<v8::Symbol>(rt->isolate, symbol));
+  return id;
+}
+
+// A well-known symbol of from, as to's own; empty when symbol is not well-known.
+v8::Local<v8::Symbol> well_known_in(Runtime* from, v8::Local<v8::Symbol> symbol, Runtime* to) {
   using Getter = v8::Local<v8::Symbol> (*)(v8::Isolate*);
   static const Getter kWellKnown[] = {
       v8::Symbol::GetAsyncIterator, v8::Symbol::GetHasInstance, v8::Symbol::GetIsConcatSpreadable,
       v8::Symbol::GetIterator,      v8::Symbol::GetMatch,       v8::Symbol::GetReplace,
       v8::Symbol::GetSearch,        v8::Symbol::GetSplit,       v8::Symbol::GetToPrimitive,
       v8::Symbol::GetToStringTag,   v8::Symbol::GetUnscopables};
-  v8::Isolate* to_iso = to->rt->isolate;
-  for (Getter well_known : kWellKnown) {
-    if (symbol->StrictEquals(well_known(from->isolate))) {
-      *out = well_known(to_iso);
-      return VH_OK;
-    }
+  for (Getter well_known : kWellKnown)
+    if (symbol->StrictEquals(well_known(from->isolate))) return well_known(to->isolate);
+  // The two V8 10.2 has no getter for, read from each runtime's first engine.
+  const v8::Global<v8::Symbol> Runtime::*kCaptured[] = {&Runtime::symbol_match_all, &Runtime::symbol_species};
+  for (auto member : kCaptured)
+    if (!(from->*member).IsEmpty() && !(to->*member).IsEmpty() &&
+        symbol->StrictEquals((from->*member).Get(from->isolate)))
+      return (to->*member).Get(to->isolate);
+  return v8::Local<v8::Symbol>();
+}
+
+}  // namespace
+
+int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out) {
+  Runtime* dest = to->rt;
+  v8::Local<v8::Symbol> known = well_known_in(from, symbol, dest);
+  if (!known.IsEmpty()) {
+    *out = known;
+    return VH_OK;
+  }
+  // Any other symbol: one symbol per source symbol in each runtime, through a shared id, so
+  // identity holds both ways (both runtimes keep the symbols that crossed alive).
+  uint64_t id = symbol_id(from, symbol, true);
+  auto it = dest->symbols_by_id.find(id);
+  if (it != dest->symbols_by_id.end()) {
+    *out = it->second.Get(dest->isolate);
+    return VH_OK;
   }
   v8::Local<v8::Value> description = symbol->Description(from->isolate);
   v8::Local<v8::Value> copied;
   if (description->IsString()) VH_TRY(pass_value(from, description, to, &copied, nullptr));
-  *out = v8::Symbol::New(to_iso, copied.IsEmpty() ? v8::Local<v8::String>() : copied.As<v8::String>());
+  v8::Local<v8::Symbol> mapped =
+      v8::Symbol::New(dest->isolate, copied.IsEmpty() ? v8::Local<v8::String>() : copied.As<v8::String>());
+  dest->symbols_by_id.emplace(id, v8::Global<v8::Symbol>(dest->isolate, mapped));
+  dest->symbol_ids.emplace(mapped->GetIdentityHash(),
+                           std::make_pair(v8::Global<v8::Symbol>(dest->isolate, mapped), id));
+  *out = mapped;
   return VH_OK;
 }
 
@@ -239,7 +288,10 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
   rec->id = id;
   rec->callable = callable;
   rec->dest_engine = to->handle;
-  if (!from->engines.empty()) rec->source_engine = (*from->engines.begin())->handle;
+  v8::Local<v8::Context> home;
+  Engine* home_engine = object->GetCreationContext().ToLocal(&home) ? engine_of(home) : nullptr;
+  if (!home_engine && !from->engines.empty()) home_engine = *from->engines.begin();
+  if (home_engine) rec->source_engine = home_engine->handle;
   rec->object.Reset(from->isolate, object);
   rec->proxy.Reset(iso, proxy);
   rec->proxy.SetWeak(rec, on_proxy_collected, v8::WeakCallbackType::kParameter);
@@ -309,21 +361,28 @@ class ProxyOp {
       took_source_ = true;
     }
     if (rec_->object.IsEmpty()) return fail("VH_EDISPOSED: the proxied object has been released");
-    source_engine_ = engine_table().get(rec_->source_engine);
+    siso_scope_.emplace(source_->isolate);
+    shandles_.emplace(source_->isolate);
+    object_ = rec_->object.Get(source_->isolate);
+    // Work in the realm the real object belongs to: values passed in (callbacks, errors they
+    // throw) are made there, where the object's own code expects them.
+    bool has_context = object_->GetCreationContext().ToLocal(&sctx_);
+    source_engine_ = has_context ? engine_of(sctx_) : nullptr;
+    if (!source_engine_) source_engine_ = engine_table().get(rec_->source_engine);
     if (!source_engine_ || source_engine_->rt != source_)
       source_engine_ = source_->engines.empty() ? nullptr : *source_->engines.begin();
     if (!source_engine_) return fail("VH_EDISPOSED: no engine of the proxied object's runtime is left");
     ++source_engine_->in_use;
-    siso_scope_.emplace(source_->isolate);
-    shandles_.emplace(source_->isolate);
-    object_ = rec_->object.Get(source_->isolate);
-    if (!object_->GetCreationContext().ToLocal(&sctx_)) sctx_ = strong_local(source_engine_->context);
+    if (!has_context) sctx_ = strong_local(source_engine_->context);
     sctx_scope_.emplace(sctx_);
     tc_.emplace(source_->isolate);
     return true;
   }
 
   v8::Local<v8::Object> object() const { return object_; }
+  v8::Local<v8::Function> reflect_set() const {
+    return source_->reflect_set.IsEmpty() ? v8::Local<v8::Function>() : source_->reflect_set.Get(source_->isolate);
+  }
   v8::Local<v8::Context> context() const { return sctx_; }
   v8::Isolate* source_isolate() const { return source_->isolate; }
 
@@ -486,9 +545,19 @@ void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, value;
   if (!op.begin() || !source_key(op, info[1], &key) || !op.to_source(info[2], &value)) return;
-  bool done;
-  if (!op.object()->Set(op.context(), key, value).To(&done)) return op.rethrow();
-  info.GetReturnValue().Set(done);
+  // Reflect.set reports a refused assignment (a frozen object, a non-writable property) as false,
+  // which the Proxy machinery turns into a TypeError in strict code; Object::Set would not.
+  v8::Local<v8::Function> reflect_set = op.reflect_set();
+  v8::Local<v8::Value> done;
+  if (reflect_set.IsEmpty()) {
+    bool ok;
+    if (!op.object()->Set(op.context(), key, value).To(&ok)) return op.rethrow();
+    return info.GetReturnValue().Set(ok);
+  }
+  v8::Local<v8::Value> args[] = {op.object(), key, value};
+  if (!reflect_set->Call(op.context(), v8::Undefined(op.source_isolate()), 3, args).ToLocal(&done))
+    return op.rethrow();
+  info.GetReturnValue().Set(done->IsTrue());
 }
 
 void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info) {

@@ -57,10 +57,9 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   auto rt = std::make_unique<Runtime>();
   rt->link = std::make_shared<RuntimeLink>();
   rt->link->rt = rt.get();
-  if (opts.proxy_wait_ms == UINT64_MAX)
-    rt->proxy_wait_ms = 1000ull * 3600 * 24 * 365 * 100;  // steady_clock-safe "forever"
-  else if (opts.proxy_wait_ms != 0)
-    rt->proxy_wait_ms = opts.proxy_wait_ms;
+  // Anything above a century is "forever", capped so steady_clock arithmetic cannot overflow.
+  constexpr uint64_t kForeverMs = 1000ull * 3600 * 24 * 365 * 100;
+  if (opts.proxy_wait_ms != 0) rt->proxy_wait_ms = opts.proxy_wait_ms < kForeverMs ? opts.proxy_wait_ms : kForeverMs;
   rt->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = rt->allocator.get();

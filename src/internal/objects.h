@@ -51,6 +51,15 @@ struct Runtime {
   v8::Global<v8::Private> id_key;
   // The handler class of this runtime's proxies (its brand tells our proxies apart).
   v8::Global<v8::FunctionTemplate> handler_class;
+  // Intrinsics read from the first engine before any script ran (script may replace the
+  // globals later): Reflect.set (a set that reports refusal), and the well-known symbols V8's
+  // API has no getter for.
+  v8::Global<v8::Function> reflect_set;
+  v8::Global<v8::Symbol> symbol_match_all, symbol_species;
+  // Symbols that crossed between runtimes, by a process-wide id, so each keeps its identity:
+  // this runtime's symbol for an id, and the id of a symbol (by identity hash).
+  std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
+  std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
   LoopState* loop = nullptr;
   Timers* timers = nullptr;  // made on first use (builtins.cc)
   vh_console_sink console_sink = nullptr;

@@ -31,8 +31,8 @@ struct ProxyRecord {
 int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Local<v8::Value>* out);
 
 // A symbol of runtime from as runtime to sees it: well-known symbols map to to's own; any other
-// symbol becomes a new symbol with the same description (symbols other than the well-known
-// ones do not keep their identity across runtimes).
+// maps to one symbol per source symbol (same description), both ways, so identity holds. Both
+// runtimes keep the symbols that crossed alive until they are disposed.
 int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out);
 
 // Runtime disposal (rt's lock held): the objects other runtimes' proxies point at here are
