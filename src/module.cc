@@ -526,6 +526,12 @@ int vh_module_eval(vh_engine engine, const char* source, size_t length, const ch
     if (!module->Evaluate(ctx).ToLocal(&result)) return call.failed(tc);
     if (!result->IsPromise()) return call.result_to(module->GetModuleNamespace(), namespace_out);
     promise = result.As<v8::Promise>();
+    // Its rejection is this call's exception, not an unhandled rejection for the loop to report
+    // (reporting would also format the error's stack, which loses the location we want).
+    v8::Local<v8::Function> ignore;
+    if (!v8::Function::New(ctx, return_data, v8::Undefined(iso)).ToLocal(&ignore) ||
+        promise->Catch(ctx, ignore).IsEmpty())
+      return call.failed(tc);
   }
   if (promise->State() == v8::Promise::kPending) drive_until_settled(call.rt, promise);
   switch (promise->State()) {
