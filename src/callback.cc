@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "internal/frame.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
 
@@ -31,69 +32,16 @@ namespace {
 
 constexpr int kInlineArgs = 8;
 
-// A callback returned VH_EEXCEPTION: rethrow what it threw or what a call of it left pending.
-void rethrow_pending(v8::Isolate* iso, Runtime* rt, ThreadState* ts) {
-  Engine* failed = ts->last_failed_engine ? engine_table().get(ts->last_failed_engine) : nullptr;
-  if (failed && failed->has_pending && failed->rt == rt) {
-    v8::Local<v8::Value> exception = failed->pending_exception.Get(iso);
-    if (!failed->pending_message.IsEmpty()) {
-      rt->rethrown_exception.Reset(iso, exception);
-      rt->rethrown_message.Reset(iso, failed->pending_message.Get(iso));
-    }
-    failed->pending_exception.Reset();
-    failed->pending_message.Reset();
-    failed->has_pending = false;
-    iso->ThrowException(exception);
-    return;
-  }
-  throw_message(iso, VH_ERROR, "VH_EEXCEPTION: the host function reported an exception it did not throw");
-}
-
-// The callback's state, saved on entry and restored on exit (callbacks nest).
-struct Frame {
-  Frame(ThreadState* ts, Runtime* rt, Engine* engine)
-      : ts_(ts), rt_(rt), engine_(engine), mark_(ts->slots.size()), floor_(ts->frame_floor),
-        last_failed_(ts->last_failed_engine), frame_rt_(ts->frame_rt), entered_(rt->entered),
-        current_rt_(ts->current_rt), threw_(ts->frame_threw) {
-    ts->frame_floor = ts->open_scopes;
-    ts->frame_threw = false;
-    ts->last_failed_engine = 0;
-    ts->frame_rt = rt;
-    ts->current_rt = rt;  // V8 runs rt's code on this thread, so rt is current and locked
-    ++ts->depth;
-    rt->entered = engine;
-    ++engine->in_use;
-  }
-  ~Frame() {
-    // Scopes the callback left open are closed for it, innermost first.
-    while (ts_->open_scopes > ts_->frame_floor) pop_scope(ts_);
-    ts_->slots.truncate(mark_);
-    ts_->frame_floor = floor_;
-    ts_->frame_threw = threw_;
-    ts_->last_failed_engine = last_failed_;
-    ts_->frame_rt = frame_rt_;
-    ts_->current_rt = current_rt_;
-    --ts_->depth;
-    rt_->entered = entered_;
-    --engine_->in_use;
-  }
-  ThreadState* ts_;
-  Runtime* rt_;
-  Engine* engine_;
-  size_t mark_, floor_;
-  uint64_t last_failed_;
-  Runtime* frame_rt_;
-  Engine* entered_;
-  Runtime* current_rt_;
-  bool threw_;
-};
-
 // Finishes a callback: turns its status (and result) into V8's return value or exception.
 void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, Runtime* rt,
-            ThreadState* ts, int rc, vh_value result, void* native) {
+            ThreadState* ts, HostFrame& frame, int rc, vh_value result, void* native) {
   v8::Isolate* iso = info.GetIsolate();
   if (ts->frame_threw) return;  // vh_throw already threw; it wins over the status
-  if (rc == VH_EEXCEPTION) return rethrow_pending(iso, rt, ts);
+  if (rc == VH_EEXCEPTION) {
+    if (!frame.rethrow_failed(iso))
+      throw_message(iso, VH_ERROR, "VH_EEXCEPTION: the host function reported an exception it did not throw");
+    return;
+  }
   if (rc != VH_OK) return throw_status(iso, rc);
   if (rec->kind == HostFunction::kConstructor) return attach_instance(rec->cls, info.This(), native);
   if (result.serial_ == 0) return;
@@ -139,7 +87,7 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (rec->kind == HostFunction::kConstructor)
     info.This()->SetAlignedPointerInInternalField(kInstanceField, nullptr);
 
-  Frame frame(ts, rt, engine);
+  HostFrame frame(ts, rt, engine);
   // The arguments, `this` and new.target go into the callback scope in one reservation.
   int argc = info.Length();
   vh_value inline_argv[kInlineArgs];
@@ -175,7 +123,7 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   void* native = nullptr;
   int rc = rec->kind == HostFunction::kConstructor ? rec->cls->construct(&call_info, &native)
                                                    : rec->fn(&call_info, &result);
-  finish(info, rec, rt, ts, rc, result, native);
+  finish(info, rec, rt, ts, frame, rc, result, native);
 }
 
 v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,

@@ -4,7 +4,7 @@
 // Every module an engine has compiled or created is in its ModuleMap under its resolved name;
 // V8 hands us modules (the referrer of a static import, the module whose import.meta is read,
 // a synthetic module being evaluated) and the map finds their names by identity hash.
-// The host's hooks (loader, import.meta hook, synthetic init) run in a HookFrame, as host
+// The host's hooks (loader, import.meta hook, synthetic init) run in a HostFrame, as host
 // functions run in callback.cc's Frame: their values and leftover scopes are released when they
 // return, and an exception they throw is theirs to report through the status they return.
 #include <cstring>
@@ -16,6 +16,7 @@
 #include "internal/call.h"
 #include "internal/host.h"
 #include "internal/loop.h"
+#include "internal/frame.h"
 #include "internal/module.h"
 #include "v8host.h"
 
@@ -118,68 +119,6 @@ void throw_cannot_load(v8::Isolate* iso, const std::string& spec, const std::str
   throw_error(iso, "Cannot load module '" + spec + "' from '" + referrer + "': " + reason);
 }
 
-// The frame of a host hook, as callback.cc's Frame is for host functions: rt is current and
-// entered in engine, vh_throw throws into V8, and on return the values the hook made are
-// dropped and the scopes it left open are closed.
-class HookFrame {
- public:
-  HookFrame(ThreadState* ts, Runtime* rt, Engine* engine)
-      : ts_(ts), rt_(rt), engine_(engine), mark_(ts->slots.size()), floor_(ts->frame_floor),
-        last_failed_(ts->last_failed_engine), frame_rt_(ts->frame_rt), entered_(rt->entered),
-        current_rt_(ts->current_rt), threw_(ts->frame_threw) {
-    ts->frame_floor = ts->open_scopes;
-    ts->frame_threw = false;
-    ts->last_failed_engine = 0;
-    ts->frame_rt = rt;
-    ts->current_rt = rt;
-    ++ts->depth;
-    rt->entered = engine;
-    ++engine->in_use;
-  }
-  ~HookFrame() {
-    while (ts_->open_scopes > ts_->frame_floor) pop_scope(ts_);
-    ts_->slots.truncate(mark_);
-    ts_->frame_floor = floor_;
-    ts_->frame_threw = threw_;
-    ts_->last_failed_engine = last_failed_;
-    ts_->frame_rt = frame_rt_;
-    ts_->current_rt = current_rt_;
-    --ts_->depth;
-    rt_->entered = entered_;
-    --engine_->in_use;
-  }
-  HookFrame(const HookFrame&) = delete;
-  HookFrame& operator=(const HookFrame&) = delete;
-
-  // The hook returned VH_EEXCEPTION after a call of it failed: rethrows that call's pending
-  // exception (as a host function's would be). False when there is none to rethrow.
-  bool rethrow_failed(v8::Isolate* iso) {
-    Engine* failed = ts_->last_failed_engine ? engine_table().get(ts_->last_failed_engine) : nullptr;
-    if (!failed || !failed->has_pending || failed->rt != rt_) return false;
-    v8::Local<v8::Value> exception = failed->pending_exception.Get(iso);
-    if (!failed->pending_message.IsEmpty()) {
-      rt_->rethrown_exception.Reset(iso, exception);
-      rt_->rethrown_message.Reset(iso, failed->pending_message.Get(iso));
-    }
-    failed->pending_exception.Reset();
-    failed->pending_message.Reset();
-    failed->has_pending = false;
-    iso->ThrowException(exception);
-    return true;
-  }
-
- private:
-  ThreadState* ts_;
-  Runtime* rt_;
-  Engine* engine_;
-  size_t mark_, floor_;
-  uint64_t last_failed_;
-  Runtime* frame_rt_;
-  Engine* entered_;
-  Runtime* current_rt_;
-  bool threw_;
-};
-
 // Runs the loader for one import. On VH_OK *name is the resolved name and *source the text
 // (when *has_source). Whatever the loader throws is dropped: its status decides.
 int call_loader(Engine* e, const std::string& spec, const std::string& referrer, std::string* name,
@@ -192,7 +131,7 @@ int call_loader(Engine* e, const std::string& spec, const std::string& referrer,
   v8::TryCatch tc(iso);
   int rc;
   {
-    HookFrame frame(ts, rt, e);
+    HostFrame frame(ts, rt, e);
     vh_module_source out{};
     out.source_length = VH_AUTO_LENGTH;
     rc = rt->module_loader(vh_engine{e->handle}, spec.c_str(), referrer.c_str(), &out,
@@ -316,7 +255,7 @@ v8::MaybeLocal<v8::Value> synthetic_steps(v8::Local<v8::Context> ctx, v8::Local<
   int rc;
   bool threw;
   {
-    HookFrame frame(ts, rt, e);
+    HostFrame frame(ts, rt, e);
     vh_value token = ts->push(rt, v8::External::New(iso, &rec));
     rc = def.init(vh_engine{e->handle}, token, def.data);
     threw = ts->frame_threw || (rc == VH_EEXCEPTION && frame.rethrow_failed(iso));
@@ -439,7 +378,7 @@ void init_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> module, 
   v8::HandleScope handles(iso);
   v8::TryCatch tc(iso);
   {
-    HookFrame frame(ts, rt, e);
+    HostFrame frame(ts, rt, e);
     vh_value value = ts->push(rt, meta);
     (void)rt->import_meta_hook(vh_engine{e->handle}, name.c_str(), value, rt->import_meta_data);
   }
