@@ -1,5 +1,6 @@
 // Shared call machinery: recording exceptions, string conversion helpers.
 #include "internal/call.h"
+#include "internal/limits.h"
 #include "internal/marshal.h"
 
 #include <cstdlib>
@@ -18,7 +19,7 @@ void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8
 }
 
 int EngineCall::failed(const v8::TryCatch& tc) {
-  if (tc.HasTerminated() || !tc.HasCaught()) return VH_ETERMINATED;
+  if (tc.HasTerminated() || !tc.HasCaught()) return stopped_status(rt, ts);
   v8::Local<v8::Value> exception = tc.Exception();
   v8::Local<v8::Message> message = tc.Message();
   if (!rt->rethrown_exception.IsEmpty()) {

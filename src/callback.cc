@@ -37,6 +37,7 @@ void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, 
             ThreadState* ts, HostFrame& frame, int rc, vh_value result, void* native) {
   v8::Isolate* iso = info.GetIsolate();
   if (ts->frame_threw) return;  // vh_throw already threw; it wins over the status
+  if (iso->IsExecutionTerminating()) return;  // the script is being stopped: nothing to return
   if (rc == VH_EEXCEPTION) {
     if (!frame.rethrow_failed(iso))
       throw_message(iso, VH_ERROR, "VH_EEXCEPTION: the host function reported an exception it did not throw");

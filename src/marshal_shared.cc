@@ -167,14 +167,11 @@ void prune(SharedCache& cache) {
 // alive; a phantom weak Global is cleared by the GC, no callback needed).
 void remember(Engine* e, const void* key, v8::Local<v8::SharedArrayBuffer> sab) {
   SharedCache& cache = e->shared_buffers;
-  auto it = cache.find(key);
-  if (it == cache.end()) {
-    if (static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor())
-      prune(cache);
-    it = cache.emplace(key, v8::Global<v8::SharedArrayBuffer>()).first;
-  }
-  it->second.Reset(e->rt->isolate, sab);
-  it->second.SetWeak();
+  if (static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor())
+    prune(cache);
+  v8::Global<v8::SharedArrayBuffer>& slot = cache[key];
+  slot.Reset(e->rt->isolate, sab);
+  slot.SetWeak();
 }
 
 // Engine e's live SAB for store key, or an empty handle.
@@ -184,10 +181,34 @@ v8::Local<v8::SharedArrayBuffer> cached(Engine* e, const void* key) {
   return it->second.Get(e->rt->isolate);
 }
 
+// Engine to's SAB over store (key: its address): the cached one while it lives, else a new one
+// (O(1) in the size: a JS object over the same store; growability and maxByteLength come with
+// the store), remembered. One hash lookup on a hit and on a miss alike.
+v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, const std::shared_ptr<v8::BackingStore>& store,
+                                           bool* first_time) {
+  SharedCache& cache = to->shared_buffers;
+  // Prune before inserting, never between the lookup and the use of its slot (prune erases).
+  if (static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor())
+    prune(cache);
+  auto [it, inserted] = cache.try_emplace(store.get());
+  v8::Isolate* iso = to->rt->isolate;
+  *first_time = inserted;
+  if (!inserted && !it->second.IsEmpty()) return it->second.Get(iso);
+  v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, store);
+#ifndef EXP_NO_GLOBAL
+  it->second.Reset(iso, sab);
+  it->second.SetWeak();
+#endif
+  return sab;
+}
+
 // Registers a SAB that is about to leave its runtime in the cache of the engine it was made in,
 // so that passing its counterpart back there yields the original object (round-trip identity),
 // as for any other SAB over the store that engine has seen. Needs a HandleScope of src's
-// isolate.
+// isolate. Only needed the first time the store enters an engine: a SAB made by script has a
+// store of its own, so if the store entered this engine before, it came from this very object
+// (registered then, and the entry lives as long as it does) or from one that was itself made by
+// a pass (and so is in its engine's cache already).
 void remember_home(v8::Local<v8::SharedArrayBuffer> src, const void* key) {
   v8::Local<v8::Context> home;
   if (!src->GetCreationContext().ToLocal(&home)) return;
@@ -355,11 +376,11 @@ bool is_shared_backed(v8::Local<v8::Value> value) {
 }
 
 int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out) {
-  v8::Isolate* iso = to->rt->isolate;
   v8::Local<v8::Context> ctx = strong_local(to->context);
-  // Objects are made in the current context's realm: it must be to's, whatever the caller
-  // entered.
-  v8::Context::Scope enter(ctx);
+  // Objects are made in the current context's realm: it must be to's. The runtime records which
+  // engine's context is entered on top (vh_pass has entered to's already).
+  std::optional<v8::Context::Scope> enter;
+  if (to->rt->entered != to) enter.emplace(ctx);
   // Handles of the source runtime (its isolate need not be entered): the view's buffer, its
   // creation context.
   v8::HandleScope from_handles(from->isolate);
@@ -372,17 +393,13 @@ int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
     view = value.As<v8::ArrayBufferView>();
     src = view->Buffer().As<v8::Value>().As<v8::SharedArrayBuffer>();
   }
+  // The key is the store's address: see the top of the file (stable across isolates and grow).
   std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
-  const void* key = store.get();  // see the top of the file: stable across isolates and grow()
-
-  v8::Local<v8::SharedArrayBuffer> sab = cached(to, key);
-  if (sab.IsEmpty()) {
-    // O(1) in the size: a new JS object over the same store (growable and maxByteLength come
-    // with the store).
-    sab = v8::SharedArrayBuffer::New(iso, store);
-    remember(to, key, sab);
-    remember_home(src, key);
-  }
+  bool first_time;
+  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, store, &first_time);
+#ifndef EXP_NO_HOME
+  if (first_time) remember_home(src, store.get());
+#endif
   if (view.IsEmpty()) {
     *out = sab;
     return VH_OK;

@@ -412,7 +412,13 @@ class ProxyOp {
   void rethrow() {
     v8::Isolate* siso = source_->isolate;
     if (tc_->HasTerminated() || !tc_->HasCaught()) {
-      fail("VH_ETERMINATED: the proxied object's runtime terminated the operation");
+      // The source was stopped under the operation. This thread entered the source only for
+      // it, so no script of the source is left running here: the source works again.
+      if (took_source_) {
+        siso->CancelTerminateExecution();
+        source_->stop_reason.store(0, std::memory_order_relaxed);
+      }
+      fail("VH_ETERMINATED: the proxied object's runtime stopped the operation");
       return;
     }
     v8::Local<v8::Value> exception = tc_->Exception();

@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/limits.h"
 #include "internal/loop.h"
 #include "internal/module.h"
 #include "internal/proxy.h"
@@ -51,7 +52,6 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   vh_runtime_options opts{};
   opts.struct_size = sizeof opts;
   if (options) VH_TRY(copy_versioned(options, sizeof(vh_runtime_options), &opts));
-  if (opts.reserved_heap_max_bytes != 0) return VH_EINVAL;
 
   ensure_platform();
   auto rt = std::make_unique<Runtime>();
@@ -63,11 +63,13 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   rt->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = rt->allocator.get();
+  VH_TRY(configure_heap(opts, &params));
   rt->isolate = v8::Isolate::New(params);
   if (!rt->isolate) return VH_ENOMEM;
   // The host decides when promise reactions run (vh_runtime_run_microtasks).
   rt->isolate->SetData(kRuntimeIsolateSlot, rt.get());
   install_module_callbacks(rt.get());
+  install_heap_limit(rt.get());
   if (create_loop(rt.get(), opts.loop) != VH_OK) {
     rt->isolate->Dispose();
     return VH_ENOMEM;

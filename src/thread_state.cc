@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include "internal/limits.h"
 #include "internal/lock.h"
 #include "internal/objects.h"
 #include "v8host/errors.h"
@@ -32,6 +33,7 @@ __thread ThreadState* tls_state __attribute__((tls_model("initial-exec"))) = nul
 ThreadState* ThreadState::create() {
   ThreadState* ts = new ThreadState();
   ts->ordinal = g_next_ordinal.fetch_add(1, std::memory_order_relaxed);
+  ts->stack_limit = thread_stack_limit();
   tls_state = ts;
   (void)&tls_reaper;  // odr-use registers the destructor for this thread
   return ts;

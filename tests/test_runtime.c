@@ -98,7 +98,7 @@ static void test_new_init_options(void **state) {
   memset(&opts, 0xab, sizeof opts);
   assert_ok(vh_runtime_options_init(&opts));
   assert_int_equal(opts.struct_size, sizeof(vh_runtime_options));
-  assert_int_equal(opts.reserved_heap_max_bytes, 0);
+  assert_int_equal(opts.heap_max_bytes, 0);
   assert_ok(vh_runtime_new(&opts, &rt));
   check_runtime_works(rt);
   assert_ok(vh_runtime_dispose(rt));
@@ -140,7 +140,7 @@ static void test_new_einval(void **state) {
   assert_status(VH_EINVAL, vh_runtime_new(NULL, NULL));
   assert_ok(vh_runtime_options_init(&opts));
   assert_status(VH_EINVAL, vh_runtime_new(&opts, NULL));
-  opts.reserved_heap_max_bytes = 64u << 20;
+  opts.heap_max_bytes = (8u << 20) - 1; /* below the 8 MiB minimum */
   assert_status(VH_EINVAL, vh_runtime_new(&opts, &rt));
   assert_int_equal(rt.id_, 777);
 }

@@ -37,7 +37,8 @@
   X(VH_ETERMINATED, -18, "execution was terminated")                                         \
   X(VH_EBRAND, -19, "the object is not an instance of the host class")                        \
   X(VH_EDEPTH, -20, "calls between engines and the host are nested too deeply")             \
-  X(VH_ETIMEDOUT, -21, "waited longer than the configured limit for another runtime")
+  X(VH_ETIMEDOUT, -21, "a deadline or wait limit passed")                                    \
+  X(VH_EHEAPLIMIT, -22, "the script reached the runtime's heap limit and was stopped")
 
 /** Status codes; see the table in this header. */
 typedef enum vh_status {

@@ -36,8 +36,10 @@ extern "C" {
 typedef struct vh_runtime_options {
   /** sizeof(vh_runtime_options) as the caller compiled it; set by vh_runtime_options_init(). */
   size_t struct_size;
-  /** Reserved for the heap limits of a later version; must be 0. */
-  size_t reserved_heap_max_bytes;
+  /** The most the runtime's JavaScript heap may use, in bytes; 0 for V8's default (which
+   *  depends on the machine's memory). A script that needs more is stopped: its call returns
+   *  ::VH_EHEAPLIMIT and the runtime stays usable (see vh_runtime_new()). At least 8 MiB. */
+  size_t heap_max_bytes;
   /** How long an operation on a host proxy in this runtime waits for the proxied object's
    *  runtime when another thread holds it, in milliseconds, before it throws an Error
    *  "VH_ETIMEDOUT: ..."; 0 for the default, 10000; UINT64_MAX to wait without limit. */
@@ -68,10 +70,17 @@ static inline int vh_runtime_options_init(vh_runtime_options *options) {
  * `--harmony-rab-gsab` for growable SharedArrayBuffer); that start-up is safe when several
  * threads create runtimes at once.
  *
+ * Heap limit: when a script's allocations reach heap_max_bytes, V8 would abort the process. The
+ * runtime instead lets the heap grow a little past the limit so the script can be stopped: the
+ * call that ran it returns ::VH_EHEAPLIMIT (so does every call of the host callbacks nested in it),
+ * no exception is pending, and the runtime stays usable: what the script held becomes garbage,
+ * and the original limit comes back once the heap has shrunk below half of it. Other runtimes
+ * are unaffected.
+ *
  * @param options NULL for the defaults, or a struct filled by vh_runtime_options_init().
  * @param[out] out receives the runtime; must not be NULL; untouched on failure.
- * @return ::VH_OK; ::VH_EINVAL (@p out NULL, or a reserved field set); ::VH_EVERSION (an unknown
- *         struct_size); ::VH_ENOMEM.
+ * @return ::VH_OK; ::VH_EINVAL (@p out NULL, or heap_max_bytes set below 8 MiB); ::VH_EVERSION
+ *         (an unknown struct_size); ::VH_ENOMEM.
  * @par Thread: any. The runtime is not bound to the creating thread.
  * @par Ownership: the caller disposes the runtime with vh_runtime_dispose().
  */
@@ -96,6 +105,62 @@ VH_API int vh_runtime_dispose(vh_runtime runtime);
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_runtime_gc(vh_runtime runtime);
+
+/**
+ * @brief Stops the JavaScript running in @p runtime now, from any thread.
+ *
+ * The call that was running it (and every host callback's call nested in it) returns
+ * ::VH_ETERMINATED; the runtime works normally afterwards. When no script is running, the next
+ * one to start is stopped instead (V8's rule), so a host that terminates "just in case" should
+ * expect that.
+ *
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any, without the runtime's lock. Safe against the runtime's concurrent disposal.
+ */
+VH_API int vh_runtime_terminate(vh_runtime runtime);
+
+/**
+ * @brief Sets a deadline for the scripts of @p runtime: when it passes while a script runs, the
+ *        script is stopped and its call returns ::VH_ETIMEDOUT (the runtime works afterwards).
+ *
+ * @param timeout_ms milliseconds from now; 0 clears the deadline. The deadline stays until it
+ *        fires or is cleared: set it before a call and clear it after.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any.
+ */
+VH_API int vh_runtime_set_deadline(vh_runtime runtime, uint64_t timeout_ms);
+
+/**
+ * @brief Called on the thread running the runtime's script, at a point where it is safe to stop
+ *        (see vh_runtime_interrupt()). It may call vh_runtime_terminate(); it must not call
+ *        v8host functions that need a scope.
+ */
+typedef void (*vh_interrupt_fn)(vh_runtime runtime, void *data);
+
+/**
+ * @brief Asks the thread running @p runtime's script to call @p fn soon, from any thread. If no
+ *        script is running, it is called when the next one runs.
+ * @return ::VH_OK; ::VH_EINVAL (NULL fn); ::VH_EDISPOSED.
+ * @par Thread: any, without the runtime's lock.
+ */
+VH_API int vh_runtime_interrupt(vh_runtime runtime, vh_interrupt_fn fn, void *data);
+
+/** Heap statistics of a runtime, in bytes. */
+typedef struct vh_heap_stats {
+  size_t used;        /**< live objects and garbage not yet collected */
+  size_t total;       /**< heap memory reserved by V8 */
+  size_t limit;       /**< the most the heap may use (heap_max_bytes or V8's default) */
+  size_t external;    /**< memory held outside the heap for it (e.g. ArrayBuffer contents) */
+  size_t malloced;    /**< memory V8 allocated with malloc for this runtime */
+} vh_heap_stats;
+
+/**
+ * @brief The runtime's heap statistics.
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_heap_stats(vh_runtime runtime, vh_heap_stats *out);
 
 /**
  * @brief Runs the runtime's microtask queue (promise reactions) until it is empty.

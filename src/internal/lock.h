@@ -50,6 +50,8 @@ void drain_releases(Runtime* rt);
 // With rt's mutex held: V8's Locker, the owner marks, and the queued releases.
 inline void enter_locked_runtime(Runtime* rt, ThreadState* ts, std::optional<v8::Locker>* locker) {
   locker->emplace(rt->isolate);
+  // V8 sets its stack limit per thread from where the thread enters; a small stack needs ours.
+  if (ts->stack_limit) rt->isolate->SetStackLimit(ts->stack_limit);
   rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
   rt->link->owner.store(ts->ordinal, std::memory_order_relaxed);
   if (rt->link->has_releases.load(std::memory_order_acquire)) drain_releases(rt);

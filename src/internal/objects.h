@@ -42,6 +42,11 @@ struct Runtime {
   std::shared_ptr<RuntimeLink> link;
   // How long a proxy operation waits for another runtime's lock (vh_runtime_options).
   uint64_t proxy_wait_ms = 10000;
+  // Why V8 was told to stop the running script (0: it was not): VH_ETERMINATED, VH_ETIMEDOUT or
+  // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
+  std::atomic<int> stop_reason{0};
+  // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
+  std::atomic<uint64_t> deadline_generation{0};
   // Threads inside a proxy operation of this runtime that released its lock while waiting for
   // another runtime: the runtime cannot be disposed under them.
   std::atomic<int> parked{0};

@@ -1,0 +1,28 @@
+// Resource limits (limits.cc): heap limit, termination, deadlines, small-stack threads.
+#pragma once
+
+#include <v8.h>
+
+#include <cstdint>
+
+#include "internal/objects.h"
+#include "internal/thread_state.h"
+#include "v8host/runtime.h"
+
+namespace vh {
+
+// Applies heap_max_bytes to the isolate's creation parameters. VH_EINVAL below the minimum.
+int configure_heap(const vh_runtime_options& opts, v8::Isolate::CreateParams* params);
+// Installs the near-heap-limit callback that stops a script instead of letting V8 abort.
+void install_heap_limit(Runtime* rt);
+
+// After a call saw V8 stop without an exception (termination): the status for it
+// (VH_EHEAPLIMIT, VH_ETIMEDOUT or VH_ETERMINATED). At the outermost host level it also ends the
+// termination so the runtime works again.
+int stopped_status(Runtime* rt, ThreadState* ts);
+
+// For a thread whose stack is smaller than V8 assumes: the stack limit to give V8 (0: V8's own
+// is right). Computed once per thread.
+uintptr_t thread_stack_limit();
+
+}  // namespace vh
