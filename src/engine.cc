@@ -44,6 +44,8 @@ void capture_intrinsics(Runtime* rt, v8::Local<v8::Context> ctx) {
     return v;
   };
   v8::Local<v8::Value> reflect_set = get(get(ctx->Global(), "Reflect"), "set");
+  v8::Local<v8::Value> bind = get(get(get(ctx->Global(), "Function"), "prototype"), "bind");
+  if (bind->IsFunction()) rt->function_bind.Reset(iso, bind.As<v8::Function>());
   v8::Local<v8::Value> symbol = get(ctx->Global(), "Symbol");
   v8::Local<v8::Value> match_all = get(symbol, "matchAll"), species = get(symbol, "species");
   if (reflect_set->IsFunction()) rt->reflect_set.Reset(iso, reflect_set.As<v8::Function>());

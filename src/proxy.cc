@@ -125,10 +125,13 @@ void release_record(ProxyRecord* rec) {
   }
 }
 
-// A proxy was collected (weak callback, in the destination's GC, its lock held).
-void on_proxy_collected(const v8::WeakCallbackInfo<ProxyRecord>& info) {
+// A proxy's handler was collected, so the proxy was too and no trap of it runs (weak callback,
+// in the destination's GC, its lock held).
+void on_handler_collected(const v8::WeakCallbackInfo<ProxyRecord>& info) {
   ProxyRecord* rec = info.GetParameter();
+  rec->handler.Reset();
   rec->proxy.Reset();
+  rec->dest->live_records.erase(rec);
   auto it = rec->dest->proxies.find(rec->id);
   if (it != rec->dest->proxies.end() && it->second == rec) rec->dest->proxies.erase(it);
   release_record(rec);
@@ -161,14 +164,17 @@ void destroy_proxies(Runtime* rt) {
   // Proxies elsewhere of objects here: the objects go now; those proxies throw from now on.
   for (ProxyRecord* rec : exported) rec->object.Reset();
   // Proxies here of objects elsewhere: give the objects back.
-  for (auto& entry : rt->proxies) {
-    entry.second->proxy.Reset();
-    release_record(entry.second);
+  for (ProxyRecord* rec : rt->live_records) {
+    rec->proxy.Reset();
+    rec->handler.Reset();
+    release_record(rec);
   }
+  rt->live_records.clear();
   rt->proxies.clear();
   rt->handler_class.Reset();
   rt->id_key.Reset();
   rt->reflect_set.Reset();
+  rt->function_bind.Reset();
   rt->symbol_match_all.Reset();
   rt->symbol_species.Reset();
   rt->symbols_by_id.clear();
@@ -272,6 +278,12 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
     if (!v8::Function::New(ctx, dummy_function, v8::Local<v8::Value>(), 0, construct).ToLocal(&fn))
       return VH_ENOMEM;
     target = fn;
+    // Bound, it keeps [[Call]] and [[Construct]] but has no own non-configurable properties
+    // (an API function has arguments and caller), which the ownKeys invariant would demand.
+    v8::Local<v8::Value> bound;
+    if (!dest->function_bind.IsEmpty() &&
+        dest->function_bind.Get(iso)->Call(ctx, fn, 0, nullptr).ToLocal(&bound) && bound->IsFunction())
+      target = bound.As<v8::Object>();
   } else if (object->IsArray()) {
     target = v8::Array::New(iso);
   } else {
@@ -294,13 +306,14 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
   if (home_engine) rec->source_engine = home_engine->handle;
   rec->object.Reset(from->isolate, object);
   rec->proxy.Reset(iso, proxy);
-  rec->proxy.SetWeak(rec, on_proxy_collected, v8::WeakCallbackType::kParameter);
+  rec->proxy.SetWeak();
+  rec->handler.Reset(iso, handler);
+  rec->handler.SetWeak(rec, on_handler_collected, v8::WeakCallbackType::kParameter);
   handler->SetAlignedPointerInInternalField(0, rec);
-  if (id) {
-    auto it = dest->proxies.find(id);
-    if (it != dest->proxies.end()) it->second->id = 0;  // a collected one's entry: superseded
-    dest->proxies[id] = rec;
-  }
+  dest->live_records.insert(rec);
+  // A record whose proxy died while its handler still runs a trap keeps living until that
+  // handler is collected; the map now points at the new one (the old one's callback checks).
+  if (id) dest->proxies[id] = rec;
   {
     std::lock_guard<std::mutex> lock(g_marshal_mu);
     from->link->exported.insert(rec);

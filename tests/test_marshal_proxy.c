@@ -80,6 +80,19 @@ static void pump(int rounds) {
 
 /* Primitives are copied exactly both ways: numbers (-0, NaN), strings (one-byte, two-byte,
  * surrogates, NUL), booleans, BigInts (multi-word, negative), undefined and null. */
+/* A proxy is used in a long loop: V8 may collect the proxy object mid-call (nothing on the stack
+ * holds it once the call began); its record must live on while the trap runs (a use-after-free
+ * once). Object.keys of a proxied class works (no invariant error from the proxy's target). */
+static void test_proxy_in_long_loop_and_class_keys(void **state) {
+  (void)state;
+  vh_value p;
+  assert_int_equal(pass_as(g_a, "({ f(i) { return i & 1 }, C: class K { static s() {} } })", g_b, "loop_obj", &p),
+                   VH_PASS_PROXY);
+  JS(g_b, "(() => { let u = 0; for (let i = 0; i < 200000; i++) u += loop_obj.f(i); return u === 100000 })()");
+  JS(g_b, "Object.keys(loop_obj.C).length === 0 && Reflect.ownKeys(loop_obj.C).includes('s')");
+  JS(g_b, "({ ...loop_obj.C }).constructor === Object && Object.assign({}, loop_obj.C) !== null");
+}
+
 static void test_pass_primitives(void **state) {
   (void)state;
   static const char *const exprs[] = {
@@ -562,6 +575,7 @@ static void test_dispose_destination(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_pass_primitives, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_proxy_in_long_loop_and_class_keys, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pass_direct_same_runtime, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pass_proxy_kinds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_get_set_has_delete, setup, teardown),

@@ -52,6 +52,8 @@ struct Runtime {
   std::atomic<int> parked{0};
   // Proxies in this runtime of objects of other runtimes, by the object's identity id.
   std::unordered_map<uint64_t, ProxyRecord*> proxies;
+  // Every record of a proxy in this runtime whose handler lives (released at disposal).
+  std::unordered_set<ProxyRecord*> live_records;
   // The private symbol holding an object's identity id (in this runtime's isolate).
   v8::Global<v8::Private> id_key;
   // The handler class of this runtime's proxies (its brand tells our proxies apart).
@@ -60,6 +62,7 @@ struct Runtime {
   // globals later): Reflect.set (a set that reports refusal), and the well-known symbols V8's
   // API has no getter for.
   v8::Global<v8::Function> reflect_set;
+  v8::Global<v8::Function> function_bind;  // Function.prototype.bind
   v8::Global<v8::Symbol> symbol_match_all, symbol_species;
   // Symbols that crossed between runtimes, by a process-wide id, so each keeps its identity:
   // this runtime's symbol for an id, and the id of a symbol (by identity hash).

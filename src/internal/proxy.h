@@ -20,7 +20,12 @@ struct ProxyRecord {
   uint64_t source_engine = 0;           // engine handle to run operations in, if it still lives
   uint64_t dest_engine = 0;             // engine the proxy was made for
   v8::Global<v8::Object> object;        // in source: reset under the source's lock
-  v8::Global<v8::Object> proxy;         // in dest: weak, its collection releases the object
+  // In dest. The record lives as long as the handler: every trap runs with the handler as
+  // `this`, so it cannot die during one (the proxy can: nothing on the stack holds it once its
+  // call began), and the proxy holds it, so it dies no earlier than the proxy. Its weak callback
+  // releases the object. The proxy handle is weak without callback, for identity lookups only.
+  v8::Global<v8::Object> handler;
+  v8::Global<v8::Object> proxy;
   bool callable = false;
 };
 
