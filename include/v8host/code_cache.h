@@ -3,9 +3,12 @@
  * @brief V8's code cache: compile a script once, reuse the compiled code in another engine or
  *        a later process.
  *
- * A cache is tied to the exact source text and to the V8 build and flags; V8 checks both and
- * rejects a cache that does not match, in which case the script is compiled from source and
- * the caller is told.
+ * A cache is tied to the exact source text and resource name, and to the V8 build and flags.
+ * v8host checks the text, the name and the cache's integrity (V8 10.2 itself checks only the
+ * text's length, and would run another script's code for a same-length text); V8 checks its
+ * build and flags. A cache that does not match, or is damaged or truncated, is rejected: the
+ * script is compiled from source and the caller is told. The checks catch accidents, not
+ * forgery: use caches from a trusted place.
  */
 #ifndef V8HOST_CODE_CACHE_H
 #define V8HOST_CODE_CACHE_H
@@ -18,13 +21,17 @@ extern "C" {
 #endif
 
 /**
- * @brief Compiles a classic script (without running it) and produces its code cache.
+ * @brief Compiles a classic script, every function eagerly, without running it, and produces its
+ *        code cache.
  * @param source UTF-8, @p length bytes or ::VH_AUTO_LENGTH; must not be NULL.
- * @param resource_name NULL for "<anonymous>".
- * @param[out] cache receives a malloc'd buffer; free it with vh_free(). Must not be NULL.
- * @param[out] cache_length its size in bytes; must not be NULL.
- * @return ::VH_OK; ::VH_EEXCEPTION (a SyntaxError, pending); ::VH_ENOMEM; ::VH_EINVAL;
- *         ::VH_ERANGE; the common engine codes.
+ * @param resource_name NULL for "<anonymous>"; the cache is tied to it.
+ * @param[out] cache receives a malloc'd buffer, never NULL on success; free it with vh_free().
+ *        Must not be NULL.
+ * @param[out] cache_length its size in bytes; must not be NULL. It may be 0 when V8 cannot cache
+ *        the script (one containing an asm.js module); such an empty cache is rejected by
+ *        vh_eval_with_cache().
+ * @return ::VH_OK; ::VH_EEXCEPTION (a SyntaxError, pending); ::VH_EPENDING_EXCEPTION;
+ *         ::VH_ENOMEM; ::VH_EINVAL; ::VH_ERANGE; the common engine codes.
  * @par Thread: the thread holding the runtime's lock.
  */
 VH_API int vh_code_cache_create(vh_engine engine, const char *source, size_t length,
@@ -33,9 +40,13 @@ VH_API int vh_code_cache_create(vh_engine engine, const char *source, size_t len
 /**
  * @brief Like vh_eval(), compiling with a code cache when it is accepted.
  * @param cache the bytes from vh_code_cache_create() (of any engine or process); may be NULL
- *        (then it is plain vh_eval()).
- * @param[out] accepted set to whether V8 used the cache (false: rejected and compiled from
- *        source — for another source text, another V8 build or other flags); may be NULL.
+ *        only with @p cache_length 0 (then it is plain vh_eval(), *accepted false); NULL with a
+ *        nonzero length is ::VH_EINVAL. A @p cache_length of 0 is an empty cache: rejected.
+ * @param[out] accepted set on success to whether the code came from the cache (also true when
+ *        this runtime had already compiled the same text under the same name). False means
+ *        rejected: another source text or resource name; a damaged, truncated or empty cache;
+ *        another V8 build or flags. Untouched when the call fails, VH_EEXCEPTION included. May
+ *        be NULL.
  * @return as vh_eval().
  */
 VH_API int vh_eval_with_cache(vh_engine engine, const char *source, size_t length,
