@@ -125,10 +125,14 @@ int vh_runtime_global_numeric(vh_runtime runtime, const char* name, vh_numeric_f
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
+  v8::Local<v8::String> fn_name;
+  VH_TRY(make_name(rt->isolate, name, &fn_name));
   HostFunction* rec = new_runtime_record(rt, HostFunction::kNumeric, nullptr, data, nullptr);
   rec->numeric = callback;
   rec->name = name;
-  return register_runtime_global(rt, name, host_template(rt, rec, v8::Local<v8::Signature>()));
+  v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, rec, v8::Local<v8::Signature>());
+  tmpl->SetClassName(fn_name);
+  return register_runtime_global(rt, name, tmpl);
 }
 
 }  // extern "C"

@@ -62,7 +62,7 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   if (opts.proxy_wait_ms != 0) rt->proxy_wait_ms = opts.proxy_wait_ms < kForeverMs ? opts.proxy_wait_ms : kForeverMs;
   rt->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
-  params.array_buffer_allocator = rt->allocator.get();
+  params.array_buffer_allocator_shared = rt->allocator;
   VH_TRY(configure_heap(opts, &params));
   rt->isolate = v8::Isolate::New(params);
   if (!rt->isolate) return VH_ENOMEM;

@@ -77,7 +77,9 @@ struct Runtime {
   void* module_loader_data = nullptr;
   vh_import_meta_hook import_meta_hook = nullptr;
   void* import_meta_data = nullptr;
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
+  // Shared with V8: backing stores keep it alive, so a SharedArrayBuffer's memory that outlives
+  // this runtime (shared into another one) is still freed by the allocator that made it.
+  std::shared_ptr<v8::ArrayBuffer::Allocator> allocator;
   // Ordinal of the thread holding the lock through v8host scopes or calls; 0 when none.
   std::atomic<uint32_t> lock_owner{0};
   // The engine whose context is entered at the top of the lock holder's stack.
