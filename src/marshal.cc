@@ -95,6 +95,16 @@ using namespace vh;
 
 extern "C" {
 
+int vh_array_buffer_detach(vh_engine engine, vh_value buffer) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::Value> v;
+  VH_TRY(call.arg(buffer, &v));
+  if (!v->IsArrayBuffer() || !v.As<v8::ArrayBuffer>()->IsDetachable()) return VH_ETYPE;
+  v.As<v8::ArrayBuffer>()->Detach();
+  return VH_OK;
+}
+
 int vh_pass(vh_engine to, vh_value value, vh_value* out, vh_pass_kind* how) {
   if (!out) return VH_EINVAL;
   EngineCall call;

@@ -65,6 +65,16 @@ VH_API int vh_pass(vh_engine to, vh_value value, vh_value *out, vh_pass_kind *ho
  */
 VH_API int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value *out);
 
+/**
+ * @brief Detaches an ArrayBuffer: its memory is released and every view over it reads as
+ *        length 0 (what `postMessage` transfer does; test262's $262.detachArrayBuffer).
+ * @param buffer a detachable ArrayBuffer (not a SharedArrayBuffer, not a WebAssembly memory's).
+ * @return ::VH_OK; ::VH_ETYPE (not an ArrayBuffer, or not detachable); ::VH_EINVAL; the common
+ *         engine and value codes.
+ * @par Thread: the thread holding the runtime's lock.
+ */
+VH_API int vh_array_buffer_detach(vh_engine engine, vh_value buffer);
+
 #ifdef __cplusplus
 }
 #endif

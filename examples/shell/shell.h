@@ -1,0 +1,113 @@
+/* shell.h — the pieces of v8host-shell shared between its files.
+ *
+ *   shell.c        main: arguments, scripts, modules, -e, the interactive prompt, the exit status
+ *   shell_realm.c  engines set up for the shell (print, $262), strings, error reports, the loader
+ *   shell_262.c    $262, the host object of test262 (createRealm, evalScript, gc, ...)
+ *   shell_agent.c  $262.agent: runtimes on threads of their own, broadcasts and reports
+ *
+ * Only the public v8host API is used, and libuv for threads, time and the loop's handles. */
+#ifndef V8HOST_SHELL_H
+#define V8HOST_SHELL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <v8host.h>
+
+typedef struct shell_agent shell_agent;
+typedef struct shell_realm shell_realm;
+
+/* A growable byte buffer, always NUL-terminated once anything was added. */
+typedef struct shell_buf {
+  char *data;
+  size_t length, capacity;
+} shell_buf;
+
+void shell_buf_add(shell_buf *b, const char *text, size_t length);
+void shell_buf_puts(shell_buf *b, const char *text);
+void shell_buf_printf(shell_buf *b, const char *format, ...);
+void shell_buf_free(shell_buf *b);
+
+/* What the shell keeps per runtime: the main one, or one per agent. */
+typedef struct shell_runtime {
+  vh_runtime runtime;
+  shell_agent *agent;    /* the agent living in this runtime; NULL for the main runtime */
+  shell_realm *realms;   /* every engine set up by shell_realm_new, newest first */
+  vh_ref string_fn;      /* the first realm's String, for conversions */
+  bool interactive;      /* the prompt: an uncaught error is reported, and the shell goes on */
+  bool failed;           /* an uncaught exception or unhandled rejection was reported */
+  bool module_started;   /* set when the module being run starts evaluating */
+  /* The module loader's memory for its last answer, and why its last failure failed. */
+  char *loaded_name, *loaded_source;
+  char load_error[512];
+} shell_runtime;
+
+/* An engine the shell set up: the loop's builtins, print and $262. */
+struct shell_realm {
+  shell_runtime *srt;
+  vh_engine engine;
+  vh_ref d262;           /* this realm's $262, which createRealm() returns */
+  shell_realm *next;
+};
+
+/* ---- shell_realm.c ---- */
+
+/* Sets up engine in srt (the first call also takes the realm's String for conversions). */
+int shell_realm_init(shell_runtime *srt, vh_engine engine, shell_realm **out);
+/* Makes a new engine in srt's runtime and sets it up. */
+int shell_realm_new(shell_runtime *srt, shell_realm **out);
+/* Frees the realm structs (the engines go with the runtime). */
+void shell_realms_free(shell_runtime *srt);
+
+/* String(value) as a new UTF-8 string (free with vh_free). VH_EEXCEPTION leaves the exception
+ * pending in engine. */
+int shell_to_string(shell_runtime *srt, vh_engine engine, vh_value value, char **out, size_t *length);
+
+/* "Uncaught <constructor name>: <message>" for an Error, "Uncaught <String(value)>" otherwise.
+ * Never NULL; free with free(). Runs script; drops any exception that throws. */
+char *shell_describe(shell_runtime *srt, vh_engine engine, vh_value value);
+
+/* Writes one report of an uncaught exception to stderr in a single write: the describe() line,
+ * then "  <file>:<line>:<column>", then the stack's frames, then `note` if not NULL. */
+void shell_report(shell_runtime *srt, vh_engine engine, const vh_exception *error, const char *note);
+
+/* Takes the exception pending in engine and reports it (see shell_report). */
+void shell_report_pending(shell_runtime *srt, vh_engine engine, const char *note);
+
+/* The module loader: "./x.js" and "../x.js" against the referrer's folder (the current folder
+ * for a referrer that is no path, such as "<eval>"), absolute paths as they are; the resolved
+ * name is the file's real path. Bare specifiers are refused. data is the shell_runtime. */
+int shell_module_loader(vh_engine engine, const char *specifier, const char *referrer,
+                        vh_module_source *out, void *data);
+
+/* Reads a whole file, NUL-terminated (free with free()); NULL with errno set on failure. */
+char *shell_read_file(const char *path, size_t *length);
+
+/* Compiles source as a classic script (a SyntaxError: 3), then runs it (a throw: 1), reporting
+ * what failed. 0 on success. */
+int shell_run_script(shell_runtime *srt, vh_engine engine, const char *source, size_t length,
+                     const char *name);
+
+/* ---- shell_262.c ---- */
+
+/* Makes the realm's $262 object and sets it as the global "$262". */
+int shell_install_262(shell_realm *realm);
+
+/* Adds a host function named name to object. */
+int shell_add_function(vh_engine engine, vh_value object, const char *name, vh_host_function fn,
+                       void *data);
+
+/* ---- shell_agent.c ---- */
+
+void shell_agents_init(void);
+/* Makes $262.agent for a realm: start/broadcast/getReport on the main runtime,
+ * receiveBroadcast/report/leaving in an agent; sleep and monotonicNow in both. */
+int shell_agent_object(shell_realm *realm, vh_value *out);
+/* Whether an agent thread has not finished yet. */
+bool shell_agents_running(void);
+/* Waits until every agent has finished, and joins their threads. */
+void shell_agents_join(void);
+/* Whether an agent reported an uncaught exception. */
+bool shell_agents_failed(void);
+
+#endif

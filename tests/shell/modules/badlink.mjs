@@ -1,0 +1,2 @@
+import { nothere } from './lib/cfg.js';
+print('never', nothere);

@@ -1,0 +1,2 @@
+import './lib/broken.js';
+print('never');

@@ -1,0 +1,2 @@
+import { x } from './lib/nope.js';
+print('never', x);

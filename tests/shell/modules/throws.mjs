@@ -1,0 +1,3 @@
+import { value } from './lib/cfg.js';
+print(value);
+throw new Error('module threw');

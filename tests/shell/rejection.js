@@ -1,0 +1,2 @@
+print('before');
+Promise.reject(new RangeError('nobody handles this'));

@@ -1,0 +1,3 @@
+var counter = 1;
+let lexical = 'kept';
+function bump() { return ++counter; }

@@ -1,0 +1,2 @@
+bump();
+print(counter, lexical, typeof setTimeout, typeof queueMicrotask, typeof console.log);

@@ -1,0 +1,2 @@
+setTimeout(() => { throw new Error('in a timer'); }, 1);
+setTimeout(() => print('not reached'), 200);

@@ -1,0 +1,366 @@
+/* v8host-shell, run as a program on the scripts of tests/shell/: exit statuses, stdout, and the
+ * first lines of stderr. VH_SHELL_PATH and VH_SHELL_TESTS come from tests/CMakeLists.txt. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#ifndef VH_SHELL_PATH
+#error "VH_SHELL_PATH must name the v8host-shell binary"
+#endif
+
+typedef struct run_result {
+  int status;  /* the exit status; -1 when killed or timed out */
+  char *out, *err;
+} run_result;
+
+static char *slurp_fd(int fd) {
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  ssize_t n;
+  lseek(fd, 0, SEEK_SET);
+  while (buf && (n = read(fd, buf + len, cap - len - 1)) > 0) {
+    len += (size_t)n;
+    if (cap - len < 2) buf = realloc(buf, cap *= 2);
+  }
+  if (buf) buf[len] = '\0';
+  close(fd);
+  return buf;
+}
+
+static int temp_fd(void) {
+  char name[] = "/tmp/vh_shell_test_XXXXXX";
+  int fd = mkstemp(name);
+  if (fd >= 0) unlink(name);
+  return fd;
+}
+
+/* Runs the shell in tests/shell/ with args (NULL-terminated) and input on stdin (NULL: empty). */
+static run_result run_shell(const char *input, const char *const *args) {
+  run_result r = {-1, NULL, NULL};
+  int in = temp_fd(), out = temp_fd(), err = temp_fd();
+  assert_true(in >= 0 && out >= 0 && err >= 0);
+  if (input) assert_int_equal(write(in, input, strlen(input)), (ssize_t)strlen(input));
+  lseek(in, 0, SEEK_SET);
+  const char *argv[32] = {VH_SHELL_PATH};
+  int argc = 1;
+  for (; args[argc - 1]; argc++) argv[argc] = args[argc - 1];
+  argv[argc] = NULL;
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    if (chdir(VH_SHELL_TESTS) != 0) _exit(126);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execv(VH_SHELL_PATH, (char *const *)argv);
+    _exit(127);
+  }
+  close(in);
+  int wstatus = 0;
+  struct timespec nap = {0, 10 * 1000 * 1000};
+  for (int waited = 0;; waited += 10) {
+    pid_t got = waitpid(pid, &wstatus, WNOHANG);
+    if (got == pid) break;
+    if (waited > 60000) {  /* a hang is a failure, not a stuck test */
+      kill(pid, SIGKILL);
+      waitpid(pid, &wstatus, 0);
+      break;
+    }
+    nanosleep(&nap, NULL);
+  }
+  if (WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
+  r.out = slurp_fd(out);
+  r.err = slurp_fd(err);
+  if (r.status < 0 || getenv("VH_SHELL_TEST_VERBOSE"))
+    print_message("status %d\nstdout:\n%s\nstderr:\n%s\n", r.status, r.out, r.err);
+  return r;
+}
+
+static void free_result(run_result *r) {
+  free(r->out);
+  free(r->err);
+}
+
+/* Line i (0-based) of text, in a static buffer; "" when there is none. */
+static const char *line_of(const char *text, int i) {
+  static char line[1024];
+  for (; i > 0 && text; i--) {
+    text = strchr(text, '\n');
+    if (text) text++;
+  }
+  if (!text) return "";
+  size_t n = strcspn(text, "\n");
+  if (n >= sizeof line) n = sizeof line - 1;
+  memcpy(line, text, n);
+  line[n] = '\0';
+  return line;
+}
+
+#define RUN(input, ...) run_shell((input), (const char *const[]){__VA_ARGS__, NULL})
+
+static void expect(run_result r, int status, const char *out, const char *err_first_line) {
+  if (r.status != status) print_message("stdout:\n%s\nstderr:\n%s\n", r.out, r.err);
+  assert_int_equal(r.status, status);
+  if (out) assert_string_equal(r.out, out);
+  if (err_first_line) assert_string_equal(line_of(r.err, 0), err_first_line);
+  else assert_string_equal(r.err, "");
+  free_result(&r);
+}
+
+/* ---- scripts and print -------------------------------------------------------------------- */
+
+static void test_print(void **state) {
+  (void)state;
+  expect(RUN(NULL, "print.js"), 0,
+         "hello world\n2 true null undefined 1.5 0 10 Symbol(s)\n1,2,3 custom\n\none arg\n", NULL);
+}
+
+static void test_files_share_one_engine(void **state) {
+  (void)state;
+  expect(RUN(NULL, "state_a.js", "state_b.js"), 0, "2 kept function function function\n", NULL);
+}
+
+static void test_eval_option(void **state) {
+  (void)state;
+  expect(RUN(NULL, "-e", "print(6 * 7)"), 0, "42\n", NULL);
+  expect(RUN(NULL, "-e", "var a = 1", "-e", "print(a + 1)"), 0, "2\n", NULL);
+  /* After "--" every argument is a file: nothing runs when one cannot be read. */
+  expect(RUN(NULL, "-e", "print('not run')", "--", "state_a.js", "-e"), 2, "",
+         "v8host-shell: cannot read -e: No such file or directory");
+  expect(RUN(NULL, "-e", "var n = 2", "state_a.js", "-e", "print(n, bump())"), 0, "2 2\n", NULL);
+}
+
+static void test_async_runs_to_completion(void **state) {
+  (void)state;
+  expect(RUN(NULL, "async.js"), 0,
+         "sync\nthen\nmicrotask\nawait\ntimeout 0\ninterval\ntimeout 20\n", NULL);
+}
+
+/* ---- exit statuses and error reports ------------------------------------------------------ */
+
+static void test_uncaught_error(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "throw_error.js");
+  assert_int_equal(r.status, 1);
+  assert_string_equal(line_of(r.err, 0), "Uncaught TypeError: bad thing");
+  assert_string_equal(line_of(r.err, 1), "  throw_error.js:2:3");
+  assert_string_equal(line_of(r.err, 2), "    at fail (throw_error.js:2:9)");
+  assert_string_equal(line_of(r.err, 3), "    at throw_error.js:4:1");
+  assert_string_equal(r.out, "");
+  free_result(&r);
+}
+
+static void test_uncaught_non_error(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "throw_42.js");
+  assert_int_equal(r.status, 1);
+  assert_string_equal(line_of(r.err, 0), "Uncaught 42");
+  assert_string_equal(line_of(r.err, 1), "  throw_42.js:1:1");
+  free_result(&r);
+  expect(RUN(NULL, "-e", "throw 'text'"), 1, "", "Uncaught text");
+  expect(RUN(NULL, "-e", "throw { toString() { return 'custom' } }"), 1, "", "Uncaught custom");
+  expect(RUN(NULL, "-e", "class MyError extends Error {}; throw new MyError('mine')"), 1, "",
+         "Uncaught MyError: mine");
+}
+
+static void test_syntax_error_is_3(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "syntax_error.js");
+  assert_int_equal(r.status, 3);
+  assert_string_equal(r.out, "");  /* nothing ran */
+  assert_string_equal(line_of(r.err, 0), "Uncaught SyntaxError: Unexpected token ';'");
+  assert_string_equal(line_of(r.err, 1), "  syntax_error.js:2:7");
+  free_result(&r);
+  expect(RUN(NULL, "-e", "print(1)", "-e", "}"), 3, "1\n", "Uncaught SyntaxError: Unexpected token '}'");
+  /* A SyntaxError thrown while running is an uncaught exception. */
+  expect(RUN(NULL, "-e", "JSON.parse('{')"), 1, "", "Uncaught SyntaxError: Unexpected end of JSON input");
+}
+
+static void test_usage_errors_are_2(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "--no-such-option");
+  assert_int_equal(r.status, 2);
+  assert_string_equal(line_of(r.err, 0), "v8host-shell: unknown option: --no-such-option");
+  assert_string_equal(line_of(r.err, 1), "usage: v8host-shell [FILE | --module FILE | -e CODE]... [-- FILE...]");
+  free_result(&r);
+  expect(RUN(NULL, "-e"), 2, "", "v8host-shell: missing argument after: -e");
+  expect(RUN(NULL, "--module"), 2, "", "v8host-shell: missing argument after: --module");
+  expect(RUN(NULL, "print.js", "no-such-file.js"), 2, "",
+         "v8host-shell: cannot read no-such-file.js: No such file or directory");
+  r = RUN(NULL, "--help");
+  assert_int_equal(r.status, 0);
+  assert_string_equal(line_of(r.out, 0), "usage: v8host-shell [FILE | --module FILE | -e CODE]... [-- FILE...]");
+  free_result(&r);
+}
+
+static void test_unhandled_rejection_is_uncaught(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "rejection.js");
+  assert_int_equal(r.status, 1);
+  assert_string_equal(r.out, "before\n");
+  assert_string_equal(line_of(r.err, 0), "Uncaught RangeError: nobody handles this");
+  assert_string_equal(line_of(r.err, 1), "  rejection.js:2:16");
+  free_result(&r);
+  expect(RUN(NULL, "-e", "Promise.reject(42)"), 1, "", "Uncaught 42");
+  expect(RUN(NULL, "-e", "(async () => { await null; throw new TypeError('late') })()"), 1, "",
+         "Uncaught TypeError: late");
+  expect(RUN(NULL, "-e", "Promise.reject(1).catch(() => print('handled'))"), 0, "handled\n", NULL);
+}
+
+static void test_exception_in_timer_is_uncaught(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "timer_throw.js");
+  assert_int_equal(r.status, 1);
+  assert_string_equal(r.out, "");  /* the loop stopped: the later timer did not run */
+  assert_string_equal(line_of(r.err, 0), "Uncaught Error: in a timer");
+  assert_string_equal(line_of(r.err, 1), "  timer_throw.js:1:20");
+  free_result(&r);
+}
+
+/* ---- modules ------------------------------------------------------------------------------- */
+
+static void test_module_graph(void **state) {
+  (void)state;
+  expect(RUN(NULL, "--module", "modules/main.mjs"), 0,
+         "5 math+other other cfg\ndynamic true\nafter top-level await\n", NULL);
+  /* A script and a module in one engine; a classic script's import() resolves from its file. */
+  expect(RUN(NULL, "-e", "var shared = 'from a script'", "--module", "modules/main.mjs", "-e",
+             "import('./modules/lib/cfg.js').then(m => print(shared, m.value))"),
+         0, "5 math+other other cfg\ndynamic true\nafter top-level await\nfrom a script cfg\n", NULL);
+}
+
+static void test_module_failures(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "--module", "modules/missing.mjs");
+  assert_int_equal(r.status, 3);
+  assert_string_equal(r.out, "");
+  assert_non_null(strstr(line_of(r.err, 0), "Uncaught Error: Cannot load module './lib/nope.js' from '"));
+  assert_non_null(strstr(r.err, "No such file or directory"));
+  free_result(&r);
+  expect(RUN(NULL, "--module", "modules/badlink.mjs"), 3, "",
+         "Uncaught SyntaxError: The requested module './lib/cfg.js' does not provide an export named "
+         "'nothere'");
+  r = RUN(NULL, "--module", "modules/badsyntax.mjs");
+  assert_int_equal(r.status, 3);
+  assert_string_equal(line_of(r.err, 0), "Uncaught SyntaxError: Unexpected token '='");
+  assert_non_null(strstr(line_of(r.err, 1), "/tests/shell/modules/lib/broken.js:1:14"));
+  free_result(&r);
+  /* Throwing while running is 1, not 3. */
+  expect(RUN(NULL, "--module", "modules/throws.mjs"), 1, "cfg\n", "Uncaught Error: module threw");
+  expect(RUN(NULL, "--module", "modules/no-such.mjs"), 2, "",
+         "v8host-shell: cannot read modules/no-such.mjs: No such file or directory");
+}
+
+/* ---- $262 ---------------------------------------------------------------------------------- */
+
+static void test_262_members(void **state) {
+  (void)state;
+  expect(RUN(NULL, "assert.js", "d262_members.js"), 0,
+         "createRealm ok\nevalScript ok\ndetachArrayBuffer detached\ngc ok\nagent ok\n", NULL);
+}
+
+static void test_realm_objects_are_direct(void **state) {
+  (void)state;
+  expect(RUN(NULL, "realm_identity.js"), 0,
+         "true\ntrue\nfalse true\ntrue 42\ntrue false true\ntrue\n", NULL);
+}
+
+static void test_agents_wait_and_wake(void **state) {
+  (void)state;
+  expect(RUN(NULL, "agents.js"), 0, "woken 4\nok ok ok ok\nnull\n", NULL);
+}
+
+static void test_agent_broadcast_before_receive(void **state) {
+  (void)state;
+  expect(RUN(NULL, "agent_late.js"), 0,
+         "broadcast returned\ngot 3 99 | promise after leaving | timer after leaving\n", NULL);
+}
+
+static void test_agent_errors_are_reported(void **state) {
+  (void)state;
+  run_result r = RUN(NULL, "agent_error.js");
+  assert_int_equal(r.status, 1);
+  assert_string_equal(r.out, "main done\n");
+  assert_string_equal(line_of(r.err, 0), "Uncaught Error: agent boom");
+  assert_string_equal(line_of(r.err, 1), "  <agent 1>:2:45");
+  free_result(&r);
+  expect(RUN(NULL, "-e", "$262.agent.start('throw 7'); print('started')"), 1, "started\n", "Uncaught 7");
+  expect(RUN(NULL, "-e", "$262.agent.start('let = ;'); print('started')"), 1, "started\n",
+         "Uncaught SyntaxError: Unexpected token ';'");
+  expect(RUN(NULL, "-e", "$262.agent.start('Promise.reject(new TypeError(\"no\")); $262.agent.leaving()')"), 1,
+         "", "Uncaught TypeError: no");
+  expect(RUN(NULL, "-e", "$262.agent.broadcast(new ArrayBuffer(4))"), 1, "",
+         "Uncaught TypeError: $262.agent.broadcast: the first argument must be a SharedArrayBuffer");
+}
+
+static void test_shell_waits_for_agents(void **state) {
+  (void)state;
+  /* The main script ends right after the broadcast; the agent prints and leaves 50 ms later. */
+  expect(RUN(NULL, "-e",
+             "$262.agent.start('$262.agent.receiveBroadcast(() => setTimeout(() => {"
+             " print(\"agent done\"); $262.agent.leaving() }, 50))');"
+             "print('main done'); $262.agent.broadcast(new SharedArrayBuffer(4))"),
+         0, "main done\nagent done\n", NULL);
+}
+
+/* ---- the prompt ---------------------------------------------------------------------------- */
+
+static void test_repl(void **state) {
+  (void)state;
+  run_result r = run_shell("let x = 40\n"
+                "x + 2\n"
+                "'text'\n"
+                "({ a: 1, b: [1, 2] })\n"
+                "function twice(n) { return 2 * n }\n"
+                "twice\n"
+                "throw new Error('oops')\n"
+                "x = twice(x)\n"
+                "\n"
+                "print('x is', x)\n"
+                "Promise.resolve(1).then(v => print('then', v)), 'queued'\n"
+                "let = ;\n"
+                "x\n"
+                "setTimeout(() => print('timer after the input'), 10), 'set'\n",
+                (const char *const[]){NULL});
+  assert_int_equal(r.status, 0);
+  assert_string_equal(r.out,
+                      "undefined\n42\ntext\n{\"a\":1,\"b\":[1,2]}\nundefined\n[Function: twice]\n80\n"
+                      "x is 80\nundefined\nqueued\nthen 1\n80\nset\ntimer after the input\n");
+  assert_string_equal(line_of(r.err, 0), "Uncaught Error: oops");
+  assert_string_equal(line_of(r.err, 1), "  <stdin>:1:1");
+  assert_non_null(strstr(r.err, "Uncaught SyntaxError: Unexpected token ';'"));
+  free_result(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_print),
+      cmocka_unit_test(test_files_share_one_engine),
+      cmocka_unit_test(test_eval_option),
+      cmocka_unit_test(test_async_runs_to_completion),
+      cmocka_unit_test(test_uncaught_error),
+      cmocka_unit_test(test_uncaught_non_error),
+      cmocka_unit_test(test_syntax_error_is_3),
+      cmocka_unit_test(test_usage_errors_are_2),
+      cmocka_unit_test(test_unhandled_rejection_is_uncaught),
+      cmocka_unit_test(test_exception_in_timer_is_uncaught),
+      cmocka_unit_test(test_module_graph),
+      cmocka_unit_test(test_module_failures),
+      cmocka_unit_test(test_262_members),
+      cmocka_unit_test(test_realm_objects_are_direct),
+      cmocka_unit_test(test_agents_wait_and_wake),
+      cmocka_unit_test(test_agent_broadcast_before_receive),
+      cmocka_unit_test(test_agent_errors_are_reported),
+      cmocka_unit_test(test_shell_waits_for_agents),
+      cmocka_unit_test(test_repl),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
