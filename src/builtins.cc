@@ -167,11 +167,16 @@ void on_timer(uv_timer_t* handle) {
       args.reserve(t->args.size());
       for (const auto& a : t->args) args.push_back(a.Get(iso));
       ++rt->timers->firing;
+      // A loop run may be nested in a host callback (drive_until_settled): leave its record of
+      // the last failed call as it was.
+      uint64_t last_failed = call.ts->last_failed_engine;
       v8::TryCatch tc(iso);
       v8::Local<v8::Value> ignored;
-      if (!fn->Call(call.context, v8::Undefined(iso), static_cast<int>(args.size()), args.data())
+      // `this` is the global object, as in HTML.
+      if (!fn->Call(call.context, call.context->Global(), static_cast<int>(args.size()), args.data())
                .ToLocal(&ignored))
         call.failed(tc);  // pending in the engine: after_callback reports it
+      call.ts->last_failed_engine = last_failed;
       --rt->timers->firing;
     }
   }
