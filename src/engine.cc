@@ -1,6 +1,7 @@
 // vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/loop.h"
 #include "internal/marshal.h"
 #include "internal/module.h"
 #include "internal/versioned.h"
@@ -10,6 +11,7 @@
 namespace vh {
 
 void destroy_engine_object(Engine* e) {
+  cancel_engine_timers(e);
   clear_shared_cache(e);
   destroy_module_map(e);
   e->pending_exception.Reset();

@@ -148,6 +148,21 @@ void on_promise_reject(v8::PromiseRejectMessage message) {
   }
 }
 
+// An exception nobody caught that V8 reports itself: one thrown by a microtask (a
+// queueMicrotask callback; promise reactions reject their promise instead). Reported in the
+// engine the microtask belongs to, like an exception escaping a task.
+void on_uncaught_message(v8::Local<v8::Message> message, v8::Local<v8::Value> exception) {
+  v8::Isolate* iso = v8::Isolate::GetCurrent();
+  Runtime* rt = iso ? runtime_of(iso) : nullptr;
+  if (!rt) return;
+  Engine* e = engine_for(rt, iso->GetEnteredOrMicrotaskContext());
+  if (!e) return;
+  vh_scope scope;
+  if (vh_scope_open(vh_engine{e->handle}, &scope) != VH_OK) return;
+  report(e, VH_EVENT_UNCAUGHT_EXCEPTION, exception, message);
+  vh_scope_close(scope);
+}
+
 // Reports the rejections still unhandled after the microtasks (the lock is held).
 void report_rejections(Runtime* rt) {
   if (!rt->loop || rt->loop->rejections.empty()) return;
@@ -270,6 +285,7 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->pump));
   ls->queue->async = &ls->handles->async;
   rt->isolate->SetPromiseRejectCallback(on_promise_reject);
+  rt->isolate->AddMessageListenerWithErrorLevel(on_uncaught_message, v8::Isolate::kMessageError);
   rt->loop = ls.release();
   return VH_OK;
 }

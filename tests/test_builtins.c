@@ -194,6 +194,12 @@ static void test_throwing_callback_reported(void **state) {
   run_all();
   assert_int_equal(g_errors.rejections, 1);
   assert_non_null(strstr(g_errors.last, "nobody"));
+  /* An exception thrown by a queueMicrotask callback reaches the handler too (V8 reports it
+   * itself, no call of ours sees it). */
+  run_js(g_e, "setTimeout(() => queueMicrotask(() => { throw new TypeError('from a microtask'); }), 1);");
+  run_all();
+  assert_int_equal(g_errors.uncaught, 5);
+  assert_non_null(strstr(g_errors.last, "from a microtask"));
 }
 
 static void test_microtask_order(void **state) {
@@ -341,6 +347,10 @@ static void test_dispose_engine_with_timer(void **state) {
   eval_ok(e2, "setTimeout(() => console.log('never'), 20); setInterval(() => console.log('never'), 5);");
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e2));
+  /* Its timers are cancelled with it: they no longer keep the loop alive. */
+  bool alive = true;
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_NOWAIT, &alive));
+  assert_false(alive);
   run_js(g_e, "var done = false; setTimeout(() => { done = true; }, 30);");
   run_all();
   assert_js("done");

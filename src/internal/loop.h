@@ -33,6 +33,10 @@ void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise);
 // destroy_loop; the lock is held).
 void destroy_builtins(Runtime* rt);
 
+// Cancels the timers of an engine being disposed (the lock is held), so they neither fire nor
+// keep the loop alive.
+void cancel_engine_timers(Engine* engine);
+
 // Workers: the loop waits for tasks while idle; a stop request queued behind earlier tasks.
 void keep_loop_alive(Runtime* rt);
 int post_stop(Runtime* rt);
