@@ -12,19 +12,33 @@
 namespace vh {
 namespace {
 
-// Copies a string into isolate to (one-byte strings stay one-byte: half the memory).
+// Copies a string into isolate to (one-byte strings stay one-byte: half the memory). Short
+// strings (property keys, mostly) go through a stack buffer: no allocation per key.
 int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::Local<v8::Value>* out) {
+  constexpr int kStackUnits = 128;
   int length = s->Length();
   v8::Local<v8::String> copy;
   bool ok;
   if (s->IsOneByte()) {
-    std::vector<uint8_t> bytes(static_cast<size_t>(length) + 1);
-    s->WriteOneByte(from, bytes.data(), 0, length, v8::String::NO_NULL_TERMINATION);
-    ok = v8::String::NewFromOneByte(to, bytes.data(), v8::NewStringType::kNormal, length).ToLocal(&copy);
+    uint8_t stack[kStackUnits];
+    std::vector<uint8_t> heap;
+    uint8_t* bytes = stack;
+    if (length > kStackUnits) {
+      heap.resize(static_cast<size_t>(length));
+      bytes = heap.data();
+    }
+    s->WriteOneByte(from, bytes, 0, length, v8::String::NO_NULL_TERMINATION);
+    ok = v8::String::NewFromOneByte(to, bytes, v8::NewStringType::kNormal, length).ToLocal(&copy);
   } else {
-    std::vector<uint16_t> units(static_cast<size_t>(length) + 1);
-    s->Write(from, units.data(), 0, length, v8::String::NO_NULL_TERMINATION);
-    ok = v8::String::NewFromTwoByte(to, units.data(), v8::NewStringType::kNormal, length).ToLocal(&copy);
+    uint16_t stack[kStackUnits];
+    std::vector<uint16_t> heap;
+    uint16_t* units = stack;
+    if (length > kStackUnits) {
+      heap.resize(static_cast<size_t>(length));
+      units = heap.data();
+    }
+    s->Write(from, units, 0, length, v8::String::NO_NULL_TERMINATION);
+    ok = v8::String::NewFromTwoByte(to, units, v8::NewStringType::kNormal, length).ToLocal(&copy);
   }
   if (!ok) return VH_ENOMEM;
   *out = copy;

@@ -67,13 +67,13 @@ void trap_apply(const v8::FunctionCallbackInfo<v8::Value>& info);
 void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info);
 
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
-// have the traps as own methods; the traps' signature rejects any other `this`.
+// have the traps as own methods. The traps need no signature check of `this`: a Proxy's
+// handler is unreachable from script, so V8 alone calls them, with the handler as `this`.
 v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   v8::Isolate* iso = rt->isolate;
   if (!rt->handler_class.IsEmpty()) return strong_local(rt->handler_class);
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
   cls->InstanceTemplate()->SetInternalFieldCount(1);
-  v8::Local<v8::Signature> brand = v8::Signature::New(iso, cls);
   struct Trap {
     const char* name;
     v8::FunctionCallback callback;
@@ -91,8 +91,8 @@ v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   for (const Trap& t : kTraps) {
     cls->InstanceTemplate()->Set(
         v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocalChecked(),
-        v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), brand, 0,
-                                  v8::ConstructorBehavior::kThrow));
+        v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), v8::Local<v8::Signature>(),
+                                  0, v8::ConstructorBehavior::kThrow));
   }
   rt->handler_class.Reset(iso, cls);
   return cls;
@@ -356,8 +356,8 @@ class ProxyOp {
     ++dest_engine_->in_use;
     RuntimeLink* link = rec_->source.get();
     if (link->owner.load(std::memory_order_relaxed) == ts_->ordinal) {
-      // This thread holds the source (a scope open on it): nobody can dispose it meanwhile.
-      if (!source_alive()) return fail("VH_EDISPOSED: the proxied object's runtime has been disposed");
+      // This thread holds the source (a scope open on it): it is alive, and nobody can dispose
+      // it meanwhile (disposal refuses a runtime whose lock is held). No global mutex needed.
       source_ = link->rt;
       if (link->has_releases.load(std::memory_order_acquire)) drain_releases(source_);
     } else {
@@ -414,10 +414,18 @@ class ProxyOp {
     return false;
   }
 
-  // Returns a source value as the trap's result.
+  // Returns a source value as the trap's result. The common primitives go straight into V8's
+  // return value (no value to build, no re-entering the destination isolate); anything else
+  // is passed by the marshaling rules.
   void give(v8::Local<v8::Value> v) {
+    v8::ReturnValue<v8::Value> rv = info_.GetReturnValue();
+    if (v->IsInt32()) return rv.Set(v.As<v8::Int32>()->Value());
+    if (v->IsNumber()) return rv.Set(v.As<v8::Number>()->Value());
+    if (v->IsBoolean()) return rv.Set(v->IsTrue());
+    if (v->IsUndefined()) return rv.SetUndefined();
+    if (v->IsNull()) return rv.SetNull();
     v8::Local<v8::Value> out;
-    if (to_dest(v, &out)) info_.GetReturnValue().Set(out);
+    if (to_dest(v, &out)) rv.Set(out);
   }
 
   // The source operation failed: its exception, thrown in the destination as an error of the
