@@ -1,28 +1,6 @@
 /* Properties, own keys, calls and JSON (v8host/object.h). */
+#define VH_TEST_FIXTURE /* g_rt, g_e, g_scope and their setup/teardown */
 #include "test_util.h"
-
-static vh_runtime g_rt;
-static vh_engine g_e;
-static vh_scope g_scope;
-
-static int group_setup(void **state) {
-  (void)state;
-  if (vh_runtime_new(NULL, &g_rt) != VH_OK) return -1;
-  return vh_engine_new(g_rt, NULL, &g_e) == VH_OK ? 0 : -1;
-}
-static int group_teardown(void **state) {
-  (void)state;
-  return vh_runtime_dispose(g_rt) == VH_OK ? 0 : -1;
-}
-static int setup(void **state) {
-  (void)state;
-  return vh_scope_open(g_e, &g_scope) == VH_OK ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  vh_exception_discard(g_e);
-  return vh_scope_close(g_scope) == VH_OK ? 0 : -1;
-}
 
 static void put_global(vh_engine e, const char *name, vh_value v) {
   vh_value g;
