@@ -210,14 +210,18 @@ void drain_tasks(LoopState* ls) {
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     tasks.swap(ls->queue->tasks);
   }
-  for (const Task& task : tasks) {
-    if (task.stop_loop) {
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (tasks[i].stop_loop) {
       ls->stopping = true;
       uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->async));
       uv_stop(ls->loop);
-      continue;
+      // Tasks posted after the stop request go back to the queue: disposal calls them with
+      // VH_EDISPOSED, as it does the ones posted later still.
+      std::lock_guard<std::mutex> lock(ls->queue->mu);
+      ls->queue->tasks.insert(ls->queue->tasks.begin(), tasks.begin() + static_cast<long>(i) + 1, tasks.end());
+      return;
     }
-    run_task(task);
+    run_task(tasks[i]);
   }
 }
 
@@ -291,10 +295,8 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
 }
 
 int check_loop_idle(Runtime* rt) {
-  return rt->loop && rt->loop->running.load(std::memory_order_relaxed) != 0 &&
-                 rt->loop->running.load(std::memory_order_relaxed) != ThreadState::current()->ordinal
-             ? VH_EBUSY
-             : VH_OK;
+  // Also from the running thread itself (a callback of the loop): the loop's state is in use.
+  return rt->loop && rt->loop->running.load(std::memory_order_relaxed) != 0 ? VH_EBUSY : VH_OK;
 }
 
 void destroy_loop(Runtime* rt) {
@@ -379,11 +381,18 @@ void keep_loop_alive(Runtime* rt) {
   uv_ref(reinterpret_cast<uv_handle_t*>(&rt->loop->handles->async));
 }
 
-int run_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
-  LoopState* ls = rt->loop;
-  uint32_t me = ThreadState::current()->ordinal;
+bool claim_loop(Runtime* rt) {
   uint32_t expected = 0;
-  if (!ls->running.compare_exchange_strong(expected, me)) return VH_EBUSY;
+  return rt->loop->running.compare_exchange_strong(expected, ThreadState::current()->ordinal);
+}
+
+int run_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
+  if (!claim_loop(rt)) return VH_EBUSY;
+  return run_claimed_loop(rt, mode, alive);
+}
+
+int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
+  LoopState* ls = rt->loop;
   bool more;
   for (;;) {
     {

@@ -39,16 +39,19 @@ void worker_main(void* arg) {
     if (rc == VH_OK) {
       rc = w->init(w->engine, w->data);
       Engine* e = engine_table().get(w->engine.id_);
-      if (e) after_callback(e);
+      // A failed init's code is the answer: an exception it left is not reported as well.
+      if (e && rc == VH_OK) after_callback(e);
+      if (rc != VH_OK) vh_exception_discard(w->engine);
       vh_scope_close(scope);
     }
   }
   if (rc == VH_OK) {
     Runtime* rt = runtime_table().get(w->runtime.id_);
     keep_loop_alive(rt);
+    claim_loop(rt);  // before start-up returns: nobody else can run or dispose it meanwhile
     w->status = VH_OK;
     uv_sem_post(&w->started);
-    run_loop(rt, UV_RUN_DEFAULT, nullptr);  // until the stop request
+    run_claimed_loop(rt, UV_RUN_DEFAULT, nullptr);  // until the stop request
     vh_runtime_dispose(w->runtime);
     return;
   }
@@ -99,11 +102,17 @@ int vh_worker_start(const vh_runtime_options* options, vh_worker_init init, void
 
 int vh_worker_stop(vh_worker worker) {
   if (worker.id_ == 0) return VH_EINVAL;
-  Worker* w = g_worker_table.get(worker.id_);
-  if (!w) return VH_EDISPOSED;
+  // Looked up and removed in one step: of two threads stopping it at once, one gets it.
+  Worker* w = nullptr;
   ThreadState* ts = ThreadState::peek();
-  if (ts && ts->ordinal == w->thread_ordinal) return VH_EBUSY;
-  g_worker_table.remove(worker.id_);
+  bool own_thread = false;
+  bool taken = g_worker_table.take(worker.id_, [&](Worker* found) {
+    own_thread = ts && ts->ordinal == found->thread_ordinal;
+    if (!own_thread) w = found;
+    return !own_thread;
+  });
+  if (own_thread) return VH_EBUSY;
+  if (!taken) return VH_EDISPOSED;
   Runtime* rt = runtime_table().get(w->runtime.id_);
   if (rt) post_stop(rt);
   uv_thread_join(&w->thread);

@@ -41,7 +41,8 @@ typedef enum vh_run_mode {
  * @param[out] alive set to whether work remains (pending tasks, active timers or work); may be
  *        NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_EBUSY (the loop is already running: on
- *         another thread, or this call was made from inside one of its callbacks).
+ *         another thread, or this call was made from inside one of its callbacks; also a
+ *         worker's loop, which its own thread runs).
  * @par Thread: any, with or without a scope open on the runtime; one at a time.
  */
 VH_API int vh_runtime_run(vh_runtime runtime, vh_run_mode mode, bool *alive);

@@ -46,7 +46,9 @@ typedef struct vh_runtime_options {
   uint64_t proxy_wait_ms;
   /** The libuv loop (a uv_loop_t) the runtime's work runs on, or NULL for a loop of its own. A
    *  host loop must outlive the runtime, and the host keeps running it: the runtime's handles
-   *  close on it after disposal. */
+   *  close on it after disposal. Tasks posted to the runtime do not keep a host loop alive (a
+   *  host loop with no handles of its own returns at once from uv_run); vh_runtime_run() runs
+   *  them on it. */
   struct uv_loop_s *loop;
 } vh_runtime_options;
 
@@ -94,7 +96,9 @@ VH_API int vh_runtime_new(const vh_runtime_options *options, vh_runtime *out);
  *
  * @param runtime the runtime.
  * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED (already disposed); ::VH_EBUSY (a
- *         scope is open on it, on this thread or another; nothing was disposed).
+ *         scope is open on it, on this thread or another; its loop is running, here or on
+ *         another thread (a worker's: use vh_worker_stop()); a thread waits in one of its proxy
+ *         operations; nothing was disposed).
  * @par Thread: any thread, while no other thread uses the runtime or is about to.
  */
 VH_API int vh_runtime_dispose(vh_runtime runtime);

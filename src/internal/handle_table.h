@@ -80,9 +80,25 @@ class HandleTable {
     return true;
   }
 
+  // Like with(), then removes the handle in the same critical section when f returns true:
+  // of several threads taking the same handle, exactly one succeeds.
+  template <typename F>
+  bool take(uint64_t handle, F f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    T* obj = get(handle);
+    if (!obj || !f(obj)) return false;
+    remove_unlocked(handle);
+    return true;
+  }
+
   // Makes handle stale. Its index is reused later under a new generation.
   void remove(uint64_t handle) {
     std::lock_guard<std::mutex> lock(mu_);
+    remove_unlocked(handle);
+  }
+
+ private:
+  void remove_unlocked(uint64_t handle) {
     if (get(handle) == nullptr) return;
     uint32_t index = static_cast<uint32_t>(handle) - 1;
     Entry& e = entry(index);
@@ -97,7 +113,6 @@ class HandleTable {
     free_tail_ = index;
   }
 
- private:
   struct Entry {
     std::atomic<uint32_t> gen{0};
     uint32_t next_free = kNone;  // free-list link, guarded by mu_

@@ -40,7 +40,11 @@ void cancel_engine_timers(Engine* engine);
 // Workers: the loop waits for tasks while idle; a stop request queued behind earlier tasks.
 void keep_loop_alive(Runtime* rt);
 int post_stop(Runtime* rt);
-// The body of vh_runtime_run.
+// The body of vh_runtime_run: VH_EBUSY when another thread (or a callback) runs the loop.
 int run_loop(Runtime* rt, uv_run_mode mode, bool* alive);
+// Marks the loop as run by this thread (false: someone else runs it); a worker claims it before
+// its start-up returns, so no other thread can run or dispose it in between.
+bool claim_loop(Runtime* rt);
+int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive);
 
 }  // namespace vh
