@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <algorithm>
 #include <thread>
 
 #include "internal/call.h"
@@ -72,19 +73,36 @@ void watchdog_main() {
   }
 }
 
-struct Interrupt {
-  uint64_t runtime;
-  vh_interrupt_fn fn;
-  void* data;
-};
-
-void run_interrupt(v8::Isolate*, void* data) {
+// V8 may deliver a request twice (it is re-requested after a lock is taken, in case the first was
+// lost): the pending list decides; a request no longer in it has run and been freed.
+void run_interrupt(v8::Isolate* iso, void* data) {
   auto* request = static_cast<Interrupt*>(data);
+  Runtime* rt = runtime_of(iso);
+  {
+    std::lock_guard<std::mutex> lock(rt->interrupts_mu);
+    auto it = std::find(rt->interrupts.begin(), rt->interrupts.end(), request);
+    if (it == rt->interrupts.end()) return;
+    rt->interrupts.erase(it);
+    rt->has_interrupts.store(!rt->interrupts.empty(), std::memory_order_release);
+  }
   request->fn(vh_runtime{request->runtime}, request->data);
   delete request;
 }
 
 }  // namespace
+
+void reissue_requests(Runtime* rt) {
+  if (rt->stop_reason.load(std::memory_order_relaxed) != 0) rt->isolate->TerminateExecution();
+  std::lock_guard<std::mutex> lock(rt->interrupts_mu);
+  for (Interrupt* request : rt->interrupts) rt->isolate->RequestInterrupt(run_interrupt, request);
+}
+
+void free_interrupts(Runtime* rt) {
+  std::lock_guard<std::mutex> lock(rt->interrupts_mu);
+  for (Interrupt* request : rt->interrupts) delete request;
+  rt->interrupts.clear();
+  rt->has_interrupts.store(false, std::memory_order_relaxed);
+}
 
 void install_heap_limit(Runtime* rt) {
   rt->isolate->AddNearHeapLimitCallback(near_heap_limit, rt);
@@ -146,7 +164,14 @@ int vh_runtime_terminate(vh_runtime runtime) {
 int vh_runtime_interrupt(vh_runtime runtime, vh_interrupt_fn fn, void* data) {
   if (runtime.id_ == 0 || !fn) return VH_EINVAL;
   auto* request = new Interrupt{runtime.id_, fn, data};
-  bool found = runtime_table().with(runtime.id_, [&](Runtime* rt) { rt->isolate->RequestInterrupt(run_interrupt, request); });
+  bool found = runtime_table().with(runtime.id_, [&](Runtime* rt) {
+    {
+      std::lock_guard<std::mutex> lock(rt->interrupts_mu);
+      rt->interrupts.push_back(request);
+      rt->has_interrupts.store(true, std::memory_order_release);
+    }
+    rt->isolate->RequestInterrupt(run_interrupt, request);
+  });
   if (!found) delete request;
   return found ? VH_OK : VH_EDISPOSED;
 }

@@ -163,58 +163,65 @@ void prune(SharedCache& cache) {
   if (cache.size() * 4 > before * 3) cache.reserve(before * 2);
 }
 
-// Records sab as engine e's object for the store key (weakly: the cache never keeps a SAB
-// alive; a phantom weak Global is cleared by the GC, no callback needed).
-void remember(Engine* e, const void* key, v8::Local<v8::SharedArrayBuffer> sab) {
+// Whether inserting one more entry would make the map rehash: the moment to prune.
+bool full(const SharedCache& cache) {
+  return static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor();
+}
+
+// Engine e's slot for store key, made if absent (then *inserted). Pruning happens before the
+// lookup, never between it and the use of its slot (prune erases). One hash lookup.
+v8::Global<v8::SharedArrayBuffer>& slot_for(Engine* e, const void* key, bool* inserted) {
   SharedCache& cache = e->shared_buffers;
-  if (static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor())
-    prune(cache);
-  v8::Global<v8::SharedArrayBuffer>& slot = cache[key];
-  slot.Reset(e->rt->isolate, sab);
+  if (full(cache)) prune(cache);
+  auto [it, added] = cache.try_emplace(key);
+  *inserted = added;
+  return it->second;
+}
+
+// Holds sab weakly in slot: the cache never keeps a SAB alive; a phantom weak Global is
+// cleared by the GC, no callback needed.
+void hold_weakly(v8::Isolate* iso, v8::Global<v8::SharedArrayBuffer>& slot, v8::Local<v8::SharedArrayBuffer> sab) {
+  slot.Reset(iso, sab);
   slot.SetWeak();
 }
 
-// Engine e's live SAB for store key, or an empty handle.
-v8::Local<v8::SharedArrayBuffer> cached(Engine* e, const void* key) {
-  auto it = e->shared_buffers.find(key);
-  if (it == e->shared_buffers.end() || it->second.IsEmpty()) return {};
-  return it->second.Get(e->rt->isolate);
-}
-
-// Engine to's SAB over store (key: its address): the cached one while it lives, else a new one
-// (O(1) in the size: a JS object over the same store; growability and maxByteLength come with
-// the store), remembered. One hash lookup on a hit and on a miss alike.
-v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, const std::shared_ptr<v8::BackingStore>& store,
+// Engine to's SAB over store (key: the store's address): the cached one while it lives, else a
+// new one, remembered. O(1) in the size: a JS object over the same store (growability and
+// maxByteLength come with the store). *first_time: the store had no entry in to at all.
+v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::BackingStore> store,
                                            bool* first_time) {
-  SharedCache& cache = to->shared_buffers;
-  // Prune before inserting, never between the lookup and the use of its slot (prune erases).
-  if (static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor())
-    prune(cache);
-  auto [it, inserted] = cache.try_emplace(store.get());
   v8::Isolate* iso = to->rt->isolate;
-  *first_time = inserted;
-  if (!inserted && !it->second.IsEmpty()) return it->second.Get(iso);
-  v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, store);
-#ifndef EXP_NO_GLOBAL
-  it->second.Reset(iso, sab);
-  it->second.SetWeak();
-#endif
+  v8::Global<v8::SharedArrayBuffer>& slot = slot_for(to, store.get(), first_time);
+  if (!slot.IsEmpty()) return slot.Get(iso);
+  v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, std::move(store));
+  hold_weakly(iso, slot, sab);
   return sab;
 }
 
-// Registers a SAB that is about to leave its runtime in the cache of the engine it was made in,
-// so that passing its counterpart back there yields the original object (round-trip identity),
-// as for any other SAB over the store that engine has seen. Needs a HandleScope of src's
-// isolate. Only needed the first time the store enters an engine: a SAB made by script has a
-// store of its own, so if the store entered this engine before, it came from this very object
-// (registered then, and the entry lives as long as it does) or from one that was itself made by
-// a pass (and so is in its engine's cache already).
-void remember_home(v8::Local<v8::SharedArrayBuffer> src, const void* key) {
-  v8::Local<v8::Context> home;
-  if (!src->GetCreationContext().ToLocal(&home)) return;
-  Engine* e = engine_of(home);  // nullptr: the engine was disposed
-  if (!e || !cached(e, key).IsEmpty()) return;
-  remember(e, key, src);
+// Registers a SAB of runtime from that is about to leave it in the cache of the engine it was
+// made in, so that passing its counterpart back there yields the original object (round-trip
+// identity), as for any other SAB over the store that engine has seen. Only needed the first
+// time the store enters an engine: a SAB made by script has a store of its own, so if the store
+// entered this engine before, it came from this very object (registered then, and the entry
+// lives as long as it does) or from one that was itself made by a pass (and so is in its
+// engine's cache already).
+void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const void* key,
+                   std::optional<v8::HandleScope>& from_handles) {
+  Engine* e;
+  if (from->engines.size() == 1) {
+    // The usual case, and cheaper: with one engine, that is where the SAB lives (made there, or
+    // in an engine since disposed, where nobody can pass it back to).
+    e = *from->engines.begin();
+  } else {
+    if (!from_handles) from_handles.emplace(from->isolate);
+    v8::Local<v8::Context> home;
+    if (!src->GetCreationContext().ToLocal(&home)) return;
+    e = engine_of(home);  // nullptr: the engine was disposed
+    if (!e) return;
+  }
+  bool inserted;
+  v8::Global<v8::SharedArrayBuffer>& slot = slot_for(e, key, &inserted);
+  if (slot.IsEmpty()) hold_weakly(from->isolate, slot, src);
 }
 
 // ---- reading a view's length-tracking bit (source side) -----------------------------------
@@ -381,25 +388,24 @@ int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
   // engine's context is entered on top (vh_pass has entered to's already).
   std::optional<v8::Context::Scope> enter;
   if (to->rt->entered != to) enter.emplace(ctx);
-  // Handles of the source runtime (its isolate need not be entered): the view's buffer, its
-  // creation context.
-  v8::HandleScope from_handles(from->isolate);
-
+  // Handles of the source runtime (its isolate need not be entered): the view's buffer, the
+  // SAB's creation context. Not needed for a SAB already known to to.
+  std::optional<v8::HandleScope> from_handles;
   v8::Local<v8::SharedArrayBuffer> src;
   v8::Local<v8::ArrayBufferView> view;
   if (value->IsSharedArrayBuffer()) {
     src = value.As<v8::SharedArrayBuffer>();
   } else {
+    from_handles.emplace(from->isolate);
     view = value.As<v8::ArrayBufferView>();
     src = view->Buffer().As<v8::Value>().As<v8::SharedArrayBuffer>();
   }
   // The key is the store's address: see the top of the file (stable across isolates and grow).
   std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
+  const void* key = store.get();
   bool first_time;
-  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, store, &first_time);
-#ifndef EXP_NO_HOME
-  if (first_time) remember_home(src, store.get());
-#endif
+  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), &first_time);
+  if (first_time) remember_home(from, src, key, from_handles);
   if (view.IsEmpty()) {
     *out = sab;
     return VH_OK;
@@ -496,33 +502,49 @@ int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, void** data, size_t* si
 
 void free_copy(void* data, size_t, void*) { std::free(data); }
 
+// A new ArrayBuffer of the current isolate holding a copy of value's bytes (value: of a runtime
+// this thread holds, see lookup_value).
+int copy_into(v8::Isolate* iso, const Slot& slot, v8::Local<v8::ArrayBuffer>* out) {
+  void* data;
+  size_t size;
+  // The copy is made inside its own HandleScope of the source isolate (which may be this
+  // one): the new buffer is made after it closed, in the caller's scope.
+  VH_TRY(copy_bytes(slot.rt->isolate, slot.local, &data, &size));
+  if (size == 0) {
+    *out = v8::ArrayBuffer::New(iso, 0);
+    return VH_OK;
+  }
+  // Memory of our own (malloc) rather than ArrayBuffer::New(isolate, size), which ends the
+  // process when the allocation fails; the store frees it when the buffer is collected.
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(data, size, free_copy, nullptr);
+  *out = v8::ArrayBuffer::New(iso, std::move(store));
+  return VH_OK;
+}
+
 }  // namespace
 
 extern "C" {
 
+// GCC 12 at -O3 (the Release build) warns that the Context::Scope in EngineCall's
+// std::optional may be destroyed uninitialized: a known false positive of -Wmaybe-uninitialized
+// with std::optional (the scope is only destroyed when it was emplaced).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(to, false));
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));
-  void* data;
-  size_t size;
-  // The copy is made inside its own HandleScope of the source isolate (which may be this
-  // one): the new buffer is made after it closed, in the caller's scope.
-  VH_TRY(copy_bytes(slot->rt->isolate, slot->local, &data, &size));
   v8::Local<v8::ArrayBuffer> ab;
-  if (size == 0) {
-    ab = v8::ArrayBuffer::New(call.isolate, 0);
-  } else {
-    // Memory of our own (malloc) rather than ArrayBuffer::New(isolate, size), which ends the
-    // process when the allocation fails; the store frees it when the buffer is collected.
-    std::unique_ptr<v8::BackingStore> store =
-        v8::ArrayBuffer::NewBackingStore(data, size, free_copy, nullptr);
-    ab = v8::ArrayBuffer::New(call.isolate, std::move(store));
-  }
+  VH_TRY(copy_into(call.isolate, *slot, &ab));
   *out = call.result(ab);
   return VH_OK;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // extern "C"

@@ -17,6 +17,7 @@
 #include "internal/host.h"
 #include "internal/loop.h"
 #include "internal/frame.h"
+#include "internal/limits.h"
 #include "internal/module.h"
 #include "v8host.h"
 
@@ -479,7 +480,8 @@ int vh_module_eval(vh_engine engine, const char* source, size_t length, const ch
     case v8::Promise::kRejected:
       return fail_with(call, promise->Result());
     default:
-      if (iso->IsExecutionTerminating()) return VH_ETERMINATED;
+      if (iso->IsExecutionTerminating() || call.rt->stop_reason.load(std::memory_order_relaxed) != 0)
+        return stopped_status(call.rt, call.ts);
       return fail_with(call, v8::Exception::Error(v8_str(
                                  iso, "Top-level await of module '" + name +
                                           "' did not settle: nothing is left that could settle it")));

@@ -30,6 +30,7 @@ int dispose_runtime(Runtime* rt) {
     destroy_host_objects(rt);
     destroy_deferreds(rt);
     destroy_builtins(rt);
+    free_interrupts(rt);
     destroy_loop(rt);
     rt->security_token.Reset();
     rt->rethrown_exception.Reset();

@@ -119,6 +119,31 @@ static void test_deadline(void **state) {
   assert_status(VH_EDISPOSED, vh_runtime_set_deadline(rt, 10));
 }
 
+static void count_fn(vh_runtime rt, void *data) {
+  (void)rt;
+  ++*(int *)data;
+}
+
+/* A stop or an interrupt requested while no thread holds the runtime is not lost (V8 drops it
+ * when a thread takes the lock): the next script is stopped, the interrupt runs once. */
+static void test_requests_while_idle(void **state) {
+  (void)state;
+  vh_runtime rt;
+  vh_engine e;
+  char text[256];
+  int count = 0;
+  assert_ok(vh_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_runtime_interrupt(rt, count_fn, &count));
+  assert_status(VH_OK, run(e, "let s = 0; for (let i = 0; i < 3e7; i++) s += i; s > 0", text, sizeof text));
+  assert_int_equal(count, 1);
+  assert_ok(vh_runtime_terminate(rt));
+  assert_status(VH_ETERMINATED, run(e, "let t = 0; for (let i = 0; i < 3e7; i++) t += i; 1", text, sizeof text));
+  assert_runs(e, "'ok'", "\"ok\"");
+  assert_int_equal(count, 1);
+  assert_ok(vh_runtime_dispose(rt));
+}
+
 static void interrupt_fn(vh_runtime rt, void *data) {
   ++*(int *)data;
   vh_runtime_terminate(rt);
@@ -217,6 +242,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_heap_limit),    cmocka_unit_test(test_terminate),
       cmocka_unit_test(test_deadline),      cmocka_unit_test(test_interrupt),
+      cmocka_unit_test(test_requests_while_idle),
       cmocka_unit_test(test_recursion),     cmocka_unit_test(test_small_stack_thread),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

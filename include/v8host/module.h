@@ -82,6 +82,8 @@ VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_ho
  * @param[out] namespace_out the module namespace object; may be NULL.
  * @return ::VH_OK; ::VH_EEXCEPTION (a SyntaxError with its location, a failed import or link, an
  *         exception during evaluation, a rejected top-level await: pending in the engine);
+ *         ::VH_ETERMINATED / ::VH_ETIMEDOUT / ::VH_EHEAPLIMIT (stopped while evaluating or
+ *         awaiting); ::VH_EBUSY (called from this engine's own module loader);
  *         ::VH_EPENDING_EXCEPTION; ::VH_EINVAL; ::VH_ERANGE; the common engine codes.
  * @par Thread: the thread holding the runtime's lock.
  */

@@ -3,7 +3,8 @@
  * @brief Promises made and settled from C.
  *
  * Settling a promise queues its reactions as microtasks; they run when the host calls
- * vh_runtime_run_microtasks() — never by themselves, so the host decides when script runs.
+ * vh_runtime_run_microtasks() or when the runtime's loop runs (loop.h) — never in the middle of
+ * a call, so the host decides when script runs.
  */
 #ifndef V8HOST_PROMISE_H
 #define V8HOST_PROMISE_H

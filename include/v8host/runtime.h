@@ -169,9 +169,10 @@ VH_API int vh_runtime_heap_stats(vh_runtime runtime, vh_heap_stats *out);
 /**
  * @brief Runs the runtime's microtask queue (promise reactions) until it is empty.
  *
- * Microtasks never run on their own: a promise's `then` callbacks run when the host calls this
- * (the event loop of a later version calls it for you). Exceptions thrown by reactions do not
- * propagate here; they reject the promises the reactions return.
+ * Microtasks never run on their own: a promise's `then` callbacks run when the host calls this,
+ * or when the runtime's loop runs (after every task, timer and async completion; see loop.h).
+ * Exceptions thrown by reactions do not propagate here; they reject the promises the reactions
+ * return. Unhandled rejections left afterwards are reported (vh_runtime_set_error_handler()).
  *
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.

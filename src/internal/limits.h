@@ -21,6 +21,15 @@ void install_heap_limit(Runtime* rt);
 // termination so the runtime works again.
 int stopped_status(Runtime* rt, ThreadState* ts);
 
+// A pending interrupt request (vh_runtime_interrupt).
+struct Interrupt {
+  uint64_t runtime;
+  vh_interrupt_fn fn;
+  void* data;
+};
+// Frees interrupts never run (runtime disposal).
+void free_interrupts(Runtime* rt);
+
 // For a thread whose stack is smaller than V8 assumes: the stack limit to give V8 (0: V8's own
 // is right). Computed once per thread.
 uintptr_t thread_stack_limit();

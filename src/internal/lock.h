@@ -45,6 +45,8 @@ struct RuntimeLink {
 
 // Frees the objects of collected proxies queued on rt (its lock is held). proxy.cc.
 void drain_releases(Runtime* rt);
+// Repeats a pending stop request and pending interrupts (its lock was just taken). limits.cc.
+void reissue_requests(Runtime* rt);
 
 // Takes rt's lock for this thread (waiting), then V8's Locker.
 // With rt's mutex held: V8's Locker, the owner marks, and the queued releases.
@@ -55,6 +57,10 @@ inline void enter_locked_runtime(Runtime* rt, ThreadState* ts, std::optional<v8:
   rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
   rt->link->owner.store(ts->ordinal, std::memory_order_relaxed);
   if (rt->link->has_releases.load(std::memory_order_acquire)) drain_releases(rt);
+  // Taking V8's lock restores this thread's archived stack-guard state, which drops a stop or
+  // interrupt requested while nobody held the runtime: ask again.
+  if (rt->stop_reason.load(std::memory_order_relaxed) != 0 || rt->has_interrupts.load(std::memory_order_acquire))
+    reissue_requests(rt);
 }
 
 inline void lock_runtime(Runtime* rt, ThreadState* ts, std::optional<v8::Locker>* locker) {

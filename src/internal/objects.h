@@ -45,6 +45,10 @@ struct Runtime {
   // Why V8 was told to stop the running script (0: it was not): VH_ETERMINATED, VH_ETIMEDOUT or
   // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
   std::atomic<int> stop_reason{0};
+  // Interrupts requested and not run yet (limits.cc): re-requested by the next lock holder.
+  std::mutex interrupts_mu;
+  std::vector<struct Interrupt*> interrupts;
+  std::atomic<bool> has_interrupts{false};
   // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
   std::atomic<uint64_t> deadline_generation{0};
   // Threads inside a proxy operation of this runtime that released its lock while waiting for
