@@ -58,8 +58,9 @@ typedef enum vh_pass_kind {
 VH_API int vh_pass(vh_engine to, vh_value value, vh_value *out, vh_pass_kind *how);
 
 /**
- * @brief Copies an ArrayBuffer (or the bytes a TypedArray/DataView views) into a new ArrayBuffer
- *        of engine @p to, of any runtime. The explicit alternative to proxying a non-shared buffer.
+ * @brief Copies an ArrayBuffer or SharedArrayBuffer (or the bytes a TypedArray/DataView views, as
+ *        script sees them now) into a new, non-shared ArrayBuffer of engine @p to, of any runtime.
+ *        The explicit alternative to proxying a non-shared buffer.
  * @param[out] out the new ArrayBuffer; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not an ArrayBuffer or view); ::VH_ENOMEM; the common codes.
  */

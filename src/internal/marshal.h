@@ -24,8 +24,10 @@ bool is_shared_backed(v8::Local<v8::Value> value);
 // Rebuilds a shared-backed value (see is_shared_backed) of runtime from in engine to (another
 // runtime): a SharedArrayBuffer over the same BackingStore (the same object for the same store
 // while it lives in to: the engine's identity cache), and views of the same kind, offset and
-// length (length-tracking views stay length-tracking). to's isolate is entered, its context
-// too, a HandleScope is open. VH_OK, or VH_ENOMEM.
+// length (length-tracking views stay length-tracking). to's isolate is entered with a
+// HandleScope open (its context is entered here when needed). VH_OK; VH_ENOMEM; VH_ETYPE (a
+// view over a growable buffer whose constructor script has replaced in to: none is trusted);
+// VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
 int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out);
 
 // Drops an engine's identity cache of shared buffers (engine disposal; the lock is held).
