@@ -468,10 +468,18 @@ int vh_module_eval(vh_engine engine, const char* source, size_t length, const ch
     promise = result.As<v8::Promise>();
     // Its rejection is this call's exception, not an unhandled rejection for the loop to report
     // (reporting would also format the error's stack, which loses the location we want).
-    v8::Local<v8::Function> ignore;
-    if (!v8::Function::New(ctx, return_data, v8::Undefined(iso)).ToLocal(&ignore) ||
-        promise->Catch(ctx, ignore).IsEmpty())
-      return call.failed(tc);
+    // MarkAsHandled queues nothing; a handler attached with Catch would queue a reaction job
+    // that keeps the engine's context (and all its modules) alive until microtasks next run.
+    // Only a promise rejected already was reported to the rejection tracker: it takes a real
+    // handler, which tells the tracker (the error path; it rarely matters).
+    if (promise->State() != v8::Promise::kRejected) {
+      promise->MarkAsHandled();
+    } else {
+      v8::Local<v8::Function> ignore;
+      if (!v8::Function::New(ctx, return_data, v8::Undefined(iso)).ToLocal(&ignore) ||
+          promise->Catch(ctx, ignore).IsEmpty())
+        return call.failed(tc);
+    }
   }
   if (promise->State() == v8::Promise::kPending) drive_until_settled(call.rt, promise);
   switch (promise->State()) {
