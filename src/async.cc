@@ -11,6 +11,7 @@
 
 #include "internal/call.h"
 #include "internal/loop.h"
+#include "internal/thread_state.h"
 #include "v8host.h"
 
 namespace vh {
@@ -92,7 +93,7 @@ void after_work(uv_work_t* req, int) {
   ts->frame_threw = frame_threw;
   ts->last_failed_engine = last_failed;
   after_callback(e);
-  vh_scope_close(scope);
+  close_library_scope(scope);
   delete w;
 }
 

@@ -25,6 +25,13 @@ constexpr size_t kHeapHeadroom = 16u << 20;  // room past the limit for the stop
 // give it room to unwind. V8 restores the initial limit once the heap is below half of it.
 size_t near_heap_limit(void* data, size_t current_limit, size_t /*initial_limit*/) {
   auto* rt = static_cast<Runtime*>(data);
+  ThreadState* ts = ThreadState::peek();
+  if (rt->js_calls == 0 && (!ts || ts->depth == 0)) {
+    // The host itself is allocating (a large string, say): no script to stop, and stopping
+    // would hit the next, innocent one. Room enough for the allocation instead; the limit
+    // comes back once the heap shrinks, and the next script that allocates is stopped then.
+    return current_limit * 2 + (256u << 20);
+  }
   int expected = 0;
   rt->stop_reason.compare_exchange_strong(expected, VH_EHEAPLIMIT);
   rt->isolate->TerminateExecution();

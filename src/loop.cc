@@ -160,7 +160,7 @@ void on_uncaught_message(v8::Local<v8::Message> message, v8::Local<v8::Value> ex
   vh_scope scope;
   if (vh_scope_open(vh_engine{e->handle}, &scope) != VH_OK) return;
   report(e, VH_EVENT_UNCAUGHT_EXCEPTION, exception, message);
-  vh_scope_close(scope);
+  close_library_scope(scope);
 }
 
 // Reports the rejections still unhandled after the microtasks (the lock is held).
@@ -178,7 +178,7 @@ void report_rejections(Runtime* rt) {
     if (vh_scope_open(vh_engine{e->handle}, &scope) != VH_OK) continue;
     v8::Local<v8::Value> reason = r.reason.Get(iso);
     report(e, VH_EVENT_UNHANDLED_REJECTION, reason, v8::Exception::CreateMessage(iso, reason));
-    vh_scope_close(scope);
+    close_library_scope(scope);
   }
 }
 
@@ -199,7 +199,7 @@ void run_task(const Task& task) {
   }
   task.fn(engine, VH_OK, task.data);
   after_callback(e);
-  vh_scope_close(scope);
+  close_library_scope(scope);
   if (task.waiter) task.waiter->finish(VH_OK);
 }
 
@@ -456,7 +456,7 @@ int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
     vh_scope scope;
     VH_TRY(vh_scope_open(engine, &scope));
     task(engine, VH_OK, data);
-    vh_scope_close(scope);
+    close_library_scope(scope);
     return VH_OK;
   }
   Waiter waiter;

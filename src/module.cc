@@ -144,7 +144,10 @@ int call_loader(Engine* e, const std::string& spec, const std::string& referrer,
       *has_source = out.source != nullptr;
       if (out.source) {
         size_t length = out.source_length == VH_AUTO_LENGTH ? strlen(out.source) : out.source_length;
-        source->assign(out.source, length);
+        if (length > INT32_MAX)
+          rc = VH_ERANGE;  // more than V8 can take (and likely a bad length)
+        else
+          source->assign(out.source, length);
       }
     }
   }

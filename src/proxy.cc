@@ -341,6 +341,7 @@ class ProxyOp {
     shandles_.reset();
     siso_scope_.reset();
     if (source_engine_) --source_engine_->in_use;
+    if (counted_js_) --source_->js_calls;
     if (took_source_) unlock_runtime(source_, &slocker_);
     if (dest_engine_) --dest_engine_->in_use;
   }
@@ -386,6 +387,8 @@ class ProxyOp {
       source_engine_ = source_->engines.empty() ? nullptr : *source_->engines.begin();
     if (!source_engine_) return fail("VH_EDISPOSED: no engine of the proxied object's runtime is left");
     ++source_engine_->in_use;
+    ++source_->js_calls;
+    counted_js_ = true;
     if (!has_context) sctx_ = strong_local(source_engine_->context);
     sctx_scope_.emplace(sctx_);
     tc_.emplace(source_->isolate);
@@ -546,6 +549,7 @@ class ProxyOp {
   Engine* dest_engine_ = nullptr;
   Engine* source_engine_ = nullptr;
   bool took_source_ = false;
+  bool counted_js_ = false;
   std::optional<v8::Locker> slocker_;
   std::optional<v8::Isolate::Scope> siso_scope_;
   std::optional<v8::HandleScope> shandles_;

@@ -57,6 +57,18 @@ int find_scope(vh_scope scope, ThreadState** ts_out, ScopeRecord** out) {
 }  // namespace
 }  // namespace vh
 
+namespace vh {
+
+void close_library_scope(vh_scope scope) {
+  ThreadState* ts = ThreadState::peek();
+  if (!ts || scope.thread_ != ts->ordinal || scope.depth_ >= ts->open_scopes ||
+      ts->scopes[scope.depth_].serial != scope.serial_)
+    return;
+  while (ts->open_scopes > scope.depth_) pop_scope(ts);
+}
+
+}  // namespace vh
+
 using namespace vh;
 
 extern "C" {

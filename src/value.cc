@@ -146,7 +146,9 @@ int vh_object(vh_engine engine, vh_value* out) {
 }
 
 int vh_array(vh_engine engine, uint32_t length, vh_value* out) {
-  if (length > INT32_MAX) return VH_ERANGE;
+  // V8 allocates the elements up front and ends the process above its FixedArray maximum.
+  constexpr uint32_t kMaxArrayLength = 134217725;
+  if (length > kMaxArrayLength) return VH_ERANGE;
   return make_value(engine, out, [length](EngineCall& c, v8::Local<v8::Value>* v) {
     *v = v8::Array::New(c.isolate, static_cast<int>(length));
     return VH_OK;

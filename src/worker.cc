@@ -6,6 +6,7 @@
 
 #include "internal/call.h"
 #include "internal/loop.h"
+#include "internal/versioned.h"
 #include "v8host.h"
 
 namespace vh {
@@ -42,7 +43,7 @@ void worker_main(void* arg) {
       // A failed init's code is the answer: an exception it left is not reported as well.
       if (e && rc == VH_OK) after_callback(e);
       if (rc != VH_OK) vh_exception_discard(w->engine);
-      vh_scope_close(scope);
+      close_library_scope(scope);
     }
   }
   if (rc == VH_OK) {
@@ -72,11 +73,9 @@ int vh_worker_start(const vh_runtime_options* options, vh_worker_init init, void
   if (!out) return VH_EINVAL;
   auto w = std::make_unique<Worker>();
   if (options) {
-    if (options->struct_size < sizeof(size_t)) return VH_EVERSION;
-    // Copied as given: vh_runtime_new on the worker's thread checks its version.
-    size_t n = options->struct_size < sizeof w->options ? options->struct_size : sizeof w->options;
-    memcpy(&w->options, options, n);
-    if (options->struct_size > sizeof w->options) return VH_EVERSION;
+    // The same version rule as vh_runtime_new (older: defaults; newer: unknown tail zero).
+    w->options.struct_size = sizeof w->options;
+    VH_TRY(copy_versioned(options, sizeof(vh_runtime_options), &w->options));
     w->has_options = true;
   }
   w->init = init;

@@ -3,6 +3,7 @@
  * RangeError or VH_EDEPTH, small thread stacks are respected; the runtime works afterwards. */
 #include "test_util.h"
 
+#include <stdlib.h>
 #include <uv.h>
 
 /* Runs source in a scope of e; returns the status; *text gets the completion value as JSON or
@@ -117,6 +118,34 @@ static void test_deadline(void **state) {
   assert_runs(e, "let s = 0; for (let i = 0; i < 1e6; i++) s += i; s > 0", "true");
   assert_ok(vh_runtime_dispose(rt));
   assert_status(VH_EDISPOSED, vh_runtime_set_deadline(rt, 10));
+}
+
+/* Host allocations past heap_max_bytes (no script running) neither stop the next, innocent
+ * script nor end the process; the next script that allocates without bound is still stopped. */
+static void test_heap_limit_host_allocations(void **state) {
+  (void)state;
+  vh_runtime_options o;
+  vh_runtime rt;
+  vh_engine e;
+  vh_scope s;
+  vh_value big;
+  char text[256];
+  assert_ok(vh_runtime_options_init(&o));
+  o.heap_max_bytes = 16u << 20;
+  assert_ok(vh_runtime_new(&o, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  size_t size = 12u << 20;
+  char *bytes = malloc(size);
+  assert_non_null(bytes);
+  memset(bytes, 'x', size);
+  assert_ok(vh_scope_open(e, &s));
+  for (int i = 0; i < 3; i++) assert_ok(vh_string_latin1(e, bytes, size, &big));
+  assert_ok(vh_scope_close(s));
+  free(bytes);
+  assert_runs(e, "1 + 1", "2");
+  assert_status(VH_EHEAPLIMIT, run(e, "const a = []; while (true) a.push({ n: a.length }); 1", text, sizeof text));
+  assert_runs(e, "'ok'", "\"ok\"");
+  assert_ok(vh_runtime_dispose(rt));
 }
 
 static void count_fn(vh_runtime rt, void *data) {
@@ -242,7 +271,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_heap_limit),    cmocka_unit_test(test_terminate),
       cmocka_unit_test(test_deadline),      cmocka_unit_test(test_interrupt),
-      cmocka_unit_test(test_requests_while_idle),
+      cmocka_unit_test(test_requests_while_idle), cmocka_unit_test(test_heap_limit_host_allocations),
       cmocka_unit_test(test_recursion),     cmocka_unit_test(test_small_stack_thread),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -283,6 +283,25 @@ static void note_cancel(vh_engine e, int status, void *data) {
   n->engine_id = e.id_;
 }
 
+/* A task that opens a scope and forgets it does not keep the runtime locked: the library closes
+ * what its callback left open, so the runtime can be disposed afterwards. */
+static void leaky_task(vh_engine e, int status, void *data) {
+  vh_scope s;
+  if (status == VH_OK) *(int *)data = vh_scope_open(e, &s);
+}
+static void test_task_leaving_scope_open(void **state) {
+  (void)state;
+  vh_runtime rt;
+  vh_engine e;
+  int opened = -1;
+  assert_ok(vh_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_post(e, leaky_task, &opened));
+  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));
+  assert_status(VH_OK, opened);
+  assert_ok(vh_runtime_dispose(rt));
+}
+
 static void test_queued_at_disposal(void **state) {
   (void)state;
   vh_runtime rt;
@@ -1135,6 +1154,7 @@ int main(void) {
       cmocka_unit_test(test_post_and_wait_inside_task),
       cmocka_unit_test(test_post_disposed),
       cmocka_unit_test(test_queued_at_disposal),
+      cmocka_unit_test(test_task_leaving_scope_open),
       cmocka_unit_test(test_post_and_wait_cancelled),
       cmocka_unit_test(test_dispose_while_posting),
       cmocka_unit_test(test_worker_stop_while_posting),

@@ -260,6 +260,11 @@ static void test_objects_and_arrays(void **state) {
   assert_ok(vh_object(g_e, &o));
   assert_int_equal(type_of(o), VH_TYPE_OBJECT);
   assert_ok(vh_array(g_e, 5, &a));
+  /* Beyond what V8 can allocate at once: an error code, not the end of the process. */
+  vh_value too_long = {0};
+  assert_status(VH_ERANGE, vh_array(g_e, 134217726u, &too_long));
+  assert_status(VH_ERANGE, vh_array(g_e, UINT32_MAX, &too_long));
+  assert_int_equal(too_long.serial_, 0);
   assert_int_equal(type_of(a), VH_TYPE_OBJECT);
   assert_ok(vh_array_length(a, &len));
   assert_int_equal(len, 5);

@@ -127,7 +127,8 @@ VH_API int vh_error_new(vh_engine engine, vh_error_kind kind, const char *messag
  * callback returns (return ::VH_EEXCEPTION). Outside any host function: the value becomes the
  * engine's pending exception, as if a call had thrown it.
  *
- * @return ::VH_OK; ::VH_EINVAL; ::VH_ERUNTIME_MISMATCH; the common engine codes.
+ * @return ::VH_OK; ::VH_EINVAL; the common engine codes. A value of another runtime is passed in
+ *         first (marshal.h).
  * @par Thread: the thread holding the runtime's lock.
  */
 VH_API int vh_throw(vh_engine engine, vh_value value);

@@ -120,7 +120,8 @@ VH_API int vh_symbol(vh_engine engine, const char *description, vh_value *out);
 VH_API int vh_object(vh_engine engine, vh_value *out);
 /**
  * @brief A new array of @p length holes (`new Array(length)`).
- * @return ::VH_OK; ::VH_ERANGE when @p length > INT32_MAX (V8's API limit; grow it from script).
+ * @return ::VH_OK; ::VH_ERANGE when @p length > 134217725 (V8 allocates the elements at once and
+ *         cannot hold more; grow a longer array from script).
  */
 VH_API int vh_array(vh_engine engine, uint32_t length, vh_value *out);
 /**

@@ -65,6 +65,7 @@ class EngineCall {
       ts->current_rt = prev_rt_;
     }
     --engine->in_use;
+    if (counted_js_) --rt->js_calls;
   }
 
   // runs_js: the call may run script, so it is refused while an exception is pending.
@@ -81,6 +82,8 @@ class EngineCall {
     if (runs_js) {
       if (e->has_pending || (t->frame_threw && t->frame_rt == r)) return VH_EPENDING_EXCEPTION;
       if (t->depth >= kMaxCallDepth) return VH_EDEPTH;
+      ++r->js_calls;
+      counted_js_ = true;
     }
     engine = e;
     rt = r;
@@ -143,6 +146,7 @@ class EngineCall {
   std::optional<v8::Context::Scope> context_scope_;
   Engine* prev_entered_ = nullptr;
   Runtime* prev_rt_ = nullptr;
+  bool counted_js_ = false;
 };
 
 // Holds a runtime's lock (and an isolate and handle scope) for an internal operation such as

@@ -42,6 +42,9 @@ struct Runtime {
   std::shared_ptr<RuntimeLink> link;
   // How long a proxy operation waits for another runtime's lock (vh_runtime_options).
   uint64_t proxy_wait_ms = 10000;
+  // Calls running script in this runtime right now (EngineCall with runs_js, proxy operations
+  // on its objects); read by the heap-limit callback on the lock holder's thread.
+  int js_calls = 0;
   // Why V8 was told to stop the running script (0: it was not): VH_ETERMINATED, VH_ETIMEDOUT or
   // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
   std::atomic<int> stop_reason{0};

@@ -165,6 +165,11 @@ inline int lookup_value(vh_value value, const Slot** out) {
   return VH_OK;
 }
 
+// Closes a scope the library opened around a host callback (a task, an async completion, a
+// worker's init, an error handler), first closing any scopes the callback left open above it:
+// a forgotten scope must not keep the runtime locked for ever.
+void close_library_scope(vh_scope scope);
+
 // Pops the innermost scope of ts: truncates its values, restores entered engine, releases
 // V8 scopes and (if it took it) the runtime's lock.
 void pop_scope(ThreadState* ts);
