@@ -22,7 +22,8 @@ uv_loop_t* uv_loop_of(Runtime* rt);
 // Runs microtasks, then reports unhandled rejections (the lock is held).
 void run_microtasks(Runtime* rt);
 // After a task, timer or async completion ran in engine (a scope is open on it): reports an
-// exception left pending there as uncaught, runs V8's due platform tasks and the microtasks.
+// exception left pending there as uncaught and runs the microtasks (V8's platform tasks run from
+// the pump timer, every 50 ms, and at the start of each run).
 void after_callback(Engine* engine);
 
 // Runs microtasks, V8's platform tasks and (when it is not running elsewhere) the loop, until
