@@ -3,6 +3,7 @@
 #   ./run.sh showcase         install what is missing, build, run examples/showcase
 #   ./run.sh test             install what is missing, build, run the whole suite through ctest
 #   ./run.sh test-sanitize    the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   ./run.sh fuzz [seconds]   fuzz the API with libFuzzer (clang, ASan + UBSan) for seconds (60)
 # Builds go to build/ (or build-sanitize/); extra CMake options can come through $VH_CMAKE_ARGS.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,10 +28,17 @@ case "$cmd" in
     ;;
   test-sanitize)
     configure_and_build "$here/build-sanitize" -DVH_BUILD_TESTS=ON -DVH_SANITIZE=address,undefined
-    ctest --test-dir "$here/build-sanitize" --output-on-failure -j "$jobs"
+    # Leaks are errors too; a V8 fatal error (a trap) is reported as a crash, with its stack.
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:handle_sigtrap=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+      ctest --test-dir "$here/build-sanitize" --output-on-failure -j "$jobs"
+    ;;
+  fuzz)
+    shift
+    exec "$here/tests/fuzz/run" "$@"
     ;;
   *)
-    echo "usage: ./run.sh showcase | test | test-sanitize" >&2
+    echo "usage: ./run.sh showcase | test | test-sanitize | fuzz [seconds]" >&2
     exit 2
     ;;
 esac

@@ -36,6 +36,9 @@ constexpr int kInlineArgs = 8;
 void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, Runtime* rt,
             ThreadState* ts, HostFrame& frame, int rc, vh_value result, void* native) {
   v8::Isolate* iso = info.GetIsolate();
+  // A constructor that produced its native part owns it to the instance, whatever else
+  // happened (a throw, a stop): the finalizer must see it exactly once.
+  if (rec->kind == HostFunction::kConstructor && rc == VH_OK) attach_instance(rec->cls, info.This(), native);
   if (ts->frame_threw) return;  // vh_throw already threw; it wins over the status
   if (iso->IsExecutionTerminating()) return;  // the script is being stopped: nothing to return
   if (rc == VH_EEXCEPTION) {
@@ -44,7 +47,7 @@ void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, 
     return;
   }
   if (rc != VH_OK) return throw_status(iso, rc);
-  if (rec->kind == HostFunction::kConstructor) return attach_instance(rec->cls, info.This(), native);
+  if (rec->kind == HostFunction::kConstructor) return;  // attached above
   if (result.serial_ == 0) return;
   const Slot* slot;
   int looked = lookup_value(result, &slot);

@@ -188,6 +188,10 @@ int vh_runtime_set_deadline(vh_runtime runtime, uint64_t timeout_ms) {
   uint64_t generation = 0;
   bool found = runtime_table().with(runtime.id_, [&](Runtime* rt) {
     generation = rt->deadline_generation.fetch_add(1, std::memory_order_relaxed) + 1;  // voids older ones
+    // A deadline that already fired, with nothing run since, is cancelled too: otherwise the
+    // next, unrelated call would be the one stopped.
+    int fired = VH_ETIMEDOUT;
+    if (rt->stop_reason.compare_exchange_strong(fired, 0)) rt->isolate->CancelTerminateExecution();
   });
   if (!found) return VH_EDISPOSED;
   if (timeout_ms == 0) return VH_OK;

@@ -367,6 +367,29 @@ static void test_unattached_instance(void **state) {
   assert_ptr_equal(p, (void *)1);
 }
 
+/* A constructor that makes its native part and also throws: the native is still finalized,
+ * exactly once (the teardown checks every made native against the finalizer's count). */
+static int cb_throwing_ctor(const vh_call_info *info, void **native) {
+  point *p = calloc(1, sizeof *p);
+  if (!p) return VH_ENOMEM;
+  *native = p;
+  ++g_made;
+  vh_throw_error(info->engine, VH_ERROR, "made, then threw");
+  return VH_OK;
+}
+static void test_constructor_throws_after_making_native(void **state) {
+  (void)state;
+  vh_class cls;
+  vh_class_def d = plain_def("Thrower");
+  d.construct = cb_throwing_ctor;
+  assert_ok(vh_class_define(g_rt, &d, &cls));
+  vh_value ctor, g;
+  assert_ok(vh_class_constructor_of(g_e, cls, &ctor));
+  assert_ok(vh_engine_global(g_e, &g));
+  assert_ok(vh_set(g_e, g, "Thrower", ctor));
+  assert_js("(() => { try { new Thrower(); return false; } catch (e) { return e.message === 'made, then threw'; } })()");
+}
+
 /* A JS subclass `class P3 extends Point {}` makes real Point instances. */
 static void test_js_subclass(void **state) {
   (void)state;
@@ -527,6 +550,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_parent_in_use, setup, teardown),
       cmocka_unit_test_setup_teardown(test_js_subclass, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unattached_instance, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_constructor_throws_after_making_native, setup, teardown),
       cmocka_unit_test_setup_teardown(test_finalizers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_global_class, setup, teardown),
       cmocka_unit_test_setup_teardown(test_define_misuse, setup, teardown),

@@ -111,6 +111,11 @@ static void test_deadline(void **state) {
   assert_true(elapsed_ms >= 90 && elapsed_ms < 5000);
   assert_ok(vh_runtime_set_deadline(rt, 0));
   assert_runs(e, "'ok'", "\"ok\"");
+  /* A deadline that passes while nothing runs, then is cleared, does not stop the next call. */
+  assert_ok(vh_runtime_set_deadline(rt, 10));
+  uv_sleep(60);
+  assert_ok(vh_runtime_set_deadline(rt, 0));
+  assert_runs(e, "'after an idle deadline'", "\"after an idle deadline\"");
   /* A deadline cleared before it passes does not stop a later script. */
   assert_ok(vh_runtime_set_deadline(rt, 50));
   assert_ok(vh_runtime_set_deadline(rt, 0));

@@ -127,8 +127,9 @@ VH_API int vh_runtime_terminate(vh_runtime runtime);
  * @brief Sets a deadline for the scripts of @p runtime: when it passes while a script runs, the
  *        script is stopped and its call returns ::VH_ETIMEDOUT (the runtime works afterwards).
  *
- * @param timeout_ms milliseconds from now; 0 clears the deadline. The deadline stays until it
- *        fires or is cleared: set it before a call and clear it after.
+ * @param timeout_ms milliseconds from now; 0 clears the deadline (one that already passed while
+ *        no script ran is cancelled as well). The deadline stays until it fires or is cleared:
+ *        set it before a call and clear it after.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any.
  */
