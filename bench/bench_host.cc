@@ -111,18 +111,6 @@ double ours_round(vh_engine e, vh_ref fn_ref, long n) {
   return static_cast<double>(bench::now_ns() - t0) / static_cast<double>(n);
 }
 
-// A global function of an engine, kept in a reference across rounds.
-vh_ref global_ref(vh_engine e, const char* name) {
-  vh_scope s;
-  BENCH_VH(vh_scope_open(e, &s));
-  vh_value global, fn;
-  BENCH_VH(vh_engine_global(e, &global));
-  BENCH_VH(vh_get(e, global, name, &fn));
-  vh_ref ref;
-  BENCH_VH(vh_ref_new(fn, 1, &ref));
-  BENCH_VH(vh_scope_close(s));
-  return ref;
-}
 
 // ---- raw -----------------------------------------------------------------------------------
 
@@ -251,10 +239,10 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_eval(ef, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
     BENCH_VH(vh_scope_close(s));
   }
-  vh_ref run_add_g = global_ref(eg, "run_add");
-  vh_ref run_add_f = global_ref(ef, "run_add");
-  vh_ref run_get = global_ref(eg, "run_get");
-  vh_ref run_nget = global_ref(eg, "run_nget");
+  vh_ref run_add_g = bench::global_ref(eg, "run_add");
+  vh_ref run_add_f = bench::global_ref(ef, "run_add");
+  vh_ref run_get = bench::global_ref(eg, "run_get");
+  vh_ref run_nget = bench::global_ref(eg, "run_nget");
 
   bench::RawIsolate raw;
   RawSide side;

@@ -76,18 +76,6 @@ struct Samples {
 
 // ---- ours ----------------------------------------------------------------------------------
 
-// A global function of an engine, kept in a reference across rounds.
-vh_ref global_ref(vh_engine e, const char* name) {
-  vh_scope s;
-  BENCH_VH(vh_scope_open(e, &s));
-  vh_value global, fn;
-  BENCH_VH(vh_engine_global(e, &global));
-  BENCH_VH(vh_get(e, global, name, &fn));
-  vh_ref ref;
-  BENCH_VH(vh_ref_new(fn, 1, &ref));
-  BENCH_VH(vh_scope_close(s));
-  return ref;
-}
 
 // One round: run_get(n) in engine e through vh_call, checked to return n; ns per get. When
 // `hold` is given, a scope on it is opened first (outermost) and kept open around the call:
@@ -325,8 +313,8 @@ int main(int argc, char** argv) {
     BENCH_CHECK(same);
     BENCH_VH(vh_scope_close(s));
   }
-  vh_ref run_a = global_ref(ea, "run_get");
-  vh_ref run_b = global_ref(eb, "run_get");
+  vh_ref run_a = bench::global_ref(ea, "run_get");
+  vh_ref run_b = bench::global_ref(eb, "run_get");
 
   // ---- proxy figures: runtime S (engine es) owns obj; runtime D (engine ed) has its proxy ----
   vh_runtime rs, rd;
@@ -353,7 +341,7 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_scope_close(sd));
     BENCH_VH(vh_scope_close(ss));
   }
-  vh_ref run_d = global_ref(ed, "run_get");
+  vh_ref run_d = bench::global_ref(ed, "run_get");
 
   bench::RawIsolate raw_s, raw_d;
   RawSource src;

@@ -284,4 +284,17 @@ inline void raw_context_dispose(v8::Isolate* iso, v8::Global<v8::Context>* ctx) 
   ctx->Reset();
 }
 
+// A global of an engine (a function, typically), kept in a reference across rounds.
+inline vh_ref global_ref(vh_engine e, const char* name) {
+  vh_scope s;
+  BENCH_VH(vh_scope_open(e, &s));
+  vh_value global, fn;
+  BENCH_VH(vh_engine_global(e, &global));
+  BENCH_VH(vh_get(e, global, name, &fn));
+  vh_ref ref;
+  BENCH_VH(vh_ref_new(fn, 1, &ref));
+  BENCH_VH(vh_scope_close(s));
+  return ref;
+}
+
 }  // namespace bench
