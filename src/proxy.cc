@@ -298,7 +298,6 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
   rec->source = from->link;
   rec->dest = dest;
   rec->id = id;
-  rec->callable = callable;
   rec->dest_engine = to->handle;
   v8::Local<v8::Context> home;
   Engine* home_engine = object->GetCreationContext().ToLocal(&home) ? engine_of(home) : nullptr;
@@ -559,15 +558,10 @@ class ProxyOp {
   v8::Local<v8::Context> sctx_;
 };
 
-// A key (string, symbol or number) of the destination, as a source key.
-bool source_key(ProxyOp& op, v8::Local<v8::Value> key, v8::Local<v8::Value>* out) {
-  return op.to_source(key, out);
-}
-
 void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, result;
-  if (!op.begin() || !source_key(op, info[1], &key)) return;
+  if (!op.begin() || !op.to_source(info[1], &key)) return;
   if (!op.object()->Get(op.context(), key).ToLocal(&result)) return op.rethrow();
   op.give(result);
 }
@@ -575,7 +569,7 @@ void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, value;
-  if (!op.begin() || !source_key(op, info[1], &key) || !op.to_source(info[2], &value)) return;
+  if (!op.begin() || !op.to_source(info[1], &key) || !op.to_source(info[2], &value)) return;
   // Reflect.set reports a refused assignment (a frozen object, a non-writable property) as false,
   // which the Proxy machinery turns into a TypeError in strict code; Object::Set would not.
   v8::Local<v8::Function> reflect_set = op.reflect_set();
@@ -594,7 +588,7 @@ void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
-  if (!op.begin() || !source_key(op, info[1], &key)) return;
+  if (!op.begin() || !op.to_source(info[1], &key)) return;
   bool found;
   if (!op.object()->Has(op.context(), key).To(&found)) return op.rethrow();
   info.GetReturnValue().Set(found);
@@ -603,7 +597,7 @@ void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_delete(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
-  if (!op.begin() || !source_key(op, info[1], &key)) return;
+  if (!op.begin() || !op.to_source(info[1], &key)) return;
   bool done;
   if (!op.object()->Delete(op.context(), key).To(&done)) return op.rethrow();
   info.GetReturnValue().Set(done);
@@ -671,7 +665,7 @@ void mirror_non_configurable(const v8::FunctionCallbackInfo<v8::Value>& info, v8
 void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, desc;
-  if (!op.begin() || !source_key(op, info[1], &key)) return;
+  if (!op.begin() || !op.to_source(info[1], &key)) return;
   if (!key->IsName()) return;  // keys reach traps as strings or symbols
   if (!op.object()->GetOwnPropertyDescriptor(op.context(), key.As<v8::Name>()).ToLocal(&desc)) return op.rethrow();
   if (!desc->IsObject()) return;  // undefined: no such property
@@ -691,7 +685,7 @@ void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>&
 void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
-  if (!op.begin() || !source_key(op, info[1], &key) || !info[2]->IsObject()) return;
+  if (!op.begin() || !op.to_source(info[1], &key) || !info[2]->IsObject()) return;
   // Read the destination descriptor's fields, pass each, build the source descriptor.
   v8::Isolate* diso = info.GetIsolate();
   v8::Local<v8::Object> desc = info[2].As<v8::Object>();

@@ -95,12 +95,7 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
 int vh_runtime_dispose(vh_runtime runtime) {
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
-  if (rt->private_owner) {
-    // The engine that owns a private runtime disposes it; disposing the runtime first would
-    // leave that engine's handle the only way in, so do both here.
-    if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
-  }
-  return dispose_runtime(rt);
+  return dispose_runtime(rt);  // a private runtime's engine goes with it, as every engine does
 }
 
 int vh_runtime_gc(vh_runtime runtime) {

@@ -26,7 +26,6 @@ struct ProxyRecord {
   // releases the object. The proxy handle is weak without callback, for identity lookups only.
   v8::Global<v8::Object> handler;
   v8::Global<v8::Object> proxy;
-  bool callable = false;
 };
 
 // The proxy standing in engine `to` for object (of runtime from, another runtime): the same
