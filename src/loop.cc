@@ -36,6 +36,12 @@ struct Task {
   uint64_t engine;
   Waiter* waiter;   // nullptr for vh_post
   bool stop_loop;   // a worker's stop request (fn is nullptr)
+
+  // Its engine or runtime is gone: called once with VH_EDISPOSED, so its data can be freed.
+  void cancel() const {
+    fn(vh_engine{}, VH_EDISPOSED, data);
+    if (waiter) waiter->finish(VH_EDISPOSED);
+  }
 };
 
 // The posting side of a loop, shared with posters so that a runtime disposed while a thread
@@ -185,18 +191,9 @@ void report_rejections(Runtime* rt) {
 // Runs one task (the loop's thread; takes the lock through the scope it opens).
 void run_task(const Task& task) {
   Engine* e = engine_table().get(task.engine);
-  if (!e) {
-    task.fn(vh_engine{}, VH_EDISPOSED, task.data);
-    if (task.waiter) task.waiter->finish(VH_EDISPOSED);
-    return;
-  }
   vh_engine engine{task.engine};
   vh_scope scope;
-  if (vh_scope_open(engine, &scope) != VH_OK) {
-    task.fn(vh_engine{}, VH_EDISPOSED, task.data);
-    if (task.waiter) task.waiter->finish(VH_EDISPOSED);
-    return;
-  }
+  if (!e || vh_scope_open(engine, &scope) != VH_OK) return task.cancel();
   task.fn(engine, VH_OK, task.data);
   after_callback(e);
   close_library_scope(scope);
@@ -315,9 +312,7 @@ void destroy_loop(Runtime* rt) {
     left.swap(ls->queue->tasks);
   }
   for (const Task& task : left) {
-    if (task.stop_loop) continue;
-    task.fn(vh_engine{}, VH_EDISPOSED, task.data);
-    if (task.waiter) task.waiter->finish(VH_EDISPOSED);
+    if (!task.stop_loop) task.cancel();
   }
   ls->rejections.clear();
   ls->handles->state = nullptr;
