@@ -144,39 +144,7 @@ bool may_be_growable(v8::Local<v8::SharedArrayBuffer> sab) {
 #endif
 }
 
-// ---- the identity cache ------------------------------------------------------------------
-
-using SharedCache = decltype(Engine::shared_buffers);
-
-// Drops the entries whose SAB was collected. Called only when an insertion would make the map
-// rehash; if less than a quarter was dead, the map is grown as well, so the next sweep is at
-// least as many insertions away as the map has entries: amortised O(1) per insertion, and the
-// map stays within a small factor of the number of live SABs.
-void prune(SharedCache& cache) {
-  size_t before = cache.size();
-  for (auto it = cache.begin(); it != cache.end();) {
-    if (it->second.IsEmpty())
-      it = cache.erase(it);
-    else
-      ++it;
-  }
-  if (cache.size() * 4 > before * 3) cache.reserve(before * 2);
-}
-
-// Whether inserting one more entry would make the map rehash: the moment to prune.
-bool full(const SharedCache& cache) {
-  return static_cast<float>(cache.size() + 1) > static_cast<float>(cache.bucket_count()) * cache.max_load_factor();
-}
-
-// Engine e's slot for store key, made if absent (then *inserted). Pruning happens before the
-// lookup, never between it and the use of its slot (prune erases). One hash lookup.
-v8::Global<v8::SharedArrayBuffer>& slot_for(Engine* e, const void* key, bool* inserted) {
-  SharedCache& cache = e->shared_buffers;
-  if (full(cache)) prune(cache);
-  auto [it, added] = cache.try_emplace(key);
-  *inserted = added;
-  return it->second;
-}
+// ---- the identity cache (internal/buffer_cache.h) -------------------------------------------
 
 // Holds sab weakly in slot: the cache never keeps a SAB alive; a phantom weak Global is
 // cleared by the GC, no callback needed.
@@ -187,12 +155,13 @@ void hold_weakly(v8::Isolate* iso, v8::Global<v8::SharedArrayBuffer>& slot, v8::
 
 // Engine to's SAB over store (key: the store's address): the cached one while it lives, else a
 // new one, remembered. O(1) in the size: a JS object over the same store (growability and
-// maxByteLength come with the store). *first_time: the store had no entry in to at all.
-v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::BackingStore> store,
-                                           bool* first_time) {
+// maxByteLength come with the store). *made: a new SAB was made (the store had no live SAB in
+// to).
+v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::BackingStore> store, bool* made) {
   v8::Isolate* iso = to->rt->isolate;
-  v8::Global<v8::SharedArrayBuffer>& slot = slot_for(to, store.get(), first_time);
-  if (!slot.IsEmpty()) return slot.Get(iso);
+  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(store.get());
+  *made = slot.IsEmpty();
+  if (!*made) return slot.Get(iso);
   v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, std::move(store));
   hold_weakly(iso, slot, sab);
   return sab;
@@ -200,11 +169,10 @@ v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::Backi
 
 // Registers a SAB of runtime from that is about to leave it in the cache of the engine it was
 // made in, so that passing its counterpart back there yields the original object (round-trip
-// identity), as for any other SAB over the store that engine has seen. Only needed the first
-// time the store enters an engine: a SAB made by script has a store of its own, so if the store
-// entered this engine before, it came from this very object (registered then, and the entry
-// lives as long as it does) or from one that was itself made by a pass (and so is in its
-// engine's cache already).
+// identity), as for any other SAB over the store that engine has seen. Called whenever a pass
+// made a new SAB: an engine's entry for a store address may be dead, and the address reused
+// by another store, whose source is then not registered yet. A registered source stays so as
+// long as it lives (a live entry's address cannot be reused), so this is one lookup.
 void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const void* key,
                    std::optional<v8::HandleScope>& from_handles) {
   Engine* e;
@@ -219,8 +187,7 @@ void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const vo
     e = engine_of(home);  // nullptr: the engine was disposed
     if (!e) return;
   }
-  bool inserted;
-  v8::Global<v8::SharedArrayBuffer>& slot = slot_for(e, key, &inserted);
+  v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers.slot(key);
   if (slot.IsEmpty()) hold_weakly(from->isolate, slot, src);
 }
 
@@ -403,9 +370,9 @@ int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
   // The key is the store's address: see the top of the file (stable across isolates and grow).
   std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
   const void* key = store.get();
-  bool first_time;
-  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), &first_time);
-  if (first_time) remember_home(from, src, key, from_handles);
+  bool made;
+  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), &made);
+  if (made) remember_home(from, src, key, from_handles);
   if (view.IsEmpty()) {
     *out = sab;
     return VH_OK;
@@ -421,10 +388,7 @@ int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
   return construct_view(to, ctx, k, sab, offset, tracking, tracking ? 0 : raw_length(view, k), out);
 }
 
-void clear_shared_cache(Engine* engine) {
-  for (auto& entry : engine->shared_buffers) entry.second.Reset();
-  engine->shared_buffers.clear();
-}
+void clear_shared_cache(Engine* engine) { engine->shared_buffers.clear(); }
 
 }  // namespace vh
 

@@ -276,6 +276,31 @@ static void test_identity_is_weak(void **state) {
   assert_eval_string(f->b, "String(new Uint8Array(s)[0])", "1");
 }
 
+/* Round-trip identity, round after round of buffers that die with their counterparts: each new
+ * source comes back as itself. The caches key buffers by their store's address and keep dead
+ * entries until they prune, so a new store the allocator makes at a dead entry's address must
+ * still get its source registered (here V8 frees stores on a sweeper thread and the address
+ * is not reused within the test; the rule is in marshal_shared.cc's remember_home). */
+static void test_identity_after_store_reuse(void **state) {
+  fixture *f = *state;
+  for (int round = 0; round < 20; round++) {
+    vh_scope inner;
+    vh_value src, in_b, back;
+    bool eq = false;
+    assert_ok(vh_scope_open(f->b, &inner));
+    src = eval_ok(f->a, "globalThis.cur = new SharedArrayBuffer(64); cur");
+    assert_ok(vh_pass(f->b, src, &in_b, NULL));
+    assert_ok(vh_pass(f->a, in_b, &back, NULL));
+    assert_ok(vh_strict_equals(back, src, &eq));
+    if (!eq) print_error("round %d: the source did not come back as itself\n", round);
+    assert_true(eq);
+    assert_ok(vh_scope_close(inner));
+    eval_ok(f->a, "globalThis.cur = null; 0");
+    assert_ok(vh_runtime_gc(f->rb));
+    assert_ok(vh_runtime_gc(f->ra));
+  }
+}
+
 /* Disposing an engine drops its cache; the buffer passes into the others as before. */
 static void test_dispose_engine_with_cache(void **state) {
   fixture *f = *state;
@@ -595,6 +620,7 @@ int main(void) {
       T(test_identity),
       T(test_identity_through_third_engine),
       T(test_identity_is_weak),
+      T(test_identity_after_store_reuse),
       T(test_dispose_engine_with_cache),
       cmocka_unit_test(test_buffer_outlives_its_runtime),
       T(test_non_shared_not_shared),

@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "internal/buffer_cache.h"
 #include "internal/handle_table.h"
 #include "v8host/loop.h"
 #include "v8host/module.h"
@@ -117,8 +118,8 @@ struct Engine {
   v8::Global<v8::Value> pending_exception;
   v8::Global<v8::Message> pending_message;
   // SharedArrayBuffers passed in from other runtimes, by backing store: the same store passed
-  // twice yields the same object while it lives (weak Globals; marshal_shared.cc).
-  std::unordered_map<const void*, v8::Global<v8::SharedArrayBuffer>> shared_buffers;
+  // twice yields the same object while it lives (weak; marshal_shared.cc).
+  BufferCache shared_buffers;
   ModuleMap* modules = nullptr;  // made on first use (module.cc)
 };
 

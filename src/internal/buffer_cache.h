@@ -1,0 +1,119 @@
+// An engine's SharedArrayBuffers by backing store: the identity cache of the shared path of the
+// marshaling layer (marshal_shared.cc). The same store passed into an engine twice yields the
+// same object while that object lives; the cache never keeps one alive.
+//
+// Why not std::unordered_map: every share of a new buffer inserts an entry, and a node-based
+// map pays a malloc per insertion, a free per pruned entry and two dependent cache misses per
+// lookup; measured, that was most of what a share cost over V8's own SharedArrayBuffer::New.
+// This table is one flat array (open addressing, linear probing, at most half full): a lookup
+// is one hash and, usually, one cache line; an insertion allocates nothing.
+//
+// Entries hold phantom weak Globals: the GC empties them when their buffer dies (it writes
+// through the address the Global was made weak at, so entries move only through Global's move,
+// which tells V8 the new address). A dead entry stays until the table would grow past half
+// full; then the live entries are moved into a fresh array with room for at least four times
+// as many, so the next rebuild is at least as many insertions away as there are live entries:
+// pruning costs O(1) amortised per insertion, and the table stays within a small factor of the
+// most buffers that were alive at once.
+#pragma once
+
+#include <v8.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace vh {
+
+class BufferCache {
+ public:
+  BufferCache() = default;
+  BufferCache(const BufferCache&) = delete;
+  BufferCache& operator=(const BufferCache&) = delete;
+  ~BufferCache() { clear(); }
+
+  // The slot of key (a backing store's address, never nullptr), made if absent: an empty
+  // Global when the key is new or its buffer was collected. The reference stays valid until
+  // the next call of slot() or clear().
+  v8::Global<v8::SharedArrayBuffer>& slot(const void* key) {
+    if (capacity_ == 0) rebuild(kMinCapacity);
+    size_t i = find(key);
+    if (entries_[i].key == key) return entries_[i].sab;
+    if ((size_ + 1) * 2 > capacity_) {
+      rebuild(grown_capacity());
+      i = find(key);
+    }
+    entries_[i].key = key;
+    ++size_;
+    return entries_[i].sab;
+  }
+
+  // Forgets every entry (the buffers stay as they are).
+  void clear() {
+    entries_.reset();
+    capacity_ = size_ = 0;
+  }
+
+  // Entries held, dead ones included (for tests of the pruning).
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+
+ private:
+  struct Entry {
+    const void* key = nullptr;  // nullptr: a free entry
+    v8::Global<v8::SharedArrayBuffer> sab;
+  };
+  static constexpr size_t kMinCapacity = 16;  // a power of two
+
+  // Fibonacci hashing of the address (its low bits are alignment zeros; the multiplication
+  // spreads the high ones over the index bits).
+  size_t home(const void* key) const {
+    uint64_t h = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> shift_);
+  }
+
+  // The entry of key, or the free entry where it would go. The table is never full.
+  size_t find(const void* key) const {
+    size_t mask = capacity_ - 1;
+    for (size_t i = home(key);; i = (i + 1) & mask) {
+      const void* k = entries_[i].key;
+      if (k == key || k == nullptr) return i;
+    }
+  }
+
+  // The capacity after pruning: at least four times the live entries (see the top).
+  size_t grown_capacity() const {
+    size_t live = 0;
+    for (size_t i = 0; i < capacity_; ++i)
+      if (entries_[i].key && !entries_[i].sab.IsEmpty()) ++live;
+    size_t capacity = capacity_;
+    while (live * 4 > capacity) capacity *= 2;
+    return capacity;
+  }
+
+  // Moves the live entries into a fresh array of the given capacity (a power of two).
+  void rebuild(size_t capacity) {
+    std::unique_ptr<Entry[]> old = std::move(entries_);
+    size_t old_capacity = capacity_;
+    entries_.reset(new Entry[capacity]);
+    capacity_ = capacity;
+    size_ = 0;
+    shift_ = 64;
+    for (size_t c = capacity; c > 1; c >>= 1) --shift_;
+    for (size_t i = 0; i < old_capacity; ++i) {
+      Entry& e = old[i];
+      if (!e.key || e.sab.IsEmpty()) continue;
+      Entry& to = entries_[find(e.key)];
+      to.key = e.key;
+      to.sab = std::move(e.sab);
+      ++size_;
+    }
+  }
+
+  std::unique_ptr<Entry[]> entries_;
+  size_t capacity_ = 0;
+  size_t size_ = 0;
+  int shift_ = 64;
+};
+
+}  // namespace vh
