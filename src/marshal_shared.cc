@@ -370,6 +370,9 @@ int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
   // The key is the store's address: see the top of the file (stable across isolates and grow).
   std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
   const void* key = store.get();
+  // Both caches this pass may consult, loaded in parallel rather than one miss after the other.
+  to->shared_buffers.prefetch(key);
+  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key);
   bool made;
   v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), &made);
   if (made) remember_home(from, src, key, from_handles);

@@ -10,11 +10,11 @@
 //
 // Entries hold phantom weak Globals: the GC empties them when their buffer dies (it writes
 // through the address the Global was made weak at, so entries move only through Global's move,
-// which tells V8 the new address). A dead entry stays until the table would grow past half
-// full; then the live entries are moved into a fresh array with room for at least four times
-// as many, so the next rebuild is at least as many insertions away as there are live entries:
-// pruning costs O(1) amortised per insertion, and the table stays within a small factor of the
-// most buffers that were alive at once.
+// which tells V8 the new address). A dead entry is reused by the next new key whose probe
+// passes it, or dropped when the table would grow past half full: then the live entries are
+// moved into a fresh array with room for at least four times as many, so the next rebuild is
+// at least as many insertions away as there are live entries. Pruning costs O(1) amortised per
+// insertion, and the table stays within a small factor of the most buffers alive at once.
 #pragma once
 
 #include <v8.h>
@@ -36,20 +36,41 @@ class BufferCache {
   // Global when the key is new or its buffer was collected. The reference stays valid until
   // the next call of slot() or clear().
   v8::Global<v8::SharedArrayBuffer>& slot(const void* key) {
+    // The same key again (one buffer shared into several engines in a row looks its source
+    // up in the source's engine each time): no probe.
+    if (key == last_key_) return entries_[last_index_].sab;
     if (capacity_ == 0) rebuild(kMinCapacity);
-    size_t i = find(key);
-    if (entries_[i].key == key) return entries_[i].sab;
+    // Probe for key; the first dead entry on the way is where a new key goes (reusing it keeps
+    // the table from filling up with dead entries between rebuilds).
+    size_t mask = capacity_ - 1, reuse = SIZE_MAX, i = home(key);
+    for (;; i = (i + 1) & mask) {
+      Entry& e = entries_[i];
+      if (e.key == key) return remember(key, i);
+      if (e.key == nullptr) break;
+      if (reuse == SIZE_MAX && e.sab.IsEmpty()) reuse = i;
+    }
+    if (reuse != SIZE_MAX) {
+      entries_[reuse].key = key;
+      return remember(key, reuse);
+    }
     if ((size_ + 1) * 2 > capacity_) {
-      rebuild(grown_capacity());
+      prune();
       i = find(key);
     }
     entries_[i].key = key;
     ++size_;
-    return entries_[i].sab;
+    return remember(key, i);
+  }
+
+  // Starts loading key's first probe position into the cache: a lookup that follows other
+  // work then finds it there (the table is usually cold when a new buffer arrives).
+  void prefetch(const void* key) const {
+    if (capacity_ != 0) __builtin_prefetch(&entries_[home(key)]);
   }
 
   // Forgets every entry (the buffers stay as they are).
   void clear() {
+    last_key_ = nullptr;
     entries_.reset();
     capacity_ = size_ = 0;
   }
@@ -81,18 +102,24 @@ class BufferCache {
     }
   }
 
-  // The capacity after pruning: at least four times the live entries (see the top).
-  size_t grown_capacity() const {
-    size_t live = 0;
-    for (size_t i = 0; i < capacity_; ++i)
-      if (entries_[i].key && !entries_[i].sab.IsEmpty()) ++live;
+  // Drops the dead entries, then grows the table until it has room for four times the live
+  // ones (see the top): usually one pass over the entries.
+  void prune() {
+    rebuild(capacity_);
     size_t capacity = capacity_;
-    while (live * 4 > capacity) capacity *= 2;
-    return capacity;
+    while (size_ * 4 > capacity) capacity *= 2;
+    if (capacity != capacity_) rebuild(capacity);
+  }
+
+  v8::Global<v8::SharedArrayBuffer>& remember(const void* key, size_t index) {
+    last_key_ = key;
+    last_index_ = index;
+    return entries_[index].sab;
   }
 
   // Moves the live entries into a fresh array of the given capacity (a power of two).
   void rebuild(size_t capacity) {
+    last_key_ = nullptr;
     std::unique_ptr<Entry[]> old = std::move(entries_);
     size_t old_capacity = capacity_;
     entries_.reset(new Entry[capacity]);
@@ -114,6 +141,8 @@ class BufferCache {
   size_t capacity_ = 0;
   size_t size_ = 0;
   int shift_ = 64;
+  const void* last_key_ = nullptr;  // the key of the last slot() call, at last_index_
+  size_t last_index_ = 0;
 };
 
 }  // namespace vh
