@@ -60,14 +60,13 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
   char make[96];
   std::snprintf(make, sizeof make, "new SharedArrayBuffer(%zu)", c.bytes);
 
-  // ours: engine a in A holding the sources (as a global array, so they live), K engines in B.
+  // ours: engine a in A making the sources (held by references), K engines in B.
   vh_engine a;
   BENCH_VH(vh_engine_new(ra, nullptr, &a));
   std::vector<vh_engine> bs(engines);
   for (auto& e : bs) BENCH_VH(vh_engine_new(rb, nullptr, &e));
   char make_sources[160];
-  std::snprintf(make_sources, sizeof make_sources,
-                "globalThis.sources = Array.from({ length: %d }, () => %s); 0", m, make);
+  std::snprintf(make_sources, sizeof make_sources, "Array.from({ length: %d }, () => %s)", m, make);
 
   // raw: the sources in a context of raw A, K contexts in raw B.
   v8::Isolate* ia = raw_a.isolate;
@@ -78,10 +77,24 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
   bench::raw_context_new(ia, &raw_ctx_a);
   for (auto& ctx : raw_ctx_b) bench::raw_context_new(ib, &ctx);
   // New source buffers for a round (untimed), the old ones dropped.
+  // The sources as references (ours) and Globals (raw), made before the round: in the round,
+  // each side turns them into values the same way (vh_ref_get / Global::Get) and times the
+  // shares only.
+  std::vector<vh_ref> ours_sources;
   auto new_sources_ours = [&] {
+    for (vh_ref r : ours_sources) BENCH_VH(vh_ref_delete(r));
+    ours_sources.clear();
     vh_scope s;
     BENCH_VH(vh_scope_open(a, &s));
-    BENCH_VH(vh_eval(a, make_sources, VH_AUTO_LENGTH, "sources.js", nullptr));
+    vh_value sources;
+    BENCH_VH(vh_eval(a, make_sources, VH_AUTO_LENGTH, "sources.js", &sources));
+    for (int i = 0; i < m; ++i) {
+      vh_value v;
+      vh_ref r;
+      BENCH_VH(vh_get_index(a, sources, static_cast<uint32_t>(i), &v));
+      BENCH_VH(vh_ref_new(v, 1, &r));
+      ours_sources.push_back(r);
+    }
     BENCH_VH(vh_scope_close(s));
   };
   auto new_sources_raw = [&] {
@@ -104,10 +117,8 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
         vh_scope sa, sb;
         BENCH_VH(vh_scope_open(a, &sa));
         BENCH_VH(vh_scope_open(bs[0], &sb));
-        vh_value sources;
-        BENCH_VH(vh_eval(a, "sources", VH_AUTO_LENGTH, "get.js", &sources));
         std::vector<vh_value> src(m);
-        for (int i = 0; i < m; ++i) BENCH_VH(vh_get_index(a, sources, static_cast<uint32_t>(i), &src[i]));
+        for (int i = 0; i < m; ++i) BENCH_VH(vh_ref_get(ours_sources[i], &src[i]));
         double ns = bench::time_per_op(ops, "ns", [&](long op) {
           vh_value out;
           vh_pass_kind how;
@@ -177,10 +188,8 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
     vh_scope sa, sb;
     BENCH_VH(vh_scope_open(a, &sa));
     BENCH_VH(vh_scope_open(bs[0], &sb));
-    vh_value sources;
-    BENCH_VH(vh_eval(a, "sources", VH_AUTO_LENGTH, "get.js", &sources));
     std::vector<vh_value> src(m);
-    for (int i = 0; i < m; ++i) BENCH_VH(vh_get_index(a, sources, static_cast<uint32_t>(i), &src[i]));
+    for (int i = 0; i < m; ++i) BENCH_VH(vh_ref_get(ours_sources[i], &src[i]));
     double hit = 1e300;
     for (int rep = 0; rep < 5; ++rep) {  // the best of a few passes: a floor, not a median
       vh_scope inner;
@@ -196,6 +205,7 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
     BENCH_VH(vh_scope_close(sb));
     BENCH_VH(vh_scope_close(sa));
   }
+  for (vh_ref r : ours_sources) BENCH_VH(vh_ref_delete(r));
   for (auto& e : bs) BENCH_VH(vh_engine_dispose(e));
   BENCH_VH(vh_engine_dispose(a));
   {
