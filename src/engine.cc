@@ -1,5 +1,6 @@
 // vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
 #include "internal/call.h"
+#include "internal/fast_reads.h"
 #include "internal/host.h"
 #include "internal/loop.h"
 #include "internal/marshal.h"
@@ -69,6 +70,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e.get());
   e->context.Reset(rt->isolate, ctx);
   if (rt->reflect_set.IsEmpty()) capture_intrinsics(rt, ctx);
+  verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
   if (!rt->globals.empty()) {
     v8::Context::Scope entered(ctx);
     // Cannot fail: registration refuses the names a fresh engine holds non-configurably.

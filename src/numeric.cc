@@ -96,7 +96,7 @@ __attribute__((noinline)) void native_method_with_args(const v8::FunctionCallbac
 }  // namespace
 
 void numeric_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+  auto* rec = static_cast<HostFunction*>(fast_external_value(info.Data()));
   run_numeric(info, rec, [rec](const double* args, size_t argc, double* result) {
     return rec->numeric(args, argc, result, rec->data);
   });
@@ -106,9 +106,9 @@ void numeric_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // no argument array in the frame, no loop.
 void native_method_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // V8's signature check has passed: the holder is an instance of the class (or a subclass).
-  Instance* inst = instance_of(info.Holder());
+  Instance* inst = instance_of_checked(info.Holder());
   if (__builtin_expect(!inst, 0)) return throw_failed_construction(info);
-  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+  auto* rec = static_cast<HostFunction*>(fast_external_value(info.Data()));
   if (info.Length() != 0) return native_method_with_args(info, rec, inst);
   static const double kNoArgs[1] = {0};
   double result = std::numeric_limits<double>::quiet_NaN();
