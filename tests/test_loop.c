@@ -170,6 +170,45 @@ static void test_post_and_wait_other_thread(void **state) {
   assert_ok(vh_worker_stop(w));
 }
 
+/* A task that runs deep recursion: V8's stack guard on the loop's thread must be its own
+ * (RangeError, not a crash) whatever thread used the runtime before. Adds 1 to count. */
+static void deep_then_count(vh_engine e, int status, void *data) {
+  int *failures = data;
+  vh_value v;
+  bool caught = false;
+  if (status != VH_OK ||
+      vh_eval(e, "try { (function f() { f(); })(); false } catch (x) { x instanceof RangeError }",
+              VH_AUTO_LENGTH, NULL, &v) != VH_OK ||
+      vh_get_bool(v, &caught) != VH_OK || !caught || vh_eval(e, "++count", VH_AUTO_LENGTH, NULL, NULL) != VH_OK)
+    (*failures)++;
+}
+
+/* The loop's thread keeps V8's per-thread state for its runtime between tasks (loop.cc); another
+ * thread taking the runtime meanwhile makes V8 archive that state and restore it for the next
+ * task. Alternating the two, each side sees the other's writes and runs script normally. */
+static void test_worker_runtime_shared_between_tasks(void **state) {
+  (void)state;
+  vh_worker w;
+  vh_engine e;
+  int failures = 0;
+  assert_ok(vh_worker_start(NULL, define_count, NULL, &w, &e));
+  for (int i = 0; i < 50; i++) {
+    vh_scope s;
+    int32_t count = -1;
+    assert_ok(vh_post(e, deep_then_count, &failures));
+    /* Here, on the main thread, while the worker may be between tasks (or running one). */
+    assert_ok(vh_scope_open(e, &s));
+    assert_ok(vh_get_int32(eval_ok(e, "++count"), &count));
+    assert_true(count >= 2 * i + 1 && count <= 2 * i + 2);
+    assert_eval_string(e, "try { (function f() { f(); })(); 'no' } catch (x) { x.name }", "RangeError");
+    assert_ok(vh_scope_close(s));
+    assert_ok(vh_post_and_wait(e, read_count, &count));
+    assert_int_equal(count, 2 * i + 2);
+  }
+  assert_int_equal(failures, 0);
+  assert_ok(vh_worker_stop(w));
+}
+
 /* From the thread holding the runtime (a scope open): the task runs inline, at once, here. */
 static void test_post_and_wait_inline(void **state) {
   (void)state;
@@ -1150,6 +1189,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_many_threads_post),
       cmocka_unit_test(test_post_and_wait_other_thread),
+      cmocka_unit_test(test_worker_runtime_shared_between_tasks),
       cmocka_unit_test(test_post_and_wait_inline),
       cmocka_unit_test(test_post_and_wait_inside_task),
       cmocka_unit_test(test_post_disposed),
