@@ -157,9 +157,10 @@ void hold_weakly(v8::Isolate* iso, v8::Global<v8::SharedArrayBuffer>& slot, v8::
 // new one, remembered. O(1) in the size: a JS object over the same store (growability and
 // maxByteLength come with the store). *made: a new SAB was made (the store had no live SAB in
 // to).
-v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::BackingStore> store, bool* made) {
+v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::BackingStore> store, uint64_t hash,
+                                           bool* made) {
   v8::Isolate* iso = to->rt->isolate;
-  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(store.get());
+  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(store.get(), hash);
   *made = slot.IsEmpty();
   if (!*made) return slot.Get(iso);
   v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, std::move(store));
@@ -173,7 +174,7 @@ v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::Backi
 // made a new SAB: an engine's entry for a store address may be dead, and the address reused
 // by another store, whose source is then not registered yet. A registered source stays so as
 // long as it lives (a live entry's address cannot be reused), so this is one lookup.
-void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const void* key,
+void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const void* key, uint64_t hash,
                    std::optional<v8::HandleScope>& from_handles) {
   Engine* e;
   if (from->engines.size() == 1) {
@@ -187,7 +188,7 @@ void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const vo
     e = engine_of(home);  // nullptr: the engine was disposed
     if (!e) return;
   }
-  v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers.slot(key);
+  v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers.slot(key, hash);
   if (slot.IsEmpty()) hold_weakly(from->isolate, slot, src);
 }
 
@@ -339,8 +340,7 @@ int construct_view(Engine* to, v8::Local<v8::Context> ctx, Kind k, v8::Local<v8:
 
 }  // namespace
 
-bool is_shared_backed(v8::Local<v8::Value> value) {
-  if (value->IsSharedArrayBuffer()) return true;
+bool is_shared_view(v8::Local<v8::Value> value) {
   if (!value->IsArrayBufferView()) return false;
   v8::Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
   if (!view->HasBuffer()) return false;  // on-heap: its buffer is never shared (see the top)
@@ -349,38 +349,46 @@ bool is_shared_backed(v8::Local<v8::Value> value) {
   return view->Buffer()->IsSharedArrayBuffer();
 }
 
-int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out) {
-  v8::Local<v8::Context> ctx = strong_local(to->context);
-  // Objects are made in the current context's realm: it must be to's. The runtime records which
-  // engine's context is entered on top (vh_pass has entered to's already).
-  std::optional<v8::Context::Scope> enter;
-  if (to->rt->entered != to) enter.emplace(ctx);
-  // Handles of the source runtime (its isolate need not be entered): the view's buffer, the
-  // SAB's creation context. Not needed for a SAB already known to to.
-  std::optional<v8::HandleScope> from_handles;
-  v8::Local<v8::SharedArrayBuffer> src;
-  v8::Local<v8::ArrayBufferView> view;
-  if (value->IsSharedArrayBuffer()) {
-    src = value.As<v8::SharedArrayBuffer>();
-  } else {
-    from_handles.emplace(from->isolate);
-    view = value.As<v8::ArrayBufferView>();
-    src = view->Buffer().As<v8::Value>().As<v8::SharedArrayBuffer>();
-  }
+namespace {
+
+// Engine to's SAB for src (of runtime from), remembering src at home when a new one is made.
+// from_handles: a HandleScope of from, opened here when needed.
+v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, Engine* to,
+                                              std::optional<v8::HandleScope>& from_handles) {
   // The key is the store's address: see the top of the file (stable across isolates and grow).
   std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
   const void* key = store.get();
+  uint64_t hash = BufferCache::hash(key);
   // Both caches this pass may consult, loaded in parallel rather than one miss after the other.
-  to->shared_buffers.prefetch(key);
-  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key);
+  to->shared_buffers.prefetch(key, hash);
+  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key, hash);
   bool made;
-  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), &made);
-  if (made) remember_home(from, src, key, from_handles);
-  if (view.IsEmpty()) {
-    *out = sab;
-    return VH_OK;
-  }
+  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), hash, &made);
+  if (made) remember_home(from, src, key, hash, from_handles);
+  return sab;
+}
 
+}  // namespace
+
+v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
+                                                    Engine* to) {
+  // A SAB is made in the isolate's current context's realm, and vh_pass has entered to's: the
+  // runtime records which engine's context is entered on top.
+  std::optional<v8::Context::Scope> enter;
+  if (to->rt->entered != to) enter.emplace(strong_local(to->context));
+  std::optional<v8::HandleScope> from_handles;
+  return share_buffer(from, src, to, from_handles);
+}
+
+int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out) {
+  v8::Local<v8::Context> ctx = strong_local(to->context);
+  std::optional<v8::Context::Scope> enter;
+  if (to->rt->entered != to) enter.emplace(ctx);
+  // Handles of the source runtime (its isolate need not be entered): the view's buffer, the
+  // SAB's creation context.
+  std::optional<v8::HandleScope> from_handles(from->isolate);
+  v8::Local<v8::SharedArrayBuffer> src = view->Buffer().As<v8::Value>().As<v8::SharedArrayBuffer>();
+  v8::Local<v8::SharedArrayBuffer> sab = share_buffer(from, src, to, from_handles);
   Kind k = kind_of(view);
   size_t offset = view->ByteOffset();
   if (!may_be_growable(src)) {

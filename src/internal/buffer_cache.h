@@ -32,17 +32,24 @@ class BufferCache {
   BufferCache& operator=(const BufferCache&) = delete;
   ~BufferCache() { clear(); }
 
-  // The slot of key (a backing store's address, never nullptr), made if absent: an empty
-  // Global when the key is new or its buffer was collected. The reference stays valid until
-  // the next call of slot() or clear().
-  v8::Global<v8::SharedArrayBuffer>& slot(const void* key) {
+  // A key's hash, the same for every table: callers that consult several tables for one key
+  // compute it once.
+  static uint64_t hash(const void* key) {
+    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key)) * 0x9E3779B97F4A7C15ull;
+  }
+
+  // The slot of key (a backing store's address, never nullptr; hash its hash()), made if
+  // absent: an empty Global when the key is new or its buffer was collected. The reference
+  // stays valid until the next call of slot() or clear().
+  v8::Global<v8::SharedArrayBuffer>& slot(const void* key) { return slot(key, hash(key)); }
+  v8::Global<v8::SharedArrayBuffer>& slot(const void* key, uint64_t hash) {
     // The same key again (one buffer shared into several engines in a row looks its source
     // up in the source's engine each time): no probe.
     if (key == last_key_) return entries_[last_index_].sab;
     if (capacity_ == 0) rebuild(kMinCapacity);
     // Probe for key; the first dead entry on the way is where a new key goes (reusing it keeps
     // the table from filling up with dead entries between rebuilds).
-    size_t mask = capacity_ - 1, reuse = SIZE_MAX, i = home(key);
+    size_t mask = capacity_ - 1, reuse = SIZE_MAX, i = index_of(hash);
     for (;; i = (i + 1) & mask) {
       Entry& e = entries_[i];
       if (e.key == key) return remember(key, i);
@@ -64,8 +71,8 @@ class BufferCache {
 
   // Starts loading key's first probe position into the cache: a lookup that follows other
   // work then finds it there (the table is usually cold when a new buffer arrives).
-  void prefetch(const void* key) const {
-    if (capacity_ != 0) __builtin_prefetch(&entries_[home(key)]);
+  void prefetch(const void* key, uint64_t hash) const {
+    if (capacity_ != 0 && key != last_key_) __builtin_prefetch(&entries_[index_of(hash)]);
   }
 
   // Forgets every entry (the buffers stay as they are).
@@ -86,17 +93,14 @@ class BufferCache {
   };
   static constexpr size_t kMinCapacity = 16;  // a power of two
 
-  // Fibonacci hashing of the address (its low bits are alignment zeros; the multiplication
-  // spreads the high ones over the index bits).
-  size_t home(const void* key) const {
-    uint64_t h = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key)) * 0x9E3779B97F4A7C15ull;
-    return static_cast<size_t>(h >> shift_);
-  }
+  // Fibonacci hashing of the address (its low bits are alignment zeros; the multiplication in
+  // hash() spreads the high ones over the index bits, taken from the top).
+  size_t index_of(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
 
   // The entry of key, or the free entry where it would go. The table is never full.
   size_t find(const void* key) const {
     size_t mask = capacity_ - 1;
-    for (size_t i = home(key);; i = (i + 1) & mask) {
+    for (size_t i = index_of(hash(key));; i = (i + 1) & mask) {
       const void* k = entries_[i].key;
       if (k == key || k == nullptr) return i;
     }

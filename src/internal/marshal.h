@@ -18,17 +18,21 @@ int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<
 
 // --- the shared-backing-store path (marshal_shared.cc) ---
 
-// Whether value is a SharedArrayBuffer, or a TypedArray/DataView whose buffer is one.
-bool is_shared_backed(v8::Local<v8::Value> value);
+// Whether value is a TypedArray or DataView whose buffer is a SharedArrayBuffer.
+bool is_shared_view(v8::Local<v8::Value> value);
 
-// Rebuilds a shared-backed value (see is_shared_backed) of runtime from in engine to (another
-// runtime): a SharedArrayBuffer over the same BackingStore (the same object for the same store
-// while it lives in to: the engine's identity cache), and views of the same kind, offset and
-// length (length-tracking views stay length-tracking). to's isolate is entered with a
-// HandleScope open (its context is entered here when needed). VH_OK; VH_ENOMEM; VH_ETYPE (a
+// The shared path between runtimes, for a SharedArrayBuffer of runtime from: engine to's SAB
+// over the same BackingStore (the same object for the same store while it lives in to: the
+// engine's identity cache). to's isolate is entered with a HandleScope open (its context is
+// entered here when needed). Cannot fail.
+v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
+                                                    Engine* to);
+
+// The same for a view over one (see is_shared_view): a view of the same kind, offset and length
+// (length-tracking views stay length-tracking) over to's SAB. VH_OK; VH_ENOMEM; VH_ETYPE (a
 // view over a growable buffer whose constructor script has replaced in to: none is trusted);
 // VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
-int pass_shared(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out);
+int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out);
 
 // Drops an engine's identity cache of shared buffers (engine disposal; the lock is held).
 void clear_shared_cache(Engine* engine);
