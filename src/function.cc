@@ -76,6 +76,21 @@ int make_engine_function(vh_engine engine, const char* name, const HostFunction&
   return VH_OK;
 }
 
+int make_runtime_global_function(vh_runtime runtime, const char* name, const HostFunction& proto) {
+  if (!name || is_reserved_global(name)) return VH_EINVAL;
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  v8::Local<v8::String> fn_name;
+  VH_TRY(make_name(rt->isolate, name, &fn_name));
+  HostFunction* rec = new_runtime_record(rt, proto.kind, proto.fn, proto.data, nullptr);
+  rec->numeric = proto.numeric;
+  rec->name = name;
+  v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, rec, v8::Local<v8::Signature>());
+  tmpl->SetClassName(fn_name);
+  return register_runtime_global(rt, name, tmpl);
+}
+
 int register_runtime_global(Runtime* rt, const std::string& name, v8::Local<v8::FunctionTemplate> tmpl) {
   for (RuntimeGlobal& g : rt->globals) {
     if (g.name == name) {
@@ -192,17 +207,11 @@ int vh_engine_set_global(vh_engine engine, const char* name, vh_value value) {
 
 int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function callback,
                                void* data) {
-  if (!name || !callback || is_reserved_global(name)) return VH_EINVAL;
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  v8::Local<v8::String> fn_name;
-  VH_TRY(make_name(rt->isolate, name, &fn_name));
-  HostFunction* rec = new_runtime_record(rt, HostFunction::kPlain, callback, data, nullptr);
-  rec->name = name;
-  v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, rec, v8::Local<v8::Signature>());
-  tmpl->SetClassName(fn_name);
-  return register_runtime_global(rt, name, tmpl);
+  if (!callback) return VH_EINVAL;
+  HostFunction proto;
+  proto.fn = callback;
+  proto.data = data;
+  return make_runtime_global_function(runtime, name, proto);
 }
 
 int vh_engine_install_globals(vh_engine engine) {

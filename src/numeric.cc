@@ -135,18 +135,12 @@ int vh_function_new_numeric(vh_engine engine, const char* name, vh_numeric_funct
 
 int vh_runtime_global_numeric(vh_runtime runtime, const char* name, vh_numeric_function callback,
                               void* data) {
-  if (!name || !callback || is_reserved_global(name)) return VH_EINVAL;
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  v8::Local<v8::String> fn_name;
-  VH_TRY(make_name(rt->isolate, name, &fn_name));
-  HostFunction* rec = new_runtime_record(rt, HostFunction::kNumeric, nullptr, data, nullptr);
-  rec->numeric = callback;
-  rec->name = name;
-  v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, rec, v8::Local<v8::Signature>());
-  tmpl->SetClassName(fn_name);
-  return register_runtime_global(rt, name, tmpl);
+  if (!callback) return VH_EINVAL;
+  HostFunction proto;
+  proto.kind = HostFunction::kNumeric;
+  proto.numeric = callback;
+  proto.data = data;
+  return make_runtime_global_function(runtime, name, proto);
 }
 
 }  // extern "C"

@@ -81,6 +81,10 @@ int make_engine_function(vh_engine engine, const char* name, const HostFunction&
 // Adds or replaces a runtime-wide global (installed in engines by install_runtime_globals).
 int register_runtime_global(Runtime* rt, const std::string& name, v8::Local<v8::FunctionTemplate> tmpl);
 
+// vh_runtime_global_function / _numeric: a runtime-owned record copied from proto (kind,
+// fn/numeric, data) registered as the runtime global `name`.
+int make_runtime_global_function(vh_runtime runtime, const char* name, const HostFunction& proto);
+
 // Allocates a record owned by the runtime (freed at runtime disposal).
 HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
                                  void* data, HostClass* cls);
