@@ -70,10 +70,8 @@ void release_values(Timer* t) {
   t->args.clear();
 }
 
-// Takes the timer out of the table and closes its handle (lock held, loop's thread or idle loop).
-void finish(Runtime* rt, Timer* t) {
-  if (t->state == TimerState::kFinished) return;
-  if (rt->timers) rt->timers->live.erase(t->id);
+// Marks the timer finished, drops its values and closes its handle (freed when closed).
+void close_timer(Timer* t) {
   t->state = TimerState::kFinished;
   release_values(t);
   if (t->inited) {
@@ -82,6 +80,13 @@ void finish(Runtime* rt, Timer* t) {
   } else {
     delete t;
   }
+}
+
+// Takes the timer out of the table and closes it (lock held, loop's thread or idle loop).
+void finish(Runtime* rt, Timer* t) {
+  if (t->state == TimerState::kFinished) return;
+  if (rt->timers) rt->timers->live.erase(t->id);
+  close_timer(t);
 }
 
 void on_timer(uv_timer_t* handle);
@@ -388,17 +393,7 @@ int define_function(EngineCall& call, v8::Local<v8::Object> target, const char* 
 void destroy_builtins(Runtime* rt) {
   Timers* tm = rt->timers;
   if (!tm) return;
-  for (auto& entry : tm->live) {
-    Timer* t = entry.second;
-    t->state = TimerState::kFinished;
-    release_values(t);
-    if (t->inited) {
-      uv_timer_stop(&t->handle);
-      uv_close(reinterpret_cast<uv_handle_t*>(&t->handle), on_timer_closed);
-    } else {
-      delete t;
-    }
-  }
+  for (auto& entry : tm->live) close_timer(entry.second);
   delete tm;
   rt->timers = nullptr;
 }
