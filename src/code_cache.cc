@@ -136,11 +136,15 @@ const uint8_t* matching_payload(const uint8_t* cache, size_t cache_length, const
   return cache + sizeof(Header);
 }
 
-// The source text and resource name as V8 strings (VH_ERANGE for a source too long).
-int make_source(EngineCall& call, const char* source, size_t length, const char* name,
+// The source text and resource name as V8 strings (VH_ERANGE for a source too long). Resolves
+// *length (VH_AUTO_LENGTH: up to the NUL) and *name (NULL: the default name) in place: the
+// caches are keyed by both as resolved.
+int make_source(EngineCall& call, const char* source, size_t* length, const char** name,
                 v8::Local<v8::String>* text, v8::Local<v8::String>* v8_name) {
-  VH_TRY(make_utf8_string(call.isolate, source, length, v8::NewStringType::kNormal, text));
-  return make_utf8_string(call.isolate, name, VH_AUTO_LENGTH, v8::NewStringType::kNormal, v8_name);
+  if (*length == VH_AUTO_LENGTH) *length = strlen(source);
+  *name = name_or_default(*name);
+  VH_TRY(make_utf8_string(call.isolate, source, *length, v8::NewStringType::kNormal, text));
+  return make_utf8_string(call.isolate, *name, VH_AUTO_LENGTH, v8::NewStringType::kNormal, v8_name);
 }
 
 }  // namespace
@@ -155,10 +159,9 @@ int vh_code_cache_create(vh_engine engine, const char* source, size_t length,
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Isolate* iso = call.isolate;
-  if (length == VH_AUTO_LENGTH) length = strlen(source);
-  const char* name = name_or_default(resource_name);
+  const char* name = resource_name;
   v8::Local<v8::String> text, v8_name;
-  VH_TRY(make_source(call, source, length, name, &text, &v8_name));
+  VH_TRY(make_source(call, source, &length, &name, &text, &v8_name));
   v8::TryCatch tc(iso);
   v8::ScriptOrigin origin(iso, v8_name);
   v8::ScriptCompiler::Source src(text, origin);
@@ -204,10 +207,9 @@ int vh_eval_with_cache(vh_engine engine, const char* source, size_t length,
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Isolate* iso = call.isolate;
-  if (length == VH_AUTO_LENGTH) length = strlen(source);
-  const char* name = name_or_default(resource_name);
+  const char* name = resource_name;
   v8::Local<v8::String> text, v8_name;
-  VH_TRY(make_source(call, source, length, name, &text, &v8_name));
+  VH_TRY(make_source(call, source, &length, &name, &text, &v8_name));
   int payload_length = 0;
   const uint8_t* payload =
       cache ? matching_payload(cache, cache_length, source, length, name, &payload_length)
