@@ -1,29 +1,6 @@
 /* Promises made and settled from C; reactions run only at vh_runtime_run_microtasks (promise.h). */
+#define VH_TEST_FIXTURE
 #include "test_util.h"
-
-static vh_runtime g_rt;
-static vh_engine g_e;
-static vh_scope g_scope;
-
-static int group_setup(void **state) {
-  (void)state;
-  if (vh_runtime_new(NULL, &g_rt) != VH_OK) return -1;
-  return vh_engine_new(g_rt, NULL, &g_e) == VH_OK ? 0 : -1;
-}
-static int group_teardown(void **state) {
-  (void)state;
-  return vh_runtime_dispose(g_rt) == VH_OK ? 0 : -1;
-}
-static int setup(void **state) {
-  (void)state;
-  return vh_scope_open(g_e, &g_scope) == VH_OK ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  vh_exception_discard(g_e);
-  vh_runtime_run_microtasks(g_rt); /* nothing carries over to the next test */
-  return vh_scope_close(g_scope) == VH_OK ? 0 : -1;
-}
 
 static bool eval_bool(const char *src) {
   bool b = false;

@@ -55,7 +55,8 @@ static inline long rss_kib(void) {
 
 #ifdef VH_TEST_FIXTURE
 /* The common fixture: one runtime and engine per test group (group_setup/group_teardown), a
- * fresh scope per test (setup/teardown; a pending exception is dropped after each test). */
+ * fresh scope per test (setup/teardown; after each test a pending exception is dropped and
+ * the microtasks run). */
 static vh_runtime g_rt;
 static vh_engine g_e;
 static vh_scope g_scope;
@@ -76,6 +77,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
   (void)state;
   vh_exception_discard(g_e);
+  vh_runtime_run_microtasks(g_rt); /* nothing a test queued carries over to the next one */
   return vh_scope_close(g_scope) == VH_OK ? 0 : -1;
 }
 #endif
