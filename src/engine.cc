@@ -13,7 +13,7 @@ namespace vh {
 
 void destroy_engine_object(Engine* e) {
   cancel_engine_timers(e);
-  clear_shared_cache(e);
+  e->shared_buffers.clear();  // its weak Globals, while the lock is held
   destroy_module_map(e);
   e->pending_exception.Reset();
   e->pending_message.Reset();

@@ -399,8 +399,6 @@ int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine*
   return construct_view(to, ctx, k, sab, offset, tracking, tracking ? 0 : raw_length(view, k), out);
 }
 
-void clear_shared_cache(Engine* engine) { engine->shared_buffers.clear(); }
-
 }  // namespace vh
 
 using namespace vh;

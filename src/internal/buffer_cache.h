@@ -41,7 +41,6 @@ class BufferCache {
   // The slot of key (a backing store's address, never nullptr; hash its hash()), made if
   // absent: an empty Global when the key is new or its buffer was collected. The reference
   // stays valid until the next call of slot() or clear().
-  v8::Global<v8::SharedArrayBuffer>& slot(const void* key) { return slot(key, hash(key)); }
   v8::Global<v8::SharedArrayBuffer>& slot(const void* key, uint64_t hash) {
     // The same key again (one buffer shared into several engines in a row looks its source
     // up in the source's engine each time): no probe.
@@ -81,10 +80,6 @@ class BufferCache {
     entries_.reset();
     capacity_ = size_ = 0;
   }
-
-  // Entries held, dead ones included (for tests of the pruning).
-  size_t size() const { return size_; }
-  size_t capacity() const { return capacity_; }
 
  private:
   struct Entry {

@@ -34,7 +34,4 @@ v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8:
 // VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
 int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out);
 
-// Drops an engine's identity cache of shared buffers (engine disposal; the lock is held).
-void clear_shared_cache(Engine* engine);
-
 }  // namespace vh
