@@ -76,20 +76,8 @@ int copy_primitive(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Lo
 
 }  // namespace
 
-int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
-               vh_pass_kind* how) {
-  if (from == to->rt) {
-    *out = value;  // a Local is valid in every context of its isolate
-    if (how) *how = value->IsObject() || value->IsSymbol() ? VH_PASS_DIRECT : VH_PASS_PRIMITIVE;
-    return VH_OK;
-  }
-  // The shared path's own kind first: it is the one whose cost per pass matters most (a share
-  // is otherwise a few hundred nanoseconds of V8's).
-  if (value->IsSharedArrayBuffer()) {
-    *out = pass_shared_buffer(from, value.As<v8::SharedArrayBuffer>(), to);
-    if (how) *how = VH_PASS_SHARED;
-    return VH_OK;
-  }
+int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                vh_pass_kind* how) {
   if (!value->IsObject()) {
     if (value->IsSymbol()) {
       VH_TRY(pass_symbol(from, value.As<v8::Symbol>(), to, out));

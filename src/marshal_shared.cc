@@ -148,24 +148,20 @@ bool may_be_growable(v8::Local<v8::SharedArrayBuffer> sab) {
 
 // Holds sab weakly in slot: the cache never keeps a SAB alive; a phantom weak Global is
 // cleared by the GC, no callback needed.
-void hold_weakly(v8::Isolate* iso, v8::Global<v8::SharedArrayBuffer>& slot, v8::Local<v8::SharedArrayBuffer> sab) {
+inline void hold_weakly(v8::Isolate* iso, v8::Global<v8::SharedArrayBuffer>& slot,
+                        v8::Local<v8::SharedArrayBuffer> sab) {
   slot.Reset(iso, sab);
   slot.SetWeak();
 }
 
-// Engine to's SAB over store (key: the store's address): the cached one while it lives, else a
-// new one, remembered. O(1) in the size: a JS object over the same store (growability and
-// maxByteLength come with the store). *made: a new SAB was made (the store had no live SAB in
-// to).
-v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::BackingStore> store, uint64_t hash,
-                                           bool* made) {
-  v8::Isolate* iso = to->rt->isolate;
-  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(store.get(), hash);
-  *made = slot.IsEmpty();
-  if (!*made) return slot.Get(iso);
-  v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, std::move(store));
-  hold_weakly(iso, slot, sab);
-  return sab;
+// The engine of runtime from whose realm src was made, when from has several engines:
+// nullptr when that engine was disposed (nobody can pass src's counterpart back there). Out of
+// line: the usual runtime has one engine, and this needs a HandleScope of from.
+__attribute__((noinline)) Engine* creation_engine(Runtime* from, v8::Local<v8::SharedArrayBuffer> src) {
+  v8::HandleScope handles(from->isolate);
+  v8::Local<v8::Context> home;
+  if (!src->GetCreationContext().ToLocal(&home)) return nullptr;
+  return engine_of(home);
 }
 
 // Registers a SAB of runtime from that is about to leave it in the cache of the engine it was
@@ -174,22 +170,37 @@ v8::Local<v8::SharedArrayBuffer> buffer_in(Engine* to, std::shared_ptr<v8::Backi
 // made a new SAB: an engine's entry for a store address may be dead, and the address reused
 // by another store, whose source is then not registered yet. A registered source stays so as
 // long as it lives (a live entry's address cannot be reused), so this is one lookup.
-void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const void* key, uint64_t hash,
-                   std::optional<v8::HandleScope>& from_handles) {
-  Engine* e;
-  if (from->engines.size() == 1) {
-    // The usual case, and cheaper: with one engine, that is where the SAB lives (made there, or
-    // in an engine since disposed, where nobody can pass it back to).
-    e = *from->engines.begin();
-  } else {
-    if (!from_handles) from_handles.emplace(from->isolate);
-    v8::Local<v8::Context> home;
-    if (!src->GetCreationContext().ToLocal(&home)) return;
-    e = engine_of(home);  // nullptr: the engine was disposed
-    if (!e) return;
-  }
+inline void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, const void* key,
+                          uint64_t hash) {
+  // The usual case, and cheaper: with one engine, that is where the SAB lives (made there, or
+  // in an engine since disposed, where nobody can pass it back to).
+  Engine* e = from->engines.size() == 1 ? *from->engines.begin() : creation_engine(from, src);
+  if (!e) return;
   v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers.slot(key, hash);
   if (slot.IsEmpty()) hold_weakly(from->isolate, slot, src);
+}
+
+// Engine to's SAB over src's store (src: of runtime from; to's context entered): the cached one
+// while it lives, else a new one, remembered in to and, for the way back, at src's home. O(1)
+// in the size: a JS object over the same store (growability and maxByteLength come with the
+// store). Inline, with the cache's lookup: this is the whole of a share, and a share of a new
+// buffer is otherwise V8's SharedArrayBuffer::New and little else.
+inline v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
+                                                     Engine* to) {
+  // The key is the store's address: see the top of the file (stable across isolates and grow).
+  std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
+  const void* key = store.get();
+  uint64_t hash = BufferCache::hash(key);
+  v8::Isolate* iso = to->rt->isolate;
+  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(key, hash);
+  if (!slot.IsEmpty()) return slot.Get(iso);
+  // A new SAB: the source's home table is consulted after V8 has made it; start loading the
+  // line now (the table is usually cold when a new buffer arrives).
+  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key, hash);
+  v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, std::move(store));
+  hold_weakly(iso, slot, sab);
+  remember_home(from, src, key, hash);
+  return sab;
 }
 
 // ---- reading a view's length-tracking bit (source side) -----------------------------------
@@ -349,35 +360,13 @@ bool is_shared_view(v8::Local<v8::Value> value) {
   return view->Buffer()->IsSharedArrayBuffer();
 }
 
-namespace {
-
-// Engine to's SAB for src (of runtime from), remembering src at home when a new one is made.
-// from_handles: a HandleScope of from, opened here when needed.
-v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, Engine* to,
-                                              std::optional<v8::HandleScope>& from_handles) {
-  // The key is the store's address: see the top of the file (stable across isolates and grow).
-  std::shared_ptr<v8::BackingStore> store = src->GetBackingStore();
-  const void* key = store.get();
-  uint64_t hash = BufferCache::hash(key);
-  // Both caches this pass may consult, loaded in parallel rather than one miss after the other.
-  to->shared_buffers.prefetch(key, hash);
-  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key, hash);
-  bool made;
-  v8::Local<v8::SharedArrayBuffer> sab = buffer_in(to, std::move(store), hash, &made);
-  if (made) remember_home(from, src, key, hash, from_handles);
-  return sab;
-}
-
-}  // namespace
-
 v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
                                                     Engine* to) {
   // A SAB is made in the isolate's current context's realm, and vh_pass has entered to's: the
   // runtime records which engine's context is entered on top.
   std::optional<v8::Context::Scope> enter;
   if (to->rt->entered != to) enter.emplace(strong_local(to->context));
-  std::optional<v8::HandleScope> from_handles;
-  return share_buffer(from, src, to, from_handles);
+  return share_buffer(from, src, to);
 }
 
 int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out) {
@@ -386,9 +375,9 @@ int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine*
   if (to->rt->entered != to) enter.emplace(ctx);
   // Handles of the source runtime (its isolate need not be entered): the view's buffer, the
   // SAB's creation context.
-  std::optional<v8::HandleScope> from_handles(from->isolate);
+  v8::HandleScope from_handles(from->isolate);
   v8::Local<v8::SharedArrayBuffer> src = view->Buffer().As<v8::Value>().As<v8::SharedArrayBuffer>();
-  v8::Local<v8::SharedArrayBuffer> sab = share_buffer(from, src, to, from_handles);
+  v8::Local<v8::SharedArrayBuffer> sab = share_buffer(from, src, to);
   Kind k = kind_of(view);
   size_t offset = view->ByteOffset();
   if (!may_be_growable(src)) {

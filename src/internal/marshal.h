@@ -13,8 +13,15 @@ namespace vh {
 // locks; to's isolate is entered with a HandleScope open (the result is a Local in it). For
 // different runtimes, from's isolate need not be entered: the functions enter it as needed.
 // On failure *out is untouched; VH_EEXCEPTION leaves the exception pending in engine to.
-int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
-               vh_pass_kind* how);
+// Inline: the two cheapest ways (the same runtime; a SharedArrayBuffer, whose share is
+// otherwise V8's own SharedArrayBuffer::New) are decided without a call.
+inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                      vh_pass_kind* how);
+
+// pass_value between different runtimes for anything but a SharedArrayBuffer: primitives,
+// views over shared memory, host proxies.
+int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                vh_pass_kind* how);
 
 // --- the shared-backing-store path (marshal_shared.cc) ---
 
@@ -33,5 +40,20 @@ v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8:
 // view over a growable buffer whose constructor script has replaced in to: none is trusted);
 // VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
 int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out);
+
+inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                      vh_pass_kind* how) {
+  if (from == to->rt) {
+    *out = value;  // a Local is valid in every context of its isolate
+    if (how) *how = value->IsObject() || value->IsSymbol() ? VH_PASS_DIRECT : VH_PASS_PRIMITIVE;
+    return VH_OK;
+  }
+  if (value->IsSharedArrayBuffer()) {
+    *out = pass_shared_buffer(from, value.As<v8::SharedArrayBuffer>(), to);
+    if (how) *how = VH_PASS_SHARED;
+    return VH_OK;
+  }
+  return pass_across(from, value, to, out, how);
+}
 
 }  // namespace vh
