@@ -301,6 +301,61 @@ static void test_identity_after_store_reuse(void **state) {
   }
 }
 
+/* Identity holds while the caches prune around live entries: half the buffers of the first
+ * round are kept (in A, and their counterparts in B); in every later round all die. The caches
+ * then stay the same size and prune again and again with dead entries among the kept ones:
+ * pruning frees the dead ones, and must move a kept one back along its probe sequence when it
+ * frees an entry in between. Afterwards every kept buffer still passes into B as the object B
+ * got the first time, and B's object still comes back to A as the original. */
+static void test_identity_survives_pruning(void **state) {
+  fixture *f = *state;
+  enum { kRounds = 30, kPerRound = 200, kKept = kPerRound / 2 };
+  eval_ok(f->a, "globalThis.keep = []; 0");
+  eval_ok(f->b, "globalThis.got = []; 0");
+  for (int round = 0; round < kRounds; round++) {
+    vh_scope inner_a, inner_b;
+    assert_ok(vh_scope_open(f->a, &inner_a));
+    assert_ok(vh_scope_open(f->b, &inner_b));
+    for (int i = 0; i < kPerRound; i++) {
+      bool kept = round == 0 && i % 2 == 0;
+      vh_value src = eval_ok(f->a, kept ? "keep[keep.length] = new SharedArrayBuffer(8)"
+                                        : "new SharedArrayBuffer(8)"),
+               out;
+      assert_ok(vh_pass(f->b, src, &out, NULL));
+      if (kept) {
+        assert_ok(vh_engine_set_global(f->b, "tmp", out));
+        eval_ok(f->b, "got.push(tmp); 0");
+      }
+    }
+    assert_ok(vh_scope_close(inner_b));
+    assert_ok(vh_scope_close(inner_a));
+    eval_ok(f->b, "globalThis.tmp = undefined; 0");
+    assert_ok(vh_runtime_gc(f->rb));
+    assert_ok(vh_runtime_gc(f->ra));
+  }
+  for (int i = 0; i < kKept; i++) {
+    char src[64];
+    vh_value source, out, back;
+    bool eq = false;
+    vh_scope inner_a, inner_b;
+    assert_ok(vh_scope_open(f->a, &inner_a));
+    assert_ok(vh_scope_open(f->b, &inner_b));
+    snprintf(src, sizeof src, "keep[%d]", i);
+    source = eval_ok(f->a, src);
+    assert_ok(vh_pass(f->b, source, &out, NULL));
+    snprintf(src, sizeof src, "got[%d]", i);
+    assert_ok(vh_strict_equals(out, eval_ok(f->b, src), &eq));
+    if (!eq) print_error("kept buffer %d: a new object in B\n", i);
+    assert_true(eq);
+    assert_ok(vh_pass(f->a, out, &back, NULL));
+    assert_ok(vh_strict_equals(back, source, &eq));
+    if (!eq) print_error("kept buffer %d: did not come back to A as itself\n", i);
+    assert_true(eq);
+    assert_ok(vh_scope_close(inner_b));
+    assert_ok(vh_scope_close(inner_a));
+  }
+}
+
 /* Disposing an engine drops its cache; the buffer passes into the others as before. */
 static void test_dispose_engine_with_cache(void **state) {
   fixture *f = *state;
@@ -621,6 +676,7 @@ int main(void) {
       T(test_identity_through_third_engine),
       T(test_identity_is_weak),
       T(test_identity_after_store_reuse),
+      T(test_identity_survives_pruning),
       T(test_dispose_engine_with_cache),
       cmocka_unit_test(test_buffer_outlives_its_runtime),
       T(test_non_shared_not_shared),

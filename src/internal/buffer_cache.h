@@ -11,10 +11,11 @@
 // Entries hold phantom weak Globals: the GC empties them when their buffer dies (it writes
 // through the address the Global was made weak at, so entries move only through Global's move,
 // which tells V8 the new address). A dead entry is reused by the next new key whose probe
-// passes it, or dropped when the table would grow past half full: then the live entries are
-// moved into a fresh array with room for at least four times as many, so the next rebuild is
-// at least as many insertions away as there are live entries. Pruning costs O(1) amortised per
-// insertion, and the table stays within a small factor of the most buffers alive at once.
+// passes it, or dropped when the table would grow past half full: then the dead entries are
+// freed in place (one pass, no allocation), and the table doubles until it has room for at
+// least four times the live entries, so the next pruning is at least as many insertions away as
+// there are live entries. Pruning costs O(1) amortised per insertion, and the table stays within
+// a small factor of the most buffers alive at once.
 #pragma once
 
 #include <v8.h>
@@ -47,7 +48,7 @@ class BufferCache {
     if (key == last_key_) return entries_[last_index_].sab;
     if (capacity_ == 0) rebuild(kMinCapacity);
     // Probe for key; the first dead entry on the way is where a new key goes (reusing it keeps
-    // the table from filling up with dead entries between rebuilds).
+    // the table from filling up with dead entries between prunings).
     size_t mask = capacity_ - 1, reuse = SIZE_MAX, i = index_of(hash);
     for (;; i = (i + 1) & mask) {
       Entry& e = entries_[i];
@@ -101,10 +102,43 @@ class BufferCache {
     }
   }
 
-  // Drops the dead entries, then grows the table until it has room for four times the live
-  // ones (see the top): usually one pass over the entries.
-  void prune() {
-    rebuild(capacity_);
+  // Drops the dead entries in place, then grows the table if fewer than four free entries
+  // remain per live one (see the top). In place: no allocation. Out of line, as rebuild():
+  // slot() stays small enough to inline into the share.
+  //
+  // First a branch-free pass frees every dead entry (whether an entry is free, dead or live is
+  // random, and mispredicted branches were most of what pruning cost). Freeing entries can
+  // break the probe sequences of live ones, so then the live entries are put back: starting
+  // after an entry that was already free before (no probe sequence runs through it: a probe
+  // stops at the first free entry) and going round once, each live entry moves back to the first
+  // free entry between its key's home and itself. Every entry it passes has been seen by then,
+  // so afterwards every probe sequence is unbroken again. That pass costs a branch per entry
+  // but mispredicts only around the live ones, and is skipped when none lives.
+  __attribute__((noinline)) void prune() {
+    last_key_ = nullptr;
+    size_t mask = capacity_ - 1, start = 0, live = 0;
+    while (entries_[start].key) ++start;  // there is one: the table is never full
+    for (size_t i = 0; i < capacity_; ++i) {
+      Entry& e = entries_[i];
+      // A free entry's Global is empty too: it stays free. A mask, not ?:, which the compiler
+      // turns back into a branch.
+      uintptr_t keep = uintptr_t{0} - static_cast<uintptr_t>(!e.sab.IsEmpty());
+      e.key = reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(e.key) & keep);
+      live += e.key != nullptr;
+    }
+    for (size_t n = 1, seen = 0; seen < live; ++n) {
+      size_t j = (start + n) & mask;
+      Entry& e = entries_[j];
+      if (!e.key) continue;
+      ++seen;
+      size_t i = index_of(hash(e.key));
+      while (i != j && entries_[i].key) i = (i + 1) & mask;
+      if (i == j) continue;
+      entries_[i].key = e.key;
+      entries_[i].sab = std::move(e.sab);  // Global's move tells V8 the new address
+      e.key = nullptr;
+    }
+    size_ = live;
     size_t capacity = capacity_;
     while (size_ * 4 > capacity) capacity *= 2;
     if (capacity != capacity_) rebuild(capacity);
@@ -117,7 +151,7 @@ class BufferCache {
   }
 
   // Moves the live entries into a fresh array of the given capacity (a power of two).
-  void rebuild(size_t capacity) {
+  __attribute__((noinline)) void rebuild(size_t capacity) {
     last_key_ = nullptr;
     std::unique_ptr<Entry[]> old = std::move(entries_);
     size_t old_capacity = capacity_;
