@@ -117,14 +117,22 @@ int vh_array_buffer_detach(vh_engine engine, vh_value buffer) {
 int vh_pass(vh_engine to, vh_value value, vh_value* out, vh_pass_kind* how) {
   if (!out) return VH_EINVAL;
   EngineCall call;
-  VH_TRY(call.enter(to, false));
+  VH_TRY(call.resolve(to, false));
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));
   Runtime* from = slot->rt;
   v8::Local<v8::Value> v = slot->local;
   v8::Local<v8::Value> passed;
   vh_pass_kind kind;
-  VH_TRY(pass_value(from, v, call.engine, &passed, &kind));
+  if (from != call.rt && v->IsSharedArrayBuffer()) {
+    // pass_value's shared path, with the context entered only if a new SAB is made: passing a
+    // buffer the engine already has is a lookup.
+    passed = pass_shared_buffer(from, v.As<v8::SharedArrayBuffer>(), call.engine);
+    kind = VH_PASS_SHARED;
+  } else {
+    call.enter_context();
+    VH_TRY(pass_value(from, v, call.engine, &passed, &kind));
+  }
   *out = call.result(passed);
   if (how) *how = kind;
   return VH_OK;

@@ -197,6 +197,10 @@ inline v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8
   // A new SAB: the source's home table is consulted after V8 has made it; start loading the
   // line now (the table is usually cold when a new buffer arrives).
   if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key, hash);
+  // A SAB is made in the isolate's current context's realm: the runtime records which engine's
+  // context is entered on top. Only here: a buffer the engine has needs no context.
+  std::optional<v8::Context::Scope> enter;
+  if (to->rt->entered != to) enter.emplace(strong_local(to->context));
   v8::Local<v8::SharedArrayBuffer> sab = v8::SharedArrayBuffer::New(iso, std::move(store));
   hold_weakly(iso, slot, sab);
   remember_home(from, src, key, hash);
@@ -362,16 +366,12 @@ bool is_shared_view(v8::Local<v8::Value> value) {
 
 v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
                                                     Engine* to) {
-  // A SAB is made in the isolate's current context's realm, and vh_pass has entered to's: the
-  // runtime records which engine's context is entered on top.
-  std::optional<v8::Context::Scope> enter;
-  if (to->rt->entered != to) enter.emplace(strong_local(to->context));
   return share_buffer(from, src, to);
 }
 
 int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out) {
   v8::Local<v8::Context> ctx = strong_local(to->context);
-  std::optional<v8::Context::Scope> enter;
+  std::optional<v8::Context::Scope> enter;  // the views are made in to's realm
   if (to->rt->entered != to) enter.emplace(ctx);
   // Handles of the source runtime (its isolate need not be entered): the view's buffer, the
   // SAB's creation context.

@@ -226,6 +226,11 @@ static void test_identity(void **state) {
   assert_int_equal(how, VH_PASS_SHARED);
   assert_ok(vh_strict_equals(v1, v3, &eq));
   assert_false(eq); /* another engine of B: its own realm's object */
+  /* Made in b2's realm although b's context is the one the open scope entered. */
+  assert_ok(vh_engine_set_global(f->b2, "s3", v3));
+  assert_eval_string(f->b2, "String(Object.getPrototypeOf(s3) === SharedArrayBuffer.prototype)", "true");
+  assert_ok(vh_engine_set_global(f->b, "s3", v3));
+  assert_eval_string(f->b, "String(Object.getPrototypeOf(s3) === SharedArrayBuffer.prototype)", "false");
   /* A view's buffer is the engine's object for that memory too. */
   assert_ok(vh_engine_set_global(f->b, "s", v1));
   pass_as(f->a, "new Uint16Array(s, 2, 1)", f->b, "v");

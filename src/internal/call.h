@@ -70,6 +70,16 @@ class EngineCall {
 
   // runs_js: the call may run script, so it is refused while an exception is pending.
   int enter(vh_engine handle, bool runs_js) {
+    VH_TRY(resolve(handle, runs_js));
+    enter_context();
+    return VH_OK;
+  }
+
+  // enter() in two steps, for a call that may not need the engine's context at all (vh_pass of
+  // a SharedArrayBuffer the engine already has): resolve() makes every check and takes the
+  // engine (and its isolate, when another runtime's is current), and can fail; enter_context()
+  // cannot.
+  int resolve(vh_engine handle, bool runs_js) {
     Engine* e;
     VH_TRY(resolve_engine(handle, &e));
     Runtime* r = e->rt;
@@ -97,12 +107,14 @@ class EngineCall {
       prev_rt_ = t->current_rt;
       t->current_rt = r;
     }
-    if (r->entered != e) {
-      context_scope_.emplace(context);
-      prev_entered_ = r->entered;
-      r->entered = e;
-    }
     return VH_OK;
+  }
+  void enter_context() {
+    if (rt->entered != engine) {
+      context_scope_.emplace(context);
+      prev_entered_ = rt->entered;
+      rt->entered = engine;
+    }
   }
 
   // An argument value as this call's engine sees it: a value of another runtime is passed in

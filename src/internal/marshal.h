@@ -30,8 +30,8 @@ bool is_shared_view(v8::Local<v8::Value> value);
 
 // The shared path between runtimes, for a SharedArrayBuffer of runtime from: engine to's SAB
 // over the same BackingStore (the same object for the same store while it lives in to: the
-// engine's identity cache). to's isolate is entered with a HandleScope open (its context is
-// entered here when needed). Cannot fail.
+// engine's identity cache). to's isolate is entered with a HandleScope open; its context need
+// not be (it is entered here when a new SAB is made). Cannot fail.
 v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
                                                     Engine* to);
 
