@@ -301,6 +301,7 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
   rec->dest_engine = to->handle;
   v8::Local<v8::Context> home;
   Engine* home_engine = object->GetCreationContext().ToLocal(&home) ? engine_of(home) : nullptr;
+  rec->source_engine_is_home = home_engine != nullptr;
   if (!home_engine && !from->engines.empty()) home_engine = *from->engines.begin();
   if (home_engine) rec->source_engine = home_engine->handle;
   rec->object.Reset(from->isolate, object);
@@ -378,10 +379,17 @@ class ProxyOp {
     shandles_.emplace(source_->isolate);
     object_ = rec_->object.Get(source_->isolate);
     // Work in the realm the real object belongs to: values passed in (callbacks, errors they
-    // throw) are made there, where the object's own code expects them.
-    bool has_context = object_->GetCreationContext().ToLocal(&sctx_);
-    source_engine_ = has_context ? engine_of(sctx_) : nullptr;
-    if (!source_engine_) source_engine_ = engine_table().get(rec_->source_engine);
+    // throw) are made there, where the object's own code expects them. While the engine it was
+    // made in lives, that is its context (known since the proxy was made: no lookup).
+    source_engine_ = engine_table().get(rec_->source_engine);
+    bool has_context = source_engine_ && rec_->source_engine_is_home && source_engine_->rt == source_;
+    if (has_context) {
+      sctx_ = strong_local(source_engine_->context);
+    } else {
+      has_context = object_->GetCreationContext().ToLocal(&sctx_);
+      source_engine_ = has_context ? engine_of(sctx_) : nullptr;
+      if (!source_engine_) source_engine_ = engine_table().get(rec_->source_engine);
+    }
     if (!source_engine_ || source_engine_->rt != source_)
       source_engine_ = source_->engines.empty() ? nullptr : *source_->engines.begin();
     if (!source_engine_) return fail("VH_EDISPOSED: no engine of the proxied object's runtime is left");

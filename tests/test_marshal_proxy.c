@@ -503,6 +503,34 @@ static void test_lifetime_proxy_releases(void **state) {
   assert_ok(vh_scope_close(sa));
 }
 
+/* A proxy's operations run in the realm of the engine its object was made in, and go on in
+ * another engine of that runtime once that engine is disposed. */
+static void test_outlives_home_engine(void **state) {
+  (void)state;
+  vh_runtime rx;
+  vh_engine ex1, ex2;
+  vh_scope sx, sb;
+  assert_ok(vh_runtime_new(NULL, &rx));
+  assert_ok(vh_engine_new(rx, NULL, &ex1));
+  assert_ok(vh_engine_new(rx, NULL, &ex2));
+  assert_ok(vh_scope_open(ex1, &sx));
+  assert_ok(vh_scope_open(g_b, &sb));
+  run(ex1, "globalThis.tag = 'one'; 0");
+  /* Made in ex2 while ex1's scope is the open one. */
+  pass_as(ex2,
+          "globalThis.tag = 'two';"
+          "({ x: 1, tag() { return tag }, takes(cb) { return cb(40) + 2 } })",
+          g_b, "home", NULL);
+  JS(g_b, "home.x === 1 && home.tag() === 'two' && home.takes(v => v) === 42");
+  assert_ok(vh_scope_close(sb));
+  assert_ok(vh_engine_dispose(ex2));
+  assert_ok(vh_scope_open(g_b, &sb));
+  JS(g_b, "home.x === 1 && home.takes(v => v) === 42 && (home.y = 5, home.y === 5) && 'x' in home");
+  assert_ok(vh_scope_close(sb));
+  assert_ok(vh_scope_close(sx));
+  assert_ok(vh_runtime_dispose(rx));
+}
+
 /* Disposing the source runtime turns its proxies into throwers of "VH_EDISPOSED..." Errors. */
 static void test_dispose_source(void **state) {
   (void)state;
@@ -593,6 +621,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_symbols_other, setup, teardown),
       cmocka_unit_test_setup_teardown(test_symbols_identity, setup, teardown),
       cmocka_unit_test(test_lifetime_proxy_releases),
+      cmocka_unit_test(test_outlives_home_engine),
       cmocka_unit_test(test_dispose_source),
       cmocka_unit_test(test_dispose_destination),
   };

@@ -18,6 +18,7 @@ struct ProxyRecord {
   Runtime* dest = nullptr;              // where the proxy lives
   uint64_t id = 0;                      // the object's identity id (a private property on it)
   uint64_t source_engine = 0;           // engine handle to run operations in, if it still lives
+  bool source_engine_is_home = false;   // source_engine is the engine the object was made in
   uint64_t dest_engine = 0;             // engine the proxy was made for
   v8::Global<v8::Object> object;        // in source: reset under the source's lock
   // In dest. The record lives as long as the handler: every trap runs with the handler as
