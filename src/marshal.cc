@@ -10,11 +10,9 @@
 #include "v8host.h"
 
 namespace vh {
-namespace {
 
-// Copies a string into isolate to (one-byte strings stay one-byte: half the memory). Short
-// strings (property keys, mostly) go through a stack buffer: no allocation per key.
-int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::Local<v8::Value>* out) {
+int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
+                v8::Local<v8::Value>* out) {
   constexpr int kStackUnits = 128;
   int length = s->Length();
   v8::Local<v8::String> copy;
@@ -28,7 +26,7 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
       bytes = heap.data();
     }
     s->WriteOneByte(from, bytes, 0, length, v8::String::NO_NULL_TERMINATION);
-    ok = v8::String::NewFromOneByte(to, bytes, v8::NewStringType::kNormal, length).ToLocal(&copy);
+    ok = v8::String::NewFromOneByte(to, bytes, type, length).ToLocal(&copy);
   } else {
     uint16_t stack[kStackUnits];
     std::vector<uint16_t> heap;
@@ -38,12 +36,14 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
       units = heap.data();
     }
     s->Write(from, units, 0, length, v8::String::NO_NULL_TERMINATION);
-    ok = v8::String::NewFromTwoByte(to, units, v8::NewStringType::kNormal, length).ToLocal(&copy);
+    ok = v8::String::NewFromTwoByte(to, units, type, length).ToLocal(&copy);
   }
   if (!ok) return VH_ENOMEM;
   *out = copy;
   return VH_OK;
 }
+
+namespace {
 
 int copy_bigint(v8::Local<v8::BigInt> big, Engine* to, v8::Local<v8::Value>* out) {
   int count = big->WordCount();
@@ -68,7 +68,7 @@ int copy_primitive(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Lo
   else if (value->IsNull()) *out = v8::Null(iso);
   else if (value->IsBoolean()) *out = v8::Boolean::New(iso, value.As<v8::Boolean>()->Value());
   else if (value->IsNumber()) *out = v8::Number::New(iso, value.As<v8::Number>()->Value());
-  else if (value->IsString()) return copy_string(from->isolate, value.As<v8::String>(), iso, out);
+  else if (value->IsString()) return copy_string(from->isolate, value.As<v8::String>(), iso, v8::NewStringType::kNormal, out);
   else if (value->IsBigInt()) return copy_bigint(value.As<v8::BigInt>(), to, out);
   else return VH_ETYPE;
   return VH_OK;

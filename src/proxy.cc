@@ -409,6 +409,17 @@ class ProxyOp {
   v8::Local<v8::Context> context() const { return sctx_; }
   v8::Isolate* source_isolate() const { return source_->isolate; }
 
+  // A property key of the destination, passed into the source: a string key is copied as an
+  // internalized string (most keys are, and the source's lookup then skips its own
+  // internalization), without going through pass_value's dispatch.
+  bool key_to_source(v8::Local<v8::Value> key, v8::Local<v8::Value>* out) {
+    if (!key->IsString()) return to_source(key, out);
+    if (copy_string(diso_, key.As<v8::String>(), source_->isolate, v8::NewStringType::kInternalized, out) == VH_OK)
+      return true;
+    fail("VH_ENOMEM: a key could not be passed to the proxied object's runtime");
+    return false;
+  }
+
   // A value of the destination, passed into the source.
   bool to_source(v8::Local<v8::Value> v, v8::Local<v8::Value>* out) {
     if (pass_value(dest_, v, source_engine_, out, nullptr) == VH_OK) return true;
@@ -569,7 +580,7 @@ class ProxyOp {
 void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, result;
-  if (!op.begin() || !op.to_source(info[1], &key)) return;
+  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
   if (!op.object()->Get(op.context(), key).ToLocal(&result)) return op.rethrow();
   op.give(result);
 }
@@ -577,7 +588,7 @@ void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, value;
-  if (!op.begin() || !op.to_source(info[1], &key) || !op.to_source(info[2], &value)) return;
+  if (!op.begin() || !op.key_to_source(info[1], &key) || !op.to_source(info[2], &value)) return;
   // Reflect.set reports a refused assignment (a frozen object, a non-writable property) as false,
   // which the Proxy machinery turns into a TypeError in strict code; Object::Set would not.
   v8::Local<v8::Function> reflect_set = op.reflect_set();
@@ -596,7 +607,7 @@ void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
-  if (!op.begin() || !op.to_source(info[1], &key)) return;
+  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
   bool found;
   if (!op.object()->Has(op.context(), key).To(&found)) return op.rethrow();
   info.GetReturnValue().Set(found);
@@ -605,7 +616,7 @@ void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_delete(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
-  if (!op.begin() || !op.to_source(info[1], &key)) return;
+  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
   bool done;
   if (!op.object()->Delete(op.context(), key).To(&done)) return op.rethrow();
   info.GetReturnValue().Set(done);
@@ -673,7 +684,7 @@ void mirror_non_configurable(const v8::FunctionCallbackInfo<v8::Value>& info, v8
 void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, desc;
-  if (!op.begin() || !op.to_source(info[1], &key)) return;
+  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
   if (!key->IsName()) return;  // keys reach traps as strings or symbols
   if (!op.object()->GetOwnPropertyDescriptor(op.context(), key.As<v8::Name>()).ToLocal(&desc)) return op.rethrow();
   if (!desc->IsObject()) return;  // undefined: no such property
@@ -693,7 +704,7 @@ void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>&
 void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
-  if (!op.begin() || !op.to_source(info[1], &key) || !info[2]->IsObject()) return;
+  if (!op.begin() || !op.key_to_source(info[1], &key) || !info[2]->IsObject()) return;
   // Read the destination descriptor's fields, pass each, build the source descriptor.
   v8::Isolate* diso = info.GetIsolate();
   v8::Local<v8::Object> desc = info[2].As<v8::Object>();

@@ -23,6 +23,12 @@ inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8:
 int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
                 vh_pass_kind* how);
 
+// Copies a string of isolate from into isolate to (one-byte strings stay one-byte: half the
+// memory), as type (kInternalized for property keys: the lookup that follows needs no second
+// internalization). Short strings go through a stack buffer: no allocation. VH_OK, VH_ENOMEM.
+int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
+                v8::Local<v8::Value>* out);
+
 // --- the shared-backing-store path (marshal_shared.cc) ---
 
 // Whether value is a TypedArray or DataView whose buffer is a SharedArrayBuffer.
