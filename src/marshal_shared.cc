@@ -180,11 +180,12 @@ inline void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, c
   if (slot.IsEmpty()) hold_weakly(from->isolate, slot, src);
 }
 
-// Engine to's SAB over src's store (src: of runtime from; to's context entered): the cached one
-// while it lives, else a new one, remembered in to and, for the way back, at src's home. O(1)
-// in the size: a JS object over the same store (growability and maxByteLength come with the
-// store). Inline, with the cache's lookup: this is the whole of a share, and a share of a new
-// buffer is otherwise V8's SharedArrayBuffer::New and little else.
+// Engine to's SAB over src's store (src: of runtime from; to's isolate entered, its context
+// entered here if needed): the cached one while it lives, else a new one, remembered in to and,
+// for the way back, at src's home. O(1) in the size: a JS object over the same store
+// (growability and maxByteLength come with the store). Inline, with the cache's lookup: this is
+// the whole of a share, and a share of a new buffer is otherwise V8's SharedArrayBuffer::New and
+// little else.
 inline v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
                                                      Engine* to) {
   // The key is the store's address: see the top of the file (stable across isolates and grow).
