@@ -325,13 +325,6 @@ static vh_runtime worker_runtime(void) {
 }
 
 /* Escapes. Each opens its own escapable scope on e1 and closes it. */
-static int escape_value_older_than_scope(void) {
-  vh_scope esc;
-  TRY_OK(vh_scope_open_escapable(F.e1, &esc));
-  int rc = vh_scope_escape(esc, F.num, &S.v);
-  TRY_OK(vh_scope_close(esc));
-  return rc;
-}
 static int escape_twice(void) {
   vh_scope esc;
   vh_value v, out;
@@ -351,27 +344,21 @@ static int escape_other_runtime(void) {
   TRY_OK(vh_scope_close(esc));
   return rc;
 }
-static int escape_value(vh_value value) {
+/* Escapes value from a new escapable scope on engine e (closed again). */
+static int escape_from(vh_engine e, vh_value value) {
   vh_scope esc;
-  TRY_OK(vh_scope_open_escapable(F.e1, &esc));
+  TRY_OK(vh_scope_open_escapable(e, &esc));
   int rc = vh_scope_escape(esc, value, &S.v);
   TRY_OK(vh_scope_close(esc));
   return rc;
 }
+static int escape_value(vh_value value) { return escape_from(F.e1, value); }
 static int escape_null_out(void) {
   vh_scope esc;
   vh_value v;
   TRY_OK(vh_scope_open_escapable(F.e1, &esc));
   TRY_OK(vh_int32(F.e1, 3, &v));
   int rc = vh_scope_escape(esc, v, NULL);
-  TRY_OK(vh_scope_close(esc));
-  return rc;
-}
-/* On the row thread: its own escapable scope on e3, a value of the main thread. */
-static int escape_thread_value(void) {
-  vh_scope esc;
-  TRY_OK(vh_scope_open_escapable(F.e3, &esc));
-  int rc = vh_scope_escape(esc, F.num, &S.v);
   TRY_OK(vh_scope_close(esc));
   return rc;
 }
@@ -1114,10 +1101,10 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_scope_escape, made_up_scope, VH_ESCOPE_CLOSED, 0, vh_scope_escape(made_up_scope(), F.num, &S.v)) \
   X(vh_scope_escape, scope_of_other_thread, VH_EWRONG_THREAD, T, vh_scope_escape(F.s2, F.num2, &S.v)) \
   X(vh_scope_escape, not_escapable, VH_EESCAPE, 0, vh_scope_escape(F.s2, F.num2, &S.v))              \
-  X(vh_scope_escape, value_older_than_scope, VH_EESCAPE, 0, escape_value_older_than_scope())         \
+  X(vh_scope_escape, value_older_than_scope, VH_EESCAPE, 0, escape_value(F.num))                     \
   X(vh_scope_escape, second_escape, VH_EESCAPE, 0, escape_twice())                                   \
   X(vh_scope_escape, value_of_other_runtime, VH_ERUNTIME_MISMATCH, 0, escape_other_runtime())        \
-  X(vh_scope_escape, own_scope_value_of_other_thread, VH_EWRONG_THREAD, T, escape_thread_value())    \
+  X(vh_scope_escape, own_scope_value_of_other_thread, VH_EWRONG_THREAD, T, escape_from(F.e3, F.num)) \
   VALUE_ROWS_MAIN(X, vh_scope_escape)                                                                \
   X(vh_scope_close, empty_scope, VH_EINVAL, 0, vh_scope_close(NS))                                   \
   X(vh_scope_close, closed_twice, VH_ESCOPE_CLOSED, 0, close_twice())                                \
