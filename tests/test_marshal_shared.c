@@ -109,22 +109,24 @@ static void test_sab_same_memory(void **state) {
 
 /* ---- every view kind ------------------------------------------------------------------------- */
 
+/* Passes a view of kind over A's `s` (offset 8, 3 elements; 6 bytes for a DataView) into B as
+ * `v`, and asserts it looks the same in both realms and that writes cross both ways. */
+static void assert_fixed_view_crosses(fixture *f, const char *kind, int a_writes, int b_writes) {
+  char src[256], desc[512];
+  snprintf(src, sizeof src, "globalThis.v = new %s(s, 8, %d)", kind, strcmp(kind, "DataView") == 0 ? 6 : 3);
+  pass_as(f->a, src, f->b, "v");
+  describe_view(desc, sizeof desc, "v", kind);
+  assert_same_in(f->a, f->b, desc);
+  assert_writes_cross(f->a, f->b, kind, a_writes);
+  assert_writes_cross(f->b, f->a, kind, b_writes);
+}
+
 /* Every TypedArray kind and DataView over a fixed SAB arrives as the same kind, offset and
  * length, over B's SAB for the same memory. */
 static void test_view_kinds(void **state) {
   fixture *f = *state;
-  char src[256], desc[512];
   pass_as(f->a, "globalThis.s = new SharedArrayBuffer(64)", f->b, "s");
-  for (size_t i = 0; i < KIND_COUNT; i++) {
-    bool dv = strcmp(kKinds[i], "DataView") == 0;
-    /* offset 8, 3 elements (6 bytes for the DataView) */
-    snprintf(src, sizeof src, "globalThis.v = new %s(s, 8, %d)", kKinds[i], dv ? 6 : 3);
-    pass_as(f->a, src, f->b, "v");
-    describe_view(desc, sizeof desc, "v", kKinds[i]);
-    assert_same_in(f->a, f->b, desc);
-    assert_writes_cross(f->a, f->b, kKinds[i], 100 + (int)i);
-    assert_writes_cross(f->b, f->a, kKinds[i], 50 + (int)i);
-  }
+  for (size_t i = 0; i < KIND_COUNT; i++) assert_fixed_view_crosses(f, kKinds[i], 100 + (int)i, 50 + (int)i);
   /* A view without offset or length over a fixed buffer: the whole buffer. */
   pass_as(f->a, "globalThis.w = new Float64Array(s)", f->b, "w");
   assert_eval_string(f->b, "[w.length, w.byteOffset, w.buffer === s].join()", "8,0,true");
@@ -137,17 +139,11 @@ static void test_view_kinds_growable(void **state) {
   char src[256], desc[512];
   pass_as(f->a, "globalThis.s = new SharedArrayBuffer(64, { maxByteLength: 256 })", f->b, "s");
   for (size_t i = 0; i < KIND_COUNT; i++) {
-    bool dv = strcmp(kKinds[i], "DataView") == 0;
-    /* fixed: offset 8, 3 elements */
-    snprintf(src, sizeof src, "globalThis.v = new %s(s, 8, %d)", kKinds[i], dv ? 6 : 3);
-    pass_as(f->a, src, f->b, "v");
-    describe_view(desc, sizeof desc, "v", kKinds[i]);
-    assert_same_in(f->a, f->b, desc);
-    assert_writes_cross(f->a, f->b, kKinds[i], 10 + (int)i);
-    assert_writes_cross(f->b, f->a, kKinds[i], 20 + (int)i);
+    assert_fixed_view_crosses(f, kKinds[i], 10 + (int)i, 20 + (int)i);
     /* length-tracking: offset 8, no length */
     snprintf(src, sizeof src, "globalThis.v = new %s(s, 8)", kKinds[i]);
     pass_as(f->a, src, f->b, "v");
+    describe_view(desc, sizeof desc, "v", kKinds[i]);
     assert_same_in(f->a, f->b, desc);
     assert_writes_cross(f->a, f->b, kKinds[i], 30 + (int)i);
   }
