@@ -38,7 +38,11 @@
   X(VH_EBRAND, -19, "the object is not an instance of the host class")                        \
   X(VH_EDEPTH, -20, "calls between engines and the host are nested too deeply")             \
   X(VH_ETIMEDOUT, -21, "a deadline or wait limit passed")                                    \
-  X(VH_EHEAPLIMIT, -22, "the script reached the runtime's heap limit and was stopped")
+  X(VH_EHEAPLIMIT, -22, "the script reached the runtime's heap limit and was stopped")           \
+  X(VH_EDEADLK, -23, "waiting would deadlock (the caller holds what the awaited party needs)") \
+  X(VH_EDETACHED, -24, "the ArrayBuffer has been detached")                                   \
+  X(VH_ENOTSUP, -25, "not supported by this build or by the V8 in use")                       \
+  X(VH_EBADDATA, -26, "the bytes are malformed, truncated or from an incompatible build")
 
 /** Status codes; see the table in this header. */
 typedef enum vh_status {
