@@ -5,7 +5,9 @@
 // that only compute on numbers (math libraries, getters of native state) need none of that:
 // these trampolines read Numbers straight from V8 and set the return value directly, so a call
 // costs about what a raw V8 callback does.
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 
 #include <cmath>
 #include <cstdint>
@@ -39,8 +41,18 @@ __attribute__((noinline, cold)) void throw_failed(const v8::FunctionCallbackInfo
 // integer, which V8 sets inline, any other through Number::New. cvttsd2si gives INT32_MIN for
 // NaN and out-of-range values, which then fail the round-trip test (INT32_MIN itself passes, as
 // it should), so one conversion and one compare decide.
+// Elsewhere (no SSE2: aarch64, ...) a range test gives the same answer: INT32_MIN for NaN and
+// for what does not fit, the truncated value otherwise.
+inline int32_t truncate_to_int32(double d) {
+#if defined(__SSE2__)
+  return _mm_cvttsd_si32(_mm_set_sd(d));
+#else
+  return d > -2147483649.0 && d < 2147483648.0 ? static_cast<int32_t>(d) : INT32_MIN;
+#endif
+}
+
 inline void return_number(const v8::FunctionCallbackInfo<v8::Value>& info, double result) {
-  int32_t i = _mm_cvttsd_si32(_mm_set_sd(result));
+  int32_t i = truncate_to_int32(result);
   if (static_cast<double>(i) == result && (i != 0 || !std::signbit(result)))
     return info.GetReturnValue().Set(i);
   info.GetReturnValue().Set(result);
