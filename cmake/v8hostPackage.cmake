@@ -9,11 +9,17 @@
 #                  v8host-static.pc                              Depends: libv8host1 (= version),
 #                                                                libuv1-dev, libstdc++-dev
 #   v8host-shell   shell: bin/v8host-shell                       Depends: libv8host1 (= version)
-# plus a -dbgsym .ddeb per package with the debug information split out of the stripped
-# binaries. The packages use Debian's libnode108, so they are made from a build configured with
+# plus libv8host1-dbgsym and v8host-shell-dbgsym (.ddeb) with the debug information split out of
+# the stripped binaries. The packages use Debian's libnode108, so they are made from a build configured with
 # VH_BUNDLE_V8=OFF (refused otherwise: a bundled libnode is never packaged) and a /usr prefix
 # (Debian's multiarch libdir). scripts/ci-package.sh builds them and installs them into a fresh
 # Debian 12.
+
+# In a system library folder (the /usr prefix of the packages) the shell needs no RUNPATH to find
+# libv8host.so; elsewhere it keeps $ORIGIN/../<libdir> (examples/CMakeLists.txt).
+if(TARGET v8host-shell AND "${CMAKE_INSTALL_FULL_LIBDIR}" IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
+  set_target_properties(v8host-shell PROPERTIES INSTALL_RPATH "")
+endif()
 
 set(CPACK_PACKAGE_NAME v8host)
 set(CPACK_PACKAGE_VENDOR "The v8host authors")
@@ -23,8 +29,12 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_CURRENT_SOURCE_DIR}/LICENSE")
 set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
 set(CPACK_COMPONENTS_ALL runtime dev shell)
-# Release artifacts carry no debug information; it goes to the -dbgsym packages.
-set(CPACK_STRIP_FILES ON)
+# Release artifacts carry no debug information: CPack's DEB generator splits it out of the
+# shared library and the shell into -dbgsym .ddeb packages (objcopy --only-keep-debug, then
+# --strip-unneeded + a debug link); v8hostCPackStripStatic.cmake strips the debug information
+# of libv8host.a (its symbols stay: a static user links them).
+set(CPACK_STRIP_FILES OFF)
+set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/v8hostCPackStripStatic.cmake)
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -57,8 +67,6 @@ set(CPACK_COMPONENT_SHELL_DESCRIPTION "JavaScript shell built on v8host
  v8host-shell runs scripts and modules and offers a prompt.")
 
 # Checked when cpack runs: a package must never carry the bundled libnode or an RPATH into it.
-set(VH_CPACK_BUNDLE_V8 ${VH_BUNDLE_V8})
-set(VH_CPACK_PRIVATE_V8 ${_vh_private_v8})
 configure_file(${CMAKE_CURRENT_LIST_DIR}/v8hostCPackOptions.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/v8hostCPackOptions.cmake @ONLY)
 set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_CURRENT_BINARY_DIR}/v8hostCPackOptions.cmake)
