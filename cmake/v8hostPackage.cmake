@@ -55,7 +55,8 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libv8host-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # libuv1-dev and the C++ runtime's link files: a static user links them (v8host-static.pc).
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libv8host${VH_SOVERSION} (= ${_vh_debver}), libuv1-dev, libstdc++-dev, pkg-config | pkgconf")
+    "libv8host${VH_SOVERSION} (= ${_vh_debver}), libuv1-dev, libstdc++-12-dev | libstdc++-dev,
+    pkg-config | pkgconf")
 set(CPACK_COMPONENT_DEV_DESCRIPTION "Embeddable C library hosting JavaScript on V8 - development files
  Headers, the static library, the CMake package (find_package(v8host)) and the pkg-config files
  v8host.pc and v8host-static.pc.")

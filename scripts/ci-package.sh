@@ -90,7 +90,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends ./*.deb gcc libc6-dev >apt.log 2>&1 ||
   { cat apt.log; exit 1; }
 dpkg -s libnode108 libuv1 >/dev/null
-echo "installed: $(dpkg-query -W -f '${Package} ${Version}, ' libv8host1 libv8host-dev v8host-shell libnode108)"
+echo "installed: $(dpkg-query -W -f '${Package} ${Version}; ' libv8host1 libv8host-dev v8host-shell libnode108)"
 cflags="-std=c99 -Wall -Wextra -Werror"
 cc $cflags consumer.c -o consumer_shared $(pkg-config --cflags --libs v8host)
 cc $cflags consumer.c -o consumer_static $(pkg-config --cflags --libs --static v8host-static)

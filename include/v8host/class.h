@@ -35,7 +35,7 @@ typedef struct vh_class {
  * Called for `new Cls(...)` in script (and by vh_construct()); info->this_value is the new
  * instance and info->data the class's data.
  *
- * @param info the call (as for a host function); info->new_target is set.
+ * @param info the call, as for a host function; valid until the callback returns.
  * @param[out] native set it to the instance's native pointer (NULL is allowed).
  * @return ::VH_OK, or throw as a host function does (vh_throw_error() + ::VH_EEXCEPTION). On
  *         failure no native pointer is attached and the finalizer is not called.

@@ -149,7 +149,7 @@ typedef void (*vh_interrupt_fn)(vh_runtime runtime, void *data);
  * @brief Asks the thread running @p runtime's script to call @p fn soon, from any thread. If no
  *        script is running, it is called when the next one runs.
  * @param runtime the runtime.
- * @param fn called once, on the thread running the script; must not be NULL.
+ * @param fn called on the thread running the script; must not be NULL.
  * @param data handed to @p fn; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL fn); ::VH_EDISPOSED.
  * @par Thread: any, without the runtime's lock.
