@@ -50,7 +50,8 @@ rm -rf "$build/packages"
 ver=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 debs=()
 for p in libv8host1 libv8host-dev v8host-shell; do
-  f=$(ls "$build/packages/${p}_${ver}-1_"*.deb 2>/dev/null | head -1)
+  f=""
+  for c in "$build/packages/${p}_${ver}-1_"*.deb; do [ ! -e "$c" ] || f=$c; done
   [ -n "$f" ] || fail "no $p package in $build/packages: $(ls "$build/packages")"
   debs+=("$f")
   say "$(basename "$f"): Depends: $(dpkg-deb -f "$f" Depends)"
@@ -101,6 +102,7 @@ cc $cflags consumer.c -o consumer_static $(pkg-config --cflags --libs --static v
 echo "v8host-shell -e 'print(6*7)': 42"
 EOF
 start=$SECONDS
+# shellcheck disable=SC2016  # $1 and $2 are the inner shell's
 unshare --mount --propagation private bash -c '
   set -e
   mount -t proc proc "$1/proc"

@@ -79,7 +79,7 @@ if [ "$PHASE" = outside ]; then
   shell_rp=$(runpath "$prefix/bin/v8host-shell")
   echo "   libv8host.so: '$lib_rp'  v8host-shell: '$shell_rp'"
   if [ "$BUNDLED" = ON ]; then
-    [ "$lib_rp" = '$ORIGIN/v8host' ] || fail "libv8host.so RUNPATH '$lib_rp', expected '\$ORIGIN/v8host'"
+    [ "$lib_rp" = "\$ORIGIN/v8host" ] || fail "libv8host.so RUNPATH '$lib_rp', expected '\$ORIGIN/v8host'"
   else
     [ -z "$lib_rp" ] || fail "libv8host.so RUNPATH '$lib_rp', expected none (V8 from the system)"
   fi
