@@ -35,6 +35,7 @@ typedef struct vh_class {
  * Called for `new Cls(...)` in script (and by vh_construct()); info->this_value is the new
  * instance and info->data the class's data.
  *
+ * @param info the call, as for a host function; valid until the callback returns.
  * @param[out] native set it to the instance's native pointer (NULL is allowed).
  * @return ::VH_OK, or throw as a host function does (vh_throw_error() + ::VH_EEXCEPTION). On
  *         failure no native pointer is attached and the finalizer is not called.
@@ -74,6 +75,9 @@ typedef struct vh_accessor_def {
  * the arguments (each must be a Number). It must not call v8host functions.
  *
  * @param native the receiver's native pointer (as vh_class_unwrap() would give).
+ * @param args the arguments, args[i] for i < argc; never NULL.
+ * @param argc how many the script passed.
+ * @param[out] result the return value; starts as NaN.
  * @param data the class's data.
  */
 typedef int (*vh_native_method)(void *native, const double *args, size_t argc, double *result,
@@ -99,13 +103,13 @@ typedef struct vh_class_def {
   vh_class_finalizer finalize;
   /** Prototype methods; may be NULL when method_count is 0. */
   const vh_method_def *methods;
-  size_t method_count;
+  size_t method_count; /**< Number of entries in methods. */
   /** Prototype accessors; may be NULL when accessor_count is 0. */
   const vh_accessor_def *accessors;
-  size_t accessor_count;
+  size_t accessor_count; /**< Number of entries in accessors. */
   /** Methods of the constructor itself (no brand check); may be NULL when the count is 0. */
   const vh_method_def *static_methods;
-  size_t static_method_count;
+  size_t static_method_count; /**< Number of entries in static_methods. */
   /** A class of the same runtime to inherit from (prototype chain and brand: an instance of
    *  this class passes the parent's brand checks); the empty handle for none. */
   vh_class parent;
@@ -113,13 +117,15 @@ typedef struct vh_class_def {
   void *data;
   /** Prototype methods on the numeric fast path; may be NULL when native_method_count is 0. */
   const vh_native_method_def *native_methods;
-  size_t native_method_count;
+  size_t native_method_count; /**< Number of entries in native_methods. */
 } vh_class_def;
 
 /**
  * @brief Defines a class in @p runtime. Strings in @p def are copied; the arrays need not outlive
  *        the call.
  *
+ * @param runtime the runtime the class belongs to.
+ * @param def the definition; must not be NULL.
  * @param[out] out the class; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL name/out/callback, an accessor with neither get nor set,
  *         arrays NULL with counts above 0); ::VH_EVERSION (struct_size); ::VH_EDISPOSED;
@@ -131,6 +137,8 @@ VH_API int vh_class_define(vh_runtime runtime, const vh_class_def *def, vh_class
 
 /**
  * @brief The class's constructor in @p engine (made on first use).
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param cls a class of the engine's runtime.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (engine or class); ::VH_ERUNTIME_MISMATCH (a class
  *         of another runtime); ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
@@ -140,12 +148,18 @@ VH_API int vh_class_constructor_of(vh_engine engine, vh_class cls, vh_value *out
 /**
  * @brief Makes an instance in @p engine with @p native attached, without calling the class's
  *        constructor callback. The finalizer will be called for @p native.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param cls a class of the engine's runtime.
+ * @param native the instance's native pointer; may be NULL.
+ * @param[out] out receives the instance; must not be NULL.
  * @return as vh_class_constructor_of().
  */
 VH_API int vh_class_new_instance(vh_engine engine, vh_class cls, void *native, vh_value *out);
 
 /**
  * @brief The native pointer of an instance of @p cls (or of a class inheriting from it).
+ * @param value the value to unwrap.
+ * @param cls the class to check against.
  * @param[out] native must not be NULL.
  * @return ::VH_OK; ::VH_EBRAND (not an instance of the class: a plain object, another class, a
  *         forged prototype, a primitive); ::VH_EINVAL; ::VH_EDISPOSED (the class);
@@ -157,6 +171,8 @@ VH_API int vh_class_unwrap(vh_value value, vh_class cls, void **native);
 /**
  * @brief Registers the class as a global (under its name) of every engine of the runtime, like
  *        vh_runtime_global_function().
+ * @param runtime the runtime.
+ * @param cls a class of @p runtime.
  * @return ::VH_OK; ::VH_EINVAL (also for a class named `undefined`, `NaN` or `Infinity`);
  *         ::VH_EDISPOSED; ::VH_ERUNTIME_MISMATCH; ::VH_ENOMEM.
  */

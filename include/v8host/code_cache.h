@@ -23,7 +23,9 @@ extern "C" {
 /**
  * @brief Compiles a classic script, every function eagerly, without running it, and produces its
  *        code cache.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param source UTF-8, @p length bytes or ::VH_AUTO_LENGTH; must not be NULL.
+ * @param length bytes, or ::VH_AUTO_LENGTH when NUL-terminated.
  * @param resource_name NULL for "<anonymous>"; the cache is tied to it.
  * @param[out] cache receives a malloc'd buffer, never NULL on success; free it with vh_free().
  *        Must not be NULL.
@@ -39,14 +41,21 @@ VH_API int vh_code_cache_create(vh_engine engine, const char *source, size_t len
 
 /**
  * @brief Like vh_eval(), compiling with a code cache when it is accepted.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param source the script, UTF-8; must not be NULL.
+ * @param length bytes, or ::VH_AUTO_LENGTH when NUL-terminated.
+ * @param resource_name as for vh_eval(); must be the one the cache was made with for it to be
+ *        accepted.
  * @param cache the bytes from vh_code_cache_create() (of any engine or process); may be NULL
  *        only with @p cache_length 0 (then it is plain vh_eval(), *accepted false); NULL with a
  *        nonzero length is ::VH_EINVAL. A @p cache_length of 0 is an empty cache: rejected.
+ * @param cache_length the size of @p cache in bytes.
  * @param[out] accepted set on success to whether the code came from the cache (also true when
  *        this runtime had already compiled the same text under the same name). False means
  *        rejected: another source text or resource name; a damaged, truncated or empty cache;
  *        another V8 build or flags. Untouched when the call fails, VH_EEXCEPTION included. May
  *        be NULL.
+ * @param[out] out as for vh_eval().
  * @return as vh_eval().
  */
 VH_API int vh_eval_with_cache(vh_engine engine, const char *source, size_t length,

@@ -13,7 +13,8 @@
 
 #include "v8host/api.h"
 
-/* X(name, value, description) */
+/** The status codes, one X(name, value, description) per code: the single list the enum,
+ *  vh_err_name() and vh_strerror() are made from. */
 #define VH_ERROR_TABLE(X)                                                                     \
   X(VH_OK, 0, "success")                                                                      \
   X(VH_EINVAL, -1, "invalid argument (NULL pointer, empty handle, bad length or flag)")       \

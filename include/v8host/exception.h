@@ -37,6 +37,7 @@ typedef struct vh_exception {
 
 /**
  * @brief Whether an exception is pending in @p engine.
+ * @param engine the engine.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any; without the runtime's lock the answer is a snapshot another thread may change.
@@ -56,11 +57,13 @@ VH_API int vh_exception_take(vh_engine engine, vh_exception *out);
 /**
  * @brief Frees the strings of a taken exception and zeroes it. Safe on a zeroed struct and
  *        twice in a row; NULL is ignored. Any thread. Never fails.
+ * @param exception a taken (or zeroed) exception; NULL is ignored.
  */
 VH_API void vh_exception_clear(vh_exception *exception);
 
 /**
  * @brief Drops the pending exception of @p engine, if any, without looking at it.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @return ::VH_OK (also when none was pending); ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE;
  *         ::VH_EWRONG_THREAD.
  */

@@ -53,12 +53,17 @@ typedef struct vh_call_info {
  */
 typedef int (*vh_host_function)(const vh_call_info *info, vh_value *result);
 
-/** Whether a call was made with `new`. Never fails; NULL gives false. */
+/**
+ * Whether a call was made with `new`. Never fails; NULL gives false.
+ * @param info the call; may be NULL.
+ * @return true when called with `new`.
+ */
 VH_API bool vh_call_is_construct(const vh_call_info *info);
 
 /**
  * @brief Makes a JavaScript function in @p engine that calls @p callback.
  *
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param name the function's `name` (NUL-terminated UTF-8); NULL for "".
  * @param callback must not be NULL.
  * @param data handed to the callback as info->data; may be NULL. Not freed by the library.
@@ -88,8 +93,10 @@ typedef int (*vh_numeric_function)(const double *args, size_t argc, double *resu
 
 /**
  * @brief Makes a JavaScript function in @p engine that calls a numeric host function.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param name the function's `name`; NULL for "".
  * @param callback must not be NULL.
+ * @param data handed to every call; may be NULL. Not freed by the library.
  * @param[out] out the function, in the current scope; must not be NULL.
  * @return as vh_function_new().
  */
@@ -99,6 +106,10 @@ VH_API int vh_function_new_numeric(vh_engine engine, const char *name,
 /**
  * @brief Registers a numeric host function as a global of every engine of @p runtime, like
  *        vh_runtime_global_function().
+ * @param runtime the runtime.
+ * @param name the global's name and the function's `name`; must not be NULL.
+ * @param callback must not be NULL.
+ * @param data handed to every call; may be NULL.
  * @return as vh_runtime_global_function().
  */
 VH_API int vh_runtime_global_numeric(vh_runtime runtime, const char *name,
@@ -115,7 +126,10 @@ typedef enum vh_error_kind {
 
 /**
  * @brief Makes a new error object of @p kind with @p message (its stack is captured here).
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param kind the error constructor.
  * @param message NUL-terminated UTF-8; must not be NULL.
+ * @param[out] out receives the error; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL or unknown kind); the common engine codes.
  */
 VH_API int vh_error_new(vh_engine engine, vh_error_kind kind, const char *message, vh_value *out);
@@ -127,17 +141,28 @@ VH_API int vh_error_new(vh_engine engine, vh_error_kind kind, const char *messag
  * callback returns (return ::VH_EEXCEPTION). Outside any host function: the value becomes the
  * engine's pending exception, as if a call had thrown it.
  *
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param value the value to throw (any value).
  * @return ::VH_OK; ::VH_EINVAL; the common engine codes. A value of another runtime is passed in
  *         first (marshal.h).
  * @par Thread: the thread holding the runtime's lock.
  */
 VH_API int vh_throw(vh_engine engine, vh_value value);
 
-/** @brief vh_error_new() then vh_throw(). Codes as those two. */
+/**
+ * @brief vh_error_new() then vh_throw(). Codes as those two.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param kind the error constructor.
+ * @param message NUL-terminated UTF-8; must not be NULL.
+ * @return as vh_error_new() and vh_throw().
+ */
 VH_API int vh_throw_error(vh_engine engine, vh_error_kind kind, const char *message);
 
 /**
  * @brief Calls @p constructor with `new` and the arguments.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param constructor the function to call with `new`.
+ * @param argc number of arguments.
  * @param argv may be NULL when @p argc is 0.
  * @param[out] out the new object; must not be NULL.
  * @return ::VH_OK; ::VH_EEXCEPTION (also for a function that is not a constructor, such as an
@@ -149,6 +174,9 @@ VH_API int vh_construct(vh_engine engine, vh_value constructor, size_t argc, con
 
 /**
  * @brief Sets a global variable of one engine (`globalThis[name] = value`).
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param name NUL-terminated UTF-8; must not be NULL.
+ * @param value the value to assign.
  * @return as vh_set().
  */
 VH_API int vh_engine_set_global(vh_engine engine, const char *name, vh_value value);
@@ -157,6 +185,7 @@ VH_API int vh_engine_set_global(vh_engine engine, const char *name, vh_value val
  * @brief Registers a host function as a global of every engine of @p runtime: engines created
  *        afterwards get their own instance at creation; existing ones get it from
  *        vh_engine_install_globals().
+ * @param runtime the runtime.
  * @param name the global's name and the function's `name`; must not be NULL, nor one of the
  *        names a fresh engine holds non-configurably (`undefined`, `NaN`, `Infinity`).
  *        Registering a name twice replaces the earlier registration for engines installed
@@ -178,6 +207,7 @@ VH_API int vh_runtime_global_function(vh_runtime runtime, const char *name,
  * `Object.defineProperty` would), replacing a configurable property of the same name — a
  * script's accessor included, whose setter is not called.
  *
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD;
  *         ::VH_EEXCEPTION (a non-configurable property of that name exists: a TypeError
  *         "Cannot redefine property: <name>" is pending in the engine; globals before it in

@@ -37,6 +37,7 @@ typedef enum vh_run_mode {
 /**
  * @brief Runs the runtime's loop.
  *
+ * @param runtime the runtime.
  * @param mode as uv_run's.
  * @param[out] alive set to whether work remains (pending tasks, active timers or work); may be
  *        NULL.
@@ -49,6 +50,7 @@ VH_API int vh_runtime_run(vh_runtime runtime, vh_run_mode mode, bool *alive);
 
 /**
  * @brief The runtime's libuv loop, for the host's own handles. Do not close it.
+ * @param runtime the runtime.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread.
  */
@@ -71,6 +73,9 @@ typedef void (*vh_task)(vh_engine engine, int status, void *data);
  * Tasks run in the order they were posted (from one thread); each exactly once — with
  * ::VH_EDISPOSED if the engine or runtime goes away first.
  *
+ * @param engine the engine to run @p task on.
+ * @param task must not be NULL.
+ * @param data handed to @p task; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL task, empty handle); ::VH_EDISPOSED (the engine or its
  *         runtime is gone: the task will not be called); ::VH_ENOMEM.
  * @par Thread: any. Safe to call concurrently with the runtime's disposal.
@@ -85,6 +90,9 @@ VH_API int vh_post(vh_engine engine, vh_task task, void *data);
  * Otherwise someone must be running the runtime's loop (a worker, or a thread in
  * vh_runtime_run()).
  *
+ * @param engine the engine to run @p task on.
+ * @param task must not be NULL.
+ * @param data handed to @p task; may be NULL.
  * @return ::VH_OK (it ran); ::VH_EDISPOSED (the engine or runtime went away before or while
  *         waiting: the task was called with ::VH_EDISPOSED, or not at all when this is returned
  *         at once); ::VH_EINVAL; ::VH_ENOMEM.
@@ -100,6 +108,7 @@ typedef struct vh_worker {
 /**
  * @brief Sets up a worker's engine, on the worker's thread, before its loop starts.
  * @param engine the worker's engine, with a scope open on it.
+ * @param data the data given to vh_worker_start().
  * @return ::VH_OK to start the loop; a negative code stops the worker: vh_worker_start()
  *         returns that code.
  */
@@ -111,7 +120,9 @@ typedef int (*vh_worker_init)(vh_engine engine, void *data);
  *
  * The loop keeps running while idle, waiting for posted tasks.
  *
+ * @param options for the worker's runtime, as for vh_runtime_new(); may be NULL.
  * @param init may be NULL.
+ * @param data handed to @p init; may be NULL.
  * @param[out] out the worker; must not be NULL.
  * @param[out] engine the worker's engine, to post tasks to; may be NULL.
  * @return ::VH_OK; init's code; the codes of vh_runtime_new(); ::VH_ENOMEM (no thread).
@@ -124,6 +135,7 @@ VH_API int vh_worker_start(const vh_runtime_options *options, vh_worker_init ini
  * @brief Stops a worker cleanly: tasks already posted run, then the loop stops, the runtime is
  *        disposed (timers cancelled, tasks posted later called with ::VH_EDISPOSED) and the
  *        thread is joined.
+ * @param worker the worker.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (stopped already); ::VH_EBUSY (called from the
  *         worker's own thread).
  * @par Thread: any other than the worker's.
@@ -145,6 +157,7 @@ typedef enum vh_error_event {
  * @param event what happened.
  * @param error the exception or rejection reason, with its message and location (owned by the
  *        library; valid during the call).
+ * @param data the data given to vh_runtime_set_error_handler().
  */
 typedef void (*vh_error_handler)(vh_engine engine, vh_error_event event, const vh_exception *error,
                                  void *data);
@@ -152,6 +165,9 @@ typedef void (*vh_error_handler)(vh_engine engine, vh_error_event event, const v
 /**
  * @brief Sets the runtime's error handler. NULL (the default) prints each event to stderr as
  *        "Uncaught <message>" or "Unhandled rejection: <message>" with its location.
+ * @param runtime the runtime.
+ * @param handler the handler, or NULL for the default.
+ * @param data handed to @p handler; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
 VH_API int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void *data);
@@ -165,7 +181,9 @@ typedef int (*vh_async_work)(void *data);
 /**
  * @brief The completion of async work: runs on the runtime's loop with a scope open on the
  *        engine, and settles the promise.
+ * @param engine the engine that queued the work, with a scope open on it.
  * @param status what the work returned.
+ * @param data the data given to vh_async_queue().
  * @param[out] result the value to fulfil the promise with (left untouched: undefined).
  * @return ::VH_OK to fulfil; to reject, vh_throw() a value (or vh_throw_error()) and return
  *         ::VH_EEXCEPTION; any other negative code rejects with an Error "<VH_NAME>: <text>".
@@ -177,7 +195,9 @@ typedef int (*vh_async_done)(vh_engine engine, int status, void *data, vh_value 
 /**
  * @brief Runs @p work on libuv's thread pool and settles a new promise with @p done on the
  *        runtime's loop: the building block of asynchronous host functions.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param work must not be NULL. @param done must not be NULL.
+ * @param data handed to @p work and @p done; may be NULL.
  * @param[out] promise the promise, in the current scope; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ENOMEM; the common engine codes.
  * @par Thread: the thread holding the runtime's lock (typically inside a host function).
@@ -195,6 +215,7 @@ enum {
 
 /**
  * @brief Installs builtins in @p engine's global object.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param flags a mix of VH_BUILTIN_*.
  * @return ::VH_OK; ::VH_EINVAL (unknown flag); the common engine codes.
  * @par Thread: the thread holding the runtime's lock.
@@ -214,6 +235,9 @@ typedef void (*vh_console_sink)(vh_engine engine, vh_console_level level, const 
 /**
  * @brief Sets where console output of the runtime's engines goes. NULL (the default) writes
  *        log to stdout and warn/error to stderr, each with a newline.
+ * @param runtime the runtime.
+ * @param sink the sink, or NULL for the default.
+ * @param data handed to @p sink; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
 VH_API int vh_runtime_set_console(vh_runtime runtime, vh_console_sink sink, void *data);

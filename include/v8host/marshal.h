@@ -38,10 +38,10 @@ extern "C" {
 
 /** How vh_pass() passed a value. */
 typedef enum vh_pass_kind {
-  VH_PASS_PRIMITIVE = 1,
-  VH_PASS_DIRECT,
-  VH_PASS_SHARED,
-  VH_PASS_PROXY
+  VH_PASS_PRIMITIVE = 1, /**< a primitive, copied (a symbol mapped) */
+  VH_PASS_DIRECT,        /**< the same runtime: the very object */
+  VH_PASS_SHARED,        /**< a SharedArrayBuffer or a view over one: the same memory */
+  VH_PASS_PROXY          /**< anything else across runtimes: a Proxy to the real object */
 } vh_pass_kind;
 
 /**
@@ -61,6 +61,8 @@ VH_API int vh_pass(vh_engine to, vh_value value, vh_value *out, vh_pass_kind *ho
  * @brief Copies an ArrayBuffer or SharedArrayBuffer (or the bytes a TypedArray/DataView views, as
  *        script sees them now) into a new, non-shared ArrayBuffer of engine @p to, of any runtime.
  *        The explicit alternative to proxying a non-shared buffer.
+ * @param to the destination engine; a scope of its runtime must be open on this thread.
+ * @param value the buffer or view to copy, of any runtime whose lock this thread holds.
  * @param[out] out the new ArrayBuffer; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not an ArrayBuffer or view); ::VH_ENOMEM; the common codes.
  */
@@ -69,6 +71,7 @@ VH_API int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value *out);
 /**
  * @brief Detaches an ArrayBuffer: its memory is released and every view over it reads as
  *        length 0 (what `postMessage` transfer does; test262's $262.detachArrayBuffer).
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param buffer a detachable ArrayBuffer (not a SharedArrayBuffer, not a WebAssembly memory's).
  * @return ::VH_OK; ::VH_ETYPE (not an ArrayBuffer, or not detachable); ::VH_EINVAL; the common
  *         engine and value codes.

@@ -53,6 +53,9 @@ typedef int (*vh_module_loader)(vh_engine engine, const char *specifier, const c
 /**
  * @brief Sets the module loader of every engine of @p runtime (NULL removes it: imports then
  *        fail).
+ * @param runtime the runtime.
+ * @param loader the loader, or NULL.
+ * @param data handed to @p loader; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
 VH_API int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loader, void *data);
@@ -60,13 +63,22 @@ VH_API int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loa
 /**
  * @brief Fills `import.meta` of a module. Called once per module, the first time its
  *        import.meta is read, with the runtime's lock held and a scope open.
+ * @param engine the engine the module belongs to, with a scope open on it.
+ * @param resolved_name the module's resolved name.
  * @param meta the import.meta object (initially empty): set properties on it.
+ * @param data the data given to vh_runtime_set_import_meta_hook().
  * @return ::VH_OK, or a negative code (import.meta is left as filled so far).
  */
 typedef int (*vh_import_meta_hook)(vh_engine engine, const char *resolved_name, vh_value meta,
                                    void *data);
 
-/** @brief Sets the import.meta hook of @p runtime (NULL: import.meta stays empty). */
+/**
+ * @brief Sets the import.meta hook of @p runtime (NULL: import.meta stays empty).
+ * @param runtime the runtime.
+ * @param hook the hook, or NULL.
+ * @param data handed to @p hook; may be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
+ */
 VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook hook, void *data);
 
 /**
@@ -76,6 +88,7 @@ VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_ho
  * top-level await, microtasks (and the runtime's loop, if it has one) are driven until the
  * evaluation settles.
  *
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param source UTF-8; must not be NULL. @param length bytes or ::VH_AUTO_LENGTH.
  * @param resolved_name the module's name; must not be NULL; an already loaded name is refused
  *        with ::VH_EINVAL (a module is evaluated once per engine).
@@ -93,7 +106,9 @@ VH_API int vh_module_eval(vh_engine engine, const char *source, size_t length,
 /**
  * @brief Called to fill a synthetic module's exports when it is first evaluated, with the
  *        runtime's lock held and a scope open. Set each export with vh_module_set_export().
+ * @param engine the engine, with a scope open on it.
  * @param module a handle for vh_module_set_export(), valid during the call.
+ * @param data the data given to vh_module_define_synthetic().
  * @return ::VH_OK, or a negative code: the import that evaluated it fails.
  */
 typedef int (*vh_synthetic_init)(vh_engine engine, vh_value module, void *data);
@@ -101,10 +116,13 @@ typedef int (*vh_synthetic_init)(vh_engine engine, vh_value module, void *data);
 /**
  * @brief Registers a synthetic module: a module whose exports are values made in C.
  *
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param resolved_name its name in the module map (imports reach it when the loader resolves a
  *        specifier to this name, or when the specifier is this name exactly).
  * @param export_names the names it exports (copied); @p export_count of them; at least one.
+ * @param export_count the number of @p export_names.
  * @param init fills the exports; must not be NULL.
+ * @param data handed to @p init; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL arguments, no exports, or the name is taken); the common
  *         engine codes.
  * @par Thread: the thread holding the runtime's lock.
@@ -115,6 +133,10 @@ VH_API int vh_module_define_synthetic(vh_engine engine, const char *resolved_nam
 
 /**
  * @brief Sets export @p name of the synthetic module being initialised.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param module the handle @p init received.
+ * @param name one of the module's export names; must not be NULL.
+ * @param value the export's value.
  * @return ::VH_OK; ::VH_EINVAL (not an export of it, or @p module is not a synthetic module in
  *         initialisation); the common value codes.
  */

@@ -22,36 +22,130 @@
 extern "C" {
 #endif
 
-/** @brief `object[name]`. @param[out] out must not be NULL. */
+/**
+ * @brief `object[name]`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param name the property name, NUL-terminated UTF-8; must not be NULL.
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_get(vh_engine engine, vh_value object, const char *name, vh_value *out);
 /**
  * @brief `object[name] = value`, with the semantics of a sloppy-mode assignment: a set that
  * JavaScript refuses silently (a frozen object, a non-writable property, a setter-less accessor)
  * is ignored and the call returns ::VH_OK; a setter or proxy trap that throws gives
  * ::VH_EEXCEPTION. Read the property back when the difference matters.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param name the property name, NUL-terminated UTF-8; must not be NULL.
+ * @param value the value to assign.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
  */
 VH_API int vh_set(vh_engine engine, vh_value object, const char *name, vh_value value);
-/** @brief `name in object`. @param[out] out must not be NULL. */
+/**
+ * @brief `name in object`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param name the property name, NUL-terminated UTF-8; must not be NULL.
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_has(vh_engine engine, vh_value object, const char *name, bool *out);
-/** @brief `delete object[name]`. @param[out] deleted the operator's result; may be NULL. */
+/**
+ * @brief `delete object[name]`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param name the property name, NUL-terminated UTF-8; must not be NULL.
+ * @param[out] deleted the operator's result; may be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_delete(vh_engine engine, vh_value object, const char *name, bool *deleted);
 
-/** @brief `object[index]`. */
+/**
+ * @brief `object[index]`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param index the element index.
+ * @param[out] out receives the value; must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_get_index(vh_engine engine, vh_value object, uint32_t index, vh_value *out);
-/** @brief `object[index] = value`. */
+/**
+ * @brief `object[index] = value`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param index the element index.
+ * @param value the value to assign.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_set_index(vh_engine engine, vh_value object, uint32_t index, vh_value value);
-/** @brief `index in object`. */
+/**
+ * @brief `index in object`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param index the element index.
+ * @param[out] out receives the result; must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_has_index(vh_engine engine, vh_value object, uint32_t index, bool *out);
-/** @brief `delete object[index]`. @param[out] deleted may be NULL. */
+/**
+ * @brief `delete object[index]`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param index the element index.
+ * @param[out] deleted may be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_delete_index(vh_engine engine, vh_value object, uint32_t index, bool *deleted);
 
-/** @brief `object[key]`, with any key value (converted with ToPropertyKey, which may run JS). */
+/**
+ * @brief `object[key]`, with any key value (converted with ToPropertyKey, which may run JS).
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param key the key, any value (converted with ToPropertyKey).
+ * @param[out] out receives the value; must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_get_key(vh_engine engine, vh_value object, vh_value key, vh_value *out);
-/** @brief `object[key] = value`. */
+/**
+ * @brief `object[key] = value`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param key the key, any value (converted with ToPropertyKey).
+ * @param value the value to assign.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_set_key(vh_engine engine, vh_value object, vh_value key, vh_value value);
-/** @brief `key in object`. */
+/**
+ * @brief `key in object`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param key the key, any value (converted with ToPropertyKey).
+ * @param[out] out receives the result; must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_has_key(vh_engine engine, vh_value object, vh_value key, bool *out);
-/** @brief `delete object[key]`. @param[out] deleted may be NULL. */
+/**
+ * @brief `delete object[key]`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param key the key, any value (converted with ToPropertyKey).
+ * @param[out] deleted may be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
+ */
 VH_API int vh_delete_key(vh_engine engine, vh_value object, vh_value key, bool *deleted);
 
 /** Flags for vh_own_keys(). */
@@ -67,12 +161,18 @@ enum {
  * @brief The object's own property keys as a new array, in property order. With flags 0 it is
  * `Object.keys(object)`; with ::VH_KEYS_ALL it is `Reflect.ownKeys(object)`. Integer keys come
  * as strings.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param object the target object.
+ * @param flags 0 or VH_KEYS_* flags ORed together.
+ * @param[out] out receives the array; must not be NULL.
  * @return also ::VH_EINVAL for an unknown flag.
  */
 VH_API int vh_own_keys(vh_engine engine, vh_value object, unsigned flags, vh_value *out);
 
 /**
  * @brief Calls @p function with @p this_value and arguments.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param function the function to call.
  * @param this_value the receiver; an empty handle (`(vh_value){0}`) means undefined.
  * @param argc number of arguments.
  * @param argv the arguments; may be NULL when @p argc is 0.
@@ -84,13 +184,21 @@ VH_API int vh_call(vh_engine engine, vh_value function, vh_value this_value, siz
 
 /**
  * @brief `JSON.parse(text)`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param text the JSON text, UTF-8; must not be NULL.
  * @param length bytes, or ::VH_AUTO_LENGTH. A syntax error is a pending SyntaxError
  *        (::VH_EEXCEPTION).
+ * @param[out] out receives the parsed value; must not be NULL.
+ * @return ::VH_OK; ::VH_EEXCEPTION (a SyntaxError is pending); the common codes.
  */
 VH_API int vh_json_parse(vh_engine engine, const char *text, size_t length, vh_value *out);
 /**
  * @brief `JSON.stringify(value)`.
+ * @param engine the engine to run in; a scope of its runtime must be open on this thread.
+ * @param value the value to serialise.
  * @param[out] out a string, or undefined when the value has no JSON form (undefined, a function).
+ * @return ::VH_OK; ::VH_EEXCEPTION; ::VH_EPENDING_EXCEPTION; ::VH_ETYPE (not an object);
+ *         ::VH_EINVAL; the common codes.
  */
 VH_API int vh_json_stringify(vh_engine engine, vh_value value, vh_value *out);
 

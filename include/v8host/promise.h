@@ -30,6 +30,7 @@ typedef enum vh_promise_state {
 
 /**
  * @brief Makes a pending promise and the deferred that settles it.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param[out] promise the promise, in the current scope; must not be NULL.
  * @param[out] deferred must not be NULL. It stays valid past the scope until used by
  *        vh_deferred_resolve() or vh_deferred_reject(), or until the runtime is disposed.
@@ -41,23 +42,36 @@ VH_API int vh_promise_new(vh_engine engine, vh_value *promise, vh_deferred *defe
 /**
  * @brief Resolves the promise with @p value (a thenable is followed, as in JavaScript), and frees
  *        the deferred.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param deferred from vh_promise_new(); used once.
+ * @param value the value to resolve with.
  * @return ::VH_OK; ::VH_EDISPOSED (deferred used already); ::VH_EINVAL; ::VH_ERUNTIME_MISMATCH;
  *         ::VH_EEXCEPTION; the common engine codes.
  * @par Thread: the thread holding the runtime's lock.
  */
 VH_API int vh_deferred_resolve(vh_engine engine, vh_deferred deferred, vh_value value);
 
-/** @brief Rejects the promise with @p reason and frees the deferred. Codes as vh_deferred_resolve(). */
+/**
+ * @brief Rejects the promise with @p reason and frees the deferred. Codes as vh_deferred_resolve().
+ * @param engine the engine; a scope of its runtime must be open on this thread.
+ * @param deferred from vh_promise_new(); used once.
+ * @param reason the rejection reason (any value).
+ * @return as vh_deferred_resolve().
+ */
 VH_API int vh_deferred_reject(vh_engine engine, vh_deferred deferred, vh_value reason);
 
 /**
  * @brief A promise's state.
+ * @param promise the promise.
+ * @param[out] out receives the state; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not a promise); the common value codes.
  */
 VH_API int vh_promise_state_of(vh_value promise, vh_promise_state *out);
 
 /**
  * @brief A settled promise's value (fulfilled) or reason (rejected), in the current scope.
+ * @param promise a settled promise.
+ * @param[out] out receives the value or reason; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not a promise); ::VH_EBUSY (still pending); the common value codes.
  */
 VH_API int vh_promise_result(vh_value promise, vh_value *out);

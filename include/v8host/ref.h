@@ -22,9 +22,12 @@ extern "C" {
 
 /**
  * @brief Makes a reference to @p value with an initial @p count (0 makes it weak at once).
+ * @param value the value to keep.
+ * @param count the initial count.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ESCOPE_CLOSED; ::VH_EWRONG_THREAD; ::VH_ENOMEM.
- * @par Thread: the value's thread. @par Ownership: free it with vh_ref_delete().
+ * @par Thread: the value's thread.
+ * @par Ownership: free it with vh_ref_delete().
  */
 VH_API int vh_ref_new(vh_value value, uint32_t count, vh_ref *out);
 
@@ -32,6 +35,7 @@ VH_API int vh_ref_new(vh_value value, uint32_t count, vh_ref *out);
  * @brief Adds one to the count (a weak reference becomes strong again, if still alive; a
  *        collected one stays collected: the count still changes, vh_ref_get() still gives
  *        ::VH_ECOLLECTED).
+ * @param ref the reference.
  * @param[out] count the new count; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE / ::VH_EWRONG_THREAD (the runtime's
  *         lock is not held by this thread); ::VH_ERANGE (count at UINT32_MAX).
@@ -40,6 +44,7 @@ VH_API int vh_ref_inc(vh_ref ref, uint32_t *count);
 
 /**
  * @brief Takes one from the count; at zero the reference becomes weak.
+ * @param ref the reference.
  * @param[out] count the new count; may be NULL.
  * @return as vh_ref_inc(), with ::VH_ERANGE when the count is already zero.
  */
@@ -47,6 +52,7 @@ VH_API int vh_ref_dec(vh_ref ref, uint32_t *count);
 
 /**
  * @brief The referenced value, put in the innermost open scope.
+ * @param ref the reference.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_ECOLLECTED (weak and collected); ::VH_EINVAL; ::VH_EDISPOSED;
  *         ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
@@ -55,6 +61,7 @@ VH_API int vh_ref_get(vh_ref ref, vh_value *out);
 
 /**
  * @brief Frees the reference.
+ * @param ref the reference.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (deleted already).
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */

@@ -105,6 +105,7 @@ VH_API int vh_runtime_dispose(vh_runtime runtime);
 
 /**
  * @brief Runs a full garbage collection in the runtime now. Meant for tests and diagnostics.
+ * @param runtime the runtime.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
@@ -118,6 +119,7 @@ VH_API int vh_runtime_gc(vh_runtime runtime);
  * one to start is stopped instead (V8's rule), so a host that terminates "just in case" should
  * expect that.
  *
+ * @param runtime the runtime.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any, without the runtime's lock. Safe against the runtime's concurrent disposal.
  */
@@ -127,6 +129,7 @@ VH_API int vh_runtime_terminate(vh_runtime runtime);
  * @brief Sets a deadline for the scripts of @p runtime: when it passes while a script runs, the
  *        script is stopped and its call returns ::VH_ETIMEDOUT (the runtime works afterwards).
  *
+ * @param runtime the runtime.
  * @param timeout_ms milliseconds from now; 0 clears the deadline (one that already passed while
  *        no script ran is cancelled as well). The deadline stays until it fires or is cleared:
  *        set it before a call and clear it after.
@@ -145,6 +148,9 @@ typedef void (*vh_interrupt_fn)(vh_runtime runtime, void *data);
 /**
  * @brief Asks the thread running @p runtime's script to call @p fn soon, from any thread. If no
  *        script is running, it is called when the next one runs.
+ * @param runtime the runtime.
+ * @param fn called on the thread running the script; must not be NULL.
+ * @param data handed to @p fn; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL fn); ::VH_EDISPOSED.
  * @par Thread: any, without the runtime's lock.
  */
@@ -161,6 +167,7 @@ typedef struct vh_heap_stats {
 
 /**
  * @brief The runtime's heap statistics.
+ * @param runtime the runtime.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
@@ -175,6 +182,7 @@ VH_API int vh_runtime_heap_stats(vh_runtime runtime, vh_heap_stats *out);
  * Exceptions thrown by reactions do not propagate here; they reject the promises the reactions
  * return. Unhandled rejections left afterwards are reported (vh_runtime_set_error_handler()).
  *
+ * @param runtime the runtime.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
@@ -193,6 +201,7 @@ typedef struct vh_engine_options {
 /**
  * @brief Fills @p options with the defaults and sets its struct_size (inline, as
  *        vh_runtime_options_init()).
+ * @param options must not be NULL.
  * @return ::VH_OK, or ::VH_EINVAL when @p options is NULL. Any thread.
  */
 static inline int vh_engine_options_init(vh_engine_options *options) {
@@ -230,6 +239,7 @@ VH_API int vh_engine_new_private(const vh_runtime_options *runtime_options,
  *
  * An engine created by vh_engine_new_private() also disposes its runtime.
  *
+ * @param engine the engine.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (already disposed); ::VH_EBUSY (a scope opened
  *         on this engine is still open, or, for a private engine, any scope on its runtime: a
  *         private engine's disposal never waits, as disposing a runtime never does).
@@ -239,6 +249,7 @@ VH_API int vh_engine_dispose(vh_engine engine);
 
 /**
  * @brief The runtime an engine lives in.
+ * @param engine the engine.
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread.
  */
@@ -265,6 +276,7 @@ VH_API int vh_eval(vh_engine engine, const char *source, size_t length, const ch
 
 /**
  * @brief The engine's global object.
+ * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param[out] out receives it in the current scope; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
  * @par Thread: the thread holding the runtime's lock.

@@ -37,6 +37,8 @@ VH_API int vh_scope_open(vh_engine engine, vh_scope *out);
  * @brief Opens an escapable scope: like vh_scope_open(), and vh_scope_escape() may move exactly
  * one value out of it into the enclosing scope.
  *
+ * @param engine the engine; its runtime's lock is waited for when another thread holds it.
+ * @param[out] out receives the scope; must not be NULL.
  * @return as vh_scope_open(), and ::VH_ENOSCOPE when this thread has no scope open on the
  *         engine's runtime (there would be nothing to escape into).
  */
@@ -61,6 +63,7 @@ VH_API int vh_scope_escape(vh_scope scope, vh_value value, vh_value *out);
  * @brief Closes @p scope: its values die, and when it was this thread's outermost scope on the
  * runtime, the runtime's lock is released.
  *
+ * @param scope an open scope of this thread.
  * @return ::VH_OK; ::VH_ESCOPE_ORDER (a scope opened after it is still open; nothing is closed);
  *         ::VH_ESCOPE_CLOSED (closed already); ::VH_EWRONG_THREAD (opened by another thread);
  *         ::VH_EINVAL (empty handle).

@@ -7,8 +7,11 @@
 
 #include "v8host/api.h"
 
+/** Major version of these headers: raised by incompatible API changes (0 before 1.0). */
 #define VH_VERSION_MAJOR 0
+/** Minor version of these headers: raised by compatible additions. */
 #define VH_VERSION_MINOR 1
+/** Patch version of these headers: raised by fixes. */
 #define VH_VERSION_PATCH 0
 /** The version as one number, `major * 10000 + minor * 100 + patch`, for `#if` tests. */
 #define VH_VERSION_NUMBER (VH_VERSION_MAJOR * 10000 + VH_VERSION_MINOR * 100 + VH_VERSION_PATCH)
@@ -22,6 +25,7 @@ extern "C" {
  *
  * Compare it with ::VH_VERSION_NUMBER to detect a header/library mismatch at run time.
  * Any thread; never fails.
+ * @return the version number, e.g. 100 for 0.1.0.
  */
 VH_API int vh_version(void);
 
@@ -29,6 +33,7 @@ VH_API int vh_version(void);
  * @brief The version of V8 the library was built against, e.g. "10.2.154.26-node.37".
  *
  * The string is static; do not free it. Any thread; never fails.
+ * @return the version string; never NULL.
  */
 VH_API const char *vh_v8_version(void);
 
