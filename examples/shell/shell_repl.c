@@ -284,13 +284,41 @@ static bool got_sigint, typed;  /* typed: a character other than a control key w
 
 /* libedit reads through here: a Ctrl-C at the prompt ends the read as end of input would, and
  * got_sigint tells the two apart. */
+/* While the prompt waits, the runtime's loop runs too (timers fire, as at node's prompt): the
+ * loop's own file descriptor and next timeout join the poll. Before script output can appear,
+ * the line being edited is erased, and it is drawn again after. */
+static void run_loop_while_idle(void) {
+  fputs("\r\x1b[K", stdout);
+  fflush(stdout);
+  vh_engine engine = g_realm->engine;
+  vh_scope scope;
+  if (vh_scope_open(engine, &scope) == VH_OK) {
+    atomic_store(&running, 1);
+    vh_runtime_run(g_srt->runtime, VH_RUN_NOWAIT, NULL);
+    atomic_store(&running, 0);
+    settle_interrupt(engine);
+    vh_scope_close(scope);
+  }
+  rl_forced_update_display();
+}
+
 static int repl_getc(FILE *f) {
+  uv_loop_t *loop = NULL;
   (void)f;
+  vh_runtime_loop(g_srt->runtime, &loop);
   for (;;) {
-    struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {sig_pipe[0], POLLIN, 0}};
-    if (poll(p, 2, -1) < 0) {
+    bool alive = loop && uv_loop_alive(loop);
+    struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0}, {sig_pipe[0], POLLIN, 0},
+                          {alive ? uv_backend_fd(loop) : -1, POLLIN, 0}};
+    int timeout = alive ? uv_backend_timeout(loop) : -1;
+    int n = poll(p, 3, timeout);
+    if (n < 0) {
       if (errno == EINTR) continue;
       return EOF;
+    }
+    if (alive && (n == 0 || (p[2].revents & POLLIN))) {
+      run_loop_while_idle();
+      continue;
     }
     if (p[1].revents & POLLIN) {
       take_prompt_sigint();
