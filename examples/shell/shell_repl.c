@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -226,7 +227,11 @@ static void run_with_await(vh_engine engine, const char *src, size_t n) {
     return;
   }
   if (rc != VH_OK) return;  /* VH_ETERMINATED: reported by settle_interrupt */
-  if (await_promise(engine, promise) != VH_OK) return;
+  if (await_promise(engine, promise) != VH_OK) {
+    if (!atomic_load(&interrupted))
+      fputs("v8host-shell: the awaited promise can never settle: nothing is left that could settle it\n", stderr);
+    return;
+  }
   if (vh_promise_result(promise, &pair) != VH_OK || vh_get_index(engine, pair, 0, &ok) != VH_OK ||
       vh_get_index(engine, pair, 1, &value) != VH_OK) {
     vh_exception_discard(engine);
@@ -419,7 +424,21 @@ static void editing_stop(void) {
  * on Ctrl-C (*sigint set). */
 static char *read_line(const char *prompt, bool *sigint, bool *had_text) {
   got_sigint = typed = false;
+  /* libedit's readline() writes the prompt before it takes the terminal out of line mode:
+   * keys typed in between would be read as a cooked line (a Ctrl-D lost). Leaving line mode
+   * first closes that gap; the terminal is given back as it was once the line is read, so
+   * scripts run with echo and Ctrl-C as usual. */
+  struct termios saved, raw;
+  bool restore = tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (restore) {
+    raw = saved;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
+  }
   char *line = readline(prompt);
+  if (restore) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
   *sigint = got_sigint;
   if (*sigint) {
     /* libedit keeps the line it was editing to itself: whether anything was typed stands for
@@ -524,10 +543,9 @@ int shell_repl(shell_runtime *srt, shell_realm *realm) {
   if (g_tty) fputc('\n', stdout);
   fflush(stdout);
   shell_buf_free(&input);
-  /* What is still pending runs to its end (Ctrl-C still interrupts it). */
-  atomic_store(&running, 1);
-  vh_runtime_run(srt->runtime, VH_RUN_DEFAULT, NULL);
-  atomic_store(&running, 0);
+  /* Piped input: what is still pending runs to its end, as after a script. At a terminal the
+   * person asked to leave: the shell exits now, as node's prompt does. */
+  if (!g_tty) vh_runtime_run(srt->runtime, VH_RUN_DEFAULT, NULL);
   if (g_tty) {
     editing_stop();
     stop_interrupts();
