@@ -119,10 +119,14 @@ static void stop_interrupts(void) {
 
 /* After an interrupt, V8 may still hold a termination for "the next script" (when the signal
  * came between two scripts): running an empty script until one runs consumes it. */
-static void settle_interrupt(vh_engine engine) {
-  if (!atomic_exchange(&interrupted, 0)) return;
+static bool consume_interrupt(vh_engine engine) {
+  if (!atomic_exchange(&interrupted, 0)) return false;
   for (int i = 0; i < 3 && vh_eval(engine, "0", 1, "<settle>", NULL) == VH_ETERMINATED; i++) {}
-  fputs("Script execution was interrupted by Ctrl-C\n", stderr);
+  return true;
+}
+
+static void settle_interrupt(vh_engine engine) {
+  if (consume_interrupt(engine)) fputs("Script execution was interrupted by Ctrl-C\n", stderr);
 }
 
 /* ---- running an input ---------------------------------------------------------------------- */
@@ -382,13 +386,14 @@ static char **repl_completion(const char *text, int start, int end) {
   vh_value object;
   char **matches = NULL;
   if (vh_scope_open(engine, &scope) != VH_OK) return NULL;
+  atomic_store(&running, 1);  /* a getter that never returns: Ctrl-C stops it */
   int rc = dot ? vh_eval(engine, text, base_length, "<completion>", &object) : vh_engine_global(engine, &object);
-  if (rc == VH_OK) {
-    completions = shell_complete(g_realm, object, dot ? dot + 1 : text);
-    if (completions && *completions) matches = rl_completion_matches(text, completion_generator);
-    vh_free(completions);
-    completions = NULL;
-  }
+  if (rc == VH_OK) completions = shell_complete(g_realm, object, dot ? dot + 1 : text);
+  atomic_store(&running, 0);
+  if (!consume_interrupt(engine) && completions && *completions)
+    matches = rl_completion_matches(text, completion_generator);
+  vh_free(completions);
+  completions = NULL;
   vh_exception_discard(engine);
   vh_scope_close(scope);
   return matches;
