@@ -286,6 +286,10 @@ static void test_completion(void **state) {
   see(&t, "someGlobalForTab");
   type(&t, " * 7\r");
   see(&t, "\n42\n");
+  /* Line editing: Ctrl-A goes to the start of the line, where the typing goes on. */
+  prompt(&t);
+  type(&t, "2 * 5\x01" "1 + \r");
+  see(&t, "\n11\n");
   finish(&t);
 }
 #endif
@@ -303,6 +307,9 @@ static void test_multiline(void **state) {
   enter(&t, "two`", "\n'one\\ntwo'\n");
   enter_more(&t, "[1,");
   enter(&t, "2]", "\n[ 1, 2 ]\n");
+  enter_more(&t, "if (true) {");
+  enter(&t, ".break", ".break\n");
+  enter(&t, "'after .break'", "\n'after .break'\n");
   finish(&t);
 }
 

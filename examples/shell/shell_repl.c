@@ -14,7 +14,7 @@
  *   vh_runtime_terminate() from a watcher thread (the signal handler only posts a semaphore):
  *   the runtime goes on and the prompt comes back. At the prompt Ctrl-C drops the line being
  *   typed; at an empty prompt it says how to exit, and a second Ctrl-C exits. Ctrl-D (end of
- *   input) and .exit exit.
+ *   input) and .exit exit; .break drops a continued input; .help lists these.
  * - Values print as node prints them (inspect.js), coloured only when stdout is a terminal and
  *   NO_COLOR is unset. Errors go to stderr as uncaught exceptions do, and the prompt goes on.
  *
@@ -535,6 +535,16 @@ int shell_repl(shell_runtime *srt, shell_realm *realm) {
     if (input.length == 0 && strcmp(line, ".exit") == 0) {
       free(line);
       break;
+    }
+    if (strcmp(line, ".break") == 0 || (input.length == 0 && strcmp(line, ".help") == 0)) {
+      if (line[1] == 'h')
+        fputs(".break  drop the input being continued (as Ctrl-C)\n.exit   leave (as Ctrl-D)\n"
+              ".help   this list\nKeys: Tab completes; Up and Down walk the history; Ctrl-C stops "
+              "a running script\n", stdout);
+      fflush(stdout);
+      input.length = 0;
+      free(line);
+      continue;
     }
     if (input.length) shell_buf_add(&input, "\n", 1);
     shell_buf_puts(&input, line);
