@@ -202,6 +202,8 @@ static void test_values(void **state) {
   enter(&t, "10n ** 2n", "\n100n\n");
   enter(&t, "Symbol('sym')", "\nSymbol(sym)\n");
   enter(&t, "({u: undefined, n: null, t: true})", "\n{ u: undefined, n: null, t: true }\n");
+  enter(&t, "{ a: 1, b: 'two' }", "\n{ a: 1, b: 'two' }\n");  /* an object, as at node's prompt */
+  enter(&t, "{ let inBlock = 3; inBlock * 2 }", "\n6\n");    /* a block */
   enter(&t, "function fn() {}; fn", "\n[Function: fn]\n");
   enter(&t, "(async () => {})", "\n[AsyncFunction (anonymous)]\n");
   enter(&t, "class K {}; K", "\n[class K]\n");

@@ -51,6 +51,26 @@ static int path_arg(const vh_call_info *info, const char *fn, char **path) {
   return rc;
 }
 
+/* Reads at most SHELL_MAX_FILE bytes: a pipe or a device (/dev/zero) may never end. 0 or errno. */
+static int read_bounded(const char *path, char **data, size_t *length) {
+  FILE *f = fopen(path, "rb");
+  shell_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  if (!f) return errno ? errno : EIO;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.length <= SHELL_MAX_FILE) shell_buf_add(&b, chunk, n);
+  int error = ferror(f) ? (errno ? errno : EIO) : b.length > SHELL_MAX_FILE ? EFBIG : 0;
+  fclose(f);
+  if (error) {
+    shell_buf_free(&b);
+    return error;
+  }
+  if (!b.data) shell_buf_add(&b, "", 0);
+  *data = b.data;
+  *length = b.length;
+  return 0;
+}
+
 /* Reads the file at path (at most SHELL_MAX_FILE bytes), or throws an Error naming it. */
 static int read_or_throw(const vh_call_info *info, const char *fn, char **data, size_t *length) {
   char *path;
@@ -61,11 +81,7 @@ static int read_or_throw(const vh_call_info *info, const char *fn, char **data, 
   if (stat(path, &st) != 0) error = errno;
   else if (S_ISDIR(st.st_mode)) error = EISDIR;
   else if (S_ISREG(st.st_mode) && (size_t)st.st_size > SHELL_MAX_FILE) error = EFBIG;
-  if (!error && !(*data = shell_read_file(path, length))) error = errno ? errno : EIO;
-  if (!error && *length > SHELL_MAX_FILE) {  /* a pipe or device that grew past the bound */
-    free(*data);
-    error = EFBIG;
-  }
+  if (!error) error = read_bounded(path, data, length);
   if (error) {
     shell_buf text = {0};
     shell_buf_printf(&text, "%s: cannot read '%s': %s", fn, path, strerror(error));

@@ -6,7 +6,8 @@
  * - An input that ends too early (V8's "Unexpected end of input" or "Unterminated template
  *   literal") continues on the next line under a "... " prompt.
  * - Each input is a classic script named <stdin>, so top-level let/const/class land in the
- *   global lexical scope and persist. One that uses await outside a function (V8: "await is
+ *   global lexical scope and persist. As at node's prompt, an input that starts with "{" and
+ *   does not end with ";" is taken as an object literal when it compiles as one. One that uses await outside a function (V8: "await is
  *   only valid in async functions ...") runs again wrapped in an async function: as an
  *   expression when it is one, else as statements; a single `let|const|var NAME = ...` first
  *   declares NAME with let (var for var) so the name persists (a const becomes a let).
@@ -249,16 +250,39 @@ static void run_with_await(vh_engine engine, const char *src, size_t n) {
 
 typedef enum { INPUT_DONE, INPUT_MORE } input_state;
 
+/* As node: an input that starts with "{" and does not end with ";" is an object literal when it
+ * compiles as one ("{a: 1}" prints { a: 1 }, not 1); else it is a block. */
+static bool object_literal(vh_engine engine, const char *src, size_t n, shell_buf *out) {
+  size_t start = strspn(src, " \t\r\n"), end = n;
+  while (end > start && strchr(" \t\r\n", src[end - 1])) end--;
+  if (start >= end || src[start] != '{' || src[end - 1] == ';') return false;
+  shell_buf_add(out, "(", 1);
+  shell_buf_add(out, src + start, end - start);
+  shell_buf_add(out, "\n)", 2);
+  uint8_t *cache = NULL;
+  size_t cache_length = 0;
+  int rc = vh_code_cache_create(engine, out->data, out->length, "<stdin>", &cache, &cache_length);
+  vh_free(cache);
+  if (rc == VH_OK) return true;
+  vh_exception_discard(engine);
+  shell_buf_free(out);
+  return false;
+}
+
 /* Runs one complete input, or says that it needs more lines. */
 static input_state run_input(const char *src, size_t n) {
   vh_engine engine = g_realm->engine;
   vh_scope scope;
   vh_value value;
   input_state result = INPUT_DONE;
+  shell_buf literal = {0};
   if (vh_scope_open(engine, &scope) != VH_OK) return INPUT_DONE;
+  bool as_literal = object_literal(engine, src, n, &literal);
   atomic_store(&running, 1);
-  int rc = vh_eval(engine, src, n, "<stdin>", &value);
+  int rc = as_literal ? vh_eval(engine, literal.data, literal.length, "<stdin>", &value)
+                      : vh_eval(engine, src, n, "<stdin>", &value);
   atomic_store(&running, 0);
+  shell_buf_free(&literal);
   if (rc == VH_OK) {
     print_value(value);
   } else if (rc == VH_EEXCEPTION) {
