@@ -174,17 +174,6 @@ static int wait_exit(term *t) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  char *text = calloc(1, 65536);
-  assert_non_null(text);
-  size_t n = fread(text, 1, 65535, f);
-  text[n] = '\0';
-  fclose(f);
-  return text;
-}
-
 static void finish(term *t) {
   prompt(t);
   type(t, "\x04");  /* Ctrl-D */
@@ -243,6 +232,17 @@ static void test_colours(void **state) {
 }
 
 #ifdef VH_SHELL_LIBEDIT
+static char *read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  char *text = calloc(1, 65536);
+  assert_non_null(text);
+  size_t n = fread(text, 1, 65535, f);
+  text[n] = '\0';
+  fclose(f);
+  return text;
+}
+
 /* The Up key brings back the last line, also in the next session (the history file). */
 static void test_history(void **state) {
   (void)state;

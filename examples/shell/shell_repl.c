@@ -312,51 +312,68 @@ static input_state run_input(const char *src, size_t n) {
 
 /* ---- line editing -------------------------------------------------------------------------- */
 
-#ifdef VH_SHELL_LIBEDIT
-static bool got_sigint, typed;  /* typed: a character other than a control key was read */
-
-/* libedit reads through here: a Ctrl-C at the prompt ends the read as end of input would, and
- * got_sigint tells the two apart. */
-/* While the prompt waits, the runtime's loop runs too (timers fire, as at node's prompt): the
- * loop's own file descriptor and next timeout join the poll. Before script output can appear,
- * the line being edited is erased, and it is drawn again after. */
-static void run_loop_while_idle(void) {
-  fputs("\r\x1b[K", stdout);
-  fflush(stdout);
+/* Runs the runtime's loop once without waiting, as Ctrl-C-interruptible script. */
+static void run_loop_now(void) {
   vh_engine engine = g_realm->engine;
   vh_scope scope;
-  if (vh_scope_open(engine, &scope) == VH_OK) {
-    atomic_store(&running, 1);
-    vh_runtime_run(g_srt->runtime, VH_RUN_NOWAIT, NULL);
-    atomic_store(&running, 0);
-    settle_interrupt(engine);
-    vh_scope_close(scope);
-  }
-  rl_forced_update_display();
+  if (vh_scope_open(engine, &scope) != VH_OK) return;
+  atomic_store(&running, 1);
+  vh_runtime_run(g_srt->runtime, VH_RUN_NOWAIT, NULL);
+  atomic_store(&running, 0);
+  settle_interrupt(engine);
+  vh_scope_close(scope);
 }
 
-static int repl_getc(FILE *f) {
+/* Waits until stdin has input (1) or a Ctrl-C came (0); -1 on an error. Meanwhile the runtime's
+ * loop runs too (timers fire, as at node's prompt): the loop's own file descriptor and next
+ * timeout join the poll, and idle() is called before each turn of the loop and again after. */
+static int wait_for_input(void (*idle)(bool before)) {
   uv_loop_t *loop = NULL;
-  (void)f;
   vh_runtime_loop(g_srt->runtime, &loop);
   for (;;) {
     bool alive = loop && uv_loop_alive(loop);
     struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0}, {sig_pipe[0], POLLIN, 0},
                           {alive ? uv_backend_fd(loop) : -1, POLLIN, 0}};
-    int timeout = alive ? uv_backend_timeout(loop) : -1;
-    int n = poll(p, 3, timeout);
+    int n = poll(p, 3, alive ? uv_backend_timeout(loop) : -1);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return EOF;
-    }
-    if (alive && (n == 0 || (p[2].revents & POLLIN))) {
-      run_loop_while_idle();
-      continue;
+      return -1;
     }
     if (p[1].revents & POLLIN) {
       take_prompt_sigint();
-      got_sigint = true;
+      return 0;
+    }
+    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) return 1;
+    if (alive) {
+      idle(true);
+      run_loop_now();
+      idle(false);
+    }
+  }
+}
 
+#ifdef VH_SHELL_LIBEDIT
+static bool got_sigint, typed;  /* typed: a character other than a control key was read */
+
+/* libedit reads through here: a Ctrl-C at the prompt ends the read as end of input would, and
+ * got_sigint tells the two apart. */
+/* Script output while a line is being edited: the line is erased before, and drawn again after. */
+static void edit_idle(bool before) {
+  if (before) {
+    fputs("\r\x1b[K", stdout);
+    fflush(stdout);
+  } else {
+    rl_forced_update_display();
+  }
+}
+
+static int repl_getc(FILE *f) {
+  (void)f;
+  for (;;) {
+    int ready = wait_for_input(edit_idle);
+    if (ready < 0) return EOF;
+    if (ready == 0) {
+      got_sigint = true;
       return EOF;
     }
     unsigned char c;
@@ -488,13 +505,24 @@ static char *read_line(const char *prompt, bool *sigint, bool *had_text) {
 static void editing_start(void) {}
 static void editing_stop(void) {}
 
+static const char *plain_prompt;
+
+/* Script output while the prompt waits: on a line of its own, then the prompt again. */
+static void plain_idle(bool before) {
+  fputs(before ? "\n" : plain_prompt, stdout);
+  fflush(stdout);
+}
+
 static char *read_line(const char *prompt, bool *sigint, bool *had_text) {
   char *line = NULL;
   size_t capacity = 0;
+  plain_prompt = prompt;
   fputs(prompt, stdout);
   fflush(stdout);
-  ssize_t n = getline(&line, &capacity, stdin);
-  *sigint = take_prompt_sigint();
+  /* In line mode stdin turns readable once a whole line was typed. */
+  int ready = wait_for_input(plain_idle);
+  ssize_t n = ready == 1 ? getline(&line, &capacity, stdin) : -1;
+  *sigint = ready == 0 || take_prompt_sigint();
   *had_text = n > 0 && line[0] != '\n';
   if (n < 0 || *sigint) {
     clearerr(stdin);
