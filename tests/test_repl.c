@@ -327,6 +327,8 @@ static void test_await_and_declarations(void **state) {
   enter(&t, "c1 * 2", "\n10\n");
   enter(&t, "let l1 = 'kept'", "\nundefined\n");
   enter(&t, "l1", "\n'kept'\n");
+  enter(&t, "const {da, db: [dc]} = await Promise.resolve({da: 1, db: [2]}), dd = 3", "\nundefined\n");
+  enter(&t, "[da, dc, dd]", "\n[ 1, 2, 3 ]\n");
   enter(&t, "await Promise.reject(new TypeError('rejected'))", "Uncaught TypeError: rejected\n");
   enter(&t, "1 + 2", "\n3\n");
   /* A timer fires while the prompt waits, without another line. */

@@ -374,6 +374,9 @@ static void test_repl(void **state) {
                 "await Promise.resolve(5)\n"
                 "let w = await new Promise((r) => setTimeout(() => r(6), 5))\nw + 1\n"
                 "const k = 1\nk + 1\n"
+                "let {a, b: [c], ...r} = await Promise.resolve({a: 1, b: [2], z: 3}), d = 4\n[a, c, r, d]\n"
+                "let s = `t${await 1}`\ns\n"
+                "function f2() { await 1 }\n"
                 "await Promise.reject(new RangeError('awaited'))\n"
                 "[1, 2n, 'three', Symbol('four'), undefined, null]\n"
                 "class A { constructor() { this.me = this } }\nnew A\n"
@@ -383,11 +386,15 @@ static void test_repl(void **state) {
   assert_int_equal(r.status, 0);
   assert_string_equal(r.out,
                       "undefined\n6\n'two\\nlines'\n5\nundefined\n7\nundefined\n2\n"
+                      "undefined\n[ 1, 2, { z: 3 }, 4 ]\nundefined\n't1'\n"
                       "[ 1, 2n, 'three', Symbol(four), undefined, null ]\nundefined\n"
                       "<ref *1> A { me: [Circular *1] }\n"
                       "Map(1) { 'k' => { deep: { deeper: [Object] } } }\n"
                       "[\n  Set(1) { 1 },\n  Promise { 2 },\n  Promise { <pending> },\n  [class B extends A]\n]\n");
-  assert_string_equal(line_of(r.err, 0), "Uncaught RangeError: awaited");
+  /* An await where it cannot be is reported as the script's own SyntaxError. */
+  assert_string_equal(line_of(r.err, 0),
+                      "Uncaught SyntaxError: await is only valid in async functions and the top level bodies of modules");
+  assert_string_equal(line_of(r.err, 2), "Uncaught RangeError: awaited");
   free_result(&r);
 }
 

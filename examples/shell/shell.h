@@ -2,6 +2,7 @@
  *
  *   shell.c        main: the option table, scripts, modules, -e, the exit status
  *   shell_repl.c   the interactive prompt: line editing, history, completion, Ctrl-C, await
+ *   shell_hoist.c  the names a declaration binds, for an await at the prompt
  *   shell_realm.c  engines set up for the shell (print, $262), strings, error reports, the loader
  *   shell_host.c   read, readbuffer, load, scriptArgs, arguments; the value printer's setup
  *                  (inspect.js, embedded at build time)
@@ -118,6 +119,15 @@ char *shell_inspect(shell_realm *realm, vh_value value, bool colors);
 /* The names completing `prefix` among the properties of object and its prototypes, sorted, one
  * per line; a new string (free with vh_free) or NULL. */
 char *shell_complete(shell_realm *realm, vh_value object, const char *prefix);
+
+/* ---- shell_hoist.c ---- */
+
+/* For an input that starts with a let/const/var declaration list: the names it binds, comma-
+ * separated, into names; "let" or "var" (for var) into *kind; and into body the input with the
+ * list turned into one parenthesized assignment ("({a, b} = await f(), c = 1\n); rest"). false
+ * when the input does not start so or the scanner cannot follow it. */
+bool shell_hoist_declarations(const char *src, size_t n, shell_buf *names, const char **kind,
+                              shell_buf *body);
 
 /* ---- shell_repl.c ---- */
 

@@ -9,8 +9,9 @@
  *   global lexical scope and persist. As at node's prompt, an input that starts with "{" and
  *   does not end with ";" is taken as an object literal when it compiles as one. One that uses await outside a function (V8: "await is
  *   only valid in async functions ...") runs again wrapped in an async function: as an
- *   expression when it is one, else as statements; a single `let|const|var NAME = ...` first
- *   declares NAME with let (var for var) so the name persists (a const becomes a let).
+ *   expression when it is one, else as statements. The names a leading let/const/var list
+ *   binds (destructuring included) are declared at the top level first, with let (var for
+ *   var), and the declaration becomes an assignment, so they persist (a const becomes a let).
  * - Ctrl-C while a script runs (or while an await waits) terminates it through
  *   vh_runtime_terminate() from a watcher thread (the signal handler only posts a semaphore):
  *   the runtime goes on and the prompt comes back. At the prompt Ctrl-C drops the line being
@@ -179,8 +180,87 @@ static bool is_ident_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
-/* Runs src wrapped in an async function (see the top of the file). */
-static void run_with_await(vh_engine engine, const char *src, size_t n) {
+/* The async wrapper of statements, as a script's source. */
+static void statements_code(const char *body, size_t n, shell_buf *code) {
+  shell_buf_puts(code, "(async () => { try {\n");
+  shell_buf_add(code, body, n);
+  shell_buf_puts(code, "\n; return [true, undefined]; } catch (e) { return [false, e]; } })()");
+}
+
+static bool compiles(vh_engine engine, const shell_buf *code) {
+  uint8_t *cache = NULL;
+  size_t cache_length = 0;
+  int rc = vh_code_cache_create(engine, code->data, code->length, "<stdin>", &cache, &cache_length);
+  vh_free(cache);
+  if (rc == VH_EEXCEPTION) vh_exception_discard(engine);
+  return rc == VH_OK;
+}
+
+/* Declares each of the comma-separated names at the top level (a name an earlier line declared
+ * is reused: its "already been declared" error is dropped). */
+static void declare(vh_engine engine, const char *kind, const char *names, size_t length) {
+  while (length > 0) {
+    size_t k = 0;
+    while (k < length && names[k] != ',') k++;
+    shell_buf decl = {0};
+    shell_buf_printf(&decl, "%s %.*s;", kind, (int)k, names);
+    if (vh_eval(engine, decl.data, decl.length, "<stdin>", NULL) == VH_EEXCEPTION) vh_exception_discard(engine);
+    shell_buf_free(&decl);
+    names += k < length ? k + 1 : k;
+    length -= k < length ? k + 1 : k;
+  }
+}
+
+/* Runs src as statements inside an async function. The names a leading let/const/var list
+ * binds are declared at the top level first, so that they persist (shell_hoist.c); when that
+ * cannot be worked out, a single `let|const|var NAME = ...` still keeps NAME. */
+static int run_statements(vh_engine engine, const char *src, size_t n, vh_value *promise) {
+  shell_buf names = {0}, body = {0}, code = {0};
+  const char *kind = "let";
+  int rc;
+  if (shell_hoist_declarations(src, n, &names, &kind, &body)) {
+    statements_code(body.data, body.length, &code);
+    if (compiles(engine, &code)) {
+      declare(engine, kind, names.data, names.length);
+      atomic_store(&running, 1);
+      rc = vh_eval(engine, code.data, code.length, "<stdin>", promise);
+      atomic_store(&running, 0);
+      shell_buf_free(&names);
+      shell_buf_free(&body);
+      shell_buf_free(&code);
+      return rc;
+    }
+  }
+  shell_buf_free(&names);
+  shell_buf_free(&body);
+  shell_buf_free(&code);
+  const char *p = src, *start = src;
+  while (*p == ' ' || *p == '\t') p++;
+  const char *kw = strncmp(p, "let ", 4) == 0 ? "let" : strncmp(p, "const ", 6) == 0 ? "const"
+                   : strncmp(p, "var ", 4) == 0 ? "var" : NULL;
+  if (kw) {
+    const char *name = p + strlen(kw);
+    while (*name == ' ' || *name == '\t') name++;
+    const char *name_end = name;
+    while (is_ident_char(*name_end)) name_end++;
+    const char *eq = name_end;
+    while (*eq == ' ' || *eq == '\t') eq++;
+    if (name_end > name && *eq == '=' && eq[1] != '=') {
+      declare(engine, strcmp(kw, "var") == 0 ? "var" : "let", name, (size_t)(name_end - name));
+      start = name;
+    }
+  }
+  statements_code(start, n - (size_t)(start - src), &code);
+  atomic_store(&running, 1);
+  rc = vh_eval(engine, code.data, code.length, "<stdin>", promise);
+  atomic_store(&running, 0);
+  shell_buf_free(&code);
+  return rc;
+}
+
+/* Runs src wrapped in an async function (see the top of the file); false when it does not
+ * compile so either (nothing ran). */
+static bool run_with_await(vh_engine engine, const char *src, size_t n) {
   shell_buf code = {0};
   vh_value promise, pair, ok, value;
   /* As an expression, without its trailing semicolons. */
@@ -194,58 +274,39 @@ static void run_with_await(vh_engine engine, const char *src, size_t n) {
   atomic_store(&running, 0);
   if (rc == VH_EEXCEPTION) {
     vh_exception_discard(engine);
-    /* As statements. A single declaration keeps its name: `let x = await f()` declares x. */
-    const char *p = src;
-    while (*p == ' ' || *p == '\t') p++;
-    const char *body = src;
-    const char *kw = strncmp(p, "let ", 4) == 0 ? "let" : strncmp(p, "const ", 6) == 0 ? "const"
-                     : strncmp(p, "var ", 4) == 0 ? "var" : NULL;
-    if (kw) {
-      const char *name = p + strlen(kw);
-      while (*name == ' ' || *name == '\t') name++;
-      const char *name_end = name;
-      while (is_ident_char(*name_end)) name_end++;
-      const char *eq = name_end;
-      while (*eq == ' ' || *eq == '\t') eq++;
-      if (name_end > name && *eq == '=' && eq[1] != '=') {
-        shell_buf decl = {0};
-        shell_buf_printf(&decl, "%s %.*s;", strcmp(kw, "var") == 0 ? "var" : "let",
-                         (int)(name_end - name), name);
-        /* A name declared by an earlier line ("already been declared") is simply reused. */
-        if (vh_eval(engine, decl.data, decl.length, "<stdin>", NULL) == VH_EEXCEPTION)
-          vh_exception_discard(engine);
-        shell_buf_free(&decl);
-        body = name;
-      }
-    }
     shell_buf_free(&code);
-    shell_buf_puts(&code, "(async () => { try {\n");
-    shell_buf_add(&code, body, n - (size_t)(body - src));
-    shell_buf_puts(&code, "\n; return [true, undefined]; } catch (e) { return [false, e]; } })()");
-    atomic_store(&running, 1);
-    rc = vh_eval(engine, code.data, code.length, "<stdin>", &promise);
-    atomic_store(&running, 0);
+    rc = run_statements(engine, src, n, &promise);
   }
   shell_buf_free(&code);
-  if (rc == VH_EEXCEPTION) {
-    shell_report_pending(g_srt, engine, NULL);
-    return;
+  if (rc == VH_EEXCEPTION) {  /* a SyntaxError: the wrapper caught everything else */
+    vh_exception_discard(engine);
+    return false;
   }
-  if (rc != VH_OK) return;  /* VH_ETERMINATED: reported by settle_interrupt */
+  if (rc != VH_OK) return true;  /* VH_ETERMINATED: reported by settle_interrupt */
   if (await_promise(engine, promise) != VH_OK) {
     if (!atomic_load(&interrupted))
       fputs("v8host-shell: the awaited promise can never settle: nothing is left that could settle it\n", stderr);
-    return;
+    return true;
   }
   if (vh_promise_result(promise, &pair) != VH_OK || vh_get_index(engine, pair, 0, &ok) != VH_OK ||
       vh_get_index(engine, pair, 1, &value) != VH_OK) {
     vh_exception_discard(engine);
-    return;
+    return true;
   }
   bool fine = false;
   vh_get_bool(ok, &fine);
   if (fine) print_value(value);
   else report_thrown(engine, value);
+  return true;
+}
+
+/* Whether src holds the word await (not as part of a longer name). */
+static bool mentions_await(const char *src, size_t n) {
+  for (size_t i = 0; i + 5 <= n; i++)
+    if (memcmp(src + i, "await", 5) == 0 && (i == 0 || !is_ident_char(src[i - 1])) &&
+        (i + 5 == n || !is_ident_char(src[i + 5])))
+      return true;
+  return false;
 }
 
 typedef enum { INPUT_DONE, INPUT_MORE } input_state;
@@ -289,11 +350,13 @@ static input_state run_input(const char *src, size_t n) {
     vh_exception ex;
     if (vh_exception_take(engine, &ex) == VH_OK) {
       const char *m = ex.message;
-      if (strstr(m, "SyntaxError: Unexpected end of input") || strstr(m, "SyntaxError: Unterminated template literal"))
+      if (strstr(m, "SyntaxError: Unexpected end of input") ||
+          strstr(m, "SyntaxError: Unterminated template literal"))
         result = INPUT_MORE;
-      else if (strstr(m, "SyntaxError: await is only valid"))
-        run_with_await(engine, src, n);
-      else
+      /* A SyntaxError in an input that uses await ("await is only valid in async functions",
+       * or another one an await caused) is retried inside an async function; when that does
+       * not compile either, the first error is the one reported. */
+      else if (!(strstr(m, "SyntaxError") && mentions_await(src, n) && run_with_await(engine, src, n)))
         shell_report(g_srt, engine, &ex, NULL);
       vh_exception_clear(&ex);
     }
