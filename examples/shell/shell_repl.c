@@ -7,11 +7,14 @@
  *   literal") continues on the next line under a "... " prompt.
  * - Each input is a classic script named <stdin>, so top-level let/const/class land in the
  *   global lexical scope and persist. As at node's prompt, an input that starts with "{" and
- *   does not end with ";" is taken as an object literal when it compiles as one. One that uses await outside a function (V8: "await is
- *   only valid in async functions ...") runs again wrapped in an async function: as an
- *   expression when it is one, else as statements. The names a leading let/const/var list
- *   binds (destructuring included) are declared at the top level first, with let (var for
- *   var), and the declaration becomes an assignment, so they persist (a const becomes a let).
+ *   does not end with ";" is an object literal when it compiles as one.
+ * - An input with await at its top level runs inside an async function and is awaited: as an
+ *   expression when it is one, else as statements. "At its top level": it does not compile as
+ *   a class static block, where await can be neither an operator nor a name (so `await (f())`
+ *   counts, and an await inside a nested async function does not); or it fails as a script
+ *   with a SyntaxError and mentions await. The names a leading let/const/var list binds
+ *   (destructuring included, shell_hoist.c) are declared at the top level first, with let (var
+ *   for var), and the list becomes an assignment, so they persist (a const becomes a let).
  * - Ctrl-C while a script runs (or while an await waits) terminates it through
  *   vh_runtime_terminate() from a watcher thread (the signal handler only posts a semaphore):
  *   the runtime goes on and the prompt comes back. At the prompt Ctrl-C drops the line being
@@ -130,6 +133,8 @@ static bool consume_interrupt(vh_engine engine) {
 static void settle_interrupt(vh_engine engine) {
   if (consume_interrupt(engine)) fputs("Script execution was interrupted by Ctrl-C\n", stderr);
 }
+
+static void run_loop_now(void);
 
 /* ---- running an input ---------------------------------------------------------------------- */
 
@@ -309,6 +314,45 @@ static bool mentions_await(const char *src, size_t n) {
   return false;
 }
 
+/* Whether src uses await at its top level: it does not compile as a class static block, where
+ * await can be neither an operator nor a name, but nested async functions may use it. */
+static bool awaits_at_top_level(vh_engine engine, const char *src, size_t n) {
+  shell_buf probe = {0};
+  shell_buf_puts(&probe, "(class { static {\n");
+  shell_buf_add(&probe, src, n);
+  shell_buf_puts(&probe, "\n} })");
+  bool top = !compiles(engine, &probe);
+  shell_buf_free(&probe);
+  return top;
+}
+
+static bool incomplete_message(const char *m) {
+  return strstr(m, "SyntaxError: Unexpected end of input") ||
+         strstr(m, "SyntaxError: Unterminated template literal");
+}
+
+/* Whether src, which uses await and compiles neither as a script nor in an async function, is
+ * only cut short: in an async function left open it fails at the end of the input ("let v =
+ * await new Promise((r) => {" and "await 1 +" go on on the next line). */
+static bool await_incomplete(vh_engine engine, const char *src, size_t n) {
+  shell_buf probe = {0};
+  uint8_t *cache = NULL;
+  size_t cache_length = 0;
+  vh_exception ex;
+  bool incomplete = false;
+  shell_buf_puts(&probe, "(async () => {\n");
+  shell_buf_add(&probe, src, n);
+  shell_buf_puts(&probe, "\n");
+  if (vh_code_cache_create(engine, probe.data, probe.length, "<stdin>", &cache, &cache_length) == VH_EEXCEPTION &&
+      vh_exception_take(engine, &ex) == VH_OK) {
+    incomplete = incomplete_message(ex.message);
+    vh_exception_clear(&ex);
+  }
+  vh_free(cache);
+  shell_buf_free(&probe);
+  return incomplete;
+}
+
 typedef enum { INPUT_DONE, INPUT_MORE } input_state;
 
 /* As node: an input that starts with "{" and does not end with ";" is an object literal when it
@@ -338,6 +382,13 @@ static input_state run_input(const char *src, size_t n) {
   input_state result = INPUT_DONE;
   shell_buf literal = {0};
   if (vh_scope_open(engine, &scope) != VH_OK) return INPUT_DONE;
+  /* An await at the top level (as node reads it: `await (f())` and `await [x]` too, which a
+   * script would read as calls of a variable named await) runs in an async function. */
+  if (mentions_await(src, n) && awaits_at_top_level(engine, src, n) && run_with_await(engine, src, n)) {
+    run_loop_now();
+    vh_scope_close(scope);
+    return INPUT_DONE;
+  }
   bool as_literal = object_literal(engine, src, n, &literal);
   atomic_store(&running, 1);
   int rc = as_literal ? vh_eval(engine, literal.data, literal.length, "<stdin>", &value)
@@ -350,8 +401,8 @@ static input_state run_input(const char *src, size_t n) {
     vh_exception ex;
     if (vh_exception_take(engine, &ex) == VH_OK) {
       const char *m = ex.message;
-      if (strstr(m, "SyntaxError: Unexpected end of input") ||
-          strstr(m, "SyntaxError: Unterminated template literal"))
+      if (incomplete_message(m) || (strstr(m, "SyntaxError") && mentions_await(src, n) &&
+                                    await_incomplete(engine, src, n)))
         result = INPUT_MORE;
       /* A SyntaxError in an input that uses await ("await is only valid in async functions",
        * or another one an await caused) is retried inside an async function; when that does
