@@ -363,20 +363,11 @@ int js_console(const vh_call_info* info, vh_value*) {
 
 // ---- installing --------------------------------------------------------------------------------
 
+// Builtins are non-enumerable, as the ECMAScript globals and methods are (through the public
+// vh_define_property, which hosts use for their own globals too).
 int define(EngineCall& call, v8::Local<v8::Object> target, const char* name, v8::Local<v8::Value> value) {
-  v8::Local<v8::String> key;
-  VH_TRY(make_name(call.isolate, name, &key));
-  v8::TryCatch tc(call.isolate);
-  bool defined = false;
-  if (!target->CreateDataProperty(call.context, key, value).To(&defined)) return call.failed(tc);
-  if (!defined) {
-    std::string text = std::string("Cannot redefine property: ") + name;
-    v8::Local<v8::Value> error =
-        v8::Exception::TypeError(v8::String::NewFromUtf8(call.isolate, text.c_str()).ToLocalChecked());
-    record_pending(call.engine, error, v8::Exception::CreateMessage(call.isolate, error));
-    return VH_EEXCEPTION;
-  }
-  return VH_OK;
+  return vh_define_property(vh_engine{call.engine->handle}, call.result(target), name,
+                            call.result(value), VH_PROPERTY_DONT_ENUM);
 }
 
 int define_function(EngineCall& call, v8::Local<v8::Object> target, const char* name,

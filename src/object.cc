@@ -1,5 +1,6 @@
 // Properties (by name, index and key value), own keys, calls and JSON: calls that run script.
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "internal/call.h"
@@ -152,6 +153,39 @@ int vh_has_key(vh_engine e, vh_value o, vh_value key, bool* out) {
 }
 int vh_delete_key(vh_engine e, vh_value o, vh_value key, bool* deleted) {
   return delete_property(e, o, ValueKey{key}, deleted);
+}
+
+int vh_define_property(vh_engine engine, vh_value object, const char* name, vh_value value,
+                       unsigned flags) {
+  if (flags & ~static_cast<unsigned>(VH_PROPERTY_ALL)) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(engine, true));
+  v8::Local<v8::Object> o;
+  VH_TRY(call.object_arg(object, &o));
+  v8::Local<v8::Value> v;
+  VH_TRY(call.arg(value, &v));
+  v8::Local<v8::String> key;
+  VH_TRY(make_name(call.isolate, name, &key));
+  int attributes = v8::None;
+  if (flags & VH_PROPERTY_READ_ONLY) attributes |= v8::ReadOnly;
+  if (flags & VH_PROPERTY_DONT_ENUM) attributes |= v8::DontEnum;
+  if (flags & VH_PROPERTY_DONT_DELETE) attributes |= v8::DontDelete;
+  v8::TryCatch tc(call.isolate);
+  bool defined = false;
+  if (!o->DefineOwnProperty(call.context, key, v, static_cast<v8::PropertyAttribute>(attributes))
+           .To(&defined))
+    return call.failed(tc);
+  if (!defined) {
+    // V8 answers false (without throwing) for a refused definition; the caller gets it as the
+    // TypeError that Object.defineProperty would throw.
+    v8::Local<v8::String> text;
+    std::string message = std::string("Cannot redefine property: ") + name;
+    if (!v8::String::NewFromUtf8(call.isolate, message.c_str()).ToLocal(&text)) return VH_ENOMEM;
+    v8::Local<v8::Value> error = v8::Exception::TypeError(text);
+    record_pending(call.engine, error, v8::Exception::CreateMessage(call.isolate, error));
+    return VH_EEXCEPTION;
+  }
+  return VH_OK;
 }
 
 int vh_own_keys(vh_engine engine, vh_value object, unsigned flags, vh_value* out) {

@@ -920,6 +920,7 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
 #define E_vh_set_key(e) vh_set_key(e, F.obj, F.str, F.num)
 #define E_vh_has_key(e) vh_has_key(e, F.obj, F.str, &S.b)
 #define E_vh_delete_key(e) vh_delete_key(e, F.obj, F.sym, &S.b)
+#define E_vh_define_property(e) vh_define_property(e, F.obj, "d", F.num, VH_PROPERTY_DONT_ENUM)
 #define E_vh_own_keys(e) vh_own_keys(e, F.obj, 0, &S.v)
 #define E_vh_call(e) vh_call(e, F.fn, NV, 1, &F.num, &S.v)
 #define E_vh_json_parse(e) vh_json_parse(e, "[1]", VH_AUTO_LENGTH, &S.v)
@@ -1270,6 +1271,13 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_set, invalid_utf8_name, VH_OK, 0, property_name_invalid_utf8())                               \
   ENGINE_ROWS(X, vh_set)                                                                             \
   PENDING_ROW(X, vh_set)                                                                             \
+  X(vh_define_property, null_name, VH_EINVAL, 0, vh_define_property(F.e1, F.obj, NULL, F.num, 0))  \
+  X(vh_define_property, unknown_flag, VH_EINVAL, 0, vh_define_property(F.e1, F.obj, "d", F.num, 8u)) \
+  X(vh_define_property, target_not_object, VH_ETYPE, 0, vh_define_property(F.e1, F.str, "d", F.num, 0)) \
+  X(vh_define_property, empty_value, VH_EINVAL, 0, vh_define_property(F.e1, F.obj, "d", NV, 0))    \
+  X(vh_define_property, closed_value, VH_ESCOPE_CLOSED, 0, vh_define_property(F.e1, F.obj, "d", F.closed, 0)) \
+  ENGINE_ROWS(X, vh_define_property)                                                                 \
+  PENDING_ROW(X, vh_define_property)                                                                 \
   X(vh_has, null_out, VH_EINVAL, 0, vh_has(F.e1, F.obj, "x", NULL))                                  \
   X(vh_has, null_name, VH_EINVAL, 0, vh_has(F.e1, F.obj, NULL, &S.b))                                \
   X(vh_has, target_not_object, VH_ETYPE, 0, vh_has(F.e1, F.num, "x", &S.b))                          \

@@ -242,6 +242,33 @@ static void test_non_object_target(void **state) {
   assert_ok(vh_set(g_e, f, "extra", v));
 }
 
+/* vh_define_property: the flags are the attributes the property lacks; no setter runs; a refused
+ * definition is a pending TypeError. The builtins are defined through it, non-enumerable. */
+static void test_define_property(void **state) {
+  (void)state;
+  vh_value o = eval_ok(g_e, "globalThis.dp = {set s(v) { globalThis.setterRan = true; }};"
+                            " Object.defineProperty(dp, 'fixed', {value: 1}); dp");
+  assert_ok(vh_define_property(g_e, o, "plain", i32(1), 0));
+  assert_ok(vh_define_property(g_e, o, "hidden", i32(2), VH_PROPERTY_DONT_ENUM));
+  assert_ok(vh_define_property(g_e, o, "ro", i32(3), VH_PROPERTY_READ_ONLY | VH_PROPERTY_DONT_DELETE));
+  assert_ok(vh_define_property(g_e, o, "s", i32(4), 0));
+  assert_js("JSON.stringify(Object.getOwnPropertyDescriptor(dp, 'plain')) ==="
+            " '{\"value\":1,\"writable\":true,\"enumerable\":true,\"configurable\":true}'");
+  assert_js("JSON.stringify(Object.getOwnPropertyDescriptor(dp, 'hidden')) ==="
+            " '{\"value\":2,\"writable\":true,\"enumerable\":false,\"configurable\":true}'");
+  assert_js("JSON.stringify(Object.getOwnPropertyDescriptor(dp, 'ro')) ==="
+            " '{\"value\":3,\"writable\":false,\"enumerable\":true,\"configurable\":false}'");
+  assert_js("dp.s === 4 && globalThis.setterRan === undefined");
+  assert_status(VH_EEXCEPTION, vh_define_property(g_e, o, "fixed", i32(5), 0));
+  take_expect(g_e, "Cannot redefine property: fixed");
+  vh_value p = eval_ok(g_e, "new Proxy({}, {defineProperty() { throw new Error('trap boom'); }})");
+  assert_status(VH_EEXCEPTION, vh_define_property(g_e, p, "x", i32(1), 0));
+  take_expect(g_e, "trap boom");
+  assert_ok(vh_engine_install_builtins(g_e, VH_BUILTIN_ALL));
+  assert_js("!Object.keys(globalThis).some((k) => ['setTimeout', 'console', 'queueMicrotask',"
+            " 'clearInterval'].includes(k)) && typeof setTimeout === 'function'");
+}
+
 /* vh_own_keys: flags 0 = Object.keys (integer keys first, as strings); ALL = Reflect.ownKeys. */
 static void test_own_keys(void **state) {
   (void)state;
@@ -420,6 +447,7 @@ static void test_json_stringify_without_global_json(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_by_name, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_define_property, setup, teardown),
       cmocka_unit_test_setup_teardown(test_by_index, setup, teardown),
       cmocka_unit_test_setup_teardown(test_by_key_value, setup, teardown),
       cmocka_unit_test_setup_teardown(test_key_with_embedded_nul, setup, teardown),

@@ -162,11 +162,15 @@ static void test_uncaught_non_error(void **state) {
   (void)state;
   run_result r = RUN(NULL, "throw_42.js");
   assert_int_equal(r.status, 1);
-  assert_string_equal(line_of(r.err, 0), "Uncaught 42");
+  /* A thrown non-Error shows its type: a runner tells a thrown 42 from a thrown "42". */
+  assert_string_equal(line_of(r.err, 0), "Uncaught (number) 42");
   assert_string_equal(line_of(r.err, 1), "  throw_42.js:1:1");
   free_result(&r);
-  expect(RUN(NULL, "-e", "throw 'text'"), 1, "", "Uncaught text");
-  expect(RUN(NULL, "-e", "throw { toString() { return 'custom' } }"), 1, "", "Uncaught custom");
+  expect(RUN(NULL, "-e", "throw 'text'"), 1, "", "Uncaught (string) text");
+  expect(RUN(NULL, "-e", "throw '42'"), 1, "", "Uncaught (string) 42");
+  expect(RUN(NULL, "-e", "throw 1n"), 1, "", "Uncaught (bigint) 1");
+  expect(RUN(NULL, "-e", "throw null"), 1, "", "Uncaught (null) null");
+  expect(RUN(NULL, "-e", "throw { toString() { return 'custom' } }"), 1, "", "Uncaught (object) custom");
   expect(RUN(NULL, "-e", "class MyError extends Error {}; throw new MyError('mine')"), 1, "",
          "Uncaught MyError: mine");
 }
@@ -189,7 +193,7 @@ static void test_usage_errors_are_2(void **state) {
   run_result r = RUN(NULL, "--no-such-option");
   assert_int_equal(r.status, 2);
   assert_string_equal(line_of(r.err, 0), "v8host-shell: unknown option: --no-such-option");
-  assert_string_equal(line_of(r.err, 1), "usage: v8host-shell [FILE | --module FILE | -e CODE]... [-- FILE...]");
+  assert_string_equal(line_of(r.err, 1), "usage: v8host-shell [OPTION | FILE]... [--args ARG...]");
   free_result(&r);
   expect(RUN(NULL, "-e"), 2, "", "v8host-shell: missing argument after: -e");
   expect(RUN(NULL, "--module"), 2, "", "v8host-shell: missing argument after: --module");
@@ -197,22 +201,41 @@ static void test_usage_errors_are_2(void **state) {
          "v8host-shell: cannot read no-such-file.js: No such file or directory");
   r = RUN(NULL, "--help");
   assert_int_equal(r.status, 0);
-  assert_string_equal(line_of(r.out, 0), "usage: v8host-shell [FILE | --module FILE | -e CODE]... [-- FILE...]");
+  assert_string_equal(line_of(r.out, 0), "usage: v8host-shell [OPTION | FILE]... [--args ARG...]");
+  assert_non_null(strstr(r.out, "\n  --unhandled-rejections=strict|warn"));
   free_result(&r);
+  expect(RUN(NULL, "--unhandled-rejections=sometimes"), 2, "",
+         "v8host-shell: --unhandled-rejections takes strict or warn, not: sometimes");
+  expect(RUN(NULL, "--unhandled-rejections"), 2, "",
+         "v8host-shell: missing '=VALUE' after: --unhandled-rejections");
 }
 
-static void test_unhandled_rejection_is_uncaught(void **state) {
+/* An unhandled rejection has its own prefix; strict (the default) fails the run, warn does not. */
+static void test_unhandled_rejection(void **state) {
   (void)state;
   run_result r = RUN(NULL, "rejection.js");
   assert_int_equal(r.status, 1);
   assert_string_equal(r.out, "before\n");
-  assert_string_equal(line_of(r.err, 0), "Uncaught RangeError: nobody handles this");
+  assert_string_equal(line_of(r.err, 0), "Unhandled rejection: RangeError: nobody handles this");
   assert_string_equal(line_of(r.err, 1), "  rejection.js:2:16");
   free_result(&r);
-  expect(RUN(NULL, "-e", "Promise.reject(42)"), 1, "", "Uncaught 42");
+  expect(RUN(NULL, "-e", "Promise.reject(42)"), 1, "", "Unhandled rejection: (number) 42");
   expect(RUN(NULL, "-e", "(async () => { await null; throw new TypeError('late') })()"), 1, "",
-         "Uncaught TypeError: late");
+         "Unhandled rejection: TypeError: late");
   expect(RUN(NULL, "-e", "Promise.reject(1).catch(() => print('handled'))"), 0, "handled\n", NULL);
+  expect(RUN(NULL, "--unhandled-rejections=strict", "-e", "Promise.reject(2)"), 1, "",
+         "Unhandled rejection: (number) 2");
+  /* warn: reported, and the run goes on to its end with status 0; a throw still fails it. */
+  r = RUN(NULL, "--unhandled-rejections=warn", "rejection.js", "-e", "setTimeout(() => print('after'), 1)");
+  assert_int_equal(r.status, 0);
+  assert_string_equal(r.out, "before\nafter\n");
+  assert_string_equal(line_of(r.err, 0), "Unhandled rejection: RangeError: nobody handles this");
+  free_result(&r);
+  expect(RUN(NULL, "--unhandled-rejections=warn", "-e", "Promise.reject(1); throw 2"), 1, "",
+         "Uncaught (number) 2");
+  expect(RUN(NULL, "--unhandled-rejections=warn", "-e",
+             "$262.agent.start('Promise.reject(3); $262.agent.leaving()'); print('main')"),
+         0, "main\n", "Unhandled rejection: (number) 3");
 }
 
 static void test_exception_in_timer_is_uncaught(void **state) {
@@ -239,19 +262,25 @@ static void test_module_graph(void **state) {
 
 static void test_module_failures(void **state) {
   (void)state;
+  /* Resolution (an import that cannot be loaded or linked) is 4; parsing is 3. Both say which. */
   run_result r = RUN(NULL, "--module", "modules/missing.mjs");
-  assert_int_equal(r.status, 3);
+  assert_int_equal(r.status, 4);
+  assert_non_null(strstr(r.err, "\n  phase: resolution\n"));
   assert_string_equal(r.out, "");
   assert_non_null(strstr(line_of(r.err, 0), "Uncaught Error: Cannot load module './lib/nope.js' from '"));
   assert_non_null(strstr(r.err, "No such file or directory"));
   free_result(&r);
-  expect(RUN(NULL, "--module", "modules/badlink.mjs"), 3, "",
+  expect(RUN(NULL, "--module", "modules/badlink.mjs"), 4, "",
          "Uncaught SyntaxError: The requested module './lib/cfg.js' does not provide an export named "
          "'nothere'");
   r = RUN(NULL, "--module", "modules/badsyntax.mjs");
   assert_int_equal(r.status, 3);
   assert_string_equal(line_of(r.err, 0), "Uncaught SyntaxError: Unexpected token '='");
   assert_non_null(strstr(line_of(r.err, 1), "/tests/shell/modules/lib/broken.js:1:14"));
+  assert_string_equal(line_of(r.err, 2), "  phase: parse");
+  free_result(&r);
+  r = RUN(NULL, "--module", "modules/badlink.mjs");
+  assert_non_null(strstr(r.err, "\n  phase: resolution\n"));
   free_result(&r);
   /* Throwing while running is 1, not 3. */
   expect(RUN(NULL, "--module", "modules/throws.mjs"), 1, "cfg\n", "Uncaught Error: module threw");
@@ -292,11 +321,11 @@ static void test_agent_errors_are_reported(void **state) {
   assert_string_equal(line_of(r.err, 0), "Uncaught Error: agent boom");
   assert_string_equal(line_of(r.err, 1), "  <agent 1>:2:45");
   free_result(&r);
-  expect(RUN(NULL, "-e", "$262.agent.start('throw 7'); print('started')"), 1, "started\n", "Uncaught 7");
+  expect(RUN(NULL, "-e", "$262.agent.start('throw 7'); print('started')"), 1, "started\n", "Uncaught (number) 7");
   expect(RUN(NULL, "-e", "$262.agent.start('let = ;'); print('started')"), 1, "started\n",
          "Uncaught SyntaxError: Unexpected token ';'");
   expect(RUN(NULL, "-e", "$262.agent.start('Promise.reject(new TypeError(\"no\")); $262.agent.leaving()')"), 1,
-         "", "Uncaught TypeError: no");
+         "", "Unhandled rejection: TypeError: no");
   expect(RUN(NULL, "-e", "$262.agent.broadcast(new ArrayBuffer(4))"), 1, "",
          "Uncaught TypeError: $262.agent.broadcast: the first argument must be a SharedArrayBuffer");
 }
@@ -313,6 +342,8 @@ static void test_shell_waits_for_agents(void **state) {
 
 /* ---- the prompt ---------------------------------------------------------------------------- */
 
+/* Piped into the prompt (no terminal: no editing, no colours): values print as node prints
+ * them, incomplete input continues, await works, let and const persist. */
 static void test_repl(void **state) {
   (void)state;
   run_result r = run_shell("let x = 40\n"
@@ -332,12 +363,89 @@ static void test_repl(void **state) {
                 (const char *const[]){NULL});
   assert_int_equal(r.status, 0);
   assert_string_equal(r.out,
-                      "undefined\n42\ntext\n{\"a\":1,\"b\":[1,2]}\nundefined\n[Function: twice]\n80\n"
-                      "x is 80\nundefined\nqueued\nthen 1\n80\nset\ntimer after the input\n");
+                      "undefined\n42\n'text'\n{ a: 1, b: [ 1, 2 ] }\nundefined\n[Function: twice]\n80\n"
+                      "x is 80\nundefined\n'queued'\nthen 1\n80\n'set'\ntimer after the input\n");
   assert_string_equal(line_of(r.err, 0), "Uncaught Error: oops");
   assert_string_equal(line_of(r.err, 1), "  <stdin>:1:1");
   assert_non_null(strstr(r.err, "Uncaught SyntaxError: Unexpected token ';'"));
   free_result(&r);
+  r = run_shell("function f(a) {\n  return a * 3;\n}\nf(2)\n"
+                "`two\nlines`\n"
+                "await Promise.resolve(5)\n"
+                "let w = await new Promise((r) => setTimeout(() => r(6), 5))\nw + 1\n"
+                "const k = 1\nk + 1\n"
+                "let {a, b: [c], ...r} = await Promise.resolve({a: 1, b: [2], z: 3}), d = 4\n[a, c, r, d]\n"
+                "let s = `t${await 1}`\ns\n"
+                "function f2() { await 1 }\n"
+                "await (async () => 8)()\n"
+                "let [x1, , ...y1] = await [1, 2, 3]\n[x1, y1]\n"
+                "let mv = await new Promise((r) => {\n  r('multi')\n})\nmv\n"
+                "await 1 +\n2\n"
+                "async function g2() { return await 4 }\nawait g2()\n"
+                "await Promise.reject(new RangeError('awaited'))\n"
+                "[1, 2n, 'three', Symbol('four'), undefined, null]\n"
+                "class A { constructor() { this.me = this } }\nnew A\n"
+                "new Map([['k', { deep: { deeper: { deepest: 1 } } }]])\n"
+                "[new Set([1]), Promise.resolve(2), new Promise(() => {}), class B extends A {}]\n",
+                (const char *const[]){NULL});
+  assert_int_equal(r.status, 0);
+  assert_string_equal(r.out,
+                      "undefined\n6\n'two\\nlines'\n5\nundefined\n7\nundefined\n2\n"
+                      "undefined\n[ 1, 2, { z: 3 }, 4 ]\nundefined\n't1'\n"
+                      "8\nundefined\n[ 1, [ 3 ] ]\nundefined\n'multi'\n3\nundefined\n4\n"
+                      "[ 1, 2n, 'three', Symbol(four), undefined, null ]\nundefined\n"
+                      "<ref *1> A { me: [Circular *1] }\n"
+                      "Map(1) { 'k' => { deep: { deeper: [Object] } } }\n"
+                      "[\n  Set(1) { 1 },\n  Promise { 2 },\n  Promise { <pending> },\n  [class B extends A]\n]\n");
+  /* An await where it cannot be is reported as the script's own SyntaxError. */
+  assert_string_equal(line_of(r.err, 0),
+                      "Uncaught SyntaxError: await is only valid in async functions and the top level bodies of modules");
+  assert_string_equal(line_of(r.err, 2), "Uncaught RangeError: awaited");
+  free_result(&r);
+}
+
+/* ---- what the shell adds for scripts ------------------------------------------------------ */
+
+static void test_modules_without_option(void **state) {
+  (void)state;
+  /* .mjs runs as a module, as --module would run it. */
+  expect(RUN(NULL, "modules/main.mjs"), 0,
+         "5 math+other other cfg\ndynamic true\nafter top-level await\n", NULL);
+  /* So does a .js whose top level imports. */
+  expect(RUN(NULL, "module_syntax.js"), 0, "module by its syntax cfg object\n", NULL);
+  /* A top-level await's failure names the user's file, not the shell's entry module. */
+  run_result r = RUN(NULL, "modules/tla_throw.mjs");
+  assert_int_equal(r.status, 1);
+  assert_string_equal(line_of(r.err, 0), "Uncaught (number) 5");
+  assert_non_null(strstr(line_of(r.err, 1), "/tests/shell/modules/tla_throw.mjs"));
+  assert_null(strstr(r.err, "v8host-shell:"));
+  free_result(&r);
+}
+
+static void test_file_functions(void **state) {
+  (void)state;
+  expect(RUN(NULL, "files.js", "--args", "one", "-e"), 0,
+         "\"line one\\nline two\\n\"\n"
+         "true 18 108 10\n"
+         "completion of loaded.js 1 completion of loaded.js 2\n"
+         "[\"files.js\",\"one\",\"-e\"] [\"one\",\"-e\"]\n"
+         "Error read: cannot read 'no-such.txt': No such file or directory\n"
+         "Error readbuffer: cannot read '.': Is a directory\n"
+         "Error load: cannot read 'no-such.js': No such file or directory\n"
+         "TypeError read: the path must be a string\n"
+         "TypeError read: the path must be a string\n"
+         "load threw SyntaxError\n",
+         NULL);
+}
+
+/* print, $262, read... and the library's builtins are there, but not enumerable. */
+static void test_globals_not_enumerable(void **state) {
+  (void)state;
+  expect(RUN(NULL, "-e",
+             "const names = []; for (const k in globalThis) names.push(k);"
+             "print(names.length, Object.keys(globalThis).length, typeof print, typeof $262,"
+             " typeof read, typeof scriptArgs, typeof setTimeout, typeof console.log)"),
+         0, "0 0 function object function object function function\n", NULL);
 }
 
 int main(void) {
@@ -350,7 +458,7 @@ int main(void) {
       cmocka_unit_test(test_uncaught_non_error),
       cmocka_unit_test(test_syntax_error_is_3),
       cmocka_unit_test(test_usage_errors_are_2),
-      cmocka_unit_test(test_unhandled_rejection_is_uncaught),
+      cmocka_unit_test(test_unhandled_rejection),
       cmocka_unit_test(test_exception_in_timer_is_uncaught),
       cmocka_unit_test(test_module_graph),
       cmocka_unit_test(test_module_failures),
@@ -361,6 +469,9 @@ int main(void) {
       cmocka_unit_test(test_agent_errors_are_reported),
       cmocka_unit_test(test_shell_waits_for_agents),
       cmocka_unit_test(test_repl),
+      cmocka_unit_test(test_modules_without_option),
+      cmocka_unit_test(test_file_functions),
+      cmocka_unit_test(test_globals_not_enumerable),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

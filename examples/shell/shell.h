@@ -1,7 +1,11 @@
 /* shell.h — the pieces of v8host-shell shared between its files.
  *
- *   shell.c        main: arguments, scripts, modules, -e, the interactive prompt, the exit status
+ *   shell.c        main: the option table, scripts, modules, -e, the exit status
+ *   shell_repl.c   the interactive prompt: line editing, history, completion, Ctrl-C, await
+ *   shell_hoist.c  the names a declaration binds, for an await at the prompt
  *   shell_realm.c  engines set up for the shell (print, $262), strings, error reports, the loader
+ *   shell_host.c   read, readbuffer, load, scriptArgs, arguments; the value printer's setup
+ *                  (inspect.js, embedded at build time)
  *   shell_262.c    $262, the host object of test262 (createRealm, evalScript, gc, ...)
  *   shell_agent.c  $262.agent: runtimes on threads of their own, broadcasts and reports
  *
@@ -37,6 +41,11 @@ typedef struct shell_runtime {
   bool interactive;      /* the prompt: an uncaught error is reported, and the shell goes on */
   bool failed;           /* an uncaught exception or unhandled rejection was reported */
   bool module_started;   /* set when the module being run starts evaluating */
+  bool rejections_warn;  /* --unhandled-rejections=warn: reported, but the run goes on */
+  /* The command line's script arguments (after --args), for scriptArgs and arguments. */
+  const char *script_name;
+  char **script_args;
+  int script_argc;
   /* The module loader's memory for its last answer, and why its last failure failed. */
   char *loaded_name, *loaded_source;
   char load_error[512];
@@ -47,6 +56,8 @@ struct shell_realm {
   shell_runtime *srt;
   vh_engine engine;
   vh_ref d262;           /* this realm's $262, which createRealm() returns */
+  /* inspect.js's functions, made before any user script ran (see shell_host.c). */
+  vh_ref inspect_fn, complete_fn, to_buffer_fn;
   shell_realm *next;
 };
 
@@ -63,13 +74,17 @@ void shell_realms_free(shell_runtime *srt);
  * pending in engine. */
 int shell_to_string(shell_runtime *srt, vh_engine engine, vh_value value, char **out, size_t *length);
 
-/* "Uncaught <constructor name>: <message>" for an Error, "Uncaught <String(value)>" otherwise.
- * Never NULL; free with free(). Runs script; drops any exception that throws. */
+/* "<constructor name>: <message>" for an Error, "(<typeof>) <String(value)>" otherwise (so a
+ * thrown 1 reads "(number) 1"). Never NULL; free with free(). Runs script; drops any exception
+ * that throws. */
 char *shell_describe(shell_runtime *srt, vh_engine engine, vh_value value);
 
-/* Writes one report of an uncaught exception to stderr in a single write: the describe() line,
- * then "  <file>:<line>:<column>", then the stack's frames, then `note` if not NULL. */
+/* Writes one report of an uncaught exception to stderr in a single write: "Uncaught " and the
+ * describe() line, then "  <file>:<line>:<column>", then the stack's frames, then `note` if not
+ * NULL. shell_report_as says `prefix` instead of "Uncaught " ("Unhandled rejection: "). */
 void shell_report(shell_runtime *srt, vh_engine engine, const vh_exception *error, const char *note);
+void shell_report_as(shell_runtime *srt, vh_engine engine, const vh_exception *error,
+                     const char *prefix, const char *note);
 
 /* Takes the exception pending in engine and reports it (see shell_report). */
 void shell_report_pending(shell_runtime *srt, vh_engine engine, const char *note);
@@ -88,6 +103,37 @@ char *shell_read_file(const char *path, size_t *length);
 int shell_run_script(shell_runtime *srt, vh_engine engine, const char *source, size_t length,
                      const char *name);
 
+/* Defines a non-enumerable global (vh_define_property), as print and $262 are. */
+int shell_define_global(vh_engine engine, const char *name, vh_value value);
+
+/* ---- shell_host.c ---- */
+
+/* Defines read, readbuffer, load, scriptArgs and arguments in the realm, and makes its value
+ * printer (realm->inspect_fn and friends). Called when the engine is made. */
+int shell_install_host(shell_realm *realm);
+
+/* How the prompt prints value: node's util.inspect layout, colours when `colors`. A new string
+ * (free with vh_free), or NULL when printing threw (the exception is dropped). */
+char *shell_inspect(shell_realm *realm, vh_value value, bool colors);
+
+/* The names completing `prefix` among the properties of object and its prototypes, sorted, one
+ * per line; a new string (free with vh_free) or NULL. */
+char *shell_complete(shell_realm *realm, vh_value object, const char *prefix);
+
+/* ---- shell_hoist.c ---- */
+
+/* For an input that starts with a let/const/var declaration list: the names it binds, comma-
+ * separated, into names; "let" or "var" (for var) into *kind; and into body the input with the
+ * list turned into one parenthesized assignment ("({a, b} = await f(), c = 1\n); rest"). false
+ * when the input does not start so or the scanner cannot follow it. */
+bool shell_hoist_declarations(const char *src, size_t n, shell_buf *names, const char **kind,
+                              shell_buf *body);
+
+/* ---- shell_repl.c ---- */
+
+/* The interactive prompt on stdin, until end of input (or Ctrl-D, or Ctrl-C twice). */
+int shell_repl(shell_runtime *srt, shell_realm *realm);
+
 /* ---- shell_262.c ---- */
 
 /* Makes the realm's $262 object and sets it as the global "$262". */
@@ -99,7 +145,8 @@ int shell_add_function(vh_engine engine, vh_value object, const char *name, vh_h
 
 /* ---- shell_agent.c ---- */
 
-void shell_agents_init(void);
+/* rejections_warn: an agent's unhandled rejection is reported but does not fail it. */
+void shell_agents_init(bool rejections_warn);
 /* Makes $262.agent for a realm: start/broadcast/getReport on the main runtime,
  * receiveBroadcast/report/leaving in an agent; sleep and monotonicNow in both. */
 int shell_agent_object(shell_realm *realm, vh_value *out);

@@ -70,7 +70,7 @@ int shell_install_262(shell_realm *realm) {
   if (rc == VH_OK) rc = vh_set(e, d262, "global", global);
   if (rc == VH_OK) rc = shell_agent_object(realm, &agent);
   if (rc == VH_OK) rc = vh_set(e, d262, "agent", agent);
-  if (rc == VH_OK) rc = vh_engine_set_global(e, "$262", d262);
+  if (rc == VH_OK) rc = shell_define_global(e, "$262", d262);
   if (rc == VH_OK) rc = vh_ref_new(d262, 1, &realm->d262);
   return rc;
 }

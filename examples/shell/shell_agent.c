@@ -78,9 +78,11 @@ static struct {
   report *reports, *reports_last;
   bool failed;
   uint64_t t0;
+  bool rejections_warn;     /* --unhandled-rejections=warn; set before any agent starts */
 } g;
 
-void shell_agents_init(void) {
+void shell_agents_init(bool rejections_warn) {
+  g.rejections_warn = rejections_warn;
   uv_mutex_init(&g.mu);
   uv_cond_init(&g.cond);
   g.t0 = uv_hrtime();
@@ -115,9 +117,9 @@ static void agent_failed(shell_agent *a) {
 static void agent_error_handler(vh_engine engine, vh_error_event event, const vh_exception *error,
                                 void *data) {
   shell_agent *a = data;
-  (void)event;
-  shell_report(&a->srt, engine, error, NULL);
-  agent_failed(a);
+  bool rejection = event == VH_EVENT_UNHANDLED_REJECTION;
+  shell_report_as(&a->srt, engine, error, rejection ? "Unhandled rejection: " : "Uncaught ", NULL);
+  if (!(rejection && g.rejections_warn)) agent_failed(a);
 }
 
 /* ---- broadcasts, on the agent's thread ----------------------------------------------------- */

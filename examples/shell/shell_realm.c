@@ -106,27 +106,32 @@ char *shell_describe(shell_runtime *srt, vh_engine engine, vh_value value) {
     }
     if (!name) name = property_string(srt, engine, value, "name");
     message = property_string(srt, engine, value, "message");
-    char *line = dup_text("Uncaught ", name ? name : "Error", NULL);
-    char *full = dup_text(line, ": ", message ? message : "");
-    free(line);
+    char *full = dup_text(name ? name : "Error", ": ", message ? message : "");
     vh_free(name);
     vh_free(message);
     return full;
   }
+  /* Not an Error: its type first, so a test runner tells a thrown 1 from a thrown "1". */
+  static const char *const type_names[] = {"", "undefined", "null", "boolean", "number", "bigint",
+                                           "string", "symbol", "object", "function"};
+  const char *type_name = (unsigned)type < sizeof type_names / sizeof *type_names ? type_names[type] : "?";
+  char head[32];
+  snprintf(head, sizeof head, "(%s) ", type_name);
   char *text = NULL;
   if (shell_to_string(srt, engine, value, &text, NULL) != VH_OK) {
     vh_exception_discard(engine);
-    return dup_text("Uncaught ", "<a value String() cannot convert>", NULL);
+    return dup_text(head, "<a value String() cannot convert>", NULL);
   }
-  char *line = dup_text("Uncaught ", text, NULL);
+  char *line = dup_text(head, text, NULL);
   vh_free(text);
   return line;
 }
 
-void shell_report(shell_runtime *srt, vh_engine engine, const vh_exception *error, const char *note) {
+void shell_report_as(shell_runtime *srt, vh_engine engine, const vh_exception *error,
+                     const char *prefix, const char *note) {
   shell_buf b = {0};
   char *first = shell_describe(srt, engine, error->value);
-  shell_buf_printf(&b, "%s\n", first);
+  shell_buf_printf(&b, "%s%s\n", prefix, first);
   free(first);
   if (error->resource_name) {
     if (error->line > 0)
@@ -142,6 +147,10 @@ void shell_report(shell_runtime *srt, vh_engine engine, const vh_exception *erro
   fwrite(b.data, 1, b.length, stderr);
   fflush(stderr);
   shell_buf_free(&b);
+}
+
+void shell_report(shell_runtime *srt, vh_engine engine, const vh_exception *error, const char *note) {
+  shell_report_as(srt, engine, error, "Uncaught ", note);
 }
 
 void shell_report_pending(shell_runtime *srt, vh_engine engine, const char *note) {
@@ -181,6 +190,12 @@ static int js_print(const vh_call_info *info, vh_value *result) {
   return VH_OK;
 }
 
+int shell_define_global(vh_engine engine, const char *name, vh_value value) {
+  vh_value global;
+  int rc = vh_engine_global(engine, &global);
+  return rc == VH_OK ? vh_define_property(engine, global, name, value, VH_PROPERTY_DONT_ENUM) : rc;
+}
+
 /* ---- realms --------------------------------------------------------------------------------- */
 
 int shell_realm_init(shell_runtime *srt, vh_engine engine, shell_realm **out) {
@@ -202,8 +217,9 @@ int shell_realm_init(shell_runtime *srt, vh_engine engine, shell_realm **out) {
     if (rc == VH_OK) rc = vh_ref_new(fn, 1, &srt->string_fn);
   }
   if (rc == VH_OK) rc = vh_function_new(engine, "print", js_print, realm, &fn);
-  if (rc == VH_OK) rc = vh_engine_set_global(engine, "print", fn);
+  if (rc == VH_OK) rc = shell_define_global(engine, "print", fn);
   if (rc == VH_OK) rc = shell_install_262(realm);
+  if (rc == VH_OK) rc = shell_install_host(realm);
   vh_exception_discard(engine);
   vh_scope_close(scope);
   if (rc != VH_OK) {

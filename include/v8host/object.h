@@ -148,6 +148,40 @@ VH_API int vh_has_key(vh_engine engine, vh_value object, vh_value key, bool *out
  */
 VH_API int vh_delete_key(vh_engine engine, vh_value object, vh_value key, bool *deleted);
 
+/** Flags for vh_define_property(): attributes the new property lacks (0: as `object[name] = v`
+ *  would make it, writable, enumerable and configurable). */
+enum {
+  /** Not writable. */
+  VH_PROPERTY_READ_ONLY = 1u << 0,
+  /** Not enumerable: hidden from `for...in`, `Object.keys` and `JSON.stringify`. */
+  VH_PROPERTY_DONT_ENUM = 1u << 1,
+  /** Not configurable: `delete` fails and the attributes cannot change. */
+  VH_PROPERTY_DONT_DELETE = 1u << 2,
+  /** Every flag. */
+  VH_PROPERTY_ALL = VH_PROPERTY_READ_ONLY | VH_PROPERTY_DONT_ENUM | VH_PROPERTY_DONT_DELETE
+};
+/**
+ * @brief Defines an own data property, as `Object.defineProperty(object, name, {value, writable,
+ *        enumerable, configurable})`: no setter runs, and an existing property of that name is
+ *        replaced when it is configurable.
+ *
+ * Hosts use it for globals and host objects that scripts should not see in `for...in` (the
+ * library's builtins are defined with ::VH_PROPERTY_DONT_ENUM through it).
+ * @param engine the engine; a scope of its runtime must be open.
+ * @param object the target object (a proxy runs its `defineProperty` trap).
+ * @param name NUL-terminated UTF-8 (invalid bytes become U+FFFD); must not be NULL.
+ * @param value the property's value.
+ * @param flags ::VH_PROPERTY_READ_ONLY, ::VH_PROPERTY_DONT_ENUM, ::VH_PROPERTY_DONT_DELETE, or'ed.
+ * @return ::VH_OK; ::VH_EINVAL (NULL name, an empty handle, an unknown flag); ::VH_ETYPE (the
+ *         target is not an object); ::VH_EEXCEPTION (a proxy trap threw, or the definition is
+ *         refused: a non-configurable property of that name, a non-extensible object; the
+ *         pending exception is then a TypeError "Cannot redefine property: <name>");
+ *         ::VH_EPENDING_EXCEPTION; and the common codes of v8host/value.h.
+ * @par Thread: the thread holding the engine's runtime lock. Nothing to free.
+ */
+VH_API int vh_define_property(vh_engine engine, vh_value object, const char *name, vh_value value,
+                              unsigned flags);
+
 /** Flags for vh_own_keys(). */
 enum {
   /** Also non-enumerable properties. */
