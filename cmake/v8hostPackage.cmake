@@ -64,6 +64,11 @@ set(CPACK_COMPONENT_DEV_DESCRIPTION "Embeddable C library hosting JavaScript on 
 set(CPACK_DEBIAN_SHELL_PACKAGE_NAME v8host-shell)
 set(CPACK_DEBIAN_SHELL_PACKAGE_SECTION interpreters)
 set(CPACK_DEBIAN_SHELL_PACKAGE_DEPENDS "libv8host${VH_SOVERSION} (= ${_vh_debver}), libuv1 (>= 1.44)")
+# The shell links libedit when the build found it (examples/CMakeLists.txt).
+pkg_check_modules(VH_SHELL_LIBEDIT QUIET libedit)
+if(VH_BUILD_EXAMPLES AND VH_SHELL_LIBEDIT_FOUND)
+  string(APPEND CPACK_DEBIAN_SHELL_PACKAGE_DEPENDS ", libedit2 (>= 3.1)")
+endif()
 set(CPACK_COMPONENT_SHELL_DESCRIPTION "JavaScript shell built on v8host
  v8host-shell runs scripts and modules and offers a prompt.")
 

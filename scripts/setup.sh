@@ -33,6 +33,7 @@ wanted=(
   "libcmocka-dev|the test suite"
   "clang|the install test links a static consumer with clang too; ./run.sh fuzz (libFuzzer)"
   "doxygen|the API reference (the docs target and the ctest docs entry)"
+  "libedit-dev|v8host-shell's line editing, history and completion (BSD-licensed, as v8host is MIT)"
 )
 [ $package = 0 ] || wanted+=(
   "debootstrap|scripts/ci-package.sh installs the .deb packages into a fresh Debian 12"
@@ -63,14 +64,6 @@ for w in "${wanted[@]}"; do
   fi
 done
 [ ${#need[@]} = 0 ] || apt_install "build and test tools" "${need[@]}"
-
-# The shell's prompt: line editing, history and completion through libedit (BSD-licensed, as
-# v8host is MIT; GNU readline is GPL). Without it the shell builds with a plain prompt.
-dpkg -s libedit-dev >/dev/null 2>&1 || {
-  echo "setup: installing libedit-dev (v8host-shell's line editing)"
-  apt_update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-remove libedit-dev >/dev/null
-}
 
 v8_ok() { [ -f "$1/usr/include/node/v8-version.h" ] && [ -f "$1/usr/lib/$arch/libnode.so.108" ] &&
           grep -q "^#define V8_MAJOR_VERSION 10$" "$1/usr/include/node/v8-version.h" &&
