@@ -4,8 +4,9 @@
 // So the real arbiter is our own mutex (tried, or waited for with a deadline), in a RuntimeLink that outlives the runtime (a
 // thread waiting for a runtime that is being disposed wakes up to a dead link instead of freed
 // memory); V8's Locker is taken right after, always uncontended. With try and timed locking, a
-// proxy operation that needs another runtime can avoid deadlock: it releases its own runtime
-// while it waits (see proxy.cc).
+// proxy operation that needs another runtime can avoid deadlock: it releases every runtime the
+// thread holds while it waits (see proxy.cc); other waits publish what they wait for, so
+// cycles are found (waits.h).
 #pragma once
 
 #include <v8.h>
