@@ -65,12 +65,14 @@ static void give_proxy(rt_one *from, const char *src, rt_one *to, const char *na
 typedef struct gc_job {
   vh_runtime rt;
   uv_barrier_t *go;
+  unsigned delay_us; /* staggers the two sides differently each round */
   int rc;
 } gc_job;
 
 static void gc_main(void *arg) {
   gc_job *j = arg;
   uv_barrier_wait(j->go);
+  if (j->delay_us) usleep(j->delay_us);
   j->rc = vh_runtime_gc(j->rt);
 }
 
@@ -80,7 +82,7 @@ static void gc_main(void *arg) {
  * use-after-free; no crash). */
 static void test_dispose_source_while_dest_collects(void **state) {
   (void)state;
-  for (int round = 0; round < 12; round++) {
+  for (int round = 0; round < 40; round++) {
     rt_one s, d;
     vh_scope ss, sd;
     vh_value objs, proxies;
@@ -88,7 +90,7 @@ static void test_dispose_source_while_dest_collects(void **state) {
     one_new(&d, 0);
     assert_ok(vh_scope_open(s.e, &ss));
     assert_ok(vh_scope_open(d.e, &sd));
-    assert_ok(vh_eval(s.e, "Array.from({length: 3000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
+    assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
     /* An array of S's objects passes as one proxy; its elements become proxies as D reads them. */
     assert_ok(vh_pass(d.e, objs, &proxies, NULL));
     assert_ok(vh_engine_set_global(d.e, "arr", proxies));
@@ -99,10 +101,15 @@ static void test_dispose_source_while_dest_collects(void **state) {
 
     uv_barrier_t go;
     uv_thread_t t;
-    gc_job j = {d.rt, &go, -1};
+    /* Where the two overlap depends on the machine: each round shifts one side by a different
+     * amount (0 to 13 ms), so that some round has the GC's weak callbacks running while the
+     * disposal goes through the records. */
+    unsigned shift_us = (unsigned)(round / 2) * 700u;
+    gc_job j = {d.rt, &go, round % 2 ? shift_us : 0, -1};
     assert_int_equal(uv_barrier_init(&go, 2), 0);
     assert_int_equal(uv_thread_create(&t, gc_main, &j), 0);
     uv_barrier_wait(&go);
+    if (round % 2 == 0) usleep(shift_us);
     int rc = vh_runtime_dispose(s.rt);
     assert_int_equal(uv_thread_join(&t), 0);
     uv_barrier_destroy(&go);
@@ -119,18 +126,20 @@ static void test_dispose_source_while_dest_collects(void **state) {
 typedef struct dispose_job {
   vh_runtime rt;
   uv_barrier_t *go;
+  unsigned delay_us;
   int rc;
 } dispose_job;
 
 static void dispose_main(void *arg) {
   dispose_job *j = arg;
   uv_barrier_wait(j->go);
+  if (j->delay_us) usleep(j->delay_us);
   j->rc = vh_runtime_dispose(j->rt);
 }
 
 static void test_dispose_both_sides_at_once(void **state) {
   (void)state;
-  for (int round = 0; round < 12; round++) {
+  for (int round = 0; round < 30; round++) {
     rt_one s, d;
     vh_scope ss, sd;
     vh_value objs, proxies;
@@ -138,19 +147,23 @@ static void test_dispose_both_sides_at_once(void **state) {
     one_new(&d, 0);
     assert_ok(vh_scope_open(s.e, &ss));
     assert_ok(vh_scope_open(d.e, &sd));
-    assert_ok(vh_eval(s.e, "Array.from({length: 2000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
+    assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
     assert_ok(vh_pass(d.e, objs, &proxies, NULL));
     assert_ok(vh_engine_set_global(d.e, "arr", proxies));
     assert_ok(vh_eval(d.e, "globalThis.kept = Array.from(arr)", VH_AUTO_LENGTH, "d.js", NULL));
     assert_ok(vh_scope_close(sd));
     assert_ok(vh_scope_close(ss));
 
+    /* The two disposals take about as long: shift one by 0 to 7 ms, either way, so that some
+     * round has D releasing its records while S goes through them. */
+    unsigned shift_us = (unsigned)(round / 2) * 500u;
     uv_barrier_t go;
     uv_thread_t t;
-    dispose_job j = {d.rt, &go, -1};
+    dispose_job j = {d.rt, &go, round % 2 ? shift_us : 0, -1};
     assert_int_equal(uv_barrier_init(&go, 2), 0);
     assert_int_equal(uv_thread_create(&t, dispose_main, &j), 0);
     uv_barrier_wait(&go);
+    if (round % 2 == 0) usleep(shift_us);
     int rc = vh_runtime_dispose(s.rt);
     assert_int_equal(uv_thread_join(&t), 0);
     uv_barrier_destroy(&go);
@@ -540,5 +553,8 @@ int main(void) {
       cmocka_unit_test(test_loops_open_scopes_on_each_other),
       cmocka_unit_test(test_stop_worker_while_holding_it),
   };
+  /* VH_TEST_FILTER=name runs one test (for running them one by one under a sanitizer). */
+  const char *filter = getenv("VH_TEST_FILTER");
+  if (filter) cmocka_set_test_filter(filter);
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
