@@ -23,6 +23,10 @@ static void hang_guard(unsigned seconds) {
   alarm(seconds);
 }
 
+/* The number of rounds of a race: fewer with VH_RACES_QUICK set (scripts/tsan.sh: under
+ * ThreadSanitizer each round is ten times slower, and what it looks for needs no sweep). */
+static int rounds(int n) { return getenv("VH_RACES_QUICK") ? (n + 3) / 4 : n; }
+
 typedef struct rt_one {
   vh_runtime rt;
   vh_engine e;
@@ -82,7 +86,7 @@ static void gc_main(void *arg) {
  * use-after-free; no crash). */
 static void test_dispose_source_while_dest_collects(void **state) {
   (void)state;
-  for (int round = 0; round < 40; round++) {
+  for (int round = 0; round < rounds(40); round++) {
     rt_one s, d;
     vh_scope ss, sd;
     vh_value objs, proxies;
@@ -139,7 +143,7 @@ static void dispose_main(void *arg) {
 
 static void test_dispose_both_sides_at_once(void **state) {
   (void)state;
-  for (int round = 0; round < 30; round++) {
+  for (int round = 0; round < rounds(30); round++) {
     rt_one s, d;
     vh_scope ss, sd;
     vh_value objs, proxies;
@@ -201,7 +205,7 @@ static void interrupter_main(void *arg) {
  * the ones that were not, under the sanitizer build); every call returns VH_OK or VH_EDISPOSED. */
 static void test_interrupt_during_dispose(void **state) {
   (void)state;
-  for (int round = 0; round < 40; round++) {
+  for (int round = 0; round < rounds(40); round++) {
     rt_one r;
     uv_barrier_t go;
     uv_thread_t t;
@@ -298,12 +302,12 @@ static void run_ring(int n, int iterations) {
 
 static void test_ring_of_three(void **state) {
   (void)state;
-  run_ring(3, 300);
+  run_ring(3, rounds(300));
 }
 
 static void test_ring_of_five(void **state) {
   (void)state;
-  run_ring(5, 100);
+  run_ring(5, rounds(100));
 }
 
 /* ---- §3: a stop of the destination stops the source's script it waits on --------------------- */
