@@ -578,99 +578,11 @@ class ProxyOp {
     return *utf8 ? *utf8 : "";
   }
 
-  // The source is busy on another thread. This thread releases every runtime it holds (the
-  // destination and any it entered further out: scopes, callbacks, outer proxy operations),
-  // so that no thread ever blocks on a runtime while holding one; that is what makes waits
-  // deadlock-free for any number of runtimes and threads. It then waits for the source, at most
-  // proxy_wait_ms, and takes back everything it held, never blocking on one mutex while holding
-  // another (the std::lock algorithm). The wait ends early when a runtime this thread runs in
-  // is told to stop. VH_OK: the source's mutex is held (its Runtime not touched yet);
-  // VH_ETIMEDOUT; or the stop reason. Every runtime this thread held is its own again in any
-  // case: that last wait has no bound, but it waits only for threads that are running, never
-  // for a waiting one (they hold nothing), and publishes its edge so cycles through loops and
-  // workers are found by the others (waits.h).
+  // The source is busy on another thread: wait for it holding no runtime at all, at most
+  // proxy_wait_ms (wait_holding_nothing, lock.cc). VH_OK: the source's mutex is held (its
+  // Runtime not touched yet); VH_ETIMEDOUT; or the stop reason of a runtime this thread runs in.
   int wait_for_source(const std::shared_ptr<RuntimeLink>& s) {
-    std::vector<Runtime*> held = ts_->held;
-    std::vector<std::unique_ptr<v8::Unlocker>> unlocked;
-    unlocked.reserve(held.size());
-    for (size_t i = held.size(); i-- > 0;) {
-      Runtime* r = held[i];
-      r->parked.fetch_add(1, std::memory_order_relaxed);
-      unlocked.push_back(std::make_unique<v8::Unlocker>(r->isolate));
-      r->lock_owner.store(0, std::memory_order_relaxed);
-      r->link->owner.store(0, std::memory_order_relaxed);
-      r->link->mu.unlock();
-    }
-    ts_->held.clear();
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(dest_->proxy_wait_ms);
-    WaitEdge edge(ts_->ordinal, WaitTarget(s, &s->owner));
-    int status = VH_ETIMEDOUT;
-    for (;;) {
-      int stop = stop_requested(held);
-      if (stop) {
-        status = stop;
-        break;
-      }
-      auto now = std::chrono::steady_clock::now();
-      if (now >= deadline) break;
-      auto slice = std::min(deadline, now + std::chrono::milliseconds(kWaitSliceMs));
-      if (!s->mu.try_lock_until(slice)) continue;
-      size_t busy = try_lock_all(held);
-      if (busy == held.size()) {
-        status = VH_OK;
-        break;
-      }
-      // One of ours is busy: wait until it is free, holding nothing, then try again.
-      s->mu.unlock();
-      edge.retarget(WaitTarget(held[busy]->link, &held[busy]->link->owner));
-      if (held[busy]->link->mu.try_lock_until(slice)) held[busy]->link->mu.unlock();
-      edge.retarget(WaitTarget(s, &s->owner));
-    }
-    if (status != VH_OK) {
-      for (;;) {
-        size_t busy = try_lock_all(held);
-        if (busy == held.size()) break;
-        edge.retarget(WaitTarget(held[busy]->link, &held[busy]->link->owner));
-        RuntimeMutex& mu = held[busy]->link->mu;
-        if (mu.try_lock_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitSliceMs))) mu.unlock();
-      }
-    }
-    // All ours again: V8's locks (uncontended now), outermost last as they were taken.
-    for (size_t i = 0; i < held.size(); ++i) {
-      Runtime* r = held[i];
-      r->lock_owner.store(ts_->ordinal, std::memory_order_relaxed);
-      r->link->owner.store(ts_->ordinal, std::memory_order_relaxed);
-    }
-    while (!unlocked.empty()) unlocked.pop_back();  // innermost was released first: retaken last
-    ts_->held = held;
-    for (Runtime* r : held) {
-      r->parked.fetch_sub(1, std::memory_order_relaxed);
-      // As enter_locked_runtime: V8's relock restored this thread's stack guard, which forgets
-      // a stop or interrupt requested meanwhile.
-      if (r->stop_reason.load(std::memory_order_relaxed) != 0 || r->has_interrupts.load(std::memory_order_acquire))
-        reissue_requests(r);
-    }
-    return status;
-  }
-
-  // Tries every mutex of held; on success all are locked (returns held.size()); otherwise none
-  // is, and the index of the one that was busy is returned.
-  static size_t try_lock_all(const std::vector<Runtime*>& held) {
-    for (size_t i = 0; i < held.size(); ++i) {
-      if (held[i]->link->mu.try_lock()) continue;
-      for (size_t j = 0; j < i; ++j) held[j]->link->mu.unlock();
-      return i;
-    }
-    return held.size();
-  }
-
-  // The stop reason of a runtime in held that was told to stop, or 0.
-  static int stop_requested(const std::vector<Runtime*>& held) {
-    for (Runtime* r : held) {
-      int reason = r->stop_reason.load(std::memory_order_relaxed);
-      if (reason) return reason;
-    }
-    return 0;
+    return wait_holding_nothing(ts_, s, std::chrono::milliseconds(dest_->proxy_wait_ms));
   }
 
   const v8::FunctionCallbackInfo<v8::Value>& info_;

@@ -116,6 +116,18 @@ inline void enter_locked_runtime(Runtime* rt, ThreadState* ts, std::optional<v8:
 // with VH_EDEADLK when the wait can never end; without, waits for good. lock.cc.
 int wait_for_lock(const std::shared_ptr<RuntimeLink>& link, ThreadState* ts, bool detect);
 
+// For a thread that holds runtimes (ts->held, the innermost running script) and needs s, which
+// another thread holds: releases every runtime it holds, so that no thread ever blocks on a
+// runtime while holding one (what makes waits deadlock-free for any number of runtimes and
+// threads); waits for s, at most `wait`; and takes back everything it held, never blocking on
+// one mutex while holding another (the std::lock algorithm). The wait for s ends early when a
+// runtime it released is told to stop. VH_OK: s's mutex is held as well (its Runtime not
+// touched); VH_ETIMEDOUT; or the stop reason. Every runtime the thread held is its own again in
+// any case: that last step has no bound, but waits only for threads that are running, never
+// for a waiting one (they hold nothing), and publishes its edge so cycles through loops and
+// workers are found by the others (waits.h). lock.cc.
+int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s, std::chrono::milliseconds wait);
+
 // Takes rt's lock for this thread. VH_OK; VH_EDEADLK (detect only: another thread holding rt
 // waits, directly or through others, for something this thread holds).
 inline int lock_runtime(Runtime* rt, ThreadState* ts, std::optional<v8::Locker>* locker, bool detect = false) {
