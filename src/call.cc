@@ -19,7 +19,10 @@ void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8
 }
 
 int EngineCall::failed(const v8::TryCatch& tc) {
-  if (tc.HasTerminated() || !tc.HasCaught()) return stopped_status(rt, ts);
+  // A runtime told to stop during the call answers with the stop, even when what came out is
+  // an exception: a proxy operation stopped with it throws one into this runtime (proxy.cc).
+  if (tc.HasTerminated() || !tc.HasCaught() || rt->stop_reason.load(std::memory_order_relaxed) != 0)
+    return stopped_status(rt, ts);
   v8::Local<v8::Value> exception = tc.Exception();
   v8::Local<v8::Message> message = tc.Message();
   if (!rt->rethrown_exception.IsEmpty()) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "internal/call.h"
+#include "internal/proxy.h"
 #include "v8host.h"
 
 namespace vh {
@@ -76,6 +77,7 @@ void watchdog_main() {
       int expected = 0;
       rt->stop_reason.compare_exchange_strong(expected, VH_ETIMEDOUT);
       rt->isolate->TerminateExecution();
+      propagate_stop(rt);
     });
   }
 }
@@ -164,6 +166,7 @@ int vh_runtime_terminate(vh_runtime runtime) {
     int expected = 0;
     rt->stop_reason.compare_exchange_strong(expected, VH_ETERMINATED);
     rt->isolate->TerminateExecution();
+    propagate_stop(rt);
   });
   return found ? VH_OK : VH_EDISPOSED;
 }

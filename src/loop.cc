@@ -12,21 +12,40 @@
 #include <mutex>
 
 #include "internal/call.h"
+#include "internal/waits.h"
 #include "v8host.h"
 
 namespace vh {
 
 // A poster waiting in vh_post_and_wait.
+// Shared by the poster and the task (two references): a poster that gave up (VH_EDEADLK) leaves
+// it to the task, which frees it when it finishes.
 struct Waiter {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
+  bool started = false;    // the task began to run: the poster waits for it now, whatever happens
+  bool cancelled = false;  // the poster gave up first: the task is not run
   int status = VH_OK;
-  void finish(int s) {
+  std::atomic<int> refs{0};
+  // Called by the loop before it runs the task: false when the poster gave up on it.
+  bool start() {
     std::lock_guard<std::mutex> lock(mu);
-    status = s;
-    done = true;
-    cv.notify_all();
+    if (cancelled) return false;
+    started = true;
+    return true;
+  }
+  void finish(int s) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      status = s;
+      done = true;
+      cv.notify_all();
+    }
+    release();
+  }
+  void release() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 };
 
@@ -37,8 +56,10 @@ struct Task {
   Waiter* waiter;   // nullptr for vh_post
   bool stop_loop;   // a worker's stop request (fn is nullptr)
 
-  // Its engine or runtime is gone: called once with VH_EDISPOSED, so its data can be freed.
+  // Its engine or runtime is gone: called once with VH_EDISPOSED, so its data can be freed
+  // (unless its poster gave up on it: then it is not called at all).
   void cancel() const {
+    if (waiter && !waiter->start()) return waiter->release();
     fn(vh_engine{}, VH_EDISPOSED, data);
     if (waiter) waiter->finish(VH_EDISPOSED);
   }
@@ -50,6 +71,9 @@ struct TaskQueue {
   std::mutex mu;
   std::vector<Task> tasks;  // a vector swapped with the loop's batch: no allocation per wake-up
   bool alive = true;
+  // The thread running the loop (mirrors LoopState::running, here because posters may outlive
+  // the runtime): what a vh_post_and_wait waits for, in the wait-for graph (waits.h).
+  std::atomic<uint32_t> runner{0};
   uv_async_t* async = nullptr;  // valid while alive
 };
 
@@ -193,6 +217,7 @@ void run_task(const Task& task) {
   Engine* e = engine_table().get(task.engine);
   vh_engine engine{task.engine};
   vh_scope scope;
+  if (task.waiter && !task.waiter->start()) return task.waiter->release();
   if (!e || vh_scope_open(engine, &scope) != VH_OK) return task.cancel();
   task.fn(engine, VH_OK, task.data);
   after_callback(e);
@@ -339,7 +364,9 @@ void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
       uint32_t expected = 0;
       if (ls->running.compare_exchange_strong(expected, me)) {
         drain_tasks(ls);
+        ls->queue->runner.store(me, std::memory_order_release);
         alive = uv_run(ls->loop, UV_RUN_ONCE) != 0;
+        ls->queue->runner.store(0, std::memory_order_release);
         ls->running.store(0, std::memory_order_relaxed);
       }
     }
@@ -383,7 +410,10 @@ void keep_loop_alive(Runtime* rt) {
 
 bool claim_loop(Runtime* rt) {
   uint32_t expected = 0;
-  return rt->loop->running.compare_exchange_strong(expected, ThreadState::current()->ordinal);
+  uint32_t me = ThreadState::current()->ordinal;
+  if (!rt->loop->running.compare_exchange_strong(expected, me)) return false;
+  rt->loop->queue->runner.store(me, std::memory_order_release);
+  return true;
 }
 
 int run_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
@@ -406,14 +436,17 @@ class LoopResidency {
  public:
   explicit LoopResidency(Runtime* rt) : rt_(rt) {
     // A thread that holds the runtime already (a run from inside a callback) is resident.
-    if (rt->lock_owner.load(std::memory_order_relaxed) == ThreadState::current()->ordinal) return;
-    std::lock_guard<std::timed_mutex> lock(rt->link->mu);
+    ThreadState* ts = ThreadState::current();
+    if (rt->lock_owner.load(std::memory_order_relaxed) == ts->ordinal) return;
+    lock_mutex(rt, ts);
+    std::lock_guard<RuntimeMutex> lock(rt->link->mu, std::adopt_lock);
     outer_.emplace(rt->isolate);
     idle_.emplace(rt->isolate);
   }
   ~LoopResidency() {
     if (!outer_) return;
-    std::lock_guard<std::timed_mutex> lock(rt_->link->mu);
+    lock_mutex(rt_, ThreadState::current());
+    std::lock_guard<RuntimeMutex> lock(rt_->link->mu, std::adopt_lock);
     idle_.reset();   // takes V8's lock back (restoring this thread's state)
     outer_.reset();  // and frees what V8 kept for this thread
   }
@@ -421,6 +454,11 @@ class LoopResidency {
   LoopResidency& operator=(const LoopResidency&) = delete;
 
  private:
+  // The runtime's mutex alone (V8's lock is taken under it), waiting as lock_runtime does.
+  static void lock_mutex(Runtime* rt, ThreadState* ts) {
+    if (!rt->link->mu.try_lock()) wait_for_lock(rt->link, ts, false);
+  }
+
   Runtime* rt_;
   std::optional<v8::Locker> outer_;
   std::optional<v8::Unlocker> idle_;
@@ -448,6 +486,7 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     more = more || !ls->queue->tasks.empty();
   }
+  ls->queue->runner.store(0, std::memory_order_release);
   ls->running.store(0, std::memory_order_relaxed);
   if (alive) *alive = more;
   return VH_OK;
@@ -497,11 +536,44 @@ int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
     close_library_scope(scope);
     return VH_OK;
   }
-  Waiter waiter;
-  VH_TRY(post(engine, Task{task, data, engine.id_, &waiter, false}));
-  std::unique_lock<std::mutex> lock(waiter.mu);
-  waiter.cv.wait(lock, [&] { return waiter.done; });
-  return waiter.status;
+  // The loop's queue, kept for the wait: the thread running the loop is what this waits for.
+  std::shared_ptr<TaskQueue> queue;
+  engine_table().with(engine.id_, [&](Engine* found) {
+    if (found->rt->loop) queue = found->rt->loop->queue;
+  });
+  if (!queue) return VH_EDISPOSED;
+  ThreadState* me = ThreadState::current();
+  // The loop is run by this very thread (a callback of the host's own handle on it): it cannot
+  // run the task while this waits.
+  if (queue->runner.load(std::memory_order_acquire) == me->ordinal) return VH_EDEADLK;
+  auto* waiter = new Waiter();  // shared with the task: a wait given up leaves it to the task
+  waiter->refs = 2;
+  int rc = post(engine, Task{task, data, engine.id_, waiter, false});
+  if (rc != VH_OK) {
+    delete waiter;
+    return rc;
+  }
+  WaitEdge edge(me->ordinal, WaitTarget(queue, &queue->runner));
+  std::unique_lock<std::mutex> lock(waiter->mu);
+  while (!waiter->done) {
+    if (waiter->cv.wait_for(lock, std::chrono::milliseconds(kWaitSliceMs), [&] { return waiter->done; })) break;
+    lock.unlock();
+    bool cycle = edge.deadlocked();
+    lock.lock();
+    // The loop's thread waits, directly or through others, for something this thread holds:
+    // the task could never run while this waits. Unless it began already (then its own waits
+    // end it), it is called off: the loop drops it without calling it.
+    if (cycle && !waiter->started && !waiter->done) {
+      waiter->cancelled = true;
+      lock.unlock();
+      waiter->release();
+      return VH_EDEADLK;
+    }
+  }
+  int status = waiter->status;
+  lock.unlock();
+  waiter->release();
+  return status;
 }
 
 int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void* data) {

@@ -3,6 +3,7 @@
 #include "internal/proxy.h"
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -110,17 +111,22 @@ void dummy_function(const v8::FunctionCallbackInfo<v8::Value>&) {}  // never cal
 
 // ---- lifetimes -------------------------------------------------------------------------------
 
-// Hands rec's object back to its runtime: queued for the next thread that takes that runtime's
-// lock (which frees the record), or freed now when that runtime is gone (its disposal has reset
-// the object already).
+// The destination is done with rec (its proxy was collected, or its runtime is being
+// disposed; the destination's lock is held and its handles are reset). Under g_marshal_mu the
+// two sides agree who frees the record: the side that finishes second. While the source lives,
+// its object is queued for the next thread that takes the source's lock, which resets it (a
+// thread never touches another isolate's handles) and frees the record. Once the source's
+// disposal began, that disposal owns the object: it frees the record after resetting it, unless
+// it is done already, and then the record (no handle left in it) is freed here.
 void release_record(ProxyRecord* rec) {
   std::lock_guard<std::mutex> lock(g_marshal_mu);
   RuntimeLink* source = rec->source.get();
+  rec->dest_done = true;
   if (source->alive) {
     source->exported.erase(rec);
     source->release_queue.push_back(rec);
     source->has_releases.store(true, std::memory_order_release);
-  } else {
+  } else if (rec->source_done) {
     delete rec;
   }
 }
@@ -162,7 +168,16 @@ void destroy_proxies(Runtime* rt) {
   }
   drain_releases(rt);
   // Proxies elsewhere of objects here: the objects go now; those proxies throw from now on.
+  // Their records are the destinations'; the ones a destination let go of meanwhile (its
+  // release_record saw this runtime dead) are freed here, once their handle here is reset.
   for (ProxyRecord* rec : exported) rec->object.Reset();
+  {
+    std::lock_guard<std::mutex> lock(g_marshal_mu);
+    for (ProxyRecord* rec : exported) {
+      rec->source_done = true;
+      if (rec->dest_done) delete rec;
+    }
+  }
   // Proxies here of objects elsewhere: give the objects back.
   for (ProxyRecord* rec : rt->live_records) {
     rec->proxy.Reset();
@@ -179,6 +194,31 @@ void destroy_proxies(Runtime* rt) {
   rt->symbol_species.Reset();
   rt->symbols_by_id.clear();
   rt->symbol_ids.clear();
+}
+
+namespace {
+
+// Runs on the thread running script in rt (an interrupt): stops it if the proxy operation the
+// stop was meant for is still the one running here.
+void stop_if_serving(v8::Isolate* isolate, void* data) {
+  Runtime* rt = runtime_of(isolate);
+  if (rt && rt->serving.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(data))
+    isolate->TerminateExecution();
+}
+
+}  // namespace
+
+void propagate_stop(Runtime* rt) {
+  // A chain longer than this would have overflowed the stack long before (kMaxCallDepth).
+  for (int hops = 0; rt && hops < 1024; ++hops) {
+    uint64_t into = rt->calling_into.load(std::memory_order_relaxed);
+    Runtime* source = into ? runtime_table().get(into) : nullptr;
+    if (!source || source == rt) return;
+    uint64_t serial = source->serving.load(std::memory_order_relaxed);
+    // The serial rides in the data pointer: nothing to free if V8 never runs the interrupt.
+    if (serial) source->isolate->RequestInterrupt(stop_if_serving, reinterpret_cast<void*>(static_cast<uintptr_t>(serial)));
+    rt = source;
+  }
 }
 
 namespace {
@@ -341,7 +381,11 @@ class ProxyOp {
     shandles_.reset();
     siso_scope_.reset();
     if (source_engine_) --source_engine_->in_use;
-    if (counted_js_) --source_->js_calls;
+    if (counted_js_) {
+      --source_->js_calls;
+      source_->serving.store(prev_serving_, std::memory_order_relaxed);
+      dest_->calling_into.store(prev_calling_, std::memory_order_relaxed);
+    }
     if (took_source_) unlock_runtime(source_, &slocker_);
     if (dest_engine_) --dest_engine_->in_use;
   }
@@ -355,15 +399,20 @@ class ProxyOp {
     if (!dest_engine_) dest_engine_ = dest_->entered;
     if (!dest_engine_) return fail("VH_EDISPOSED: no engine of the proxy's runtime is left");
     ++dest_engine_->in_use;
-    RuntimeLink* link = rec_->source.get();
+    const std::shared_ptr<RuntimeLink>& shared_link = rec_->source;
+    RuntimeLink* link = shared_link.get();
     if (link->owner.load(std::memory_order_relaxed) == ts_->ordinal) {
       // This thread holds the source (a scope open on it): it is alive, and nobody can dispose
       // it meanwhile (disposal refuses a runtime whose lock is held). No global mutex needed.
       source_ = link->rt;
       if (link->has_releases.load(std::memory_order_acquire)) drain_releases(source_);
     } else {
-      if (!link->mu.try_lock() && !wait_for_source(link))
-        return fail("VH_ETIMEDOUT: the proxied object's runtime stayed busy longer than proxy_wait_ms");
+      if (!link->mu.try_lock()) {
+        int waited = wait_for_source(shared_link);
+        if (waited == VH_ETIMEDOUT)
+          return fail("VH_ETIMEDOUT: the proxied object's runtime stayed busy longer than proxy_wait_ms");
+        if (waited != VH_OK) return fail("VH_ETERMINATED: a runtime was stopped while the operation waited");
+      }
       // Disposal holds this mutex while it marks the link dead: with it held, the answer is
       // final, and the Runtime is only touched when alive.
       if (!source_alive()) {
@@ -396,6 +445,14 @@ class ProxyOp {
     ++source_engine_->in_use;
     ++source_->js_calls;
     counted_js_ = true;
+    // Marks where this thread runs on dest's behalf, for propagate_stop. Only the lock holders
+    // write these: plain loads and stores. The serial is unique in the process (ordinal and a
+    // serial of this thread), so a late stop meant for this operation never hits a later one.
+    prev_serving_ = source_->serving.load(std::memory_order_relaxed);
+    prev_calling_ = dest_->calling_into.load(std::memory_order_relaxed);
+    source_->serving.store((static_cast<uint64_t>(ts_->ordinal) << 40) | (ts_->next_serial++ & ((1ull << 40) - 1)),
+                           std::memory_order_relaxed);
+    dest_->calling_into.store(source_->handle, std::memory_order_relaxed);
     if (!has_context) sctx_ = strong_local(source_engine_->context);
     sctx_scope_.emplace(sctx_);
     tc_.emplace(source_->isolate);
@@ -521,41 +578,11 @@ class ProxyOp {
     return *utf8 ? *utf8 : "";
   }
 
-  // The source is busy on another thread: release the destination (so a thread there waiting
-  // for us can go on), then take both mutexes, never blocking on one while holding the other
-  // (the std::lock algorithm), giving up on the source after proxy_wait_ms. On true the
-  // source's mutex is held (its Runtime not touched yet); the destination is ours again
-  // either way.
-  bool wait_for_source(RuntimeLink* s) {
-    RuntimeLink* d = dest_->link.get();
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(dest_->proxy_wait_ms);
-    dest_->parked.fetch_add(1, std::memory_order_relaxed);
-    std::optional<v8::Unlocker> unlocked;
-    unlocked.emplace(diso_);
-    dest_->lock_owner.store(0, std::memory_order_relaxed);
-    d->owner.store(0, std::memory_order_relaxed);
-    d->mu.unlock();
-    bool got = false;
-    for (;;) {
-      if (!s->mu.try_lock_until(deadline)) break;
-      if (d->mu.try_lock()) {
-        got = true;
-        break;
-      }
-      s->mu.unlock();
-      d->mu.lock();  // our own runtime: we must have it back, however long it takes
-      if (s->mu.try_lock()) {
-        got = true;
-        break;
-      }
-      d->mu.unlock();
-    }
-    if (!got) d->mu.lock();
-    dest_->lock_owner.store(ts_->ordinal, std::memory_order_relaxed);
-    d->owner.store(ts_->ordinal, std::memory_order_relaxed);
-    unlocked.reset();  // V8's lock of the destination, uncontended now
-    dest_->parked.fetch_sub(1, std::memory_order_relaxed);
-    return got;
+  // The source is busy on another thread: wait for it holding no runtime at all, at most
+  // proxy_wait_ms (wait_holding_nothing, lock.cc). VH_OK: the source's mutex is held (its
+  // Runtime not touched yet); VH_ETIMEDOUT; or the stop reason of a runtime this thread runs in.
+  int wait_for_source(const std::shared_ptr<RuntimeLink>& s) {
+    return wait_holding_nothing(ts_, s, std::chrono::milliseconds(dest_->proxy_wait_ms));
   }
 
   const v8::FunctionCallbackInfo<v8::Value>& info_;
@@ -568,6 +595,8 @@ class ProxyOp {
   Engine* source_engine_ = nullptr;
   bool took_source_ = false;
   bool counted_js_ = false;
+  uint64_t prev_serving_ = 0;
+  uint64_t prev_calling_ = 0;
   std::optional<v8::Locker> slocker_;
   std::optional<v8::Isolate::Scope> siso_scope_;
   std::optional<v8::HandleScope> shandles_;

@@ -19,6 +19,9 @@ int dispose_runtime(Runtime* rt) {
     if (e->in_use) return VH_EBUSY;
   {
     RuntimeLock lock(rt);
+    // Again under the lock: a thread that parked its hold of this runtime (a proxy wait) did
+    // so before releasing the mutex taken here, so this answer is final.
+    if (rt->parked.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
     for (Engine* e : rt->engines) destroy_engine_object(e);
     rt->engines.clear();
     for (Ref* r : rt->refs) {
@@ -30,13 +33,15 @@ int dispose_runtime(Runtime* rt) {
     destroy_host_objects(rt);
     destroy_deferreds(rt);
     destroy_builtins(rt);
-    free_interrupts(rt);
     destroy_loop(rt);
     rt->security_token.Reset();
     rt->rethrown_exception.Reset();
     rt->rethrown_message.Reset();
   }
+  // Interrupts are requested within the table's lock (vh_runtime_interrupt): once the handle is
+  // gone none can be added, so freeing them now frees the last of them.
   runtime_table().remove(rt->handle);
+  free_interrupts(rt);
   rt->isolate->Dispose();
   delete rt;
   return VH_OK;

@@ -19,7 +19,12 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
   r.rt = rt;
   r.engine = e;
   if (!held) {
-    lock_runtime(rt, ts, &r.locker);  // waits while another thread holds the runtime
+    // Waits while another thread holds the runtime; fails when that thread waits, directly or
+    // through others, for a runtime, loop or worker this thread holds (a cycle: VH_EDEADLK).
+    if (lock_runtime(rt, ts, &r.locker, true) != VH_OK) {
+      ts->scopes.pop_back();
+      return VH_EDEADLK;
+    }
     r.owns_lock = true;
   }
   r.isolate_scope.emplace(rt->isolate);

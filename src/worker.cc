@@ -1,12 +1,18 @@
 // Workers: a runtime on a thread of its own, running its loop until stopped.
 #include <uv.h>
 
+#include <pthread.h>
+
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 
 #include "internal/call.h"
 #include "internal/loop.h"
 #include "internal/versioned.h"
+#include "internal/waits.h"
 #include "v8host.h"
 
 namespace vh {
@@ -23,6 +29,12 @@ struct Worker {
   vh_engine engine{};
   int status = VH_OK;       // of start-up: runtime, engine, init
   uint32_t thread_ordinal = 0;
+  // The end of the thread, for vh_worker_stop. A stop that finds it can never come (VH_EDEADLK)
+  // orphans the worker: its thread then detaches itself and frees the Worker as it ends.
+  std::mutex end_mu;
+  std::condition_variable end_cv;
+  bool ended = false;
+  bool orphaned = false;
 };
 
 HandleTable<Worker> g_worker_table;
@@ -54,6 +66,15 @@ void worker_main(void* arg) {
     uv_sem_post(&w->started);
     run_claimed_loop(rt, UV_RUN_DEFAULT, nullptr);  // until the stop request
     vh_runtime_dispose(w->runtime);
+    std::unique_lock<std::mutex> lock(w->end_mu);
+    if (w->orphaned) {
+      lock.unlock();
+      pthread_detach(w->thread);  // uv_thread_t is a pthread_t on the platforms libuv's threads use
+      delete w;
+      return;
+    }
+    w->ended = true;
+    w->end_cv.notify_all();
     return;
   }
   if (w->runtime.id_) vh_runtime_dispose(w->runtime);
@@ -103,17 +124,37 @@ int vh_worker_stop(vh_worker worker) {
   if (worker.id_ == 0) return VH_EINVAL;
   // Looked up and removed in one step: of two threads stopping it at once, one gets it.
   Worker* w = nullptr;
-  ThreadState* ts = ThreadState::peek();
-  bool own_thread = false;
+  ThreadState* ts = ThreadState::current();
+  bool busy = false;
   bool taken = g_worker_table.take(worker.id_, [&](Worker* found) {
-    own_thread = ts && ts->ordinal == found->thread_ordinal;
-    if (!own_thread) w = found;
-    return !own_thread;
+    // Its own thread, or a thread that holds its runtime (a scope open on it): the worker could
+    // not finish its tasks and be disposed while this thread waits.
+    Runtime* rt = runtime_table().get(found->runtime.id_);
+    busy = ts->ordinal == found->thread_ordinal ||
+           (rt && rt->lock_owner.load(std::memory_order_relaxed) == ts->ordinal);
+    if (!busy) w = found;
+    return !busy;
   });
-  if (own_thread) return VH_EBUSY;
+  if (busy) return VH_EBUSY;
   if (!taken) return VH_EDISPOSED;
   Runtime* rt = runtime_table().get(w->runtime.id_);
   if (rt) post_stop(rt);
+  // Waits for the thread to end; detects a worker that waits (its task, directly or through
+  // other threads) for something this thread holds: another worker stopping this one, say.
+  WaitEdge edge(ts->ordinal, fixed_wait_target(w->thread_ordinal));
+  std::unique_lock<std::mutex> lock(w->end_mu);
+  while (!w->ended) {
+    if (w->end_cv.wait_for(lock, std::chrono::milliseconds(kWaitSliceMs), [&] { return w->ended; })) break;
+    lock.unlock();
+    bool cycle = edge.deadlocked();
+    lock.lock();
+    if (cycle && !w->ended) {
+      // The stop request stays queued: the worker stops once its loop gets to it.
+      w->orphaned = true;
+      return VH_EDEADLK;
+    }
+  }
+  lock.unlock();
   uv_thread_join(&w->thread);
   delete w;
   return VH_OK;

@@ -95,7 +95,10 @@ VH_API int vh_post(vh_engine engine, vh_task task, void *data);
  * @param data handed to @p task; may be NULL.
  * @return ::VH_OK (it ran); ::VH_EDISPOSED (the engine or runtime went away before or while
  *         waiting: the task was called with ::VH_EDISPOSED, or not at all when this is returned
- *         at once); ::VH_EINVAL; ::VH_ENOMEM.
+ *         at once); ::VH_EINVAL; ::VH_ENOMEM; ::VH_EDEADLK (the thread running the loop waits,
+ *         directly or through other threads, for something this thread holds, such as its
+ *         runtime's lock or its own loop, or this thread runs that loop itself: the task could
+ *         never run; it is called off and never called, and @p data stays the caller's).
  * @par Thread: any.
  */
 VH_API int vh_post_and_wait(vh_engine engine, vh_task task, void *data);
@@ -137,7 +140,11 @@ VH_API int vh_worker_start(const vh_runtime_options *options, vh_worker_init ini
  *        thread is joined.
  * @param worker the worker.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (stopped already); ::VH_EBUSY (called from the
- *         worker's own thread).
+ *         worker's own thread, or from a thread that holds the worker's runtime: nothing is
+ *         done); ::VH_EDEADLK (the worker's thread waits, directly or through other threads,
+ *         for something this thread holds, e.g. two workers stopping each other from tasks:
+ *         the stop request stays queued, the worker stops when its loop reaches it and its
+ *         thread then ends on its own; the handle is spent either way).
  * @par Thread: any other than the worker's.
  */
 VH_API int vh_worker_stop(vh_worker worker);

@@ -22,8 +22,8 @@
  *
  * Threads: the calling thread must hold both runtimes' locks (a scope open on each). A proxy's
  * operations later run on whatever thread uses the proxy: when that thread does not hold the
- * source runtime, it waits for it without holding its own runtime's lock (so two runtimes calling
- * into each other from two threads cannot deadlock), up to the destination runtime's
+ * source runtime, it waits for it without holding any runtime's lock (so runtimes calling into
+ * each other from any number of threads cannot deadlock), up to the destination runtime's
  * proxy_wait_ms, after which the operation throws an Error "VH_ETIMEDOUT: ...".
  */
 #ifndef V8HOST_MARSHAL_H

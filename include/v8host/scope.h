@@ -27,7 +27,10 @@ extern "C" {
  *
  * @param engine the engine; its runtime's lock is waited for when another thread holds it.
  * @param[out] out receives the scope; must not be NULL.
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_EDEADLK (the thread holding the runtime
+ *         waits, directly or through other threads, for a runtime, loop or worker this thread
+ *         holds or runs: the wait could never end; found within about 10 ms of the cycle
+ *         closing; nothing is opened).
  * @par Thread: any. The scope and its values belong to the calling thread.
  * @par Ownership: close it with vh_scope_close() on the same thread, innermost first.
  */

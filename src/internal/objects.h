@@ -58,6 +58,12 @@ struct Runtime {
   // Threads inside a proxy operation of this runtime that released its lock while waiting for
   // another runtime: the runtime cannot be disposed under them.
   std::atomic<int> parked{0};
+  // Proxy operations (proxy.cc), written by the lock holder only: the serial of the innermost
+  // operation running in this runtime on behalf of another (0: none), and the handle of the
+  // runtime this runtime's innermost proxy operation runs in (0: none). A stop of this runtime
+  // follows calling_into to stop the script it waits on there (propagate_stop).
+  std::atomic<uint64_t> serving{0};
+  std::atomic<uint64_t> calling_into{0};
   // Proxies in this runtime of objects of other runtimes, by the object's identity id.
   std::unordered_map<uint64_t, ProxyRecord*> proxies;
   // Every record of a proxy in this runtime whose handler lives (released at disposal).

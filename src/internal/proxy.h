@@ -27,6 +27,11 @@ struct ProxyRecord {
   // releases the object. The proxy handle is weak without callback, for identity lookups only.
   v8::Global<v8::Object> handler;
   v8::Global<v8::Object> proxy;
+  // Under g_marshal_mu: which side is done with the record (release_record, destroy_proxies).
+  // The destination is done once its handles are reset; the source once `object` is. The side
+  // that finishes second frees it: no thread frees a record another may still read.
+  bool dest_done = false;
+  bool source_done = false;
 };
 
 // The proxy standing in engine `to` for object (of runtime from, another runtime): the same
@@ -43,5 +48,11 @@ int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Loc
 // Runtime disposal (rt's lock held): the objects other runtimes' proxies point at here are
 // released and those proxies turned dead; rt's own proxies release their objects.
 void destroy_proxies(Runtime* rt);
+
+// A stop (termination or deadline) of rt reaches the runtimes its lock holder runs in through
+// proxy operations further in: each gets an interrupt that terminates the script there while
+// that very operation still runs (later, it does nothing), so the operation returns and rt's own
+// stop takes effect. Called with the runtime table's mutex held (the runtimes cannot go).
+void propagate_stop(Runtime* rt);
 
 }  // namespace vh

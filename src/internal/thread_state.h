@@ -123,6 +123,9 @@ struct ThreadState {
   uint64_t last_failed_engine = 0;
   // Runtime of the innermost running host callback (nullptr outside callbacks).
   Runtime* frame_rt = nullptr;
+  // The runtimes whose locks this thread holds, outermost first (lock.h keeps it): a thread
+  // that must wait for another runtime releases all of them meanwhile (proxy.cc).
+  std::vector<Runtime*> held;
   SlotArena slots;
   std::deque<ScopeRecord> scopes;  // deque: records never move (V8 scope objects must not)
 
