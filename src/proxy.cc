@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "internal/call.h"
+#include "internal/descriptor.h"
 #include "internal/error_kinds.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
@@ -16,43 +17,6 @@ namespace vh {
 std::mutex g_marshal_mu;
 
 namespace {
-
-std::atomic<uint64_t> g_next_object_id{1};
-
-// ---- identity --------------------------------------------------------------------------------
-
-// The private symbol that holds identity ids in rt (made on first use).
-v8::Local<v8::Private> id_key(Runtime* rt) {
-  if (rt->id_key.IsEmpty())
-    rt->id_key.Reset(rt->isolate, v8::Private::New(rt->isolate, v8::String::NewFromUtf8Literal(rt->isolate, "v8host.id")));
-  return rt->id_key.Get(rt->isolate);
-}
-
-// A context of rt to work on object in: its creation context, else any engine's.
-bool context_for(Runtime* rt, v8::Local<v8::Object> object, v8::Local<v8::Context>* out) {
-  if (object->GetCreationContext().ToLocal(out)) return true;
-  if (rt->engines.empty()) return false;
-  *out = strong_local((*rt->engines.begin())->context);
-  return true;
-}
-
-// The identity id of object (of runtime rt), assigned on first use: a private property, so the
-// object keeps it for life and script cannot see or change it. 0 when none can be had.
-uint64_t identity_of(Runtime* rt, v8::Local<v8::Object> object) {
-  v8::Isolate* iso = rt->isolate;
-  v8::Isolate::Scope entered(iso);
-  v8::HandleScope handles(iso);
-  v8::Local<v8::Context> ctx;
-  if (!context_for(rt, object, &ctx)) return 0;
-  v8::Context::Scope in_context(ctx);
-  v8::Local<v8::Private> key = id_key(rt);
-  v8::Local<v8::Value> v;
-  if (object->GetPrivate(ctx, key).ToLocal(&v) && v->IsNumber())
-    return static_cast<uint64_t>(v.As<v8::Number>()->Value());
-  uint64_t id = g_next_object_id.fetch_add(1, std::memory_order_relaxed);
-  if (object->SetPrivate(ctx, key, v8::Number::New(iso, static_cast<double>(id))).FromMaybe(false)) return id;
-  return 0;
-}
 
 // ---- the handler class -----------------------------------------------------------------------
 
@@ -188,83 +152,6 @@ void destroy_proxies(Runtime* rt) {
   rt->symbol_species.Reset();
   rt->symbols_by_id.clear();
   rt->symbol_ids.clear();
-}
-
-namespace {
-
-std::atomic<uint64_t> g_next_symbol_id{1};
-
-// The process-wide id of a symbol of rt (assigned on first crossing), 0 if none yet and !assign.
-uint64_t symbol_id(Runtime* rt, v8::Local<v8::Symbol> symbol, bool assign) {
-  int hash = symbol->GetIdentityHash();
-  auto range = rt->symbol_ids.equal_range(hash);
-  for (auto it = range.first; it != range.second; ++it)
-    if (it->second.first.Get(rt->isolate)->StrictEquals(symbol)) return it->second.second;
-  if (!assign) return 0;
-  uint64_t id = g_next_symbol_id.fetch_add(1, std::memory_order_relaxed);
-  rt->symbol_ids.emplace(hash, std::make_pair(v8::Global<v8::Symbol>(rt->isolate, symbol), id));
-  rt->symbols_by_id.emplace(id, v8::Global<v8::Symbol>(rt->isolate, symbol));
-  return id;
-}
-
-// A well-known symbol of from, as to's own; empty when symbol is not well-known.
-v8::Local<v8::Symbol> well_known_in(Runtime* from, v8::Local<v8::Symbol> symbol, Runtime* to) {
-  using Getter = v8::Local<v8::Symbol> (*)(v8::Isolate*);
-  static const Getter kWellKnown[] = {
-      v8::Symbol::GetAsyncIterator, v8::Symbol::GetHasInstance, v8::Symbol::GetIsConcatSpreadable,
-      v8::Symbol::GetIterator,      v8::Symbol::GetMatch,       v8::Symbol::GetReplace,
-      v8::Symbol::GetSearch,        v8::Symbol::GetSplit,       v8::Symbol::GetToPrimitive,
-      v8::Symbol::GetToStringTag,   v8::Symbol::GetUnscopables};
-  for (Getter well_known : kWellKnown)
-    if (symbol->StrictEquals(well_known(from->isolate))) return well_known(to->isolate);
-  // The two V8 10.2 has no getter for, read from each runtime's first engine.
-  const v8::Global<v8::Symbol> Runtime::*kCaptured[] = {&Runtime::symbol_match_all, &Runtime::symbol_species};
-  for (auto member : kCaptured)
-    if (!(from->*member).IsEmpty() && !(to->*member).IsEmpty() &&
-        symbol->StrictEquals((from->*member).Get(from->isolate)))
-      return (to->*member).Get(to->isolate);
-  return v8::Local<v8::Symbol>();
-}
-
-}  // namespace
-
-int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out) {
-  Runtime* dest = to->rt;
-  v8::Local<v8::Symbol> known = well_known_in(from, symbol, dest);
-  if (!known.IsEmpty()) {
-    *out = known;
-    return VH_OK;
-  }
-  // A registered symbol (Symbol.for(key)) is the destination's registered symbol for the same
-  // key. V8 10.2 cannot say whether a symbol is registered; the registry can: Symbol::For of
-  // its description is the symbol itself exactly when it is the registered one (adding that
-  // key to the source's registry otherwise, which script cannot observe).
-  v8::Local<v8::Value> description = symbol->Description(from->isolate);
-  if (description->IsString() &&
-      v8::Symbol::For(from->isolate, description.As<v8::String>())->StrictEquals(symbol)) {
-    v8::Local<v8::Value> key;
-    VH_TRY(copy_string(from->isolate, description.As<v8::String>(), dest->isolate,
-                       v8::NewStringType::kInternalized, &key));
-    *out = v8::Symbol::For(dest->isolate, key.As<v8::String>());
-    return VH_OK;
-  }
-  // Any other symbol: one symbol per source symbol in each runtime, through a shared id, so
-  // identity holds both ways (both runtimes keep the symbols that crossed alive).
-  uint64_t id = symbol_id(from, symbol, true);
-  auto it = dest->symbols_by_id.find(id);
-  if (it != dest->symbols_by_id.end()) {
-    *out = it->second.Get(dest->isolate);
-    return VH_OK;
-  }
-  v8::Local<v8::Value> copied;
-  if (description->IsString()) VH_TRY(pass_value(from, description, to, &copied, nullptr));
-  v8::Local<v8::Symbol> mapped =
-      v8::Symbol::New(dest->isolate, copied.IsEmpty() ? v8::Local<v8::String>() : copied.As<v8::String>());
-  dest->symbols_by_id.emplace(id, v8::Global<v8::Symbol>(dest->isolate, mapped));
-  dest->symbol_ids.emplace(mapped->GetIdentityHash(),
-                           std::make_pair(v8::Global<v8::Symbol>(dest->isolate, mapped), id));
-  *out = mapped;
-  return VH_OK;
 }
 
 namespace {
@@ -758,67 +645,6 @@ void trap_own_keys(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(out);
 }
 
-// A property descriptor's fields (each present or not), as values of one isolate.
-struct Desc {
-  v8::Local<v8::Value> value, get, set;
-  bool has_value = false, has_get = false, has_set = false;
-  bool has_writable = false, writable = false, has_enumerable = false, enumerable = false;
-  bool has_configurable = false, configurable = false;
-};
-
-// Reads the fields of a descriptor object that V8 made (from a trap's arguments or from
-// GetOwnPropertyDescriptor): only own properties are read, so nothing script put on
-// Object.prototype (a `get` there, say) is seen, and no getter runs. False when reading fails.
-bool read_desc(v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, Desc* d) {
-  v8::Isolate* iso = ctx->GetIsolate();
-  auto field = [&](const char* name, bool* has, v8::Local<v8::Value>* out) {
-    v8::Local<v8::String> key;
-    if (!v8::String::NewFromUtf8(iso, name, v8::NewStringType::kInternalized).ToLocal(&key) ||
-        !object->HasOwnProperty(ctx, key).To(has))
-      return false;
-    return !*has || object->Get(ctx, key).ToLocal(out);
-  };
-  v8::Local<v8::Value> writable, enumerable, configurable;
-  if (!field("value", &d->has_value, &d->value) || !field("get", &d->has_get, &d->get) ||
-      !field("set", &d->has_set, &d->set) || !field("writable", &d->has_writable, &writable) ||
-      !field("enumerable", &d->has_enumerable, &enumerable) ||
-      !field("configurable", &d->has_configurable, &configurable))
-    return false;
-  if (d->has_writable) d->writable = writable->BooleanValue(iso);
-  if (d->has_enumerable) d->enumerable = enumerable->BooleanValue(iso);
-  if (d->has_configurable) d->configurable = configurable->BooleanValue(iso);
-  return true;
-}
-
-// The same descriptor as a v8::PropertyDescriptor (for Object::DefineProperty, which runs no
-// script of the object's realm on an ordinary object).
-void build_desc(v8::Isolate* iso, const Desc& d, std::optional<v8::PropertyDescriptor>* pd) {
-  v8::Local<v8::Value> undefined = v8::Undefined(iso);
-  if (d.has_get || d.has_set)
-    pd->emplace(d.has_get ? d.get : undefined, d.has_set ? d.set : undefined);
-  else if (d.has_value && d.has_writable)
-    pd->emplace(d.value, d.writable);
-  else if (d.has_value)
-    pd->emplace(d.value);
-  else  // (writable without a value: V8 10.2's PropertyDescriptor cannot say it; left out)
-    pd->emplace();
-  if (d.has_enumerable) (*pd)->set_enumerable(d.enumerable);
-  if (d.has_configurable) (*pd)->set_configurable(d.configurable);
-}
-
-// Proxy invariants: a property reported (or defined) non-configurable must exist so on the
-// target. The target (info[0]: V8 passes the proxy's own target) is filled in lazily, with the
-// descriptor just reported, through the C++ API: no global or prototype of the destination is
-// read. A target that refuses keeps what it has (V8 then reports the invariant as a TypeError).
-void mirror_non_configurable(const v8::FunctionCallbackInfo<v8::Value>& info, const Desc& d) {
-  if (!d.has_configurable || d.configurable || !info[0]->IsObject() || !info[1]->IsName()) return;
-  v8::Isolate* iso = info.GetIsolate();
-  std::optional<v8::PropertyDescriptor> pd;
-  build_desc(iso, d, &pd);
-  v8::TryCatch quiet(iso);
-  info[0].As<v8::Object>()->DefineProperty(iso->GetCurrentContext(), info[1].As<v8::Name>(), *pd).FromMaybe(false);
-}
-
 void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key, desc;
@@ -852,7 +678,7 @@ void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>&
   add(dd.has_enumerable, "enumerable", v8::Boolean::New(diso, dd.enumerable));
   add(dd.has_configurable, "configurable", v8::Boolean::New(diso, dd.configurable));
   v8::Local<v8::Object> out = v8::Object::New(diso, v8::Null(diso), names, values, n);
-  mirror_non_configurable(info, dd);
+  mirror_non_configurable(info.GetIsolate(), info[0], info[1], dd);
   info.GetReturnValue().Set(out);
 }
 
@@ -877,7 +703,7 @@ void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!key->IsName() || !op.object()->DefineProperty(op.context(), key.As<v8::Name>(), *pd).To(&done))
     return op.rethrow();
   v8::Isolate::Scope dest_entered(diso);
-  if (done) mirror_non_configurable(info, dd);
+  if (done) mirror_non_configurable(info.GetIsolate(), info[0], info[1], dd);
   info.GetReturnValue().Set(done);
 }
 

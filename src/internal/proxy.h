@@ -57,8 +57,14 @@ struct ProxyRecord {
 // HandleScope. VH_OK, or VH_ENOMEM.
 int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Local<v8::Value>* out);
 
+// The identity id of object (of runtime rt), assigned on first use: a private property, so the
+// object keeps it for life and script cannot see or change it. Process-wide unique; 0 when
+// none can be had. rt's lock is held.
+uint64_t identity_of(Runtime* rt, v8::Local<v8::Object> object);
+
 // A symbol of runtime from as runtime to sees it: well-known symbols map to to's own; any other
-// maps to one symbol per source symbol (same description), both ways, so identity holds. Both
+// maps to one symbol per source symbol (same description), both ways, so identity holds; a
+// registered one (Symbol.for(key)) to to's registered symbol for the same key. Both
 // runtimes keep the symbols that crossed alive until they are disposed.
 int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out);
 
