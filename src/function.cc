@@ -117,7 +117,7 @@ int install_runtime_globals(Engine* engine, v8::Local<v8::Context> ctx) {
     if (!defined) {
       std::string text = "Cannot redefine property: " + g.name;
       v8::Local<v8::Value> error = v8::Exception::TypeError(
-          v8::String::NewFromUtf8(iso, text.c_str()).ToLocalChecked());
+          v8::String::NewFromUtf8(iso, text.c_str()).FromMaybe(v8::String::Empty(iso)));
       record_pending(engine, error, v8::Exception::CreateMessage(iso, error));
       return VH_EEXCEPTION;
     }
