@@ -112,6 +112,20 @@ static void test_handler_unreachable(void **state) {
   if (seen[0]) fail_msg("trap getters on Object.prototype ran for: %s", seen);
 }
 
+static const char kPoison[] =
+    "globalThis.R = {}; for (const k of Reflect.ownKeys(Reflect)) R[k] = Reflect[k];"
+    "globalThis.O = { getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,"
+    "  keys: Object.keys, isExtensible: Object.isExtensible, getPrototypeOf: Object.getPrototypeOf };"
+    "const assign = Object.assign, create = Object.create, dp = Object.defineProperty, E = Error;"
+    "globalThis.nd = (d) => assign(create(null), d);"
+    "const boom = nd({ get() { throw new E('poisoned') }, configurable: true });"
+    "for (const k of ['value', 'writable', 'get', 'set', 'enumerable', 'configurable'])"
+    "  dp(Object.prototype, k, boom);"
+    "for (const k of ['0', '1', '2']) dp(Array.prototype, k, boom);"
+    "dp(Function.prototype, 'bind', boom);"
+    "for (const k of ['Object', 'Reflect', 'Symbol', 'Error', 'TypeError', 'EvalError', 'AggregateError', 'Array', 'Function'])"
+    "  dp(globalThis, k, boom);";
+
 /* The destination's globals and prototypes poisoned with throwing getters and replaced
  * built-ins (Object, Reflect, Symbol, Error, Function.prototype.bind, Array.prototype): every
  * trap still works and the process survives. (Before the fix, getOwnPropertyDescriptor,
@@ -123,17 +137,7 @@ static void test_poisoned_destination(void **state) {
            "Object.defineProperty(src, 'fixed', { value: 5, enumerable: true, configurable: false })");
   give(g_a, "src", g_b, "p");
   give(g_a, "src.arr", g_b, "parr");
-  run(g_b, "globalThis.R = {}; for (const k of Reflect.ownKeys(Reflect)) R[k] = Reflect[k]; globalThis.O = { getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,"
-           "  keys: Object.keys, isExtensible: Object.isExtensible, getPrototypeOf: Object.getPrototypeOf };"
-           "const assign = Object.assign, create = Object.create, dp = Object.defineProperty, E = Error;"
-           "globalThis.nd = (d) => assign(create(null), d);"
-           "const boom = nd({ get() { throw new E('poisoned') }, configurable: true });"
-           "for (const k of ['value', 'writable', 'get', 'set', 'enumerable', 'configurable'])"
-           "  dp(Object.prototype, k, boom);"
-           "for (const k of ['0', '1', '2']) dp(Array.prototype, k, boom);"
-           "dp(Function.prototype, 'bind', boom);"
-           "for (const k of ['Object', 'Reflect', 'Symbol', 'Error', 'TypeError', 'Array', 'Function'])"
-           "  dp(globalThis, k, boom);");
+  run(g_b, kPoison);
   JS(g_b, "const d = O.getOwnPropertyDescriptor(p, 'fixed');"
           "R.getOwnPropertyDescriptor(d, 'value').value === 5 && R.getOwnPropertyDescriptor(d, 'configurable').value === false");
   JS(g_b, "R.getOwnPropertyDescriptor(O.getOwnPropertyDescriptor(p, 'a'), 'configurable').value === true");
@@ -242,6 +246,46 @@ static void test_error_kinds(void **state) {
   JS(g_b, "herr.errors.length === 0");
 }
 
+/* The API paths that reach proxies, called by the host on a poisoned destination: each works,
+ * and the host's own error kinds are the realm's intrinsics, not the replaced globals. */
+static void test_poisoned_api_paths(void **state) {
+  (void)state;
+  vh_value p, pf, pK, v, keys, json, args[1], err;
+  bool b = false;
+  int32_t n = 0;
+  char text[128];
+  give(g_a, "globalThis.api = { a: 1, f(x) { return x + 1 }, K: class { constructor(v) { this.v = v } } }; api", g_b, "p");
+  run(g_b, "globalThis.realEval = EvalError.prototype; globalThis.gp = Object.getPrototypeOf;");
+  run(g_b, kPoison);
+  p = run(g_b, "p");
+  assert_ok(vh_get(g_b, p, "a", &v));
+  assert_ok(vh_get_int32(v, &n));
+  assert_int_equal(n, 1);
+  assert_ok(vh_int32(g_b, 5, &v));
+  assert_ok(vh_set(g_b, p, "b", v));
+  assert_ok(vh_has(g_b, p, "b", &b));
+  assert_true(b);
+  assert_ok(vh_delete(g_b, p, "b", &b));
+  assert_true(b);
+  assert_ok(vh_own_keys(g_b, p, 0, &keys));
+  assert_ok(vh_json_stringify(g_b, p, &json));
+  assert_ok(vh_get_string_utf8(json, text, sizeof text, NULL));
+  assert_string_equal(text, "{\"a\":1}");
+  assert_ok(vh_get(g_b, p, "f", &pf));
+  assert_ok(vh_int32(g_b, 41, &args[0]));
+  assert_ok(vh_call(g_b, pf, p, 1, args, &v));
+  assert_ok(vh_get_int32(v, &n));
+  assert_int_equal(n, 42);
+  assert_ok(vh_get(g_b, p, "K", &pK));
+  assert_ok(vh_construct(g_b, pK, 1, args, &v));
+  assert_ok(vh_error_new(g_b, VH_EVAL_ERROR, "intrinsic", &err));
+  assert_ok(vh_engine_set_global(g_b, "herr", err));
+  JS(g_b, "gp(herr) === realEval");
+  assert_ok(vh_pass(g_a, p, &v, NULL)); /* home again */
+  assert_ok(vh_strict_equals(v, run(g_a, "api"), &b));
+  assert_true(b);
+}
+
 /* Registered symbols cross as the destination's registered symbol for the same key. */
 static void test_registered_symbols(void **state) {
   (void)state;
@@ -347,6 +391,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_poisoned_destination, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poisoned_source, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exotic_receivers_and_lengths, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_poisoned_api_paths, setup, teardown),
       cmocka_unit_test_setup_teardown(test_error_kinds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_registered_symbols, setup, teardown),
       cmocka_unit_test_setup_teardown(test_identity_three_runtimes, setup, teardown),
