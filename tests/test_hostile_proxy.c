@@ -154,6 +154,29 @@ static void test_poisoned_destination(void **state) {
   JS(g_a, "src.nc === 8 && src.acc === 9 && Object.getPrototypeOf(src) === null");
 }
 
+/* Slow getters (endless loops) on the destination's globals and prototypes, under a deadline:
+ * the traps never run them, so the operations finish and the deadline does not fire. (Before
+ * the fix, the first mirrored non-configurable property read the global Object, the deadline
+ * stopped the getter, and the process aborted in ToLocalChecked.) */
+static void test_slow_getters_under_deadline(void **state) {
+  (void)state;
+  give(g_a, "globalThis.slow = { a: 1, arr: [1, 2] }; Object.defineProperty(slow, 'nc', { value: 3 }); slow", g_b, "p");
+  give(g_a, "slow.arr", g_b, "parr");
+  run(g_b, "const dp = Object.defineProperty, assign = Object.assign, create = Object.create;"
+           "globalThis.gopd = Object.getOwnPropertyDescriptor; globalThis.rdp = Reflect.defineProperty;"
+           "globalThis.nd = (d) => assign(create(null), d);"
+           "const slow = nd({ get() { for (;;) {} }, configurable: true });"
+           "for (const k of ['value', 'writable', 'get', 'set', 'enumerable', 'configurable', 'setPrototypeOf',"
+           "  'isExtensible', 'preventExtensions']) dp(Object.prototype, k, slow);"
+           "for (const k of ['Object', 'Reflect', 'Symbol', 'Error', 'Array']) dp(globalThis, k, slow);");
+  assert_ok(vh_runtime_set_deadline(g_rb, 3000));
+  assert_ok(vh_eval(g_b, "const c = { ...parr }; const d = gopd(p, 'nc'); rdp(p, 'x', nd({ value: 1 }));"
+                         "c[1] === 2 && gopd(d, 'value').value === 3",
+                    VH_AUTO_LENGTH, "slow.js", NULL));
+  assert_ok(vh_runtime_set_deadline(g_rb, 0));
+  JS(g_a, "slow.x === 1");
+}
+
 /* The source's globals poisoned too: Reflect.set replaced, error names and messages behind
  * throwing getters; set and thrown errors still cross as documented. */
 static void test_poisoned_source(void **state) {
@@ -389,6 +412,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_handler_unreachable, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poisoned_destination, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_slow_getters_under_deadline, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poisoned_source, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exotic_receivers_and_lengths, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poisoned_api_paths, setup, teardown),
