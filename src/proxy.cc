@@ -43,7 +43,7 @@ VH_PROXY_TRAPS(VH_DECLARE_TRAP_)
 #undef VH_DECLARE_TRAP_
 
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
-// have every trap as an own, read-only method; pass_proxy gives each a null prototype. A
+// have every trap as an own, read-only method; new_proxy gives each a null prototype. A
 // handler is reachable from no script (V8 passes it only as a trap's `this`, and the traps are
 // its own C++ functions), and each trap is made with a signature of this class besides: V8
 // itself refuses ("Illegal invocation") a call whose receiver is not a handler, before the

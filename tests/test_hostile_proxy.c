@@ -220,7 +220,7 @@ static void test_exotic_receivers_and_lengths(void **state) {
   give(g_a, "big", g_b, "pbig");
   give(g_a, "who", g_b, "pwho");
   give(g_a, "K", g_b, "pK");
-  give(g_a, "({})", g_b, "pother");
+  give(g_a, "globalThis.other = {}", g_b, "pother");
   give(g_a, "(class Other {})", g_b, "pOther");
   JS(g_b, "Object.keys(pbig).length === 70000 && Object.keys(pbig)[69999] === 'k69999'");
   JS(g_b, "Reflect.apply(pwho, 42, []) === 'object' && Reflect.apply(pwho, host, []) === 'object'");
@@ -229,6 +229,10 @@ static void test_exotic_receivers_and_lengths(void **state) {
   JS(g_b, "Reflect.get(pbig, 'k1', 42) === 1 && Reflect.set(pother, 'x', 1, host) === true");
   JS(g_b, "try { pwho(...new Array(70000).fill(0)); false } catch (e) { e instanceof RangeError }");
   JS(g_b, "host.m() === undefined");
+  /* extensibility: the proxy stays extensible and refuses to stop being so (marshaling.md) */
+  JS(g_b, "Object.isExtensible(pother) && Reflect.preventExtensions(pother) === false &&"
+          " (() => { try { Object.freeze(pother); return false } catch (e) { return e instanceof TypeError } })()");
+  JS(g_a, "Object.isExtensible(other) && !Object.isFrozen(other)");
 }
 
 /* Every standard error kind thrown in the source arrives as the destination's own kind, with
