@@ -43,7 +43,7 @@ VH_PROXY_TRAPS(VH_DECLARE_TRAP_)
 #undef VH_DECLARE_TRAP_
 
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
-// have every trap as an own, read-only method; new_proxy gives each a null prototype. A
+// have every trap as an own, read-only method; new_proxy gives their prototype a null one. A
 // handler is reachable from no script (V8 passes it only as a trap's `this`, and the traps are
 // its own C++ functions), and each trap is made with a signature of this class besides: V8
 // itself refuses ("Illegal invocation") a call whose receiver is not a handler, before the
@@ -189,8 +189,15 @@ int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Loc
   }
   v8::Local<v8::Object> handler;
   if (!handler_class(dest)->InstanceTemplate()->NewInstance(ctx).ToLocal(&handler)) return VH_ENOMEM;
-  // No prototype: nothing a script defines on Object.prototype is ever looked up on a handler.
-  if (!handler->SetPrototype(ctx, v8::Null(iso)).FromMaybe(false)) return VH_ENOMEM;
+  // Its prototype is the handler class's prototype object of this realm, library-owned and
+  // reachable only through handlers; that object's own prototype is set to null once per realm
+  // (not per proxy: no map change per handler). So nothing a script defines on Object.prototype
+  // is ever looked up on a handler.
+  v8::Local<v8::Value> shared = handler->GetPrototype();
+  if (!shared->IsObject()) return VH_ENOMEM;
+  if (!shared.As<v8::Object>()->GetPrototype()->IsNull() &&
+      !shared.As<v8::Object>()->SetPrototype(ctx, v8::Null(iso)).FromMaybe(false))
+    return VH_ENOMEM;
   v8::Local<v8::Proxy> proxy;
   if (!v8::Proxy::New(ctx, target, handler).ToLocal(&proxy)) return VH_ENOMEM;
   rec->dest = dest;
