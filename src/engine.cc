@@ -57,6 +57,7 @@ void capture_intrinsics(Engine* e, v8::Local<v8::Context> ctx) {
   v8::Local<v8::Value> global = ctx->Global(), reflect = get(global, "Reflect");
   Intrinsics& in = e->intrinsics;
   keep(&in.reflect_set, get(reflect, "set"));
+  keep(&in.reflect_set_prototype_of, get(reflect, "setPrototypeOf"));
   keep(&in.function_bind, get(get(get(global, "Function"), "prototype"), "bind"));
   for (int i = 0; i < kErrorKindCount; ++i) {
     v8::Local<v8::Value> proto = get(get(global, error_kind_name(i)), "prototype");
@@ -74,6 +75,7 @@ void capture_intrinsics(Engine* e, v8::Local<v8::Context> ctx) {
 
 void vh::Intrinsics::Reset() {
   reflect_set.Reset();
+  reflect_set_prototype_of.Reset();
   function_bind.Reset();
   for (v8::Global<v8::Object>& proto : error_protos) proto.Reset();
 }

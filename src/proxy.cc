@@ -377,14 +377,13 @@ class ProxyOp {
   }
 
   v8::Local<v8::Object> object() const { return object_; }
-  // The source engine's Reflect.set as captured at its creation (empty if it had none).
-  v8::Local<v8::Function> reflect_set() const {
-    const v8::Global<v8::Function>& f = source_engine_->intrinsics.reflect_set;
-    return f.IsEmpty() ? v8::Local<v8::Function>() : strong_local(f);
+  // The source engine's Reflect.set / Reflect.setPrototypeOf as captured at its creation
+  // (empty if it had none).
+  v8::Local<v8::Function> reflect_set() const { return intrinsic(&Intrinsics::reflect_set); }
+  v8::Local<v8::Function> reflect_set_prototype_of() const { return intrinsic(&Intrinsics::reflect_set_prototype_of); }
+  v8::Local<v8::Function> intrinsic(v8::Global<v8::Function> Intrinsics::*f) const {
+    return (source_engine_->intrinsics.*f).IsEmpty() ? v8::Local<v8::Function>() : strong_local(source_engine_->intrinsics.*f);
   }
-  Engine* dest_engine() const { return dest_engine_; }
-  bool has_caught() const { return tc_->HasCaught() || tc_->HasTerminated(); }
-  ProxyRecord* record() const { return rec_; }
   v8::Local<v8::Context> context() const { return sctx_; }
   v8::Isolate* source_isolate() const { return source_->isolate; }
 
@@ -722,15 +721,19 @@ void trap_get_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // Object.setPrototypeOf through a proxy sets the real object's prototype (false when it
 // refuses: a non-extensible object, a cycle). The target stays extensible, so any answer
-// keeps the invariants.
+// keeps the invariants. A script Proxy as the real object goes through the captured
+// Reflect.setPrototypeOf: V8's SetPrototype would swallow what its trap throws.
 void trap_set_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
-  v8::Local<v8::Value> proto;
+  v8::Local<v8::Value> proto, done;
   if (!op.begin() || !op.to_source(info[1], &proto)) return;
   if (!proto->IsObject() && !proto->IsNull()) return info.GetReturnValue().Set(false);
-  bool done = op.object()->SetPrototype(op.context(), proto).FromMaybe(false);
-  if (!done && op.has_caught()) return op.rethrow();
-  info.GetReturnValue().Set(done);
+  v8::Local<v8::Function> reflect = op.reflect_set_prototype_of();
+  if (!op.object()->IsProxy() || reflect.IsEmpty())
+    return info.GetReturnValue().Set(op.object()->SetPrototype(op.context(), proto).FromMaybe(false));
+  v8::Local<v8::Value> args[] = {op.object(), proto};
+  if (!reflect->Call(op.context(), v8::Undefined(op.source_isolate()), 2, args).ToLocal(&done)) return op.rethrow();
+  info.GetReturnValue().Set(done->IsTrue());
 }
 
 // The proxy's target is never made non-extensible (its keys would then have to match the

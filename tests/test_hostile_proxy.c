@@ -229,6 +229,19 @@ static void test_exotic_receivers_and_lengths(void **state) {
   JS(g_b, "Reflect.get(pbig, 'k1', 42) === 1 && Reflect.set(pother, 'x', 1, host) === true");
   JS(g_b, "try { pwho(...new Array(70000).fill(0)); false } catch (e) { e instanceof RangeError }");
   JS(g_b, "host.m() === undefined");
+  /* exotic sources: a revoked proxy, a proxy whose every trap throws, a callable one */
+  run(g_a, "const r = Proxy.revocable({}, {}); r.revoke(); globalThis.rev = r.proxy;"
+           "const h = {}; for (const k of ['get','set','has','deleteProperty','ownKeys','getOwnPropertyDescriptor',"
+           "  'defineProperty','getPrototypeOf','setPrototypeOf','apply','construct'])"
+           "  h[k] = () => { throw new RangeError('trap ' + k) };"
+           "globalThis.thr = new Proxy(function () {}, h)");
+  give(g_a, "rev", g_b, "prev");
+  give(g_a, "thr", g_b, "pthr");
+  JS(g_b, "try { prev.x; false } catch (e) { e instanceof TypeError }");
+  JS(g_b, "const ops = [p => p.x, p => { p.x = 1 }, p => 'x' in p, p => delete p.x, p => Object.keys(p),"
+          "  p => Object.getOwnPropertyDescriptor(p, 'x'), p => Object.defineProperty(p, 'x', { value: 1 }),"
+          "  p => Object.setPrototypeOf(p, {}), p => p(), p => new p()];"
+          "ops.map(op => { try { op(pthr); return 'no throw' } catch (e) { return e instanceof RangeError ? '' : e.message } }).join('') === ''");
   /* extensibility: the proxy stays extensible and refuses to stop being so (marshaling.md) */
   JS(g_b, "Object.isExtensible(pother) && Reflect.preventExtensions(pother) === false &&"
           " (() => { try { Object.freeze(pother); return false } catch (e) { return e instanceof TypeError } })()");

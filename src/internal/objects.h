@@ -113,6 +113,8 @@ struct Runtime {
 // A member is empty when the fresh realm did not have it (never, on a V8 that has them).
 struct Intrinsics {
   v8::Global<v8::Function> reflect_set;    // a set that reports refusal (Object::Set does not)
+  v8::Global<v8::Function> reflect_set_prototype_of;  // Object::SetPrototype swallows what a
+                                                      // script Proxy's trap throws
   v8::Global<v8::Function> function_bind;  // Function.prototype.bind: a target without own
                                            // non-configurable properties (proxy.cc)
   v8::Global<v8::Object> error_protos[kErrorKindCount];  // <Kind>.prototype, error_kinds.h order
