@@ -61,7 +61,7 @@ void settle(Engine* e, AsyncWork* w, int rc, vh_value result) {
     reject = true;
   } else if (rc < 0) {
     std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
-    value = v8::Exception::Error(v8::String::NewFromUtf8(iso, text.c_str()).ToLocalChecked());
+    value = v8::Exception::Error(v8::String::NewFromUtf8(iso, text.c_str()).FromMaybe(v8::String::Empty(iso)));
     reject = true;
   }
   vh_value v = call.result(value);

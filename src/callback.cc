@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "internal/error_kinds.h"
 #include "internal/frame.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
@@ -11,15 +12,10 @@
 namespace vh {
 
 void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {
-  v8::Local<v8::String> message =
-      v8::String::NewFromUtf8(iso, text, v8::NewStringType::kNormal).ToLocalChecked();
-  v8::Local<v8::Value> error;
-  switch (kind) {
-    case VH_TYPE_ERROR: error = v8::Exception::TypeError(message); break;
-    case VH_RANGE_ERROR: error = v8::Exception::RangeError(message); break;
-    default: error = v8::Exception::Error(message); break;
-  }
-  iso->ThrowException(error);
+  v8::Local<v8::String> message;
+  if (!v8::String::NewFromUtf8(iso, text, v8::NewStringType::kNormal).ToLocal(&message))
+    message = v8::String::Empty(iso);  // a text too long for V8: the kind still tells
+  iso->ThrowException(make_error_of_kind(iso, engine_of(iso->GetCurrentContext()), kind, message));
 }
 
 // "VH_ETYPE: the value is not of the type the call needs"

@@ -18,6 +18,7 @@ void destroy_engine_object(Engine* e) {
   e->pending_exception.Reset();
   e->pending_message.Reset();
   e->has_pending = false;
+  e->intrinsics.Reset();
   {
     v8::HandleScope handles(e->rt->isolate);
     v8::Local<v8::Context> ctx = e->context.Get(e->rt->isolate);
@@ -35,26 +36,51 @@ using namespace vh;
 
 namespace {
 
-// Reads the intrinsics the proxies need from a fresh context (no script has run in it).
-void capture_intrinsics(Runtime* rt, v8::Local<v8::Context> ctx) {
+// Reads the intrinsics of a fresh context (no script has run in it, so its globals are still
+// the realm's own). Absent ones stay empty; their users fall back or refuse.
+void capture_intrinsics(Engine* e, v8::Local<v8::Context> ctx) {
+  Runtime* rt = e->rt;
   v8::Isolate* iso = rt->isolate;
   v8::Context::Scope entered(ctx);
+  v8::TryCatch quiet(iso);
   auto get = [&](v8::Local<v8::Value> from, const char* name) -> v8::Local<v8::Value> {
+    v8::Local<v8::String> key;
     v8::Local<v8::Value> v;
-    if (!from->IsObject() ||
-        !from.As<v8::Object>()->Get(ctx, v8::String::NewFromUtf8(iso, name).ToLocalChecked()).ToLocal(&v))
+    if (!from->IsObject() || !v8::String::NewFromUtf8(iso, name, v8::NewStringType::kInternalized).ToLocal(&key) ||
+        !from.As<v8::Object>()->Get(ctx, key).ToLocal(&v))
       return v8::Undefined(iso);
     return v;
   };
-  v8::Local<v8::Value> reflect_set = get(get(ctx->Global(), "Reflect"), "set");
-  v8::Local<v8::Value> bind = get(get(get(ctx->Global(), "Function"), "prototype"), "bind");
-  if (bind->IsFunction()) rt->function_bind.Reset(iso, bind.As<v8::Function>());
-  v8::Local<v8::Value> symbol = get(ctx->Global(), "Symbol");
-  v8::Local<v8::Value> match_all = get(symbol, "matchAll"), species = get(symbol, "species");
-  if (reflect_set->IsFunction()) rt->reflect_set.Reset(iso, reflect_set.As<v8::Function>());
-  if (match_all->IsSymbol()) rt->symbol_match_all.Reset(iso, match_all.As<v8::Symbol>());
-  if (species->IsSymbol()) rt->symbol_species.Reset(iso, species.As<v8::Symbol>());
+  auto keep = [&](v8::Global<v8::Function>* slot, v8::Local<v8::Value> v) {
+    if (v->IsFunction()) slot->Reset(iso, v.As<v8::Function>());
+  };
+  v8::Local<v8::Value> global = ctx->Global(), reflect = get(global, "Reflect");
+  Intrinsics& in = e->intrinsics;
+  keep(&in.reflect_set, get(reflect, "set"));
+  keep(&in.reflect_set_prototype_of, get(reflect, "setPrototypeOf"));
+  keep(&in.function_bind, get(get(get(global, "Function"), "prototype"), "bind"));
+  for (int i = 0; i < kErrorKindCount; ++i) {
+    v8::Local<v8::Value> proto = get(get(global, error_kind_name(i)), "prototype");
+    if (proto->IsObject()) in.error_protos[i].Reset(iso, proto.As<v8::Object>());
+  }
+  if (rt->symbol_match_all.IsEmpty()) {
+    v8::Local<v8::Value> symbol = get(global, "Symbol");
+    v8::Local<v8::Value> match_all = get(symbol, "matchAll"), species = get(symbol, "species");
+    if (match_all->IsSymbol()) rt->symbol_match_all.Reset(iso, match_all.As<v8::Symbol>());
+    if (species->IsSymbol()) rt->symbol_species.Reset(iso, species.As<v8::Symbol>());
+  }
 }
+
+}  // namespace
+
+void vh::Intrinsics::Reset() {
+  reflect_set.Reset();
+  reflect_set_prototype_of.Reset();
+  function_bind.Reset();
+  for (v8::Global<v8::Object>& proto : error_protos) proto.Reset();
+}
+
+namespace {
 
 int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   vh_engine_options opts{};
@@ -69,7 +95,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
   ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e.get());
   e->context.Reset(rt->isolate, ctx);
-  if (rt->reflect_set.IsEmpty()) capture_intrinsics(rt, ctx);
+  capture_intrinsics(e.get(), ctx);
   verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
   if (!rt->globals.empty()) {
     v8::Context::Scope entered(ctx);

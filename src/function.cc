@@ -2,6 +2,7 @@
 #include <cstring>
 #include <vector>
 
+#include "internal/error_kinds.h"
 #include "internal/host.h"
 #include "v8host.h"
 
@@ -21,14 +22,8 @@ int make_error(EngineCall& call, vh_error_kind kind, const char* message, v8::Lo
   if (!message) return VH_EINVAL;
   v8::Local<v8::String> text;
   VH_TRY(make_utf8_string(call.isolate, message, VH_AUTO_LENGTH, v8::NewStringType::kNormal, &text));
-  switch (kind) {
-    case VH_ERROR: *out = v8::Exception::Error(text); break;
-    case VH_TYPE_ERROR: *out = v8::Exception::TypeError(text); break;
-    case VH_RANGE_ERROR: *out = v8::Exception::RangeError(text); break;
-    case VH_SYNTAX_ERROR: *out = v8::Exception::SyntaxError(text); break;
-    case VH_REFERENCE_ERROR: *out = v8::Exception::ReferenceError(text); break;
-    default: return VH_EINVAL;
-  }
+  if (error_kind_index(kind) < 0) return VH_EINVAL;
+  *out = make_error_of_kind(call.isolate, call.engine, kind, text);
   return VH_OK;
 }
 
@@ -122,7 +117,7 @@ int install_runtime_globals(Engine* engine, v8::Local<v8::Context> ctx) {
     if (!defined) {
       std::string text = "Cannot redefine property: " + g.name;
       v8::Local<v8::Value> error = v8::Exception::TypeError(
-          v8::String::NewFromUtf8(iso, text.c_str()).ToLocalChecked());
+          v8::String::NewFromUtf8(iso, text.c_str()).FromMaybe(v8::String::Empty(iso)));
       record_pending(engine, error, v8::Exception::CreateMessage(iso, error));
       return VH_EEXCEPTION;
     }

@@ -2,6 +2,7 @@
 // copied, objects of the same runtime are used directly, shared-backed buffers and views are
 // rebuilt over the same memory (marshal_shared.cc), anything else becomes a host proxy
 // (proxy.cc).
+#include <new>
 #include <vector>
 
 #include "internal/call.h"
@@ -10,6 +11,22 @@
 #include "v8host.h"
 
 namespace vh {
+
+namespace {
+
+// Sizes a host buffer for a string script made: its length is bounded by V8's largest string
+// (about 2^29 units), yet the buffer may still not be had; that is VH_ENOMEM, not an abort.
+template <typename T>
+bool grow(std::vector<T>* buffer, int length) {
+  try {
+    buffer->resize(static_cast<size_t>(length));
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
                 v8::Local<v8::Value>* out) {
@@ -22,7 +39,7 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
     std::vector<uint8_t> heap;
     uint8_t* bytes = stack;
     if (length > kStackUnits) {
-      heap.resize(static_cast<size_t>(length));
+      if (!grow(&heap, length)) return VH_ENOMEM;
       bytes = heap.data();
     }
     s->WriteOneByte(from, bytes, 0, length, v8::String::NO_NULL_TERMINATION);
@@ -32,7 +49,7 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
     std::vector<uint16_t> heap;
     uint16_t* units = stack;
     if (length > kStackUnits) {
-      heap.resize(static_cast<size_t>(length));
+      if (!grow(&heap, length)) return VH_ENOMEM;
       units = heap.data();
     }
     s->Write(from, units, 0, length, v8::String::NO_NULL_TERMINATION);

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "internal/call.h"
+#include "internal/descriptor.h"
+#include "internal/error_kinds.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
 
@@ -17,83 +19,56 @@ std::mutex g_marshal_mu;
 
 namespace {
 
-std::atomic<uint64_t> g_next_object_id{1};
-
-// ---- identity --------------------------------------------------------------------------------
-
-// The private symbol that holds identity ids in rt (made on first use).
-v8::Local<v8::Private> id_key(Runtime* rt) {
-  if (rt->id_key.IsEmpty())
-    rt->id_key.Reset(rt->isolate, v8::Private::New(rt->isolate, v8::String::NewFromUtf8Literal(rt->isolate, "v8host.id")));
-  return rt->id_key.Get(rt->isolate);
-}
-
-// A context of rt to work on object in: its creation context, else any engine's.
-bool context_for(Runtime* rt, v8::Local<v8::Object> object, v8::Local<v8::Context>* out) {
-  if (object->GetCreationContext().ToLocal(out)) return true;
-  if (rt->engines.empty()) return false;
-  *out = strong_local((*rt->engines.begin())->context);
-  return true;
-}
-
-// The identity id of object (of runtime rt), assigned on first use: a private property, so the
-// object keeps it for life and script cannot see or change it. 0 when none can be had.
-uint64_t identity_of(Runtime* rt, v8::Local<v8::Object> object) {
-  v8::Isolate* iso = rt->isolate;
-  v8::Isolate::Scope entered(iso);
-  v8::HandleScope handles(iso);
-  v8::Local<v8::Context> ctx;
-  if (!context_for(rt, object, &ctx)) return 0;
-  v8::Context::Scope in_context(ctx);
-  v8::Local<v8::Private> key = id_key(rt);
-  v8::Local<v8::Value> v;
-  if (object->GetPrivate(ctx, key).ToLocal(&v) && v->IsNumber())
-    return static_cast<uint64_t>(v.As<v8::Number>()->Value());
-  uint64_t id = g_next_object_id.fetch_add(1, std::memory_order_relaxed);
-  if (object->SetPrivate(ctx, key, v8::Number::New(iso, static_cast<double>(id))).FromMaybe(false)) return id;
-  return 0;
-}
-
 // ---- the handler class -----------------------------------------------------------------------
 
-void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_delete(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_own_keys(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_get_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_apply(const v8::FunctionCallbackInfo<v8::Value>& info);
-void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info);
+// Every trap of ECMAScript's Proxy, written once: the handler defines all of them as own
+// properties, so V8 never looks a trap up on a prototype (where script could put one and be
+// handed the handler as `this`).
+#define VH_PROXY_TRAPS(X)                                        \
+  X("get", trap_get)                                             \
+  X("set", trap_set)                                             \
+  X("has", trap_has)                                             \
+  X("deleteProperty", trap_delete)                               \
+  X("ownKeys", trap_own_keys)                                    \
+  X("getOwnPropertyDescriptor", trap_get_own_property_descriptor) \
+  X("defineProperty", trap_define_property)                      \
+  X("getPrototypeOf", trap_get_prototype_of)                     \
+  X("setPrototypeOf", trap_set_prototype_of)                     \
+  X("isExtensible", trap_is_extensible)                          \
+  X("preventExtensions", trap_prevent_extensions)                \
+  X("apply", trap_apply)                                         \
+  X("construct", trap_construct)
+
+#define VH_DECLARE_TRAP_(name, callback) void callback(const v8::FunctionCallbackInfo<v8::Value>& info);
+VH_PROXY_TRAPS(VH_DECLARE_TRAP_)
+#undef VH_DECLARE_TRAP_
 
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
-// have the traps as own methods. The traps need no signature check of `this`: a Proxy's
-// handler is unreachable from script, so V8 alone calls them, with the handler as `this`.
+// have every trap as an own, read-only method; new_proxy gives their prototype a null one. A
+// handler is reachable from no script (V8 passes it only as a trap's `this`, and the traps are
+// its own C++ functions), and each trap is made with a signature of this class besides: V8
+// itself refuses ("Illegal invocation") a call whose receiver is not a handler, before the
+// trap reads field 0.
 v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   v8::Isolate* iso = rt->isolate;
   if (!rt->handler_class.IsEmpty()) return strong_local(rt->handler_class);
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
   cls->InstanceTemplate()->SetInternalFieldCount(1);
+  v8::Local<v8::Signature> brand = v8::Signature::New(iso, cls);
   struct Trap {
     const char* name;
     v8::FunctionCallback callback;
   };
-  static const Trap kTraps[] = {{"get", trap_get},
-                                {"set", trap_set},
-                                {"has", trap_has},
-                                {"deleteProperty", trap_delete},
-                                {"ownKeys", trap_own_keys},
-                                {"getOwnPropertyDescriptor", trap_get_own_property_descriptor},
-                                {"defineProperty", trap_define_property},
-                                {"getPrototypeOf", trap_get_prototype_of},
-                                {"apply", trap_apply},
-                                {"construct", trap_construct}};
+#define VH_TRAP_ROW_(name, callback) {name, callback},
+  static const Trap kTraps[] = {VH_PROXY_TRAPS(VH_TRAP_ROW_)};
+#undef VH_TRAP_ROW_
   for (const Trap& t : kTraps) {
-    cls->InstanceTemplate()->Set(
-        v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocalChecked(),
-        v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), v8::Local<v8::Signature>(),
-                                  0, v8::ConstructorBehavior::kThrow));
+    v8::Local<v8::String> name;
+    if (!v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocal(&name)) continue;
+    cls->InstanceTemplate()->Set(name,
+                                 v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), brand, 0,
+                                                           v8::ConstructorBehavior::kThrow),
+                                 static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontDelete | v8::DontEnum));
   }
   rt->handler_class.Reset(iso, cls);
   return cls;
@@ -188,8 +163,6 @@ void destroy_proxies(Runtime* rt) {
   rt->proxies.clear();
   rt->handler_class.Reset();
   rt->id_key.Reset();
-  rt->reflect_set.Reset();
-  rt->function_bind.Reset();
   rt->symbol_match_all.Reset();
   rt->symbol_species.Reset();
   rt->symbols_by_id.clear();
@@ -223,79 +196,118 @@ void propagate_stop(Runtime* rt) {
 
 namespace {
 
-std::atomic<uint64_t> g_next_symbol_id{1};
-
-// The process-wide id of a symbol of rt (assigned on first crossing), 0 if none yet and !assign.
-uint64_t symbol_id(Runtime* rt, v8::Local<v8::Symbol> symbol, bool assign) {
-  int hash = symbol->GetIdentityHash();
-  auto range = rt->symbol_ids.equal_range(hash);
-  for (auto it = range.first; it != range.second; ++it)
-    if (it->second.first.Get(rt->isolate)->StrictEquals(symbol)) return it->second.second;
-  if (!assign) return 0;
-  uint64_t id = g_next_symbol_id.fetch_add(1, std::memory_order_relaxed);
-  rt->symbol_ids.emplace(hash, std::make_pair(v8::Global<v8::Symbol>(rt->isolate, symbol), id));
-  rt->symbols_by_id.emplace(id, v8::Global<v8::Symbol>(rt->isolate, symbol));
-  return id;
+// Makes the proxy in engine to (of runtime dest) for rec, whose source side (source, object,
+// id, source engine) the caller has filled in, and files the record in dest. shape is an
+// object of the proxied object's shape (callable, constructible, an array): the object itself,
+// or the target of a proxy of it. VH_OK or VH_ENOMEM (rec is untouched on the dest side).
+int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Local<v8::Value>* out) {
+  Runtime* dest = to->rt;
+  v8::Isolate* iso = dest->isolate;
+  v8::Local<v8::Context> ctx = strong_local(to->context);
+  v8::Context::Scope in_context(ctx);
+  // The target only gives the proxy its shape: callable (and constructible) like the object,
+  // an array for an array (Array.isArray), a plain object otherwise. It holds nothing.
+  v8::Local<v8::Object> target;
+  if (shape->IsFunction()) {
+    v8::Local<v8::Function> fn;
+    v8::ConstructorBehavior construct =
+        shape->IsConstructor() ? v8::ConstructorBehavior::kAllow : v8::ConstructorBehavior::kThrow;
+    if (!v8::Function::New(ctx, dummy_function, v8::Local<v8::Value>(), 0, construct).ToLocal(&fn))
+      return VH_ENOMEM;
+    target = fn;
+    // Bound, it keeps [[Call]] and [[Construct]] but has no own non-configurable properties
+    // (an API function has arguments and caller), which the ownKeys invariant would demand.
+    // The engine's own bind, captured before its script ran (script may replace it since).
+    v8::Local<v8::Value> bound;
+    if (!to->intrinsics.function_bind.IsEmpty() &&
+        strong_local(to->intrinsics.function_bind)->Call(ctx, fn, 0, nullptr).ToLocal(&bound) && bound->IsFunction())
+      target = bound.As<v8::Object>();
+  } else if (shape->IsArray()) {
+    target = v8::Array::New(iso);
+  } else {
+    target = v8::Object::New(iso);
+  }
+  v8::Local<v8::Object> handler;
+  if (!handler_class(dest)->InstanceTemplate()->NewInstance(ctx).ToLocal(&handler)) return VH_ENOMEM;
+  // Its prototype is the handler class's prototype object of this realm, library-owned and
+  // reachable only through handlers; that object's own prototype is set to null once per realm
+  // (not per proxy: no map change per handler). So nothing a script defines on Object.prototype
+  // is ever looked up on a handler.
+  v8::Local<v8::Value> shared = handler->GetPrototype();
+  if (!shared->IsObject()) return VH_ENOMEM;
+  if (!shared.As<v8::Object>()->GetPrototype()->IsNull() &&
+      !shared.As<v8::Object>()->SetPrototype(ctx, v8::Null(iso)).FromMaybe(false))
+    return VH_ENOMEM;
+  v8::Local<v8::Proxy> proxy;
+  if (!v8::Proxy::New(ctx, target, handler).ToLocal(&proxy)) return VH_ENOMEM;
+  rec->dest = dest;
+  rec->dest_engine = to->handle;
+  rec->proxy.Reset(iso, proxy);
+  rec->proxy.SetWeak();
+  rec->handler.Reset(iso, handler);
+  rec->handler.SetWeak(rec, on_handler_collected, v8::WeakCallbackType::kParameter);
+  handler->SetAlignedPointerInInternalField(0, rec);
+  dest->live_records.insert(rec);
+  // A record whose proxy died while its handler still runs a trap keeps living until that
+  // handler is collected; the map now points at the new one (the old one's callback checks).
+  if (rec->id) dest->proxies[rec->id] = rec;
+  *out = proxy;
+  return VH_OK;
 }
 
-// A well-known symbol of from, as to's own; empty when symbol is not well-known.
-v8::Local<v8::Symbol> well_known_in(Runtime* from, v8::Local<v8::Symbol> symbol, Runtime* to) {
-  using Getter = v8::Local<v8::Symbol> (*)(v8::Isolate*);
-  static const Getter kWellKnown[] = {
-      v8::Symbol::GetAsyncIterator, v8::Symbol::GetHasInstance, v8::Symbol::GetIsConcatSpreadable,
-      v8::Symbol::GetIterator,      v8::Symbol::GetMatch,       v8::Symbol::GetReplace,
-      v8::Symbol::GetSearch,        v8::Symbol::GetSplit,       v8::Symbol::GetToPrimitive,
-      v8::Symbol::GetToStringTag,   v8::Symbol::GetUnscopables};
-  for (Getter well_known : kWellKnown)
-    if (symbol->StrictEquals(well_known(from->isolate))) return well_known(to->isolate);
-  // The two V8 10.2 has no getter for, read from each runtime's first engine.
-  const v8::Global<v8::Symbol> Runtime::*kCaptured[] = {&Runtime::symbol_match_all, &Runtime::symbol_species};
-  for (auto member : kCaptured)
-    if (!(from->*member).IsEmpty() && !(to->*member).IsEmpty() &&
-        symbol->StrictEquals((from->*member).Get(from->isolate)))
-      return (to->*member).Get(to->isolate);
-  return v8::Local<v8::Symbol>();
+// The proxy in `to` of the object a proxy of another runtime stands for (rec: that proxy's
+// record, whose source is neither from nor to's runtime): to's existing proxy of the object,
+// or a new one sharing rec's handle, so identity holds whichever way the object came. False
+// when rec's source is gone (the caller then proxies the proxy, which reports that on use).
+bool forward_proxy(ProxyRecord* rec, v8::Local<v8::Object> proxy, Engine* to, v8::Local<v8::Value>* out, int* rc) {
+  Runtime* dest = to->rt;
+  if (rec->id) {
+    auto it = dest->proxies.find(rec->id);
+    if (it != dest->proxies.end() && !it->second->proxy.IsEmpty()) {
+      *out = it->second->proxy.Get(dest->isolate);
+      *rc = VH_OK;
+      return true;
+    }
+  }
+  auto* made = new ProxyRecord();
+  {
+    // The source's disposal marks it dead under this mutex before it resets the handles of
+    // its exported records: with the mutex held and the source alive, rec's handle can be
+    // shared (rec, pinned by the proxy this thread holds, keeps a share: this one is never the
+    // last), and the new record is exported before that disposal can look. No V8 call here:
+    // a GC under this mutex would deadlock in release_record.
+    std::lock_guard<std::mutex> lock(g_marshal_mu);
+    if (!rec->source->alive || rec->object.IsEmpty()) {
+      delete made;
+      return false;
+    }
+    made->source = rec->source;
+    made->object.ShareFrom(rec->object);
+    made->id = rec->id;
+    made->source_engine = rec->source_engine;
+    made->source_engine_is_home = rec->source_engine_is_home;
+    rec->source->exported.insert(made);
+  }
+  *rc = new_proxy(to, proxy.As<v8::Proxy>()->GetTarget().As<v8::Object>(), made, out);
+  if (*rc != VH_OK) release_record(made);  // the source frees it (under its lock) as for a collected proxy
+  return true;
 }
 
 }  // namespace
 
-int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out) {
-  Runtime* dest = to->rt;
-  v8::Local<v8::Symbol> known = well_known_in(from, symbol, dest);
-  if (!known.IsEmpty()) {
-    *out = known;
-    return VH_OK;
-  }
-  // Any other symbol: one symbol per source symbol in each runtime, through a shared id, so
-  // identity holds both ways (both runtimes keep the symbols that crossed alive).
-  uint64_t id = symbol_id(from, symbol, true);
-  auto it = dest->symbols_by_id.find(id);
-  if (it != dest->symbols_by_id.end()) {
-    *out = it->second.Get(dest->isolate);
-    return VH_OK;
-  }
-  v8::Local<v8::Value> description = symbol->Description(from->isolate);
-  v8::Local<v8::Value> copied;
-  if (description->IsString()) VH_TRY(pass_value(from, description, to, &copied, nullptr));
-  v8::Local<v8::Symbol> mapped =
-      v8::Symbol::New(dest->isolate, copied.IsEmpty() ? v8::Local<v8::String>() : copied.As<v8::String>());
-  dest->symbols_by_id.emplace(id, v8::Global<v8::Symbol>(dest->isolate, mapped));
-  dest->symbol_ids.emplace(mapped->GetIdentityHash(),
-                           std::make_pair(v8::Global<v8::Symbol>(dest->isolate, mapped), id));
-  *out = mapped;
-  return VH_OK;
-}
-
 int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Local<v8::Value>* out) {
   Runtime* dest = to->rt;
   v8::Isolate* iso = dest->isolate;
-  // Home again: a proxy of one of dest's own objects unwraps to the object.
   if (object->IsProxy()) {
     ProxyRecord* rec = record_of(from, object.As<v8::Proxy>());
+    // Home again: a proxy of one of dest's own objects unwraps to the object.
     if (rec && rec->source->rt == dest && !rec->object.IsEmpty()) {
       *out = rec->object.Get(iso);
       return VH_OK;
     }
+    // A proxy of a third runtime's object: dest's proxy of the original, not a proxy of a proxy.
+    int rc;
+    if (rec && rec->source->rt != dest && forward_proxy(rec, object, to, out, &rc)) return rc;
   }
   uint64_t id = identity_of(from, object);
   if (id) {
@@ -305,60 +317,22 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
       return VH_OK;
     }
   }
-  v8::Local<v8::Context> ctx = strong_local(to->context);
-  v8::Context::Scope in_context(ctx);
-  // The target only gives the proxy its shape: callable (and constructible) like the object,
-  // an array for an array (Array.isArray), a plain object otherwise. It holds nothing.
-  v8::Local<v8::Object> target;
-  bool callable = object->IsFunction();
-  if (callable) {
-    v8::Local<v8::Function> fn;
-    v8::ConstructorBehavior construct =
-        object->IsConstructor() ? v8::ConstructorBehavior::kAllow : v8::ConstructorBehavior::kThrow;
-    if (!v8::Function::New(ctx, dummy_function, v8::Local<v8::Value>(), 0, construct).ToLocal(&fn))
-      return VH_ENOMEM;
-    target = fn;
-    // Bound, it keeps [[Call]] and [[Construct]] but has no own non-configurable properties
-    // (an API function has arguments and caller), which the ownKeys invariant would demand.
-    v8::Local<v8::Value> bound;
-    if (!dest->function_bind.IsEmpty() &&
-        dest->function_bind.Get(iso)->Call(ctx, fn, 0, nullptr).ToLocal(&bound) && bound->IsFunction())
-      target = bound.As<v8::Object>();
-  } else if (object->IsArray()) {
-    target = v8::Array::New(iso);
-  } else {
-    target = v8::Object::New(iso);
-  }
-  v8::Local<v8::Object> handler;
-  if (!handler_class(dest)->InstanceTemplate()->NewInstance(ctx).ToLocal(&handler)) return VH_ENOMEM;
-  v8::Local<v8::Proxy> proxy;
-  if (!v8::Proxy::New(ctx, target, handler).ToLocal(&proxy)) return VH_ENOMEM;
-
   auto* rec = new ProxyRecord();
   rec->source = from->link;
-  rec->dest = dest;
   rec->id = id;
-  rec->dest_engine = to->handle;
   v8::Local<v8::Context> home;
   Engine* home_engine = object->GetCreationContext().ToLocal(&home) ? engine_of(home) : nullptr;
   rec->source_engine_is_home = home_engine != nullptr;
   if (!home_engine && !from->engines.empty()) home_engine = *from->engines.begin();
   if (home_engine) rec->source_engine = home_engine->handle;
-  rec->object.Reset(from->isolate, object);
-  rec->proxy.Reset(iso, proxy);
-  rec->proxy.SetWeak();
-  rec->handler.Reset(iso, handler);
-  rec->handler.SetWeak(rec, on_handler_collected, v8::WeakCallbackType::kParameter);
-  handler->SetAlignedPointerInInternalField(0, rec);
-  dest->live_records.insert(rec);
-  // A record whose proxy died while its handler still runs a trap keeps living until that
-  // handler is collected; the map now points at the new one (the old one's callback checks).
-  if (id) dest->proxies[id] = rec;
-  {
-    std::lock_guard<std::mutex> lock(g_marshal_mu);
-    from->link->exported.insert(rec);
+  rec->object.Reset(from->isolate, object);  // this thread holds from's lock
+  int rc = new_proxy(to, object, rec, out);
+  if (rc != VH_OK) {
+    delete rec;  // its handle's only share, dropped under from's lock
+    return rc;
   }
-  *out = proxy;
+  std::lock_guard<std::mutex> lock(g_marshal_mu);
+  from->link->exported.insert(rec);
   return VH_OK;
 }
 
@@ -460,8 +434,12 @@ class ProxyOp {
   }
 
   v8::Local<v8::Object> object() const { return object_; }
-  v8::Local<v8::Function> reflect_set() const {
-    return source_->reflect_set.IsEmpty() ? v8::Local<v8::Function>() : source_->reflect_set.Get(source_->isolate);
+  // The source engine's Reflect.set / Reflect.setPrototypeOf as captured at its creation
+  // (empty if it had none).
+  v8::Local<v8::Function> reflect_set() const { return intrinsic(&Intrinsics::reflect_set); }
+  v8::Local<v8::Function> reflect_set_prototype_of() const { return intrinsic(&Intrinsics::reflect_set_prototype_of); }
+  v8::Local<v8::Function> intrinsic(v8::Global<v8::Function> Intrinsics::*f) const {
+    return (source_engine_->intrinsics.*f).IsEmpty() ? v8::Local<v8::Function>() : strong_local(source_engine_->intrinsics.*f);
   }
   v8::Local<v8::Context> context() const { return sctx_; }
   v8::Isolate* source_isolate() const { return source_->isolate; }
@@ -507,7 +485,9 @@ class ProxyOp {
   }
 
   // The source operation failed: its exception, thrown in the destination as an error of the
-  // same kind with the same message and stack (or, for a thrown non-error, the value itself).
+  // same standard kind (error_kinds.h; a subclass as its nearest standard ancestor) with the
+  // same message, stack and cause (or, for a thrown non-error, the value itself). Nothing of
+  // the source error is read through a getter or a prototype script could have changed.
   void rethrow() {
     v8::Isolate* siso = source_->isolate;
     if (tc_->HasTerminated() || !tc_->HasCaught()) {
@@ -527,27 +507,32 @@ class ProxyOp {
       return;
     }
     v8::Local<v8::Object> error = exception.As<v8::Object>();
-    std::string name = property_text(error, "name"), message = property_text(error, "message");
-    v8::Local<v8::Value> stack;
-    std::string stack_text;
-    if (v8::TryCatch::StackTrace(sctx_, exception).ToLocal(&stack) && stack->IsString()) {
-      v8::String::Utf8Value utf8(siso, stack);
-      if (*utf8) stack_text = *utf8;
-    }
+    int kind = error_kind_of(source_engine_, error);
+    v8::Local<v8::Value> message, stack, cause, errors;
+    bool has_message = own_data(error, "message", &message), has_stack = own_data(error, "stack", &stack);
+    bool has_cause = own_data(error, "cause", &cause);
+    bool has_errors = kind == VH_AGGREGATE_ERROR && own_data(error, "errors", &errors);
+    tc_->Reset();  // what reading the fields threw (a stack formatter) is not the error's
+    v8::Local<v8::Value> text, dstack, dcause, derrors;
+    if (has_message && message->IsString() && !to_dest(message, &text)) return;
+    if (has_stack && stack->IsString() && !to_dest(stack, &dstack)) return;
+    if (has_cause && !to_dest(cause, &dcause)) return;
+    if (has_errors && !to_dest(errors, &derrors)) return;
     v8::Isolate::Scope dest_entered(diso_);
-    v8::Local<v8::String> text =
-        v8::String::NewFromUtf8(diso_, message.c_str(), v8::NewStringType::kNormal).ToLocalChecked();
-    v8::Local<v8::Value> copy = name == "TypeError"        ? v8::Exception::TypeError(text)
-                                : name == "RangeError"     ? v8::Exception::RangeError(text)
-                                : name == "SyntaxError"    ? v8::Exception::SyntaxError(text)
-                                : name == "ReferenceError" ? v8::Exception::ReferenceError(text)
-                                                           : v8::Exception::Error(text);
-    if (!stack_text.empty()) {
-      v8::Local<v8::Context> dctx = diso_->GetCurrentContext();
-      copy.As<v8::Object>()
-          ->Set(dctx, v8::String::NewFromUtf8Literal(diso_, "stack"),
-                v8::String::NewFromUtf8(diso_, stack_text.c_str(), v8::NewStringType::kNormal).ToLocalChecked())
-          .Check();
+    v8::Local<v8::Context> dctx = diso_->GetCurrentContext();
+    v8::Local<v8::Value> copy = make_error_of_kind(
+        diso_, dest_engine_, kind, text.IsEmpty() ? v8::String::Empty(diso_) : text.As<v8::String>());
+    if (copy->IsObject()) {
+      // Defined, not assigned: an own data property, whatever the destination's prototypes say.
+      v8::Local<v8::Object> object = copy.As<v8::Object>();
+      auto define = [&](const char* key, v8::Local<v8::Value> value) {
+        v8::Local<v8::String> name;
+        if (!value.IsEmpty() && v8::String::NewFromUtf8(diso_, key, v8::NewStringType::kInternalized).ToLocal(&name))
+          object->DefineOwnProperty(dctx, name, value, v8::DontEnum).FromMaybe(false);
+      };
+      define("stack", dstack);
+      define("cause", dcause);
+      define("errors", derrors);
     }
     diso_->ThrowException(copy);
   }
@@ -565,17 +550,18 @@ class ProxyOp {
     return rec_->source->alive;
   }
 
-  // The String() of a property of a source object ("" when it throws or is missing).
-  std::string property_text(v8::Local<v8::Object> object, const char* key) {
+  // An own data property of a source object (an error: no proxy), read without running a
+  // getter: through its property descriptor, whose fields V8 makes as own data properties.
+  // False when absent, an accessor, or unreadable.
+  bool own_data(v8::Local<v8::Object> object, const char* key, v8::Local<v8::Value>* out) {
     v8::Isolate* siso = source_->isolate;
-    v8::TryCatch quiet(siso);
-    v8::Local<v8::Value> v;
-    v8::Local<v8::String> s;
-    if (!object->Get(sctx_, v8::String::NewFromUtf8(siso, key).ToLocalChecked()).ToLocal(&v) ||
-        v->IsUndefined() || !v->ToString(sctx_).ToLocal(&s))
-      return "";
-    v8::String::Utf8Value utf8(siso, s);
-    return *utf8 ? *utf8 : "";
+    v8::Local<v8::String> name, value_key = v8::String::NewFromUtf8Literal(siso, "value");
+    v8::Local<v8::Value> desc;
+    if (object->IsProxy() || !v8::String::NewFromUtf8(siso, key, v8::NewStringType::kInternalized).ToLocal(&name) ||
+        !object->GetOwnPropertyDescriptor(sctx_, name).ToLocal(&desc) || !desc->IsObject())
+      return false;
+    v8::Local<v8::Object> d = desc.As<v8::Object>();
+    return d->HasOwnProperty(sctx_, value_key).FromMaybe(false) && d->Get(sctx_, value_key).ToLocal(out);
   }
 
   // The source is busy on another thread: wait for it holding no runtime at all, at most
@@ -605,6 +591,12 @@ class ProxyOp {
   v8::Local<v8::Object> object_;
   v8::Local<v8::Context> sctx_;
 };
+
+// Upper bounds on what a trap copies into a host-side buffer: the arguments of one call (as
+// vh_call's) and the own keys gathered in one vector (beyond it, keys go into the result array
+// one by one, with no host buffer).
+constexpr uint32_t kMaxTrapArgs = 65535;
+constexpr uint32_t kMaxBufferedKeys = 65536;
 
 void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
@@ -660,54 +652,32 @@ void trap_own_keys(const v8::FunctionCallbackInfo<v8::Value>& info) {
                                  v8::KeyConversionMode::kConvertToString)
            .ToLocal(&keys))
     return op.rethrow();
-  // The trap must return a real array of the destination (not a proxy of the source's).
+  // The trap must return a real array of the destination (not a proxy of the source's). The
+  // keys array is V8's own (dense, own elements: reading it runs no script).
   uint32_t n = keys->Length();
-  std::vector<v8::Local<v8::Value>> passed(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    v8::Local<v8::Value> key;
-    if (!keys->Get(op.context(), i).ToLocal(&key)) return op.rethrow();
-    if (!op.to_dest(key, &passed[i])) return;
+  v8::Isolate* diso = info.GetIsolate();
+  std::vector<v8::Local<v8::Value>> passed;
+  v8::Local<v8::Array> out;
+  if (n <= kMaxBufferedKeys) {
+    passed.resize(n);
+  } else {
+    v8::Isolate::Scope dest_entered(diso);
+    out = v8::Array::New(diso);
   }
-  v8::Isolate::Scope dest_entered(info.GetIsolate());
-  info.GetReturnValue().Set(v8::Array::New(info.GetIsolate(), passed.data(), passed.size()));
-}
-
-// Copies field `name` of a source descriptor object onto a destination one, if present.
-bool copy_field(ProxyOp& op, v8::Local<v8::Object> from, v8::Local<v8::Object> to, const char* name) {
-  v8::Isolate* siso = op.source_isolate();
-  v8::Local<v8::String> skey = v8::String::NewFromUtf8(siso, name).ToLocalChecked();
-  bool has;
-  if (!from->HasOwnProperty(op.context(), skey).To(&has)) return false;
-  if (!has) return true;
-  v8::Local<v8::Value> v, passed;
-  if (!from->Get(op.context(), skey).ToLocal(&v) || !op.to_dest(v, &passed)) return false;
-  v8::Isolate* diso = to->GetIsolate();
+  for (uint32_t i = 0; i < n; ++i) {
+    v8::Local<v8::Value> key, dkey;
+    if (!keys->Get(op.context(), i).ToLocal(&key)) return op.rethrow();
+    if (!op.to_dest(key, &dkey)) return;
+    if (out.IsEmpty()) {
+      passed[i] = dkey;
+      continue;
+    }
+    v8::Isolate::Scope dest_entered(diso);
+    if (!out->CreateDataProperty(diso->GetCurrentContext(), i, dkey).FromMaybe(false)) return;
+  }
   v8::Isolate::Scope dest_entered(diso);
-  return to->CreateDataProperty(diso->GetCurrentContext(), v8::String::NewFromUtf8(diso, name).ToLocalChecked(), passed)
-      .FromMaybe(false);
-}
-
-// Proxy invariants: a property reported (or defined) non-configurable must exist so on the
-// target. The target is filled in lazily, with the descriptor just reported.
-void mirror_non_configurable(const v8::FunctionCallbackInfo<v8::Value>& info, v8::Local<v8::Object> desc) {
-  v8::Isolate* iso = info.GetIsolate();
-  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
-  v8::Local<v8::Value> configurable;
-  if (!desc->Get(ctx, v8::String::NewFromUtf8Literal(iso, "configurable")).ToLocal(&configurable) ||
-      configurable->BooleanValue(iso))
-    return;
-  v8::Local<v8::Object> object_ctor = ctx->Global()
-                                          ->Get(ctx, v8::String::NewFromUtf8Literal(iso, "Object"))
-                                          .ToLocalChecked()
-                                          .As<v8::Object>();
-  v8::Local<v8::Value> define;
-  if (!object_ctor->Get(ctx, v8::String::NewFromUtf8Literal(iso, "defineProperty")).ToLocal(&define) ||
-      !define->IsFunction())
-    return;
-  v8::Local<v8::Value> args[] = {info[0], info[1], desc};
-  v8::TryCatch quiet(iso);
-  v8::Local<v8::Value> ignored;
-  if (!define.As<v8::Function>()->Call(ctx, object_ctor, 3, args).ToLocal(&ignored)) return;
+  if (out.IsEmpty()) out = v8::Array::New(diso, passed.data(), passed.size());
+  info.GetReturnValue().Set(out);
 }
 
 void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -717,16 +687,33 @@ void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>&
   if (!key->IsName()) return;  // keys reach traps as strings or symbols
   if (!op.object()->GetOwnPropertyDescriptor(op.context(), key.As<v8::Name>()).ToLocal(&desc)) return op.rethrow();
   if (!desc->IsObject()) return;  // undefined: no such property
+  Desc sd, dd;
+  if (!read_desc(op.context(), desc.As<v8::Object>(), &sd)) return op.rethrow();
+  dd = sd;
+  if ((sd.has_value && !op.to_dest(sd.value, &dd.value)) || (sd.has_get && !op.to_dest(sd.get, &dd.get)) ||
+      (sd.has_set && !op.to_dest(sd.set, &dd.set)))
+    return;
   v8::Isolate* diso = info.GetIsolate();
-  v8::Local<v8::Object> out;
-  {
-    v8::Isolate::Scope dest_entered(diso);
-    out = v8::Object::New(diso);
-  }
-  for (const char* field : {"value", "writable", "get", "set", "enumerable", "configurable"})
-    if (!copy_field(op, desc.As<v8::Object>(), out, field)) return op.rethrow();
   v8::Isolate::Scope dest_entered(diso);
-  mirror_non_configurable(info, out);
+  // The result has no prototype: V8 reads it back with HasProperty, which on an ordinary
+  // object would also find what script put on the destination's Object.prototype.
+  v8::Local<v8::Name> names[6];
+  v8::Local<v8::Value> values[6];
+  size_t n = 0;
+  auto add = [&](bool has, const char* name, v8::Local<v8::Value> v) {
+    if (!has) return;
+    names[n] = v8::String::NewFromUtf8(diso, name, v8::NewStringType::kInternalized).FromMaybe(v8::Local<v8::String>());
+    values[n] = v;
+    if (!names[n].IsEmpty()) ++n;
+  };
+  add(dd.has_value, "value", dd.value);
+  add(dd.has_writable, "writable", v8::Boolean::New(diso, dd.writable));
+  add(dd.has_get, "get", dd.get);
+  add(dd.has_set, "set", dd.set);
+  add(dd.has_enumerable, "enumerable", v8::Boolean::New(diso, dd.enumerable));
+  add(dd.has_configurable, "configurable", v8::Boolean::New(diso, dd.configurable));
+  v8::Local<v8::Object> out = v8::Object::New(diso, v8::Null(diso), names, values, n);
+  mirror_non_configurable(info.GetIsolate(), info[0], info[1], dd);
   info.GetReturnValue().Set(out);
 }
 
@@ -734,42 +721,24 @@ void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   v8::Local<v8::Value> key;
   if (!op.begin() || !op.key_to_source(info[1], &key) || !info[2]->IsObject()) return;
-  // Read the destination descriptor's fields, pass each, build the source descriptor.
+  // V8 hands the trap a descriptor object it made (FromPropertyDescriptor): own fields only.
   v8::Isolate* diso = info.GetIsolate();
-  v8::Local<v8::Object> desc = info[2].As<v8::Object>();
-  auto field = [&](const char* name, v8::Local<v8::Value>* out) {
+  Desc dd, sd;
+  {
     v8::Isolate::Scope dest_entered(diso);
-    v8::Local<v8::Context> dctx = diso->GetCurrentContext();
-    v8::Local<v8::String> k = v8::String::NewFromUtf8(diso, name).ToLocalChecked();
-    bool has = false;
-    if (!desc->Has(dctx, k).To(&has) || !has) return false;
-    return desc->Get(dctx, k).ToLocal(out);
-  };
-  v8::Local<v8::Value> value, get, set, writable, enumerable, configurable;
-  bool has_value = field("value", &value), has_get = field("get", &get), has_set = field("set", &set);
-  bool has_writable = field("writable", &writable), has_enum = field("enumerable", &enumerable),
-       has_conf = field("configurable", &configurable);
-  v8::Local<v8::Value> svalue, sget, sset;
-  if ((has_value && !op.to_source(value, &svalue)) || (has_get && !op.to_source(get, &sget)) ||
-      (has_set && !op.to_source(set, &sset)))
+    if (!read_desc(diso->GetCurrentContext(), info[2].As<v8::Object>(), &dd)) return;
+  }
+  sd = dd;
+  if ((dd.has_value && !op.to_source(dd.value, &sd.value)) || (dd.has_get && !op.to_source(dd.get, &sd.get)) ||
+      (dd.has_set && !op.to_source(dd.set, &sd.set)))
     return;
   std::optional<v8::PropertyDescriptor> pd;
-  v8::Local<v8::Value> undefined = v8::Undefined(op.source_isolate());
-  if (has_get || has_set)
-    pd.emplace(has_get ? sget : undefined, has_set ? sset : undefined);
-  else if (has_value && has_writable)
-    pd.emplace(svalue, writable->BooleanValue(diso));
-  else if (has_value)
-    pd.emplace(svalue);
-  else
-    pd.emplace();
-  if (has_enum) pd->set_enumerable(enumerable->BooleanValue(diso));
-  if (has_conf) pd->set_configurable(configurable->BooleanValue(diso));
+  build_desc(op.source_isolate(), sd, &pd);
   bool done;
   if (!key->IsName() || !op.object()->DefineProperty(op.context(), key.As<v8::Name>(), *pd).To(&done))
     return op.rethrow();
   v8::Isolate::Scope dest_entered(diso);
-  if (done) mirror_non_configurable(info, desc);
+  if (done) mirror_non_configurable(info.GetIsolate(), info[0], info[1], dd);
   info.GetReturnValue().Set(done);
 }
 
@@ -779,12 +748,42 @@ void trap_get_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
   op.give(op.object()->GetPrototype());
 }
 
-// Reads the destination's argument array (a real array: the Proxy machinery makes it).
+// Object.setPrototypeOf through a proxy sets the real object's prototype (false when it
+// refuses: a non-extensible object, a cycle). The target stays extensible, so any answer
+// keeps the invariants. A script Proxy as the real object goes through the captured
+// Reflect.setPrototypeOf: V8's SetPrototype would swallow what its trap throws.
+void trap_set_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  ProxyOp op(info);
+  v8::Local<v8::Value> proto, done;
+  if (!op.begin() || !op.to_source(info[1], &proto)) return;
+  if (!proto->IsObject() && !proto->IsNull()) return info.GetReturnValue().Set(false);
+  v8::Local<v8::Function> reflect = op.reflect_set_prototype_of();
+  if (!op.object()->IsProxy() || reflect.IsEmpty())
+    return info.GetReturnValue().Set(op.object()->SetPrototype(op.context(), proto).FromMaybe(false));
+  v8::Local<v8::Value> args[] = {op.object(), proto};
+  if (!reflect->Call(op.context(), v8::Undefined(op.source_isolate()), 2, args).ToLocal(&done)) return op.rethrow();
+  info.GetReturnValue().Set(done->IsTrue());
+}
+
+// The proxy's target is never made non-extensible (its keys would then have to match the
+// real object's exactly at every step), so a proxy is extensible and refuses to stop being
+// so: Object.preventExtensions / seal / freeze of a proxy throw a TypeError and the Reflect
+// forms return false, without touching the real object. Neither needs the source runtime.
+void trap_is_extensible(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(true); }
+void trap_prevent_extensions(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(false); }
+
+// Reads the destination's argument array (a real array: the Proxy machinery makes it, dense,
+// so reading its own elements runs no script). More than kMaxTrapArgs: a RangeError.
 bool source_args(ProxyOp& op, v8::Local<v8::Value> array, std::vector<v8::Local<v8::Value>>* out) {
   if (!array->IsArray()) return true;
   v8::Local<v8::Array> args = array.As<v8::Array>();
   v8::Isolate* diso = args->GetIsolate();
   uint32_t n = args->Length();
+  if (n > kMaxTrapArgs) {
+    v8::Isolate::Scope dest_entered(diso);
+    throw_message(diso, VH_RANGE_ERROR, "VH_ERANGE: more than 65535 arguments for a proxied function");
+    return false;
+  }
   out->resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     v8::Local<v8::Value> v;
@@ -802,6 +801,7 @@ void trap_apply(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Value> receiver, result;
   std::vector<v8::Local<v8::Value>> args;
   if (!op.begin() || !op.to_source(info[1], &receiver) || !source_args(op, info[2], &args)) return;
+  if (!op.object()->IsFunction()) return;  // the shape was taken from it: never, but no cast unchecked
   if (!op.object()
            .As<v8::Function>()
            ->Call(op.context(), receiver, static_cast<int>(args.size()), args.data())
@@ -814,6 +814,7 @@ void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   std::vector<v8::Local<v8::Value>> args;
   if (!op.begin() || !source_args(op, info[1], &args)) return;
+  if (!op.object()->IsFunction()) return;
   v8::Local<v8::Object> result;
   if (!op.object()
            .As<v8::Function>()

@@ -1442,7 +1442,7 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_error_new, null_out, VH_EINVAL, 0, vh_error_new(F.e1, VH_ERROR, "m", NULL))                   \
   X(vh_error_new, null_message, VH_EINVAL, 0, vh_error_new(F.e1, VH_ERROR, NULL, &S.v))              \
   X(vh_error_new, kind_zero, VH_EINVAL, 0, vh_error_new(F.e1, (vh_error_kind)0, "m", &S.v))          \
-  X(vh_error_new, kind_unknown, VH_EINVAL, 0, vh_error_new(F.e1, (vh_error_kind)6, "m", &S.v))       \
+  X(vh_error_new, kind_unknown, VH_EINVAL, 0, vh_error_new(F.e1, (vh_error_kind)9, "m", &S.v))       \
   X(vh_error_new, invalid_utf8_message, VH_OK, 0, error_message_invalid_utf8())                      \
   ENGINE_ROWS(X, vh_error_new)                                                                       \
   X(vh_throw, empty_value, VH_EINVAL, 0, vh_throw(F.e1, NV))                                         \

@@ -115,13 +115,19 @@ VH_API int vh_function_new_numeric(vh_engine engine, const char *name,
 VH_API int vh_runtime_global_numeric(vh_runtime runtime, const char *name,
                                      vh_numeric_function callback, void *data);
 
-/** Constructors of the native error types, for vh_throw_error() and vh_error_new(). */
+/** Constructors of the standard error types, for vh_throw_error() and vh_error_new(). The
+ *  error is made with the engine's own intrinsic constructor's prototype (a script that replaced
+ *  the global `EvalError` does not change what ::VH_EVAL_ERROR makes). An error thrown through a
+ *  proxy between runtimes arrives as the destination's error of the same kind (marshaling.md). */
 typedef enum vh_error_kind {
-  VH_ERROR = 1,
-  VH_TYPE_ERROR,
-  VH_RANGE_ERROR,
-  VH_SYNTAX_ERROR,
-  VH_REFERENCE_ERROR
+  VH_ERROR = 1,       /**< an `Error` */
+  VH_TYPE_ERROR,      /**< a `TypeError` */
+  VH_RANGE_ERROR,     /**< a `RangeError` */
+  VH_SYNTAX_ERROR,    /**< a `SyntaxError` */
+  VH_REFERENCE_ERROR, /**< a `ReferenceError` */
+  VH_EVAL_ERROR,      /**< an `EvalError` */
+  VH_URI_ERROR,       /**< a `URIError` */
+  VH_AGGREGATE_ERROR  /**< an `AggregateError` with an empty `errors` array */
 } vh_error_kind;
 
 /**

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "internal/buffer_cache.h"
+#include "internal/error_kinds.h"
 #include "internal/handle_table.h"
 #include "v8host/loop.h"
 #include "v8host/module.h"
@@ -72,11 +73,9 @@ struct Runtime {
   v8::Global<v8::Private> id_key;
   // The handler class of this runtime's proxies (its brand tells our proxies apart).
   v8::Global<v8::FunctionTemplate> handler_class;
-  // Intrinsics read from the first engine before any script ran (script may replace the
-  // globals later): Reflect.set (a set that reports refusal), and the well-known symbols V8's
-  // API has no getter for.
-  v8::Global<v8::Function> reflect_set;
-  v8::Global<v8::Function> function_bind;  // Function.prototype.bind
+  // The two well-known symbols V8 10.2's API has no getter for, read from the first engine
+  // before any script ran. A symbol belongs to the isolate, not to a realm: holding it keeps
+  // no engine alive (the realm-bound intrinsics are per engine: Engine::intrinsics).
   v8::Global<v8::Symbol> symbol_match_all, symbol_species;
   // Symbols that crossed between runtimes, by a process-wide id, so each keeps its identity:
   // this runtime's symbol for an id, and the id of a symbol (by identity hash).
@@ -114,10 +113,25 @@ struct Runtime {
   v8::Global<v8::Message> rethrown_message;  // set for a runtime made by vh_engine_new_private
 };
 
+// Intrinsics of one engine's realm, read from its fresh global before any script ran
+// (engine.cc) and released with the engine: script may replace the globals later, and a
+// capture held by the runtime would keep that engine's whole realm alive after its disposal.
+// A member is empty when the fresh realm did not have it (never, on a V8 that has them).
+struct Intrinsics {
+  v8::Global<v8::Function> reflect_set;    // a set that reports refusal (Object::Set does not)
+  v8::Global<v8::Function> reflect_set_prototype_of;  // Object::SetPrototype swallows what a
+                                                      // script Proxy's trap throws
+  v8::Global<v8::Function> function_bind;  // Function.prototype.bind: a target without own
+                                           // non-configurable properties (proxy.cc)
+  v8::Global<v8::Object> error_protos[kErrorKindCount];  // <Kind>.prototype, error_kinds.h order
+  void Reset();
+};
+
 struct Engine {
   uint64_t handle = 0;
   Runtime* rt = nullptr;
   v8::Global<v8::Context> context;
+  Intrinsics intrinsics;
   // Scopes opened on this engine plus calls running in it: disposal waits for zero.
   uint32_t in_use = 0;
   std::atomic<bool> has_pending{false};  // read without the lock by vh_exception_pending

@@ -1,0 +1,51 @@
+// The standard error kinds, written once: vh_error_new / vh_throw_error (function.cc), the
+// errors the library throws itself (callback.cc), the intrinsic prototypes each engine captures
+// at creation (engine.cc), and the kind an exception keeps when it crosses runtimes through a
+// proxy (proxy.cc) all use this one table.
+#pragma once
+
+#include <v8.h>
+
+#include "v8host/function.h"
+
+namespace vh {
+
+// X(public kind, JavaScript constructor name, V8 factory or nullptr). A kind without a factory
+// (V8 10.2's API has none for it) is made as an Error whose prototype is set to the engine's
+// intrinsic <Name>.prototype. Order: the public enum's, VH_ERROR first.
+#define VH_ERROR_KINDS(X)                                               \
+  X(VH_ERROR, "Error", v8::Exception::Error)                            \
+  X(VH_TYPE_ERROR, "TypeError", v8::Exception::TypeError)               \
+  X(VH_RANGE_ERROR, "RangeError", v8::Exception::RangeError)            \
+  X(VH_SYNTAX_ERROR, "SyntaxError", v8::Exception::SyntaxError)         \
+  X(VH_REFERENCE_ERROR, "ReferenceError", v8::Exception::ReferenceError) \
+  X(VH_EVAL_ERROR, "EvalError", nullptr)                                \
+  X(VH_URI_ERROR, "URIError", nullptr)                                  \
+  X(VH_AGGREGATE_ERROR, "AggregateError", nullptr)
+
+#define VH_COUNT_KIND_(kind, name, factory) +1
+constexpr int kErrorKindCount = 0 VH_ERROR_KINDS(VH_COUNT_KIND_);
+#undef VH_COUNT_KIND_
+
+// Index of kind in the table (kind - VH_ERROR), or -1 for a value that is no kind.
+inline int error_kind_index(int kind) {
+  return kind >= VH_ERROR && kind < VH_ERROR + kErrorKindCount ? kind - VH_ERROR : -1;
+}
+
+// The constructor name of the kind at index i (0 <= i < kErrorKindCount).
+const char* error_kind_name(int index);
+
+struct Engine;
+
+// A new error of kind (a valid vh_error_kind) with message text, made in the isolate's current
+// context (whose Engine is e, or nullptr when unknown: then a kind without a V8 factory is made
+// as a plain Error). Runs no script. Empty only when V8 cannot allocate.
+v8::Local<v8::Value> make_error_of_kind(v8::Isolate* iso, Engine* e, int kind, v8::Local<v8::String> text);
+
+// The nearest standard kind of an error object of engine e's runtime: its prototype chain is
+// walked (v8::Object::GetPrototype, which runs no script and stops at a proxy) and compared with
+// the intrinsic prototypes captured by e and by the engine the error was made in. VH_ERROR when
+// no standard prototype is on the chain.
+int error_kind_of(Engine* e, v8::Local<v8::Object> error);
+
+}  // namespace vh
