@@ -20,6 +20,9 @@ void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8
 
 int EngineCall::failed(const v8::TryCatch& tc) {
   if (tc.HasTerminated() || !tc.HasCaught()) return stopped_status(rt, ts);
+  // Told to stop while it ran, the script threw before V8 acted on it (a proxy trap that could
+  // not copy a string into a full heap throws as it stops the script): the stop is the answer.
+  if (counted_js_ && rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ts);
   v8::Local<v8::Value> exception = tc.Exception();
   v8::Local<v8::Message> message = tc.Message();
   if (!rt->rethrown_exception.IsEmpty()) {

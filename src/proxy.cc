@@ -8,6 +8,7 @@
 
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/limits.h"
 #include "internal/marshal.h"
 
 namespace vh {
@@ -344,12 +345,19 @@ class ProxyOp {
     if (counted_js_) --source_->js_calls;
     if (took_source_) unlock_runtime(source_, &slocker_);
     if (dest_engine_) --dest_engine_->in_use;
+    if (counted_depth_) --ts_->depth;
   }
 
   bool begin() {
     rec_ = static_cast<ProxyRecord*>(info_.This()->GetAlignedPointerFromInternalField(0));
     dest_ = rec_->dest;
     ts_ = ThreadState::current();
+    // A trap nests on the thread's stack like a host callback (its C frames and the source's
+    // script), so it counts toward the same bound.
+    if (ts_->depth >= kMaxCallDepth)
+      return fail("VH_EDEPTH: calls between engines and the host are nested too deeply");
+    ++ts_->depth;
+    counted_depth_ = true;
     dest_engine_ = engine_table().get(rec_->dest_engine);
     if (!dest_engine_) dest_engine_ = engine_of(diso_->GetCurrentContext());
     if (!dest_engine_) dest_engine_ = dest_->entered;
@@ -456,10 +464,7 @@ class ProxyOp {
     if (tc_->HasTerminated() || !tc_->HasCaught()) {
       // The source was stopped under the operation. This thread entered the source only for
       // it, so no script of the source is left running here: the source works again.
-      if (took_source_) {
-        siso->CancelTerminateExecution();
-        source_->stop_reason.store(0, std::memory_order_relaxed);
-      }
+      if (took_source_) end_stop(source_);
       fail("VH_ETERMINATED: the proxied object's runtime stopped the operation");
       return;
     }
@@ -568,6 +573,7 @@ class ProxyOp {
   Engine* source_engine_ = nullptr;
   bool took_source_ = false;
   bool counted_js_ = false;
+  bool counted_depth_ = false;
   std::optional<v8::Locker> slocker_;
   std::optional<v8::Isolate::Scope> siso_scope_;
   std::optional<v8::HandleScope> shandles_;

@@ -103,6 +103,11 @@ int vh_runtime_gc(vh_runtime runtime) {
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
   rt->isolate->LowMemoryNotification();
+  // A runtime kept stopped because its heap stayed over the limit works again once the host
+  // has released what held the memory (limits.cc, end_stop); not while script runs beneath.
+  ThreadState* ts = ThreadState::current();
+  if (rt->js_calls == 0 && ts->depth == 0 && rt->stop_reason.load(std::memory_order_relaxed) == VH_EHEAPLIMIT)
+    end_stop(rt);
   return VH_OK;
 }
 

@@ -52,7 +52,8 @@ void reissue_requests(Runtime* rt);
 // With rt's mutex held: V8's Locker, the owner marks, and the queued releases.
 inline void enter_locked_runtime(Runtime* rt, ThreadState* ts, std::optional<v8::Locker>* locker) {
   locker->emplace(rt->isolate);
-  // V8 sets its stack limit per thread from where the thread enters; a small stack needs ours.
+  // V8 sets its stack limit from where a thread first locks the isolate: ours is one per thread,
+  // whatever runtime and however deep (limits.cc, thread_stack_limit).
   if (ts->stack_limit) rt->isolate->SetStackLimit(ts->stack_limit);
   rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
   rt->link->owner.store(ts->ordinal, std::memory_order_relaxed);

@@ -49,6 +49,8 @@ struct Runtime {
   // Why V8 was told to stop the running script (0: it was not): VH_ETERMINATED, VH_ETIMEDOUT or
   // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
   std::atomic<int> stop_reason{0};
+  // V8's heap size limit as configured (vh_heap_stats.limit before any stop raised it).
+  size_t heap_limit = 0;
   // Interrupts requested and not run yet (limits.cc): re-requested by the next lock holder.
   std::mutex interrupts_mu;
   std::vector<struct Interrupt*> interrupts;
