@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "internal/call.h"
+#include "internal/loop.h"
 #include "v8host.h"
 
 namespace vh {
@@ -101,6 +102,7 @@ void watchdog_main() {
       int expected = 0;
       rt->stop_reason.compare_exchange_strong(expected, VH_ETIMEDOUT);
       rt->isolate->TerminateExecution();
+      wake_loop(rt);  // a run or a top-level await waiting on a timer ends now
     });
   }
 }
@@ -170,8 +172,10 @@ int stopped_status(Runtime* rt, ThreadState* ts) {
   int reason = rt->stop_reason.load(std::memory_order_relaxed);
   if (reason == 0) reason = VH_ETERMINATED;
   // Back in the host with no script of the runtime left on this thread: the runtime works
-  // again. (Deeper, the script being stopped is still unwinding through its callers.)
-  if (ts->depth == 0) end_stop(rt);
+  // again. (Deeper, the script being stopped is still unwinding through its callers. Inside a
+  // run of the runtime's loop on this thread, the run is the outermost level: it ends the stop
+  // when it returns, loop.cc.)
+  if (ts->depth == 0 && !loop_runs_on(rt, ts->ordinal)) end_stop(rt);
   return reason;
 }
 
@@ -209,6 +213,7 @@ int vh_runtime_terminate(vh_runtime runtime) {
     int expected = 0;
     rt->stop_reason.compare_exchange_strong(expected, VH_ETERMINATED);
     rt->isolate->TerminateExecution();
+    wake_loop(rt);  // a run or a top-level await waiting on a timer ends now
   });
   return found ? VH_OK : VH_EDISPOSED;
 }

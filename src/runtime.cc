@@ -116,6 +116,8 @@ int vh_runtime_run_microtasks(vh_runtime runtime) {
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
   run_microtasks(rt);
+  // A reaction was stopped (heap limit, terminate, deadline): the rest of the queue is dropped.
+  if (rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ThreadState::current());
   return VH_OK;
 }
 
