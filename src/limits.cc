@@ -44,7 +44,10 @@ size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
   size_t in_use = s.total_heap_size() > current_limit ? s.total_heap_size() : current_limit;
   size_t limit = in_use + unwind_room(initial_limit);
   ThreadState* ts = ThreadState::peek();
-  if (rt->js_calls == 0 && (!ts || ts->depth == 0)) {
+  // Script may be running: a call that runs it, a host callback, or a run of the runtime's loop
+  // on this thread (its timers call script directly).
+  bool script = rt->js_calls > 0 || (ts && (ts->depth > 0 || loop_runs_on(rt, ts->ordinal)));
+  if (!script) {
     // The host itself is allocating (a large string, say): no script to stop, and stopping
     // would hit the next, innocent one. The room is for the allocation instead; the limit comes
     // back once the heap shrinks, and the next script that allocates is stopped then.
