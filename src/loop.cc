@@ -277,9 +277,10 @@ bool loop_runs_on(Runtime* rt, uint32_t ordinal) {
 }
 
 void wake_loop(Runtime* rt) {
-  if (!rt->loop) return;
-  std::lock_guard<std::mutex> lock(rt->loop->queue->mu);
-  if (rt->loop->queue->alive) uv_async_send(rt->loop->queue->async);
+  TaskQueue* queue = rt->loop_queue.get();
+  if (!queue) return;
+  std::lock_guard<std::mutex> lock(queue->mu);
+  if (queue->alive) uv_async_send(queue->async);
 }
 
 void after_callback(Engine* engine) {
@@ -329,6 +330,7 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   uv_check_start(&ls->handles->stop_check, on_stop_check);
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->stop_check));
   ls->queue->async = &ls->handles->async;
+  rt->loop_queue = ls->queue;
   rt->isolate->SetPromiseRejectCallback(on_promise_reject);
   rt->isolate->AddMessageListenerWithErrorLevel(on_uncaught_message, v8::Isolate::kMessageError);
   rt->loop = ls.release();

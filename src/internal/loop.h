@@ -24,7 +24,8 @@ uv_loop_t* uv_loop_of(Runtime* rt);
 void run_microtasks(Runtime* rt);
 // Whether the thread with this ordinal is running rt's loop (a run, or a module's top-level await).
 bool loop_runs_on(Runtime* rt, uint32_t ordinal);
-// Wakes rt's loop if it waits (any thread; rt alive): a stop requested meanwhile ends the run.
+// Wakes rt's loop if it waits (any thread, rt still in the runtime table, even while it is
+// being disposed): a stop requested meanwhile ends the run.
 void wake_loop(Runtime* rt);
 // After a task, timer or async completion ran in engine (a scope is open on it): reports an
 // exception left pending there as uncaught and runs the microtasks (V8's platform tasks run from

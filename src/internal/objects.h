@@ -24,6 +24,7 @@ struct HostFunction;
 struct ProxyRecord;
 struct ModuleMap;  // module.cc: an engine's modules by resolved name
 struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
+struct TaskQueue;  // loop.cc: the posting side of the loop, shared with posters
 struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
 struct HostClass;
 struct Instance;
@@ -79,6 +80,9 @@ struct Runtime {
   std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
   std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
   LoopState* loop = nullptr;
+  // The loop's queue, kept until the Runtime is freed: a stop requested from another thread
+  // wakes the loop through it, safely even while disposal tears the loop down (loop.cc).
+  std::shared_ptr<TaskQueue> loop_queue;
   Timers* timers = nullptr;  // made on first use (builtins.cc)
   vh_console_sink console_sink = nullptr;
   void* console_data = nullptr;
