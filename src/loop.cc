@@ -266,7 +266,7 @@ void run_microtasks(Runtime* rt) {
   --rt->js_calls;
   // Stopped, V8 dropped the queue; what the stopped script rejected is not reported.
   if (rt->stop_reason.load(std::memory_order_relaxed) != 0) {
-    rt->loop->rejections.clear();
+    if (rt->loop) rt->loop->rejections.clear();
     return;
   }
   report_rejections(rt);
