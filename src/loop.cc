@@ -241,6 +241,9 @@ void on_wakeup(uv_async_t* handle) {
 void on_stop_check(uv_check_t* handle) {
   LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
   if (!ls || ls->rt->stop_reason.load(std::memory_order_relaxed) == 0) return;
+  // A host running its own loop with uv_run: not a run of ours, which alone a stop ends (each of
+  // its callbacks ended its own stop, limits.cc stopped_status).
+  if (ls->running.load(std::memory_order_relaxed) == 0) return;
   if (!ls->keep_alive) {
     uv_stop(ls->loop);
     return;
@@ -474,7 +477,7 @@ class LoopResidency {
 int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
   LoopState* ls = rt->loop;
   LoopResidency resident(rt);
-  bool more = true;
+  bool more = false;
   // A stop of the runtime while the run goes on stays in force until the run returns (the run is
   // the outermost level, limits.cc stopped_status): what the run started is stopped, and the
   // run ends with the stop's status (a worker's run ends the stop and goes on, on_stop_check).
@@ -485,9 +488,15 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
       pump_platform(rt);
       run_microtasks(rt);
     }
-    if (stopped()) break;
+    if (stopped()) {
+      more = uv_loop_alive(ls->loop) != 0;
+      break;
+    }
     drain_tasks(ls);
-    if (stopped()) break;
+    if (stopped()) {
+      more = uv_loop_alive(ls->loop) != 0;
+      break;
+    }
     more = uv_run(ls->loop, mode) != 0;
     if (mode != UV_RUN_DEFAULT || ls->stopping || stopped()) break;
     std::lock_guard<std::mutex> lock(ls->queue->mu);
