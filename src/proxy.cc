@@ -352,10 +352,8 @@ class ProxyOp {
     rec_ = static_cast<ProxyRecord*>(info_.This()->GetAlignedPointerFromInternalField(0));
     dest_ = rec_->dest;
     ts_ = ThreadState::current();
-    // A trap nests on the thread's stack like a host callback (its C frames and the source's
-    // script), so it counts toward the same bound.
-    if (ts_->depth >= kMaxCallDepth)
-      return fail("VH_EDEPTH: calls between engines and the host are nested too deeply");
+    // A trap nests on the stack like a host callback (C frames, the source's script): same bound.
+    if (ts_->depth >= kMaxCallDepth) return fail("VH_EDEPTH: calls between engines and the host are nested too deeply");
     ++ts_->depth;
     counted_depth_ = true;
     dest_engine_ = engine_table().get(rec_->dest_engine);

@@ -153,12 +153,45 @@ static void test_proxy_copies_count(void **state) {
   assert_ok(vh_runtime_dispose(big_rt));
 }
 
+/* A destination script that catches the stops of a limited source runtime through a proxy, and
+ * calls again and again, cannot ratchet the source's heap up either: the source keeps what it
+ * allocates, is stopped, and stays within the margin. */
+static void test_stops_caught_through_proxy(void **state) {
+  (void)state;
+  vh_runtime src_rt, dst_rt;
+  vh_engine src, dst;
+  vh_scope ss, ds;
+  vh_value grow, passed, global, v;
+  new_limited(16 * MIB, &src_rt, &src);
+  size_t configured = stats_of(src_rt).limit;
+  assert_ok(vh_runtime_new(NULL, &dst_rt));
+  assert_ok(vh_engine_new(dst_rt, NULL, &dst));
+  assert_ok(vh_scope_open(dst, &ds));
+  assert_ok(vh_scope_open(src, &ss));
+  assert_ok(vh_eval(src, "globalThis.keep = []; () => { for (;;) keep.push(new Array(1000).fill(1.5)); }",
+                    VH_AUTO_LENGTH, "src.js", &grow));
+  assert_ok(vh_pass(dst, grow, &passed, NULL));
+  assert_ok(vh_engine_global(dst, &global));
+  assert_ok(vh_set(dst, global, "grow", passed));
+  assert_ok(vh_scope_close(ss));
+  assert_ok(vh_eval(dst, "let caught = 0; for (let i = 0; i < 10; i++) try { grow() } catch (e) { caught++ } caught",
+                    VH_AUTO_LENGTH, "dst.js", &v));
+  int32_t caught = 0;
+  assert_ok(vh_get_int32(v, &caught));
+  assert_int_equal(caught, 10);
+  assert_ok(vh_scope_close(ds));
+  assert_within_margin(src_rt, configured);
+  assert_ok(vh_runtime_dispose(dst_rt));
+  assert_ok(vh_runtime_dispose(src_rt));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_huge_allocation),
       cmocka_unit_test(test_limit_restored_after_each_stop),
       cmocka_unit_test(test_kept_heap_does_not_ratchet),
       cmocka_unit_test(test_proxy_copies_count),
+      cmocka_unit_test(test_stops_caught_through_proxy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
