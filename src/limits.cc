@@ -23,9 +23,11 @@ constexpr size_t kMinHeapBytes = 8u << 20;
 constexpr uintptr_t kV8StackBudget = 984u << 10;  // V8's default --stack-size
 constexpr uintptr_t kStackMargin = 192u << 10;    // kept free at the bottom of every thread's stack
 constexpr size_t kHeapHeadroom = 16u << 20;  // least room past the limit for a stopped script to unwind
-// Once a stop's garbage is collected, V8 puts the configured limit back when the old generation's
-// live objects are below this share of it; above it, the runtime stays stopped (end_stop).
-constexpr double kRestoreShare = 0.9;
+// V8 puts the configured limit back by itself once a collection finds the old generation below
+// this share of it (after host allocations raised it, say). Not higher: a restore while a stopped
+// script still unwinds leaves an allocation the script is making (a Map's or an old array's new
+// backing store) without room, and V8 ends the process. After a stop, end_stop restores it.
+constexpr double kRestoreShare = 0.5;
 
 // The room a stopped script gets to unwind in: half the configured limit, at least 16 MiB.
 size_t unwind_room(size_t initial_limit) {
@@ -39,6 +41,7 @@ size_t unwind_room(size_t initial_limit) {
 // is the heap's size now (or the old limit) plus room to unwind, never a fixed step.
 size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
   auto* rt = static_cast<Runtime*>(data);
+  rt->heap_old_limit = initial_limit;
   v8::HeapStatistics s;
   rt->isolate->GetHeapStatistics(&s);
   size_t in_use = s.total_heap_size() > current_limit ? s.total_heap_size() : current_limit;
@@ -58,12 +61,15 @@ size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
 }
 
 // True when the configured heap limit is in force again, after collecting what a stopped
-// script left (V8 restores the limit in a full collection that finds the heap small enough).
+// script left and putting the limit back: V8 sets it to the configured one when the live objects
+// fill at most 80% of it, else to 1.25 times what they fill (and then the runtime stays stopped).
 bool heap_back_under_limit(Runtime* rt) {
   v8::HeapStatistics s;
   rt->isolate->GetHeapStatistics(&s);
-  if (s.heap_size_limit() <= rt->heap_limit) return true;
+  if (s.heap_size_limit() <= rt->heap_limit || rt->heap_old_limit == 0) return true;
   rt->isolate->LowMemoryNotification();
+  rt->isolate->RemoveNearHeapLimitCallback(near_heap_limit, rt->heap_old_limit);
+  rt->isolate->AddNearHeapLimitCallback(near_heap_limit, rt);
   rt->isolate->GetHeapStatistics(&s);
   return s.heap_size_limit() <= rt->heap_limit;
 }
@@ -156,7 +162,7 @@ void stop_for_heap_limit(Runtime* rt) {
 }
 
 void end_stop(Runtime* rt) {
-  // A heap-limit stop whose runtime still holds more than its limit after a full collection
+  // A heap-limit stop whose runtime still holds most of its limit after a full collection
   // (the script kept what it allocated, in globals) goes on: every script the runtime starts
   // is stopped at once, so repeated stops cannot push the heap ever further past the limit.
   if (rt->stop_reason.load(std::memory_order_relaxed) == VH_EHEAPLIMIT && !heap_back_under_limit(rt)) return;

@@ -77,7 +77,7 @@ static inline int vh_runtime_options_init(vh_runtime_options *options) {
  * the call that ran it returns ::VH_EHEAPLIMIT (so does every call of the host callbacks nested
  * in it), no exception is pending, and once that call returns the configured limit is in force
  * again: used heap at most heap_max_bytes plus max(heap_max_bytes / 2, 16 MiB). A runtime whose
- * script kept enough to fill 90% of its limit stays stopped (its calls return ::VH_EHEAPLIMIT at
+ * script kept more than 80% of its limit stays stopped (its calls return ::VH_EHEAPLIMIT at
  * once) until the host releases what holds it and calls vh_runtime_gc(). Other runtimes are
  * unaffected. See docs/limits.md.
  *

@@ -50,8 +50,10 @@ struct Runtime {
   // Why V8 was told to stop the running script (0: it was not): VH_ETERMINATED, VH_ETIMEDOUT or
   // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
   std::atomic<int> stop_reason{0};
-  // V8's heap size limit as configured (vh_heap_stats.limit before any stop raised it).
+  // V8's heap size limit as configured (vh_heap_stats.limit before any stop raised it), and its
+  // old generation's share (known once the near-heap-limit callback ran; limits.cc).
   size_t heap_limit = 0;
+  size_t heap_old_limit = 0;
   // Interrupts requested and not run yet (limits.cc): re-requested by the next lock holder.
   std::mutex interrupts_mu;
   std::vector<struct Interrupt*> interrupts;
