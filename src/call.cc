@@ -20,7 +20,8 @@ void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8
 
 int EngineCall::failed(const v8::TryCatch& tc) {
   // A runtime told to stop during the call answers with the stop, even when what came out is
-  // an exception: a proxy operation stopped with it throws one into this runtime (proxy.cc).
+  // an exception: a proxy operation stopped with it throws one into this runtime (proxy.cc), and
+  // a trap that could not copy a string into a full heap throws as it stops the script.
   if (tc.HasTerminated() || !tc.HasCaught() || rt->stop_reason.load(std::memory_order_relaxed) != 0)
     return stopped_status(rt, ts);
   v8::Local<v8::Value> exception = tc.Exception();

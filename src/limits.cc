@@ -14,30 +14,65 @@
 
 #include "internal/call.h"
 #include "internal/proxy.h"
+#include "internal/loop.h"
 #include "v8host.h"
 
 namespace vh {
 namespace {
 
 constexpr size_t kMinHeapBytes = 8u << 20;
-constexpr size_t kHeapHeadroom = 16u << 20;  // room past the limit for the stopped script to unwind
+constexpr uintptr_t kV8StackBudget = 984u << 10;  // V8's default --stack-size
+constexpr uintptr_t kStackMargin = 192u << 10;    // kept free at the bottom of every thread's stack
+constexpr size_t kHeapHeadroom = 16u << 20;  // least room past the limit for a stopped script to unwind
+// V8 puts the configured limit back by itself once a collection finds the old generation below
+// this share of it (after host allocations raised it, say). Not higher: a restore while a stopped
+// script still unwinds leaves an allocation the script is making (a Map's or an old array's new
+// backing store) without room, and V8 ends the process. After a stop, end_stop restores it.
+constexpr double kRestoreShare = 0.5;
 
-// V8 is about to run out of heap: stop the script (V8 would abort the process otherwise) and
-// give it room to unwind. V8 restores the initial limit once the heap is below half of it.
-size_t near_heap_limit(void* data, size_t current_limit, size_t /*initial_limit*/) {
+// The room a stopped script gets to unwind in: half the configured limit, at least 16 MiB.
+size_t unwind_room(size_t initial_limit) {
+  return initial_limit / 2 > kHeapHeadroom ? initial_limit / 2 : kHeapHeadroom;
+}
+
+// V8 calls this after a collection that left its old generation at or over current_limit; the
+// limit returned must hold the whole heap or V8 ends the process. The heap can be far over the
+// limit already: V8 lets one large object into the young generation whatever its size (one huge
+// string or array), and moves it to the old generation at the next collection. So the new limit
+// is the heap's size now (or the old limit) plus room to unwind, never a fixed step.
+size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
   auto* rt = static_cast<Runtime*>(data);
+  rt->heap_old_limit = initial_limit;
+  v8::HeapStatistics s;
+  rt->isolate->GetHeapStatistics(&s);
+  size_t in_use = s.total_heap_size() > current_limit ? s.total_heap_size() : current_limit;
+  size_t limit = in_use + unwind_room(initial_limit);
   ThreadState* ts = ThreadState::peek();
-  if (rt->js_calls == 0 && (!ts || ts->depth == 0)) {
+  // Script may be running: a call that runs it, a host callback, or a run of the runtime's loop
+  // on this thread (its timers call script directly).
+  bool script = rt->js_calls > 0 || (ts && (ts->depth > 0 || loop_runs_on(rt, ts->ordinal)));
+  if (!script) {
     // The host itself is allocating (a large string, say): no script to stop, and stopping
-    // would hit the next, innocent one. Room enough for the allocation instead; the limit
-    // comes back once the heap shrinks, and the next script that allocates is stopped then.
-    return current_limit * 2 + (256u << 20);
+    // would hit the next, innocent one. The room is for the allocation instead; the limit comes
+    // back once the heap shrinks, and the next script that allocates is stopped then.
+    return limit;
   }
-  int expected = 0;
-  rt->stop_reason.compare_exchange_strong(expected, VH_EHEAPLIMIT);
-  rt->isolate->TerminateExecution();
-  size_t extra = current_limit / 2 > kHeapHeadroom ? current_limit / 2 : kHeapHeadroom;
-  return current_limit + extra;
+  stop_for_heap_limit(rt);
+  return limit;
+}
+
+// True when the configured heap limit is in force again, after collecting what a stopped
+// script left and putting the limit back: V8 sets it to the configured one when the live objects
+// fill at most 80% of it, else to 1.25 times what they fill (and then the runtime stays stopped).
+bool heap_back_under_limit(Runtime* rt) {
+  v8::HeapStatistics s;
+  rt->isolate->GetHeapStatistics(&s);
+  if (s.heap_size_limit() <= rt->heap_limit || rt->heap_old_limit == 0) return true;
+  rt->isolate->LowMemoryNotification();
+  rt->isolate->RemoveNearHeapLimitCallback(near_heap_limit, rt->heap_old_limit);
+  rt->isolate->AddNearHeapLimitCallback(near_heap_limit, rt);
+  rt->isolate->GetHeapStatistics(&s);
+  return s.heap_size_limit() <= rt->heap_limit;
 }
 
 // ---- the deadline watchdog ----------------------------------------------------------------------
@@ -78,6 +113,7 @@ void watchdog_main() {
       rt->stop_reason.compare_exchange_strong(expected, VH_ETIMEDOUT);
       rt->isolate->TerminateExecution();
       propagate_stop(rt);
+      wake_loop(rt);  // a run or a top-level await waiting on a timer ends now
     });
   }
 }
@@ -115,7 +151,25 @@ void free_interrupts(Runtime* rt) {
 
 void install_heap_limit(Runtime* rt) {
   rt->isolate->AddNearHeapLimitCallback(near_heap_limit, rt);
-  rt->isolate->AutomaticallyRestoreInitialHeapLimit(0.5);
+  rt->isolate->AutomaticallyRestoreInitialHeapLimit(kRestoreShare);
+  v8::HeapStatistics s;
+  rt->isolate->GetHeapStatistics(&s);
+  rt->heap_limit = s.heap_size_limit();
+}
+
+void stop_for_heap_limit(Runtime* rt) {
+  int expected = 0;
+  rt->stop_reason.compare_exchange_strong(expected, VH_EHEAPLIMIT);
+  rt->isolate->TerminateExecution();
+}
+
+void end_stop(Runtime* rt) {
+  // A heap-limit stop whose runtime still holds most of its limit after a full collection
+  // (the script kept what it allocated, in globals) goes on: every script the runtime starts
+  // is stopped at once, so repeated stops cannot push the heap ever further past the limit.
+  if (rt->stop_reason.load(std::memory_order_relaxed) == VH_EHEAPLIMIT && !heap_back_under_limit(rt)) return;
+  rt->isolate->CancelTerminateExecution();
+  rt->stop_reason.store(0, std::memory_order_relaxed);
 }
 
 int configure_heap(const vh_runtime_options& opts, v8::Isolate::CreateParams* params) {
@@ -129,11 +183,10 @@ int stopped_status(Runtime* rt, ThreadState* ts) {
   int reason = rt->stop_reason.load(std::memory_order_relaxed);
   if (reason == 0) reason = VH_ETERMINATED;
   // Back in the host with no script of the runtime left on this thread: the runtime works
-  // again. (Deeper, the script being stopped is still unwinding through its callers.)
-  if (ts->depth == 0) {
-    rt->isolate->CancelTerminateExecution();
-    rt->stop_reason.store(0, std::memory_order_relaxed);
-  }
+  // again. (Deeper, the script being stopped is still unwinding through its callers. Inside a
+  // run of the runtime's loop on this thread, the run is the outermost level: it ends the stop
+  // when it returns, loop.cc.)
+  if (ts->depth == 0 && !loop_runs_on(rt, ts->ordinal)) end_stop(rt);
   return reason;
 }
 
@@ -145,13 +198,18 @@ uintptr_t thread_stack_limit() {
   int rc = pthread_attr_getstack(&attr, &low, &size);
   pthread_attr_destroy(&attr);
   if (rc != 0 || !low) return 0;
-  // V8 assumes about 1 MiB of stack below where it is entered. With less, give it the real
-  // bottom, less room for the C frames of host callbacks and of V8's own overflow handling.
-  constexpr size_t kV8Stack = 984u << 10, kMargin = 160u << 10;
+  // One limit per thread, for every runtime it enters: V8 on its own sets a runtime's limit
+  // about 984 KiB below wherever a thread first locks it, so a chain of runtimes first entered
+  // deep in a recursion (through proxies, or host callbacks opening scopes on other runtimes)
+  // would each get a fresh budget and run off the end of the stack. The budget is V8's usual
+  // one, measured from where the thread first uses the library, but never past the stack's
+  // real bottom less a margin for the C frames of host callbacks and traps that run between
+  // two of V8's checks, and for V8's own overflow handling.
   uintptr_t bottom = reinterpret_cast<uintptr_t>(low);
   uintptr_t here = reinterpret_cast<uintptr_t>(&attr);
-  if (here - bottom > kV8Stack + kMargin) return 0;  // enough: V8's own limit is right
-  return bottom + kMargin;
+  uintptr_t floor = bottom + kStackMargin;
+  if (here < floor + kV8StackBudget) return floor;
+  return here - kV8StackBudget;
 }
 
 }  // namespace vh
@@ -167,6 +225,7 @@ int vh_runtime_terminate(vh_runtime runtime) {
     rt->stop_reason.compare_exchange_strong(expected, VH_ETERMINATED);
     rt->isolate->TerminateExecution();
     propagate_stop(rt);
+    wake_loop(rt);  // a run or a top-level await waiting on a timer ends now
   });
   return found ? VH_OK : VH_EDISPOSED;
 }

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "internal/call.h"
+#include "internal/limits.h"
 #include "internal/waits.h"
 #include "v8host.h"
 
@@ -84,6 +85,7 @@ struct LoopState;
 struct LoopHandles {
   uv_async_t async;
   uv_timer_t pump;
+  uv_check_t stop_check;  // ends a run after an iteration in which the runtime was stopped
   int open = 0;
   LoopState* state = nullptr;  // cleared at disposal: a late callback is a no-op
 };
@@ -124,8 +126,10 @@ void on_handle_closed(uv_handle_t* handle) {
 
 // Runs V8's tasks for the isolate that are due (the lock is held).
 void pump_platform(Runtime* rt) {
+  ++rt->js_calls;  // a task may run script (a FinalizationRegistry's callback): a heap limit stops it
   while (v8::platform::PumpMessageLoop(platform(), rt->isolate, v8::platform::MessageLoopBehavior::kDoNotWait)) {
   }
+  --rt->js_calls;
 }
 
 // Reports an event through the runtime's handler, or to stderr. A scope is open on engine.
@@ -256,6 +260,23 @@ void on_wakeup(uv_async_t* handle) {
   if (ls) drain_tasks(ls);
 }
 
+// After each iteration: a stop of the runtime (a heap limit, vh_runtime_terminate, a deadline;
+// a terminate or deadline wakes the loop) ends vh_runtime_run, which returns its status. A
+// worker's loop, which only its stop request ends, ends the stop instead and goes on.
+void on_stop_check(uv_check_t* handle) {
+  LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
+  if (!ls || ls->rt->stop_reason.load(std::memory_order_relaxed) == 0) return;
+  // A host running its own loop with uv_run: not a run of ours, which alone a stop ends (each of
+  // its callbacks ended its own stop, limits.cc stopped_status).
+  if (ls->running.load(std::memory_order_relaxed) == 0) return;
+  if (!ls->keep_alive) {
+    uv_stop(ls->loop);
+    return;
+  }
+  RuntimeLock lock(ls->rt);
+  if (ThreadState::current()->depth == 0) end_stop(ls->rt);
+}
+
 void on_pump(uv_timer_t* handle) {
   LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
   if (!ls) return;
@@ -268,8 +289,26 @@ void on_pump(uv_timer_t* handle) {
 }  // namespace
 
 void run_microtasks(Runtime* rt) {
+  ++rt->js_calls;  // script runs: a heap limit reached in a reaction stops it (limits.cc)
   rt->isolate->PerformMicrotaskCheckpoint();
+  --rt->js_calls;
+  // Stopped, V8 dropped the queue; what the stopped script rejected is not reported.
+  if (rt->stop_reason.load(std::memory_order_relaxed) != 0) {
+    if (rt->loop) rt->loop->rejections.clear();
+    return;
+  }
   report_rejections(rt);
+}
+
+bool loop_runs_on(Runtime* rt, uint32_t ordinal) {
+  return rt->loop && rt->loop->running.load(std::memory_order_relaxed) == ordinal;
+}
+
+void wake_loop(Runtime* rt) {
+  TaskQueue* queue = rt->loop_queue.get();
+  if (!queue) return;
+  std::lock_guard<std::mutex> lock(queue->mu);
+  if (queue->alive) uv_async_send(queue->async);
 }
 
 void after_callback(Engine* engine) {
@@ -309,12 +348,17 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   ls->queue = std::make_shared<TaskQueue>();
   uv_async_init(ls->loop, &ls->handles->async, on_wakeup);
   uv_timer_init(ls->loop, &ls->handles->pump);
-  ls->handles->open = 2;
+  uv_check_init(ls->loop, &ls->handles->stop_check);
+  ls->handles->stop_check.data = ls->handles;
+  ls->handles->open = 3;
   // Neither keeps a run alive by itself: a run ends when no task, timer or work is pending.
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->async));
   uv_timer_start(&ls->handles->pump, on_pump, kPumpIntervalMs, kPumpIntervalMs);
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->pump));
+  uv_check_start(&ls->handles->stop_check, on_stop_check);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->stop_check));
   ls->queue->async = &ls->handles->async;
+  rt->loop_queue = ls->queue;
   rt->isolate->SetPromiseRejectCallback(on_promise_reject);
   rt->isolate->AddMessageListenerWithErrorLevel(on_uncaught_message, v8::Isolate::kMessageError);
   rt->loop = ls.release();
@@ -343,6 +387,7 @@ void destroy_loop(Runtime* rt) {
   ls->handles->state = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->async), on_handle_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->pump), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->stop_check), on_handle_closed);
   if (ls->owns_loop) {
     // Let the closes (and any work still finishing on the thread pool) complete.
     while (uv_loop_close(ls->loop) == UV_EBUSY) uv_run(ls->loop, UV_RUN_ONCE);
@@ -353,10 +398,11 @@ void destroy_loop(Runtime* rt) {
 
 void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
   LoopState* ls = rt->loop;
-  for (int idle_rounds = 0; promise->State() == v8::Promise::kPending && idle_rounds < 2;) {
+  auto stopped = [rt] { return rt->stop_reason.load(std::memory_order_relaxed) != 0; };
+  for (int idle_rounds = 0; promise->State() == v8::Promise::kPending && idle_rounds < 2 && !stopped();) {
     pump_platform(rt);
     run_microtasks(rt);
-    if (promise->State() != v8::Promise::kPending) break;
+    if (promise->State() != v8::Promise::kPending || stopped()) break;
     // Something else must settle it: the loop's timers, tasks or async work, if it runs here.
     bool alive = false;
     if (ls && ls->running.load(std::memory_order_relaxed) == 0) {
@@ -469,16 +515,28 @@ class LoopResidency {
 int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
   LoopState* ls = rt->loop;
   LoopResidency resident(rt);
-  bool more;
+  bool more = false;
+  // A stop of the runtime while the run goes on stays in force until the run returns (the run is
+  // the outermost level, limits.cc stopped_status): what the run started is stopped, and the
+  // run ends with the stop's status (a worker's run ends the stop and goes on, on_stop_check).
+  auto stopped = [&] { return !ls->keep_alive && rt->stop_reason.load(std::memory_order_relaxed) != 0; };
   for (;;) {
     {
       RuntimeLock lock(rt);
       pump_platform(rt);
       run_microtasks(rt);
     }
+    if (stopped()) {
+      more = uv_loop_alive(ls->loop) != 0;
+      break;
+    }
     drain_tasks(ls);
+    if (stopped()) {
+      more = uv_loop_alive(ls->loop) != 0;
+      break;
+    }
     more = uv_run(ls->loop, mode) != 0;
-    if (mode != UV_RUN_DEFAULT || ls->stopping) break;
+    if (mode != UV_RUN_DEFAULT || ls->stopping || stopped()) break;
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     if (ls->queue->tasks.empty()) break;  // tasks posted just as the run ended: go round again
   }
@@ -488,8 +546,13 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
   }
   ls->queue->runner.store(0, std::memory_order_release);
   ls->running.store(0, std::memory_order_relaxed);
+  int status = VH_OK;
+  if (stopped()) {
+    RuntimeLock lock(rt);
+    status = stopped_status(rt, ThreadState::current());
+  }
   if (alive) *alive = more;
-  return VH_OK;
+  return status;
 }
 
 }  // namespace vh

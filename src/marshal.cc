@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "internal/call.h"
+#include "internal/limits.h"
 #include "internal/marshal.h"
 #include "internal/proxy.h"
 #include "v8host.h"
@@ -13,6 +14,23 @@
 namespace vh {
 
 namespace {
+
+// Copies this large are checked against the receiving runtime's heap limit first.
+constexpr size_t kCheckedCopyBytes = 1u << 20;
+
+// Whether a copy of bytes fits under the receiving runtime's heap limit. A copy made while
+// script of that runtime runs (a proxy trap passing a string in) that does not fit stops that
+// script, as reaching the limit would: V8 itself would let one object of any size past the limit.
+bool copy_fits(v8::Isolate* to, size_t bytes) {
+  if (bytes < kCheckedCopyBytes) return true;
+  Runtime* rt = runtime_of(to);
+  if (!rt || rt->js_calls == 0) return true;  // the host's own copy: as any host allocation
+  v8::HeapStatistics s;
+  to->GetHeapStatistics(&s);
+  if (s.used_heap_size() + bytes <= s.heap_size_limit()) return true;
+  stop_for_heap_limit(rt);
+  return false;
+}
 
 // Sizes a host buffer for a string script made: its length is bounded by V8's largest string
 // (about 2^29 units), yet the buffer may still not be had; that is VH_ENOMEM, not an abort.
@@ -34,7 +52,9 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
   int length = s->Length();
   v8::Local<v8::String> copy;
   bool ok;
-  if (s->IsOneByte()) {
+  bool one_byte = s->IsOneByte();
+  if (!copy_fits(to, static_cast<size_t>(length) * (one_byte ? 1 : 2))) return VH_EHEAPLIMIT;
+  if (one_byte) {
     uint8_t stack[kStackUnits];
     std::vector<uint8_t> heap;
     uint8_t* bytes = stack;

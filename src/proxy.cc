@@ -11,6 +11,7 @@
 #include "internal/descriptor.h"
 #include "internal/error_kinds.h"
 #include "internal/host.h"
+#include "internal/limits.h"
 #include "internal/marshal.h"
 
 namespace vh {
@@ -362,12 +363,17 @@ class ProxyOp {
     }
     if (took_source_) unlock_runtime(source_, &slocker_);
     if (dest_engine_) --dest_engine_->in_use;
+    if (counted_depth_) --ts_->depth;
   }
 
   bool begin() {
     rec_ = static_cast<ProxyRecord*>(info_.This()->GetAlignedPointerFromInternalField(0));
     dest_ = rec_->dest;
     ts_ = ThreadState::current();
+    // A trap nests on the stack like a host callback (C frames, the source's script): same bound.
+    if (ts_->depth >= kMaxCallDepth) return fail("VH_EDEPTH: calls between engines and the host are nested too deeply");
+    ++ts_->depth;
+    counted_depth_ = true;
     dest_engine_ = engine_table().get(rec_->dest_engine);
     if (!dest_engine_) dest_engine_ = engine_of(diso_->GetCurrentContext());
     if (!dest_engine_) dest_engine_ = dest_->entered;
@@ -489,14 +495,10 @@ class ProxyOp {
   // same message, stack and cause (or, for a thrown non-error, the value itself). Nothing of
   // the source error is read through a getter or a prototype script could have changed.
   void rethrow() {
-    v8::Isolate* siso = source_->isolate;
     if (tc_->HasTerminated() || !tc_->HasCaught()) {
       // The source was stopped under the operation. This thread entered the source only for
       // it, so no script of the source is left running here: the source works again.
-      if (took_source_) {
-        siso->CancelTerminateExecution();
-        source_->stop_reason.store(0, std::memory_order_relaxed);
-      }
+      if (took_source_) end_stop(source_);
       fail("VH_ETERMINATED: the proxied object's runtime stopped the operation");
       return;
     }
@@ -583,6 +585,7 @@ class ProxyOp {
   bool counted_js_ = false;
   uint64_t prev_serving_ = 0;
   uint64_t prev_calling_ = 0;
+  bool counted_depth_ = false;
   std::optional<v8::Locker> slocker_;
   std::optional<v8::Isolate::Scope> siso_scope_;
   std::optional<v8::HandleScope> shandles_;

@@ -108,6 +108,11 @@ int vh_runtime_gc(vh_runtime runtime) {
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
   rt->isolate->LowMemoryNotification();
+  // A runtime kept stopped because its heap stayed over the limit works again once the host
+  // has released what held the memory (limits.cc, end_stop); not while script runs beneath.
+  ThreadState* ts = ThreadState::current();
+  if (rt->js_calls == 0 && ts->depth == 0 && rt->stop_reason.load(std::memory_order_relaxed) == VH_EHEAPLIMIT)
+    end_stop(rt);
   return VH_OK;
 }
 
@@ -116,6 +121,8 @@ int vh_runtime_run_microtasks(vh_runtime runtime) {
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
   run_microtasks(rt);
+  // A reaction was stopped (heap limit, terminate, deadline): the rest of the queue is dropped.
+  if (rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ThreadState::current());
   return VH_OK;
 }
 

@@ -46,12 +46,12 @@ static void test_heap_limit(void **state) {
   assert_ok(vh_engine_new(rt, NULL, &e));
   assert_ok(vh_runtime_new(NULL, &other));
   assert_ok(vh_engine_new(other, NULL, &oe));
-  assert_status(VH_EHEAPLIMIT, run(e, "const a = []; while (true) a.push(new Array(1000).fill(a.length)); 1", text, sizeof text));
+  assert_status(VH_EHEAPLIMIT, run(e, "(() => { const a = []; while (true) a.push(new Array(1000).fill(a.length)); })()", text, sizeof text));
   assert_ok(vh_exception_pending(e, &pending));
   assert_false(pending);
   assert_runs(e, "[1, 2, 3].map(x => x * 2)", "[2,4,6]");
   assert_runs(oe, "'fine'", "\"fine\"");
-  assert_status(VH_EHEAPLIMIT, run(e, "const b = []; while (true) b.push({ x: b.length }); 1", text, sizeof text));
+  assert_status(VH_EHEAPLIMIT, run(e, "(() => { const b = []; while (true) b.push({ x: b.length }); })()", text, sizeof text));
   assert_runs(e, "'ok'", "\"ok\"");
   vh_heap_stats hs;
   assert_ok(vh_runtime_heap_stats(rt, &hs));
@@ -148,7 +148,7 @@ static void test_heap_limit_host_allocations(void **state) {
   assert_ok(vh_scope_close(s));
   free(bytes);
   assert_runs(e, "1 + 1", "2");
-  assert_status(VH_EHEAPLIMIT, run(e, "const a = []; while (true) a.push({ n: a.length }); 1", text, sizeof text));
+  assert_status(VH_EHEAPLIMIT, run(e, "(() => { const a = []; while (true) a.push({ n: a.length }); })()", text, sizeof text));
   assert_runs(e, "'ok'", "\"ok\"");
   assert_ok(vh_runtime_dispose(rt));
 }

@@ -43,7 +43,11 @@ typedef enum vh_run_mode {
  *        NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_EBUSY (the loop is already running: on
  *         another thread, or this call was made from inside one of its callbacks; also a
- *         worker's loop, which its own thread runs).
+ *         worker's loop, which its own thread runs); ::VH_EHEAPLIMIT, ::VH_ETERMINATED,
+ *         ::VH_ETIMEDOUT (script the run started was stopped by the heap limit,
+ *         vh_runtime_terminate() or a deadline, or a terminate or deadline came while the run
+ *         waited: the run ends after that callback, what is still pending stays for the next
+ *         run, and @p alive says whether any is; see docs/limits.md).
  * @par Thread: any, with or without a scope open on the runtime; one at a time.
  */
 VH_API int vh_runtime_run(vh_runtime runtime, vh_run_mode mode, bool *alive);

@@ -52,7 +52,10 @@ typedef enum vh_pass_kind {
  * @param[out] out the value as @p to sees it, in the innermost scope; must not be NULL.
  * @param[out] how which way was taken; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE / ::VH_EWRONG_THREAD (this thread
- *         does not hold @p to's runtime); the common value codes for @p value.
+ *         does not hold @p to's runtime); ::VH_EHEAPLIMIT (a string of 1 MiB or more, passed
+ *         while script of @p to's runtime runs, does not fit under its heap limit: that script
+ *         is stopped, as at the limit; see docs/limits.md); the common value codes for
+ *         @p value.
  * @par Thread: a thread holding both runtimes' locks.
  */
 VH_API int vh_pass(vh_engine to, vh_value value, vh_value *out, vh_pass_kind *how);

@@ -73,11 +73,13 @@ static inline int vh_runtime_options_init(vh_runtime_options *options) {
  * threads create runtimes at once.
  *
  * Heap limit: when a script's allocations reach heap_max_bytes, V8 would abort the process. The
- * runtime instead lets the heap grow a little past the limit so the script can be stopped: the
- * call that ran it returns ::VH_EHEAPLIMIT (so does every call of the host callbacks nested in it),
- * no exception is pending, and the runtime stays usable: what the script held becomes garbage,
- * and the original limit comes back once the heap has shrunk below half of it. Other runtimes
- * are unaffected.
+ * runtime instead lets the heap grow past the limit for a moment so the script can be stopped:
+ * the call that ran it returns ::VH_EHEAPLIMIT (so does every call of the host callbacks nested
+ * in it), no exception is pending, and once that call returns the configured limit is in force
+ * again: used heap at most heap_max_bytes plus max(heap_max_bytes / 2, 16 MiB). A runtime whose
+ * script kept more than 80% of its limit stays stopped (its calls return ::VH_EHEAPLIMIT at
+ * once) until the host releases what holds it and calls vh_runtime_gc(). Other runtimes are
+ * unaffected. See docs/limits.md.
  *
  * @param options NULL for the defaults, or a struct filled by vh_runtime_options_init().
  * @param[out] out receives the runtime; must not be NULL; untouched on failure.
@@ -104,7 +106,10 @@ VH_API int vh_runtime_new(const vh_runtime_options *options, vh_runtime *out);
 VH_API int vh_runtime_dispose(vh_runtime runtime);
 
 /**
- * @brief Runs a full garbage collection in the runtime now. Meant for tests and diagnostics.
+ * @brief Runs a full garbage collection in the runtime now. Meant for tests and diagnostics, and
+ *        to resume a runtime kept stopped because its heap stayed full (docs/limits.md): once
+ *        the collection finds the heap back under its limit (with no script of the runtime
+ *        running on this thread), its scripts run again.
  * @param runtime the runtime.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
@@ -183,7 +188,10 @@ VH_API int vh_runtime_heap_stats(vh_runtime runtime, vh_heap_stats *out);
  * return. Unhandled rejections left afterwards are reported (vh_runtime_set_error_handler()).
  *
  * @param runtime the runtime.
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_EHEAPLIMIT, ::VH_ETERMINATED, ::VH_ETIMEDOUT
+ *         (a reaction was stopped by the heap limit, vh_runtime_terminate() or a deadline: the
+ *         microtasks still queued are dropped, no rejection of them is reported, and the runtime
+ *         works afterwards; see docs/limits.md).
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_runtime_run_microtasks(vh_runtime runtime);

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "internal/limits.h"
 #include "internal/lock.h"
 #include "internal/objects.h"
 #include "internal/thread_state.h"
@@ -139,12 +140,17 @@ class EngineCall {
 
   // Puts a result in the innermost scope.
   vh_value result(v8::Local<v8::Value> local) { return ts->push(rt, local); }
+  // A call's result, unless the runtime was told to stop while it ran: a script can finish before
+  // V8 acts on the request (its last act a builtin that never checks, such as filling a huge
+  // array), and the stop is this call's, not the next script's.
   int result_to(v8::Local<v8::Value> local, vh_value* out) {
+    if (counted_js_ && rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ts);
     if (out) *out = result(local);
     return VH_OK;
   }
 
-  // After a V8 call came back empty: records the exception as pending in the engine.
+  // After a V8 call came back empty: records the exception as pending in the engine; or the stop
+  // status when the call was stopped (or told to stop while it ran).
   int failed(const v8::TryCatch& tc);
 
   Engine* engine = nullptr;

@@ -20,6 +20,12 @@ void install_heap_limit(Runtime* rt);
 // (VH_EHEAPLIMIT, VH_ETIMEDOUT or VH_ETERMINATED). At the outermost host level it also ends the
 // termination so the runtime works again.
 int stopped_status(Runtime* rt, ThreadState* ts);
+// Ends a stop once no script of rt is left running on this thread: the runtime works again.
+// Not after a heap-limit stop that left the heap over the limit: then it stays stopped (every
+// script it starts is stopped at once) until a collection finds the heap back under it.
+void end_stop(Runtime* rt);
+// Stops rt's running script because of its heap limit (any thread holding rt's lock).
+void stop_for_heap_limit(Runtime* rt);
 
 // A pending interrupt request (vh_runtime_interrupt).
 struct Interrupt {
@@ -30,8 +36,8 @@ struct Interrupt {
 // Frees interrupts never run (runtime disposal).
 void free_interrupts(Runtime* rt);
 
-// For a thread whose stack is smaller than V8 assumes: the stack limit to give V8 (0: V8's own
-// is right). Computed once per thread.
+// The stack limit of the calling thread, given to V8 each time the thread locks any runtime
+// (0 when the thread's stack cannot be found: V8's own). Computed once per thread.
 uintptr_t thread_stack_limit();
 
 }  // namespace vh

@@ -101,7 +101,8 @@ void reissue_requests(Runtime* rt);
 inline void enter_locked_runtime(Runtime* rt, ThreadState* ts, std::optional<v8::Locker>* locker) {
   locker->emplace(rt->isolate);
   ts->held.push_back(rt);
-  // V8 sets its stack limit per thread from where the thread enters; a small stack needs ours.
+  // V8 sets its stack limit from where a thread first locks the isolate: ours is one per thread,
+  // whatever runtime and however deep (limits.cc, thread_stack_limit).
   if (ts->stack_limit) rt->isolate->SetStackLimit(ts->stack_limit);
   rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
   rt->link->owner.store(ts->ordinal, std::memory_order_relaxed);

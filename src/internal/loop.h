@@ -19,8 +19,14 @@ int check_loop_idle(Runtime* rt);
 void destroy_loop(Runtime* rt);
 uv_loop_t* uv_loop_of(Runtime* rt);
 
-// Runs microtasks, then reports unhandled rejections (the lock is held).
+// Runs microtasks, then reports unhandled rejections (the lock is held). Stopped (rt's
+// stop_reason set), V8 has dropped the rest of the queue.
 void run_microtasks(Runtime* rt);
+// Whether the thread with this ordinal is running rt's loop (a run, or a module's top-level await).
+bool loop_runs_on(Runtime* rt, uint32_t ordinal);
+// Wakes rt's loop if it waits (any thread, rt still in the runtime table, even while it is
+// being disposed): a stop requested meanwhile ends the run.
+void wake_loop(Runtime* rt);
 // After a task, timer or async completion ran in engine (a scope is open on it): reports an
 // exception left pending there as uncaught and runs the microtasks (V8's platform tasks run from
 // the pump timer, every 50 ms, and at the start of each run).
@@ -41,7 +47,8 @@ void cancel_engine_timers(Engine* engine);
 // Workers: the loop waits for tasks while idle; a stop request queued behind earlier tasks.
 void keep_loop_alive(Runtime* rt);
 int post_stop(Runtime* rt);
-// The body of vh_runtime_run: VH_EBUSY when another thread (or a callback) runs the loop.
+// The body of vh_runtime_run: VH_EBUSY when another thread (or a callback) runs the loop; the
+// stop status when the runtime was stopped during the run (not for a worker's loop).
 int run_loop(Runtime* rt, uv_run_mode mode, bool* alive);
 // Marks the loop as run by this thread (false: someone else runs it); a worker claims it before
 // its start-up returns, so no other thread can run or dispose it in between.

@@ -25,7 +25,9 @@ int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
 
 // Copies a string of isolate from into isolate to (one-byte strings stay one-byte: half the
 // memory), as type (kInternalized for property keys: the lookup that follows needs no second
-// internalization). Short strings go through a stack buffer: no allocation. VH_OK, VH_ENOMEM.
+// internalization). Short strings go through a stack buffer: no allocation. VH_OK, VH_ENOMEM;
+// VH_EHEAPLIMIT when a copy of 1 MiB or more, made while script of the receiving runtime runs,
+// would not fit under its heap limit (that script is stopped then, marshal.cc copy_fits).
 int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
                 v8::Local<v8::Value>* out);
 

@@ -25,6 +25,7 @@ struct HostFunction;
 struct ProxyRecord;
 struct ModuleMap;  // module.cc: an engine's modules by resolved name
 struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
+struct TaskQueue;  // loop.cc: the posting side of the loop, shared with posters
 struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
 struct HostClass;
 struct Instance;
@@ -50,6 +51,10 @@ struct Runtime {
   // Why V8 was told to stop the running script (0: it was not): VH_ETERMINATED, VH_ETIMEDOUT or
   // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
   std::atomic<int> stop_reason{0};
+  // V8's heap size limit as configured (vh_heap_stats.limit before any stop raised it), and its
+  // old generation's share (known once the near-heap-limit callback ran; limits.cc).
+  size_t heap_limit = 0;
+  size_t heap_old_limit = 0;
   // Interrupts requested and not run yet (limits.cc): re-requested by the next lock holder.
   std::mutex interrupts_mu;
   std::vector<struct Interrupt*> interrupts;
@@ -82,6 +87,9 @@ struct Runtime {
   std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
   std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
   LoopState* loop = nullptr;
+  // The loop's queue, kept until the Runtime is freed: a stop requested from another thread
+  // wakes the loop through it, safely even while disposal tears the loop down (loop.cc).
+  std::shared_ptr<TaskQueue> loop_queue;
   Timers* timers = nullptr;  // made on first use (builtins.cc)
   vh_console_sink console_sink = nullptr;
   void* console_data = nullptr;

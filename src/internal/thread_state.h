@@ -109,7 +109,7 @@ struct ThreadState {
   Runtime* current_rt = nullptr;
   // Number of open scopes (scopes.size() of a deque costs a dozen instructions).
   size_t open_scopes = 0;
-  // The stack limit V8 needs on this thread when its stack is small (limits.cc); 0: V8's own.
+  // The stack limit of this thread for every runtime it locks (limits.cc); 0: V8's own.
   uintptr_t stack_limit = 0;
   // Scopes below this index belong to callers of the running host callback: the callback may
   // not close them (V8 is executing inside them).
