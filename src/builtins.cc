@@ -56,7 +56,9 @@ namespace {
 constexpr double kMaxDelayMs = 2147483647.0;  // larger delays become 1 ms, as in Node.js
 
 // Whether this thread may touch the runtime's loop now (lock held): it runs it, or nobody does.
-bool loop_here(Runtime* rt) { return uv_loop_of(rt) && check_loop_idle(rt) == VH_OK; }
+// On the loop's own thread (a timer or task callback) timers start and stop in place, without
+// a trip through the cross-thread queue.
+bool loop_here(Runtime* rt) { return loop_is_mine(rt); }
 
 Timers* timers_of(Runtime* rt) {
   if (!rt->timers) rt->timers = new Timers();

@@ -51,6 +51,7 @@ struct TaskQueue {
   std::vector<Task> tasks;  // a vector swapped with the loop's batch: no allocation per wake-up
   bool alive = true;
   uv_async_t* async = nullptr;  // valid while alive
+  uint64_t posted = 0;          // every task queued so far (vh_runtime_loop_stats)
 };
 
 struct LoopState;
@@ -104,6 +105,31 @@ void pump_platform(Runtime* rt) {
   }
 }
 
+// Calls the runtime's error handler, containing what it leaves behind: an exception it left
+// pending in an engine of the runtime (a vh_eval of its own that threw, a vh_throw) is
+// discarded when it returns, since nobody is there to take it and every later call in that
+// engine would fail with VH_EPENDING_EXCEPTION; so is a thrown flag of this thread's frame.
+// Exceptions pending before the call stay.
+void call_error_handler(LoopState* ls, Engine* engine, vh_error_event event, const vh_exception* x) {
+  Runtime* rt = engine->rt;
+  std::vector<Engine*> clean;
+  for (Engine* e : rt->engines)
+    if (!e->has_pending) clean.push_back(e);
+  ThreadState* ts = ThreadState::current();
+  bool frame_threw = ts->frame_threw;
+  uint64_t last_failed = ts->last_failed_engine;
+  ls->error_handler(vh_engine{engine->handle}, event, x, ls->error_data);
+  ts->frame_threw = frame_threw;
+  ts->last_failed_engine = last_failed;
+  for (Engine* e : clean) {
+    // The handler may have disposed another engine of the runtime: only those still there.
+    if (!rt->engines.count(e) || !e->has_pending) continue;
+    e->pending_exception.Reset();
+    e->pending_message.Reset();
+    e->has_pending = false;
+  }
+}
+
 // Reports an event through the runtime's handler, or to stderr. A scope is open on engine.
 void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8::Local<v8::Message> message) {
   LoopState* ls = engine->rt->loop;
@@ -112,7 +138,7 @@ void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8
   vh_exception x;
   if (describe_exception(call, value, message, &x) != VH_OK) return;
   if (ls && ls->error_handler) {
-    ls->error_handler(vh_engine{engine->handle}, event, &x, ls->error_data);
+    call_error_handler(ls, engine, event, &x);
   } else {
     const char* what = event == VH_EVENT_UNHANDLED_REJECTION ? "Unhandled rejection: " : "";
     if (x.resource_name)
@@ -301,6 +327,12 @@ int check_loop_idle(Runtime* rt) {
   return rt->loop && rt->loop->running.load(std::memory_order_relaxed) != 0 ? VH_EBUSY : VH_OK;
 }
 
+bool loop_is_mine(Runtime* rt) {
+  if (!rt->loop) return false;
+  uint32_t running = rt->loop->running.load(std::memory_order_relaxed);
+  return running == 0 || running == ThreadState::current()->ordinal;
+}
+
 void destroy_loop(Runtime* rt) {
   LoopState* ls = rt->loop;
   if (!ls) return;
@@ -362,6 +394,7 @@ int post(vh_engine engine, const Task& task) {
   std::lock_guard<std::mutex> lock(queue->mu);
   if (!queue->alive) return VH_EDISPOSED;
   queue->tasks.push_back(task);
+  ++queue->posted;
   uv_async_send(queue->async);
   return VH_OK;
 }
@@ -502,6 +535,20 @@ int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
   std::unique_lock<std::mutex> lock(waiter.mu);
   waiter.cv.wait(lock, [&] { return waiter.done; });
   return waiter.status;
+}
+
+int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats* out) {
+  if (!out) return VH_EINVAL;
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  vh_loop_stats stats{};
+  {
+    std::lock_guard<std::mutex> queue_lock(rt->loop->queue->mu);
+    stats.tasks_posted = rt->loop->queue->posted;
+  }
+  *out = stats;
+  return VH_OK;
 }
 
 int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void* data) {

@@ -130,6 +130,24 @@ VH_API int vh_worker_start(const vh_runtime_options *options, vh_worker_init ini
  */
 VH_API int vh_worker_stop(vh_worker worker);
 
+/** Counters of a runtime's loop, for diagnostics and tests. */
+typedef struct vh_loop_stats {
+  /** Tasks that went through the runtime's cross-thread task queue since it was made: those of
+   *  vh_post() and vh_post_and_wait() (but not a vh_post_and_wait() run at once on the calling
+   *  thread), and the library's own, such as a timer started or cleared from a thread other
+   *  than the one running the loop. A timer started or cleared on the loop's own thread (in a
+   *  task or timer callback) or while nobody runs the loop does not count. */
+  uint64_t tasks_posted;
+} vh_loop_stats;
+
+/**
+ * @brief Reads the counters of the runtime's loop.
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats *out);
+
 /** What the error handler is told about. */
 typedef enum vh_error_event {
   /** An exception escaped a task, timer or async completion callback. */
@@ -145,6 +163,12 @@ typedef enum vh_error_event {
  * @param event what happened.
  * @param error the exception or rejection reason, with its message and location (owned by the
  *        library; valid during the call).
+ *
+ * The handler may use the engine (and others of the runtime); whatever it leaves pending there
+ * (an exception of its own vh_eval() or vh_call() that it did not take, a vh_throw()) is
+ * discarded when it returns: it never makes the runtime's later tasks fail with
+ * ::VH_EPENDING_EXCEPTION. An exception pending in an engine before the handler was called
+ * stays.
  */
 typedef void (*vh_error_handler)(vh_engine engine, vh_error_event event, const vh_exception *error,
                                  void *data);
