@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "internal/call.h"
+#include "internal/platform.h"
 #include "v8host.h"
 
 namespace vh {
@@ -61,6 +62,9 @@ struct LoopState;
 struct LoopHandles {
   uv_async_t async;
   uv_timer_t pump;
+  // V8 posted a foreground task for the runtime, or background work of it ended: pump. Ref'd
+  // only while a run waits for V8's work (wait_for_platform_work).
+  uv_async_t platform_wake;
   int open = 0;
   LoopState* state = nullptr;  // cleared at disposal: a late callback is a no-op
 };
@@ -86,9 +90,8 @@ struct LoopState {
   void* error_data = nullptr;
   std::vector<Rejection> rejections;
   std::vector<Task> batch;  // the tasks being run; swapped with the queue, keeping both capacities
+  std::shared_ptr<IsolateWork> platform_work;  // what V8 has in flight for the runtime
 };
-
-v8::Platform* platform();
 
 namespace {
 
@@ -266,6 +269,32 @@ void on_pump(uv_timer_t* handle) {
   run_microtasks(rt);
 }
 
+// From any thread (platform.cc): V8 posted a foreground task or ended background work.
+void wake_for_platform(void* data) { uv_async_send(static_cast<uv_async_t*>(data)); }
+
+void on_platform_wake(uv_async_t* handle) {
+  LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
+  if (!ls) return;
+  Runtime* rt = ls->rt;
+  RuntimeLock lock(rt);
+  pump_platform(rt);
+  run_microtasks(rt);
+}
+
+// When the loop has nothing of its own left (the loop's thread, lock not necessarily held):
+// if V8 still has work in flight for the runtime (async WebAssembly compiling on a background
+// thread, a foreground task queued), waits in the loop until some of it ends or anything else
+// arrives, and returns true (the caller goes round again). Otherwise false at once.
+bool wait_for_platform_work(LoopState* ls) {
+  if (!ls->platform_work || !isolate_work_pending(ls->platform_work.get())) return false;
+  uv_handle_t* wake = reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake);
+  uv_ref(wake);
+  // A wake-up sent since the check above is still pending in the handle: this returns then.
+  uv_run(ls->loop, UV_RUN_ONCE);
+  uv_unref(wake);
+  return true;
+}
+
 }  // namespace
 
 void run_microtasks(Runtime* rt) {
@@ -308,9 +337,13 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   ls->handles->async.data = ls->handles;
   ls->handles->pump.data = ls->handles;
   ls->queue = std::make_shared<TaskQueue>();
+  ls->handles->platform_wake.data = ls->handles;
   uv_async_init(ls->loop, &ls->handles->async, on_wakeup);
   uv_timer_init(ls->loop, &ls->handles->pump);
-  ls->handles->open = 2;
+  uv_async_init(ls->loop, &ls->handles->platform_wake, on_platform_wake);
+  ls->handles->open = 3;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake));
+  ls->platform_work = track_isolate_work(rt->isolate, wake_for_platform, &ls->handles->platform_wake);
   // Neither keeps a run alive by itself: a run ends when no task, timer or work is pending.
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->async));
   uv_timer_start(&ls->handles->pump, on_pump, kPumpIntervalMs, kPumpIntervalMs);
@@ -347,9 +380,12 @@ void destroy_loop(Runtime* rt) {
     if (!task.stop_loop) task.cancel();
   }
   ls->rejections.clear();
+  // No wake-up may be sent to the handle once it is closing.
+  untrack_isolate_work(ls->platform_work);
   ls->handles->state = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->async), on_handle_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->pump), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake), on_handle_closed);
   if (ls->owns_loop) {
     // Let the closes (and any work still finishing on the thread pool) complete.
     while (uv_loop_close(ls->loop) == UV_EBUSY) uv_run(ls->loop, UV_RUN_ONCE);
@@ -372,6 +408,8 @@ void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
       if (ls->running.compare_exchange_strong(expected, me)) {
         drain_tasks(ls);
         alive = uv_run(ls->loop, UV_RUN_ONCE) != 0;
+        // V8's own work in flight (async WebAssembly) may settle it too.
+        if (!alive) alive = wait_for_platform_work(ls);
         ls->running.store(0, std::memory_order_relaxed);
       }
     }
@@ -474,13 +512,19 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
     drain_tasks(ls);
     more = uv_run(ls->loop, mode) != 0;
     if (mode != UV_RUN_DEFAULT || ls->stopping) break;
-    std::lock_guard<std::mutex> lock(ls->queue->mu);
-    if (ls->queue->tasks.empty()) break;  // tasks posted just as the run ended: go round again
+    {
+      std::lock_guard<std::mutex> lock(ls->queue->mu);
+      if (!ls->queue->tasks.empty()) continue;  // tasks posted just as the run ended: go round again
+    }
+    // Nothing of the loop's own is left; V8 may still be working for the runtime (async
+    // WebAssembly completes with a foreground task): the run lasts until that has ended too.
+    if (!wait_for_platform_work(ls)) break;
   }
   {
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     more = more || !ls->queue->tasks.empty();
   }
+  if (!more && !ls->stopping && ls->platform_work) more = isolate_work_pending(ls->platform_work.get());
   ls->running.store(0, std::memory_order_relaxed);
   if (alive) *alive = more;
   return VH_OK;
