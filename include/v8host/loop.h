@@ -213,7 +213,8 @@ VH_API int vh_async_queue(vh_engine engine, vh_async_work work, vh_async_done do
 enum {
   VH_BUILTIN_TIMERS = 1u << 0,          /**< setTimeout, setInterval, clearTimeout, clearInterval */
   VH_BUILTIN_QUEUE_MICROTASK = 1u << 1, /**< queueMicrotask */
-  VH_BUILTIN_CONSOLE = 1u << 2,         /**< console.log, console.error, console.warn */
+  VH_BUILTIN_CONSOLE = 1u << 2,         /**< console, with every method of V8's console (see
+                                             vh_console_level for what each sends) */
   VH_BUILTIN_ALL = 7u
 };
 
@@ -225,19 +226,34 @@ enum {
  */
 VH_API int vh_engine_install_builtins(vh_engine engine, unsigned flags);
 
-/** Levels of console output. */
-typedef enum vh_console_level { VH_CONSOLE_LOG = 1, VH_CONSOLE_WARN, VH_CONSOLE_ERROR } vh_console_level;
+/**
+ * Levels of console output. The first three are those of 1.0; the others were added after it
+ * (a sink compiled against an older header sees them as values it does not know: treat those
+ * as ::VH_CONSOLE_LOG).
+ */
+typedef enum vh_console_level {
+  VH_CONSOLE_LOG = 1, /**< log, dir, dirxml, table, group, groupCollapsed */
+  VH_CONSOLE_WARN,    /**< warn; countReset, time, timeLog, timeEnd misused (unknown label...) */
+  VH_CONSOLE_ERROR,   /**< error; assert when the assertion fails ("Assertion failed[: ...]") */
+  VH_CONSOLE_INFO,    /**< info; count ("label: n"), timeLog and timeEnd ("label: 1.234ms") */
+  VH_CONSOLE_DEBUG,   /**< debug */
+  VH_CONSOLE_TRACE,   /**< trace: "Trace[: ...]" then "\n    at ..." lines of the JS stack */
+  VH_CONSOLE_CLEAR    /**< clear: empty text; the default output ignores it */
+} vh_console_level;
 
 /**
- * @brief Receives console output: one call per console.log/warn/error, the arguments formatted
- *        and joined by spaces, without a trailing newline.
+ * @brief Receives console output: one call per message of a console method, the arguments
+ *        formatted and joined by spaces, without a trailing newline, indented by two spaces per
+ *        open console.group (every line). Methods without output (time, groupEnd, profile,
+ *        profileEnd, timeStamp, context, a passing assert) make no call.
  */
 typedef void (*vh_console_sink)(vh_engine engine, vh_console_level level, const char *text,
                                 size_t length, void *data);
 
 /**
  * @brief Sets where console output of the runtime's engines goes. NULL (the default) writes
- *        log to stdout and warn/error to stderr, each with a newline.
+ *        log, info and debug to stdout, warn, error and trace to stderr, each with a newline,
+ *        and ignores clear.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
 VH_API int vh_runtime_set_console(vh_runtime runtime, vh_console_sink sink, void *data);

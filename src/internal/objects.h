@@ -25,6 +25,7 @@ struct ProxyRecord;
 struct ModuleMap;  // module.cc: an engine's modules by resolved name
 struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
 struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
+struct Consoles;   // console.cc: console.count/time/group state of the runtime's engines
 struct HostClass;
 struct Instance;
 struct Deferred;
@@ -78,6 +79,7 @@ struct Runtime {
   std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
   LoopState* loop = nullptr;
   Timers* timers = nullptr;  // made on first use (builtins.cc)
+  Consoles* consoles = nullptr;  // made on first use (console.cc)
   vh_console_sink console_sink = nullptr;
   void* console_data = nullptr;
   // ES modules (module.cc).
