@@ -91,6 +91,8 @@ struct LoopState {
   std::vector<Rejection> rejections;
   std::vector<Task> batch;  // the tasks being run; swapped with the queue, keeping both capacities
   std::shared_ptr<IsolateWork> platform_work;  // what V8 has in flight for the runtime
+  bool idle_jobs_seen = false;   // wait_for_platform_work saw only idle jobs, since idle_jobs_since
+  uint64_t idle_jobs_since = 0;  // uv_now
 };
 
 namespace {
@@ -281,18 +283,48 @@ void on_platform_wake(uv_async_t* handle) {
   run_microtasks(rt);
 }
 
+// How long a run waits for V8 jobs that report work left while no worker runs them.
+constexpr uint64_t kIdleJobsWaitMs = 1000;
+
 // When the loop has nothing of its own left (the loop's thread, lock not necessarily held):
 // if V8 still has work in flight for the runtime (async WebAssembly compiling on a background
-// thread, a foreground task queued), waits in the loop until some of it ends or anything else
-// arrives, and returns true (the caller goes round again). Otherwise false at once.
+// thread, a foreground task queued), waits in the loop until some of it ends, anything else
+// arrives or the pump timer fires, and returns true (the caller goes round again). Otherwise
+// false at once. Jobs that only report work left, with no worker running them, are waited for
+// kIdleJobsWaitMs at most (from when that state was first seen, across runs).
 bool wait_for_platform_work(LoopState* ls) {
-  if (!ls->platform_work || !isolate_work_pending(ls->platform_work.get())) return false;
+  PlatformWork state = ls->platform_work ? isolate_work_state(ls->platform_work.get()) : PlatformWork::kNone;
+  if (state != PlatformWork::kIdleJobs) ls->idle_jobs_seen = false;
+  if (state == PlatformWork::kNone) return false;
+  if (state == PlatformWork::kIdleJobs) {
+    uv_update_time(ls->loop);
+    uint64_t now = uv_now(ls->loop);
+    if (!ls->idle_jobs_seen) {
+      ls->idle_jobs_seen = true;
+      ls->idle_jobs_since = now;
+    } else if (now - ls->idle_jobs_since >= kIdleJobsWaitMs) {
+      return false;
+    }
+  }
   uv_handle_t* wake = reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake);
+  uv_handle_t* pump = reinterpret_cast<uv_handle_t*>(&ls->handles->pump);
   uv_ref(wake);
+  uv_ref(pump);  // returns within kPumpIntervalMs at the latest
   // A wake-up sent since the check above is still pending in the handle: this returns then.
   uv_run(ls->loop, UV_RUN_ONCE);
+  uv_unref(pump);
   uv_unref(wake);
   return true;
+}
+
+// Whether V8's work in flight should count as work left (vh_runtime_run's alive).
+bool platform_work_left(LoopState* ls) {
+  if (!ls->platform_work) return false;
+  PlatformWork state = isolate_work_state(ls->platform_work.get());
+  if (state == PlatformWork::kRunning) return true;
+  if (state == PlatformWork::kNone) return false;
+  uv_update_time(ls->loop);
+  return !ls->idle_jobs_seen || uv_now(ls->loop) - ls->idle_jobs_since < kIdleJobsWaitMs;
 }
 
 }  // namespace
@@ -524,7 +556,7 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     more = more || !ls->queue->tasks.empty();
   }
-  if (!more && !ls->stopping && ls->platform_work) more = isolate_work_pending(ls->platform_work.get());
+  if (!more && !ls->stopping) more = platform_work_left(ls);
   ls->running.store(0, std::memory_order_relaxed);
   if (alive) *alive = more;
   return VH_OK;

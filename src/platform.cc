@@ -165,13 +165,15 @@ class CountingRunner final : public v8::TaskRunner {
 
 }  // namespace
 
-// A job: pending while a worker runs it or it reports work left. Registered in its isolate's
-// record for its whole life, so that the loop can ask (under the record's mutex, which the
-// destructor takes before the inner task goes).
+// A job: pending while a worker runs it or, as of its last run (or its posting), it had work
+// left. Registered in its isolate's record for its whole life, so that the loop can ask. The
+// record's mutex is a leaf: nothing holding it calls into V8 (a job's GetMaxConcurrency may
+// take V8's own locks, under which V8 also posts tasks, which take the record's mutex).
 class CountedJob final : public v8::JobTask {
  public:
   CountedJob(std::unique_ptr<v8::JobTask> inner, std::shared_ptr<IsolateWork> work)
       : inner_(std::move(inner)), work_(std::move(work)) {
+    has_work_.store(inner_->GetMaxConcurrency(0) > 0);  // a job posted with no work yet waits for none
     std::lock_guard<std::mutex> lock(work_->mu);
     work_->jobs.push_back(this);
   }
@@ -195,16 +197,24 @@ class CountedJob final : public v8::JobTask {
       RunningFor running(work_.get());
       inner_->Run(delegate);
     }
-    if (active_.fetch_sub(1) == 1 && inner_->GetMaxConcurrency(0) == 0) work_->notify();
+    has_work_.store(inner_->GetMaxConcurrency(0) > 0);
+    if (active_.fetch_sub(1) == 1) work_->notify();
   }
-  size_t GetMaxConcurrency(size_t worker_count) const override { return inner_->GetMaxConcurrency(worker_count); }
-  // The record's mutex is held.
-  bool pending() const { return active_.load() > 0 || inner_->GetMaxConcurrency(0) > 0; }
+  // V8 asks this whenever it schedules the job (at its posting, on NotifyConcurrencyIncrease, in
+  // its workers): the answer is whether it has work.
+  size_t GetMaxConcurrency(size_t worker_count) const override {
+    size_t n = inner_->GetMaxConcurrency(worker_count);
+    has_work_.store(n > 0);
+    return n;
+  }
+  bool running() const { return active_.load() > 0; }
+  bool has_work() const { return has_work_.load(); }
 
  private:
   std::unique_ptr<v8::JobTask> inner_;
   std::shared_ptr<IsolateWork> work_;
   std::atomic<int> active_{0};
+  mutable std::atomic<bool> has_work_{false};
 };
 
 std::shared_ptr<IsolateWork> track_isolate_work(v8::Isolate* isolate, void (*wake)(void*), void* data) {
@@ -228,12 +238,15 @@ void untrack_isolate_work(const std::shared_ptr<IsolateWork>& work) {
   work->wake = nullptr;
 }
 
-bool isolate_work_pending(IsolateWork* work) {
+PlatformWork isolate_work_state(IsolateWork* work) {
   std::lock_guard<std::mutex> lock(work->mu);
-  if (work->worker_tasks > 0 || work->foreground_tasks > 0) return true;
-  for (CountedJob* job : work->jobs)
-    if (job->pending()) return true;
-  return false;
+  if (work->worker_tasks > 0 || work->foreground_tasks > 0) return PlatformWork::kRunning;
+  bool idle = false;
+  for (CountedJob* job : work->jobs) {
+    if (job->running()) return PlatformWork::kRunning;
+    idle = idle || job->has_work();
+  }
+  return idle ? PlatformWork::kIdleJobs : PlatformWork::kNone;
 }
 
 // ---- the platform --------------------------------------------------------------------------
@@ -248,7 +261,9 @@ class HostPlatform final : public v8::Platform {
 
   v8::PageAllocator* GetPageAllocator() override { return inner_->GetPageAllocator(); }
   void OnCriticalMemoryPressure() override { inner_->OnCriticalMemoryPressure(); }
+#if V8_MAJOR_VERSION < 11
   bool OnCriticalMemoryPressure(size_t length) override { return inner_->OnCriticalMemoryPressure(length); }
+#endif
   int NumberOfWorkerThreads() override { return inner_->NumberOfWorkerThreads(); }
   std::shared_ptr<v8::TaskRunner> GetForegroundTaskRunner(v8::Isolate* isolate) override {
     std::shared_ptr<v8::TaskRunner> runner = inner_->GetForegroundTaskRunner(isolate);

@@ -24,9 +24,17 @@ std::shared_ptr<IsolateWork> track_isolate_work(v8::Isolate* isolate, void (*wak
 // Stops it (loop destruction): wake is never called again once this returns. Work still in
 // flight keeps the record alive until it ends.
 void untrack_isolate_work(const std::shared_ptr<IsolateWork>& work);
-// Whether V8 has work in flight for the isolate: worker tasks posted and not yet run, jobs with
-// work left or workers running, foreground tasks queued and not yet run (delayed and idle tasks
-// excluded: the loop's pump timer runs those, and they must not keep a run alive).
-bool isolate_work_pending(IsolateWork* work);
+// What V8 has in flight for the isolate (delayed and idle tasks excluded: the loop's pump timer
+// runs those, and they must not keep a run alive).
+enum class PlatformWork {
+  kNone,
+  // worker tasks posted and not yet run, foreground tasks queued and not yet run, jobs a worker
+  // runs now: each ends with a wake-up
+  kRunning,
+  // only jobs no worker runs now that had work left after their last run (V8 normally runs them
+  // again soon; one that is never run again must not keep a loop alive for ever)
+  kIdleJobs
+};
+PlatformWork isolate_work_state(IsolateWork* work);
 
 }  // namespace vh
