@@ -82,6 +82,23 @@ static void test_wasm_chain_and_rejection(void **state) {
       ".catch(err => { out = 'rejected: ' + err; });");
 }
 
+/* A runtime disposed while its async compilations are still in flight: V8's background work
+ * ends later, after the loop is gone, and must wake nothing. */
+static void test_dispose_with_wasm_in_flight(void **state) {
+  (void)state;
+  for (int i = 0; i < 8; i++) {
+    vh_runtime rt;
+    vh_engine e;
+    vh_scope s;
+    new_runtime(&rt, &e, 0);
+    assert_ok(vh_scope_open(e, &s));
+    eval_ok(e, "const bytes = " WASM_BYTES ";"
+               "for (let i = 0; i < 4; i++) WebAssembly.instantiate(bytes).then(() => {});");
+    assert_ok(vh_scope_close(s));
+    assert_ok(vh_runtime_dispose(rt));
+  }
+}
+
 /* ---- timers on the loop's own thread --------------------------------------------------------- */
 
 static uint64_t posted(vh_runtime rt) {
@@ -175,6 +192,7 @@ int main(void) {
       cmocka_unit_test(test_wasm_instantiate_bytes_keeps_loop_alive),
       cmocka_unit_test(test_wasm_instantiate_module_keeps_loop_alive),
       cmocka_unit_test(test_wasm_chain_and_rejection),
+      cmocka_unit_test(test_dispose_with_wasm_in_flight),
       cmocka_unit_test(test_timers_on_loop_thread_not_posted),
       cmocka_unit_test(test_error_handler_leaving_exception_pending),
   };
