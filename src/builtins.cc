@@ -1,5 +1,5 @@
 // Builtins (see include/v8host/loop.h): setTimeout/setInterval/clearTimeout/clearInterval on
-// libuv timers, queueMicrotask, and console.log/warn/error sent to the runtime's console sink.
+// libuv timers, queueMicrotask; the console is in console.cc.
 //
 // Timers. Each timer is a heap block holding a uv_timer_t and Globals for its callback and
 // arguments; the runtime's Timers table maps ids to the blocks whose handle is not yet closed.
@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "internal/builtins.h"
 #include "internal/call.h"
 #include "internal/loop.h"
 #include "v8host.h"
@@ -56,7 +57,9 @@ namespace {
 constexpr double kMaxDelayMs = 2147483647.0;  // larger delays become 1 ms, as in Node.js
 
 // Whether this thread may touch the runtime's loop now (lock held): it runs it, or nobody does.
-bool loop_here(Runtime* rt) { return uv_loop_of(rt) && check_loop_idle(rt) == VH_OK; }
+// On the loop's own thread (a timer or task callback) timers start and stop in place, without
+// a trip through the cross-thread queue.
+bool loop_here(Runtime* rt) { return loop_is_mine(rt); }
 
 Timers* timers_of(Runtime* rt) {
   if (!rt->timers) rt->timers = new Timers();
@@ -281,87 +284,9 @@ int js_queue_microtask(const vh_call_info* info, vh_value*) {
   return VH_OK;
 }
 
-// ---- console -----------------------------------------------------------------------------------
+}  // namespace
 
-void append_utf8(v8::Isolate* iso, v8::Local<v8::String> s, std::string* out) {
-  size_t at = out->size();
-  int len = s->Utf8Length(iso);
-  out->resize(at + static_cast<size_t>(len));
-  s->WriteUtf8(iso, &(*out)[at], len, nullptr,
-               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
-}
-
-// String(v), or nothing when it throws.
-bool try_to_string(v8::Local<v8::Context> ctx, v8::Local<v8::Value> v, v8::Local<v8::String>* out) {
-  v8::TryCatch tc(ctx->GetIsolate());
-  return v->ToString(ctx).ToLocal(out);
-}
-
-// Appends one console argument's text. False when execution is being terminated.
-bool append_value(v8::Isolate* iso, v8::Local<v8::Context> ctx, v8::Local<v8::Value> v, std::string* out) {
-  v8::Local<v8::String> s;
-  if (v->IsString()) {
-    append_utf8(iso, v.As<v8::String>(), out);
-    return true;
-  }
-  if (v->IsSymbol()) {
-    *out += "Symbol(";
-    v8::Local<v8::Value> desc = v.As<v8::Symbol>()->Description(iso);
-    if (desc->IsString()) append_utf8(iso, desc.As<v8::String>(), out);
-    *out += ")";
-    return true;
-  }
-  if (v->IsObject() && !v->IsFunction()) {
-    v8::TryCatch tc(iso);
-    if (v->IsNativeError()) {
-      // JSON gives "{}" for errors: their stack ("Error: message\n    at ...") says more.
-      v8::Local<v8::Value> stack;
-      v8::Local<v8::String> key = v8::String::NewFromUtf8Literal(iso, "stack");
-      if (v.As<v8::Object>()->Get(ctx, key).ToLocal(&stack) && stack->IsString()) {
-        append_utf8(iso, stack.As<v8::String>(), out);
-        return true;
-      }
-    } else if (v8::JSON::Stringify(ctx, v).ToLocal(&s)) {
-      // V8 turns an undefined result into "undefined", which no JSON text is.
-      if (!s->StringEquals(v8::String::NewFromUtf8Literal(iso, "undefined"))) {
-        append_utf8(iso, s, out);
-        return true;
-      }
-    }
-    if (tc.HasTerminated()) return false;
-  }
-  if (try_to_string(ctx, v, &s)) {
-    append_utf8(iso, s, out);
-    return true;
-  }
-  if (iso->IsExecutionTerminating()) return false;
-  *out += v->IsObject() ? "[object]" : "[value]";
-  return true;
-}
-
-int js_console(const vh_call_info* info, vh_value*) {
-  auto level = static_cast<vh_console_level>(reinterpret_cast<intptr_t>(info->data));
-  EngineCall call;
-  if (call.enter(info->engine, false) != VH_OK) return VH_OK;  // console.* never throws
-  std::string text;
-  for (size_t i = 0; i < info->argc; ++i) {
-    v8::Local<v8::Value> v;
-    if (call.arg(info->argv[i], &v) != VH_OK) continue;
-    if (i) text += ' ';
-    if (!append_value(call.isolate, call.context, v, &text)) return VH_OK;
-  }
-  Runtime* rt = call.rt;
-  if (rt->console_sink) {
-    rt->console_sink(info->engine, level, text.data(), text.size(), rt->console_data);
-  } else {
-    FILE* f = level == VH_CONSOLE_LOG ? stdout : stderr;
-    text += '\n';
-    fwrite(text.data(), 1, text.size(), f);
-  }
-  return VH_OK;
-}
-
-// ---- installing --------------------------------------------------------------------------------
+// ---- installing (shared with console.cc) -------------------------------------------------------
 
 // Builtins are non-enumerable, as the ECMAScript globals and methods are (through the public
 // vh_define_property, which hosts use for their own globals too).
@@ -379,9 +304,8 @@ int define_function(EngineCall& call, v8::Local<v8::Object> target, const char* 
   return define(call, target, name, local);
 }
 
-}  // namespace
-
 void destroy_builtins(Runtime* rt) {
+  destroy_console(rt);
   Timers* tm = rt->timers;
   if (!tm) return;
   for (auto& entry : tm->live) close_timer(entry.second);
@@ -402,6 +326,7 @@ void cancel_engine_timers(Engine* engine) {
     release_values(t);
     if (loop_here(rt)) finish(rt, t);  // otherwise closed when it next fires
   }
+  forget_engine_console(engine);
 }
 
 }  // namespace vh
@@ -424,11 +349,7 @@ int vh_engine_install_builtins(vh_engine engine, unsigned flags) {
   if (flags & VH_BUILTIN_QUEUE_MICROTASK)
     VH_TRY(define_function(call, global, "queueMicrotask", js_queue_microtask, nullptr));
   if (flags & VH_BUILTIN_CONSOLE) {
-    v8::Local<v8::Object> console = v8::Object::New(call.isolate);
-    VH_TRY(define_function(call, console, "log", js_console, reinterpret_cast<void*>(intptr_t{VH_CONSOLE_LOG})));
-    VH_TRY(define_function(call, console, "warn", js_console, reinterpret_cast<void*>(intptr_t{VH_CONSOLE_WARN})));
-    VH_TRY(define_function(call, console, "error", js_console, reinterpret_cast<void*>(intptr_t{VH_CONSOLE_ERROR})));
-    VH_TRY(define(call, global, "console", console));
+    VH_TRY(install_console(call, global));
   }
   return VH_OK;
 }

@@ -14,6 +14,7 @@
 #include "internal/call.h"
 #include "internal/limits.h"
 #include "internal/waits.h"
+#include "internal/platform.h"
 #include "v8host.h"
 
 namespace vh {
@@ -76,6 +77,7 @@ struct TaskQueue {
   // the runtime): what a vh_post_and_wait waits for, in the wait-for graph (waits.h).
   std::atomic<uint32_t> runner{0};
   uv_async_t* async = nullptr;  // valid while alive
+  uint64_t posted = 0;          // every task queued so far (vh_runtime_loop_stats)
 };
 
 struct LoopState;
@@ -86,6 +88,9 @@ struct LoopHandles {
   uv_async_t async;
   uv_timer_t pump;
   uv_check_t stop_check;  // ends a run after an iteration in which the runtime was stopped
+  // V8 posted a foreground task for the runtime, or background work of it ended: pump. Ref'd
+  // only while a run waits for V8's work (wait_for_platform_work).
+  uv_async_t platform_wake;
   int open = 0;
   LoopState* state = nullptr;  // cleared at disposal: a late callback is a no-op
 };
@@ -111,9 +116,10 @@ struct LoopState {
   void* error_data = nullptr;
   std::vector<Rejection> rejections;
   std::vector<Task> batch;  // the tasks being run; swapped with the queue, keeping both capacities
+  std::shared_ptr<IsolateWork> platform_work;  // what V8 has in flight for the runtime
+  bool idle_jobs_seen = false;   // wait_for_platform_work saw only idle jobs, since idle_jobs_since
+  uint64_t idle_jobs_since = 0;  // uv_now
 };
-
-v8::Platform* platform();
 
 namespace {
 
@@ -132,6 +138,31 @@ void pump_platform(Runtime* rt) {
   --rt->js_calls;
 }
 
+// Calls the runtime's error handler, containing what it leaves behind: an exception it left
+// pending in an engine of the runtime (a vh_eval of its own that threw, a vh_throw) is
+// discarded when it returns, since nobody is there to take it and every later call in that
+// engine would fail with VH_EPENDING_EXCEPTION; so is a thrown flag of this thread's frame.
+// Exceptions pending before the call stay.
+void call_error_handler(LoopState* ls, Engine* engine, vh_error_event event, const vh_exception* x) {
+  Runtime* rt = engine->rt;
+  std::vector<Engine*> clean;
+  for (Engine* e : rt->engines)
+    if (!e->has_pending) clean.push_back(e);
+  ThreadState* ts = ThreadState::current();
+  bool frame_threw = ts->frame_threw;
+  uint64_t last_failed = ts->last_failed_engine;
+  ls->error_handler(vh_engine{engine->handle}, event, x, ls->error_data);
+  ts->frame_threw = frame_threw;
+  ts->last_failed_engine = last_failed;
+  for (Engine* e : clean) {
+    // The handler may have disposed another engine of the runtime: only those still there.
+    if (!rt->engines.count(e) || !e->has_pending) continue;
+    e->pending_exception.Reset();
+    e->pending_message.Reset();
+    e->has_pending = false;
+  }
+}
+
 // Reports an event through the runtime's handler, or to stderr. A scope is open on engine.
 void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8::Local<v8::Message> message) {
   LoopState* ls = engine->rt->loop;
@@ -140,7 +171,7 @@ void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8
   vh_exception x;
   if (describe_exception(call, value, message, &x) != VH_OK) return;
   if (ls && ls->error_handler) {
-    ls->error_handler(vh_engine{engine->handle}, event, &x, ls->error_data);
+    call_error_handler(ls, engine, event, &x);
   } else {
     const char* what = event == VH_EVENT_UNHANDLED_REJECTION ? "Unhandled rejection: " : "";
     if (x.resource_name)
@@ -286,6 +317,62 @@ void on_pump(uv_timer_t* handle) {
   run_microtasks(rt);
 }
 
+// From any thread (platform.cc): V8 posted a foreground task or ended background work.
+void wake_for_platform(void* data) { uv_async_send(static_cast<uv_async_t*>(data)); }
+
+void on_platform_wake(uv_async_t* handle) {
+  LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
+  if (!ls) return;
+  Runtime* rt = ls->rt;
+  RuntimeLock lock(rt);
+  pump_platform(rt);
+  run_microtasks(rt);
+}
+
+// How long a run waits for V8 jobs that report work left while no worker runs them.
+constexpr uint64_t kIdleJobsWaitMs = 1000;
+
+// When the loop has nothing of its own left (the loop's thread, lock not necessarily held):
+// if V8 still has work in flight for the runtime (async WebAssembly compiling on a background
+// thread, a foreground task queued), waits in the loop until some of it ends, anything else
+// arrives or the pump timer fires, and returns true (the caller goes round again). Otherwise
+// false at once. Jobs that only report work left, with no worker running them, are waited for
+// kIdleJobsWaitMs at most (from when that state was first seen, across runs).
+bool wait_for_platform_work(LoopState* ls) {
+  PlatformWork state = ls->platform_work ? isolate_work_state(ls->platform_work.get()) : PlatformWork::kNone;
+  if (state != PlatformWork::kIdleJobs) ls->idle_jobs_seen = false;
+  if (state == PlatformWork::kNone) return false;
+  if (state == PlatformWork::kIdleJobs) {
+    uv_update_time(ls->loop);
+    uint64_t now = uv_now(ls->loop);
+    if (!ls->idle_jobs_seen) {
+      ls->idle_jobs_seen = true;
+      ls->idle_jobs_since = now;
+    } else if (now - ls->idle_jobs_since >= kIdleJobsWaitMs) {
+      return false;
+    }
+  }
+  uv_handle_t* wake = reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake);
+  uv_handle_t* pump = reinterpret_cast<uv_handle_t*>(&ls->handles->pump);
+  uv_ref(wake);
+  uv_ref(pump);  // returns within kPumpIntervalMs at the latest
+  // A wake-up sent since the check above is still pending in the handle: this returns then.
+  uv_run(ls->loop, UV_RUN_ONCE);
+  uv_unref(pump);
+  uv_unref(wake);
+  return true;
+}
+
+// Whether V8's work in flight should count as work left (vh_runtime_run's alive).
+bool platform_work_left(LoopState* ls) {
+  if (!ls->platform_work) return false;
+  PlatformWork state = isolate_work_state(ls->platform_work.get());
+  if (state == PlatformWork::kRunning) return true;
+  if (state == PlatformWork::kNone) return false;
+  uv_update_time(ls->loop);
+  return !ls->idle_jobs_seen || uv_now(ls->loop) - ls->idle_jobs_since < kIdleJobsWaitMs;
+}
+
 }  // namespace
 
 void run_microtasks(Runtime* rt) {
@@ -346,11 +433,15 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   ls->handles->async.data = ls->handles;
   ls->handles->pump.data = ls->handles;
   ls->queue = std::make_shared<TaskQueue>();
+  ls->handles->platform_wake.data = ls->handles;
   uv_async_init(ls->loop, &ls->handles->async, on_wakeup);
   uv_timer_init(ls->loop, &ls->handles->pump);
   uv_check_init(ls->loop, &ls->handles->stop_check);
   ls->handles->stop_check.data = ls->handles;
-  ls->handles->open = 3;
+  uv_async_init(ls->loop, &ls->handles->platform_wake, on_platform_wake);
+  ls->handles->open = 4;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake));
+  ls->platform_work = track_isolate_work(rt->isolate, wake_for_platform, &ls->handles->platform_wake);
   // Neither keeps a run alive by itself: a run ends when no task, timer or work is pending.
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->async));
   uv_timer_start(&ls->handles->pump, on_pump, kPumpIntervalMs, kPumpIntervalMs);
@@ -370,6 +461,12 @@ int check_loop_idle(Runtime* rt) {
   return rt->loop && rt->loop->running.load(std::memory_order_relaxed) != 0 ? VH_EBUSY : VH_OK;
 }
 
+bool loop_is_mine(Runtime* rt) {
+  if (!rt->loop) return false;
+  uint32_t running = rt->loop->running.load(std::memory_order_relaxed);
+  return running == 0 || running == ThreadState::current()->ordinal;
+}
+
 void destroy_loop(Runtime* rt) {
   LoopState* ls = rt->loop;
   if (!ls) return;
@@ -384,10 +481,13 @@ void destroy_loop(Runtime* rt) {
     if (!task.stop_loop) task.cancel();
   }
   ls->rejections.clear();
+  // No wake-up may be sent to the handle once it is closing.
+  untrack_isolate_work(ls->platform_work);
   ls->handles->state = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->async), on_handle_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->pump), on_handle_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->stop_check), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&ls->handles->platform_wake), on_handle_closed);
   if (ls->owns_loop) {
     // Let the closes (and any work still finishing on the thread pool) complete.
     while (uv_loop_close(ls->loop) == UV_EBUSY) uv_run(ls->loop, UV_RUN_ONCE);
@@ -412,6 +512,8 @@ void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
         drain_tasks(ls);
         ls->queue->runner.store(me, std::memory_order_release);
         alive = uv_run(ls->loop, UV_RUN_ONCE) != 0;
+        // V8's own work in flight (async WebAssembly) may settle it too.
+        if (!alive) alive = wait_for_platform_work(ls);
         ls->queue->runner.store(0, std::memory_order_release);
         ls->running.store(0, std::memory_order_relaxed);
       }
@@ -435,6 +537,7 @@ int post(vh_engine engine, const Task& task) {
   std::lock_guard<std::mutex> lock(queue->mu);
   if (!queue->alive) return VH_EDISPOSED;
   queue->tasks.push_back(task);
+  ++queue->posted;
   uv_async_send(queue->async);
   return VH_OK;
 }
@@ -537,14 +640,20 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
     }
     more = uv_run(ls->loop, mode) != 0;
     if (mode != UV_RUN_DEFAULT || ls->stopping || stopped()) break;
-    std::lock_guard<std::mutex> lock(ls->queue->mu);
-    if (ls->queue->tasks.empty()) break;  // tasks posted just as the run ended: go round again
+    {
+      std::lock_guard<std::mutex> lock(ls->queue->mu);
+      if (!ls->queue->tasks.empty()) continue;  // tasks posted just as the run ended: go round again
+    }
+    // Nothing of the loop's own is left; V8 may still be working for the runtime (async
+    // WebAssembly completes with a foreground task): the run lasts until that has ended too.
+    if (!wait_for_platform_work(ls)) break;
   }
   {
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     more = more || !ls->queue->tasks.empty();
   }
   ls->queue->runner.store(0, std::memory_order_release);
+  if (!more && !ls->stopping) more = platform_work_left(ls);
   ls->running.store(0, std::memory_order_relaxed);
   int status = VH_OK;
   if (stopped()) {
@@ -637,6 +746,20 @@ int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
   lock.unlock();
   waiter->release();
   return status;
+}
+
+int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats* out) {
+  if (!out) return VH_EINVAL;
+  Runtime* rt;
+  VH_TRY(resolve_runtime(runtime, &rt));
+  RuntimeLock lock(rt);
+  vh_loop_stats stats{};
+  {
+    std::lock_guard<std::mutex> queue_lock(rt->loop->queue->mu);
+    stats.tasks_posted = rt->loop->queue->posted;
+  }
+  *out = stats;
+  return VH_OK;
 }
 
 int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void* data) {

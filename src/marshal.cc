@@ -130,6 +130,14 @@ int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
     if (how) *how = VH_PASS_SHARED;
     return VH_OK;
   }
+  if (is_shared_wasm_memory(value)) {
+    int rc = pass_wasm_memory(from, value.As<v8::Object>(), to, out);
+    if (rc == VH_OK) {
+      if (how) *how = VH_PASS_SHARED;
+      return VH_OK;
+    }
+    if (rc != VH_ETYPE) return rc;  // VH_ETYPE: this V8 cannot; a proxy then
+  }
   VH_TRY(pass_proxy(from, value.As<v8::Object>(), to, out));
   if (how) *how = VH_PASS_PROXY;
   return VH_OK;

@@ -146,6 +146,16 @@ bool may_be_growable(v8::Local<v8::SharedArrayBuffer> sab) {
 
 // ---- the identity cache (internal/buffer_cache.h) -------------------------------------------
 
+// Whether a SAB's length is behind its store's: a shared WebAssembly memory grows its store in
+// place, and the old buffer object keeps the old length (memory.buffer is a new SAB after
+// grow()). A growable SAB follows its store; on V8 10.2 its ByteLength() reads 0 (see the top),
+// as does a zero-length SAB: both count as current (so a shared wasm memory of 0 initial pages
+// passed again after growing arrives at length 0 in an engine that already had it).
+bool is_stale(v8::Local<v8::SharedArrayBuffer> sab, const v8::BackingStore& store) {
+  size_t length = sab->ByteLength();
+  return length != 0 && length != store.ByteLength();
+}
+
 // Holds sab weakly in slot: the cache never keeps a SAB alive; a phantom weak Global is
 // cleared by the GC, no callback needed.
 inline void hold_weakly(v8::Isolate* iso, v8::Global<v8::SharedArrayBuffer>& slot,
@@ -177,7 +187,16 @@ inline void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, c
   Engine* e = from->engines.size() == 1 ? *from->engines.begin() : creation_engine(from, src);
   if (!e) return;
   v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers.slot(key, hash);
-  if (slot.IsEmpty()) hold_weakly(from->isolate, slot, src);
+  if (slot.IsEmpty()) {
+    hold_weakly(from->isolate, slot, src);
+    return;
+  }
+  // The home's own SAB is stale (its wasm memory grew) and src has the length of now: src is
+  // what passing the store back must give.
+  v8::HandleScope handles(from->isolate);
+  v8::Local<v8::SharedArrayBuffer> home = slot.Get(from->isolate);
+  if (src->ByteLength() != home->ByteLength() && !is_stale(src, *src->GetBackingStore()))
+    hold_weakly(from->isolate, slot, src);
 }
 
 // Engine to's SAB over src's store (src: of runtime from; to's isolate entered, its context
@@ -194,7 +213,11 @@ inline v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8
   uint64_t hash = BufferCache::hash(key);
   v8::Isolate* iso = to->rt->isolate;
   v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(key, hash);
-  if (!slot.IsEmpty()) return slot.Get(iso);
+  if (!slot.IsEmpty()) {
+    v8::Local<v8::SharedArrayBuffer> cached = slot.Get(iso);
+    if (!is_stale(cached, *store)) return cached;
+    // A WebAssembly memory grew in place since: a new SAB with the new length replaces it.
+  }
   // A new SAB: the source's home table is consulted after V8 has made it; start loading the
   // line now (the table is usually cold when a new buffer arrives).
   if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key, hash);
@@ -387,6 +410,88 @@ int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine*
   }
   bool tracking = is_length_tracking(from->isolate, view, view->Buffer());
   return construct_view(to, ctx, k, sab, offset, tracking, tracking ? 0 : raw_length(view, k), out);
+}
+
+// ---- shared WebAssembly.Memory ----------------------------------------------------------------
+//
+// V8 10.2 has no API that makes a WasmMemoryObject over an existing store, but its
+// ValueSerializer carries a shared one (as postMessage does between workers): tag
+// kWasmMemoryTransfer, the maximum, then the buffer as a SharedArrayBuffer id the delegate
+// names. The source side serializes the Memory with a delegate that keeps the buffer; the
+// destination deserializes with a delegate that answers with the engine's SAB over the same
+// store (share_buffer: the identity-cached one). V8 makes the Memory (WasmMemoryObject::New
+// attaches it to the store, so a grow() on either side is seen by both, as between workers).
+
+namespace {
+
+class MemoryOutDelegate final : public v8::ValueSerializer::Delegate {
+ public:
+  void ThrowDataCloneError(v8::Local<v8::String>) override {}
+  v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate*, v8::Local<v8::SharedArrayBuffer> sab) override {
+    if (!buffer.IsEmpty()) return v8::Nothing<uint32_t>();  // one buffer per Memory
+    buffer = sab;
+    return v8::Just<uint32_t>(0);
+  }
+  v8::Local<v8::SharedArrayBuffer> buffer;
+};
+
+class MemoryInDelegate final : public v8::ValueDeserializer::Delegate {
+ public:
+  explicit MemoryInDelegate(v8::Local<v8::SharedArrayBuffer> sab) : sab_(sab) {}
+  v8::MaybeLocal<v8::SharedArrayBuffer> GetSharedArrayBufferFromId(v8::Isolate*, uint32_t id) override {
+    if (id != 0) return {};
+    return sab_;
+  }
+
+ private:
+  v8::Local<v8::SharedArrayBuffer> sab_;
+};
+
+}  // namespace
+
+bool is_shared_wasm_memory(v8::Local<v8::Value> value) {
+  if (!value->IsWasmMemoryObject()) return false;
+  v8::HandleScope handles(value.As<v8::Object>()->GetIsolate());
+  return value.As<v8::WasmMemoryObject>()->Buffer().As<v8::Value>()->IsSharedArrayBuffer();
+}
+
+int pass_wasm_memory(Runtime* from, v8::Local<v8::Object> memory, Engine* to, v8::Local<v8::Value>* out) {
+  v8::Isolate* from_iso = from->isolate;
+  std::pair<uint8_t*, size_t> bytes{nullptr, 0};
+  v8::Local<v8::SharedArrayBuffer> src;
+  {
+    v8::Local<v8::Context> ctx;
+    if (!memory->GetCreationContext().ToLocal(&ctx)) return VH_ETYPE;
+    std::optional<v8::Isolate::Scope> enter;
+    if (v8::Isolate::GetCurrent() != from_iso) enter.emplace(from_iso);
+    v8::EscapableHandleScope handles(from_iso);
+    v8::Context::Scope in_ctx(ctx);
+    v8::TryCatch tc(from_iso);
+    MemoryOutDelegate delegate;
+    v8::ValueSerializer ser(from_iso, &delegate);
+    ser.WriteHeader();
+    if (!ser.WriteValue(ctx, memory).FromMaybe(false) || delegate.buffer.IsEmpty()) {
+      std::free(ser.Release().first);
+      return VH_ETYPE;  // this V8 does not carry it: the caller makes a proxy
+    }
+    bytes = ser.Release();
+    src = handles.Escape(delegate.buffer);
+  }
+  v8::Local<v8::Context> ctx = strong_local(to->context);
+  std::optional<v8::Context::Scope> enter;
+  if (to->rt->entered != to) enter.emplace(ctx);
+  v8::Local<v8::SharedArrayBuffer> sab = share_buffer(from, src, to);
+  v8::Isolate* iso = to->rt->isolate;
+  v8::TryCatch tc(iso);
+  MemoryInDelegate delegate(sab);
+  v8::ValueDeserializer des(iso, bytes.first, bytes.second, &delegate);
+  v8::Local<v8::Value> result;
+  bool ok = des.ReadHeader(ctx).FromMaybe(false) && des.ReadValue(ctx).ToLocal(&result) &&
+            result->IsWasmMemoryObject();
+  std::free(bytes.first);  // the default delegate allocates with realloc
+  if (!ok) return tc.HasTerminated() ? VH_ETERMINATED : VH_ETYPE;
+  *out = result;
+  return VH_OK;
 }
 
 }  // namespace vh

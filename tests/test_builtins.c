@@ -285,6 +285,90 @@ static void test_console_in_timer(void **state) {
   assert_string_equal(g_console.text[0], "tick {\"n\":1}");
 }
 
+/* Every method of V8's own console (an engine without the builtin has it) exists on the
+ * builtin's console, as a function. Today only log, warn and error did. */
+static void test_console_has_every_v8_method(void **state) {
+  (void)state;
+  vh_engine plain;
+  vh_scope s;
+  char names[1024];
+  assert_ok(vh_engine_new(g_rt, NULL, &plain));
+  assert_ok(vh_scope_open(plain, &s));
+  vh_value v = eval_ok(plain,
+                       "Object.getOwnPropertyNames(console)"
+                       ".filter(k => typeof console[k] === 'function').sort().join()");
+  assert_ok(vh_get_string_utf8(v, names, sizeof names, NULL));
+  assert_ok(vh_scope_close(s));
+  assert_non_null(strstr(names, "timeEnd")); /* V8's list is what we think it is */
+  char src[1400];
+  snprintf(src, sizeof src,
+           "'%s'.split(',').filter(k => typeof console[k] !== 'function').join() || 'all there'", names);
+  assert_ok(vh_scope_open(g_e, &s));
+  assert_eval_string(g_e, src, "all there");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_engine_dispose(plain));
+}
+
+/* Each method reaches the sink with its level. */
+static void test_console_levels(void **state) {
+  (void)state;
+  run_js(g_e,
+         "console.info('i', 1); console.debug('d'); console.dir({ a: 1 }); console.dirxml('x');"
+         "console.table([1]);"
+         "console.assert(true, 'not shown'); console.assert(0, 'shown', 2); console.assert(false);"
+         "console.count(); console.count('c'); console.count(); console.countReset();"
+         "console.count(); console.countReset('nope');"
+         "console.time('t'); console.time('t'); console.timeLog('t', 'more'); console.timeEnd('t');"
+         "console.timeEnd('t');"
+         "console.group('g'); console.log('in\\nside'); console.groupCollapsed(); console.warn('deeper');"
+         "console.groupEnd(); console.groupEnd(); console.groupEnd(); console.log('out');"
+         "console.clear(); console.profile(); console.profileEnd(); console.timeStamp();"
+         "console.context();"
+         "function f() { console.trace('here', 1); } f();");
+  static const struct {
+    vh_console_level level;
+    const char *text; /* a prefix when it ends in '*' */
+  } want[] = {
+      {VH_CONSOLE_INFO, "i 1"},
+      {VH_CONSOLE_DEBUG, "d"},
+      {VH_CONSOLE_LOG, "{\"a\":1}"},
+      {VH_CONSOLE_LOG, "x"},
+      {VH_CONSOLE_LOG, "[1]"},
+      {VH_CONSOLE_ERROR, "Assertion failed: shown 2"},
+      {VH_CONSOLE_ERROR, "Assertion failed"},
+      {VH_CONSOLE_INFO, "default: 1"},
+      {VH_CONSOLE_INFO, "c: 1"},
+      {VH_CONSOLE_INFO, "default: 2"},
+      {VH_CONSOLE_INFO, "default: 1"},
+      {VH_CONSOLE_WARN, "Count for 'nope' does not exist"},
+      {VH_CONSOLE_WARN, "Timer 't' already exists"},
+      {VH_CONSOLE_INFO, "t: *"},
+      {VH_CONSOLE_INFO, "t: *"},
+      {VH_CONSOLE_WARN, "Timer 't' does not exist"},
+      {VH_CONSOLE_LOG, "g"},
+      {VH_CONSOLE_LOG, "  in\n  side"},
+      {VH_CONSOLE_WARN, "    deeper"},
+      {VH_CONSOLE_LOG, "out"},
+      {VH_CONSOLE_CLEAR, ""},
+      {VH_CONSOLE_TRACE, "Trace: here 1\n    at f (test.js:1:*"},
+  };
+  size_t n = sizeof want / sizeof want[0];
+  assert_int_equal(g_console.count, (int)n);
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(want[i].text);
+    bool prefix = len && want[i].text[len - 1] == '*';
+    if (g_console.level[i] != want[i].level ||
+        (prefix ? strncmp(g_console.text[i], want[i].text, len - 1) != 0
+                : strcmp(g_console.text[i], want[i].text) != 0)) {
+      print_error("line %zu: level %d \"%s\", expected %d \"%s\"\n", i, g_console.level[i],
+                  g_console.text[i], want[i].level, want[i].text);
+      fail();
+    }
+  }
+  assert_true(strstr(g_console.text[13], "ms more") != NULL);
+  assert_int_equal(g_errors.uncaught, 0);
+}
+
 /* ---- running and disposal ----------------------------------------------------------------- */
 
 static void test_run_default_waits(void **state) {
@@ -503,6 +587,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_console_sink, setup, teardown),
       cmocka_unit_test_setup_teardown(test_console_default_sink, setup, teardown),
       cmocka_unit_test_setup_teardown(test_console_in_timer, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_console_has_every_v8_method, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_console_levels, setup, teardown),
       cmocka_unit_test_setup_teardown(test_run_default_waits, setup, teardown),
       cmocka_unit_test_setup_teardown(test_run_nowait, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dispose_with_active_timers, setup, teardown),

@@ -87,6 +87,7 @@ typedef struct scratch {
   vh_worker w;
   vh_exception ex;
   vh_heap_stats hs;
+  vh_loop_stats ls;
   vh_type type;
   vh_promise_state state;
   vh_pass_kind how;
@@ -233,6 +234,13 @@ static int runtime_new_wait_forever(void) {
   vh_runtime_options_init(&o);
   o.proxy_wait_ms = UINT64_MAX;
   return runtime_new_with(&o);
+}
+static int process_configure_flags(size_t size, uint64_t flags) {
+  vh_process_options o;
+  vh_process_options_init(&o);
+  if (size) o.struct_size = size;
+  o.flags = flags;
+  return vh_process_configure(&o);
 }
 static int engine_new_size(size_t size, uint64_t reserved) {
   struct {
@@ -1006,6 +1014,11 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_err_name, int_min, VH_OK, 0, err_name_unknown(INT_MIN))                                       \
   X(vh_runtime_options_init, null_options, VH_EINVAL, 0, vh_runtime_options_init(NULL))              \
   X(vh_engine_options_init, null_options, VH_EINVAL, 0, vh_engine_options_init(NULL))                \
+  X(vh_process_options_init, null_options, VH_EINVAL, 0, vh_process_options_init(NULL))              \
+  X(vh_process_configure, null_options, VH_EINVAL, 0, vh_process_configure(NULL))                    \
+  X(vh_process_configure, struct_size_zero, VH_EVERSION, 0, process_configure_flags(1, 0))           \
+  X(vh_process_configure, unknown_flag, VH_EINVAL, 0, process_configure_flags(0, 1u << 7))           \
+  X(vh_process_configure, after_v8_started, VH_EBUSY, T, process_configure_flags(0, 0))              \
   X(vh_runtime_new, null_out, VH_EINVAL, 0, vh_runtime_new(NULL, NULL))                              \
   X(vh_runtime_new, struct_size_zero, VH_EVERSION, 0, runtime_new_size(0))                           \
   X(vh_runtime_new, struct_size_older_than_first, VH_EVERSION, 0, runtime_new_size(sizeof(size_t)))  \
@@ -1635,6 +1648,9 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_runtime_run, scope_open_allowed, VH_OK, 0, run_with_scope_open())                             \
   X(vh_runtime_run, loop_running_on_other_thread, VH_EBUSY, 0, vh_runtime_run(worker_runtime(), VH_RUN_NOWAIT, NULL)) \
   X(vh_runtime_run, inside_its_own_loop, VH_EBUSY, 0, from_worker(W_RUN_OWN_LOOP))                   \
+  X(vh_runtime_loop_stats, null_out, VH_EINVAL, 0, vh_runtime_loop_stats(F.r1, NULL))                \
+  X(vh_runtime_loop_stats, empty_runtime, VH_EINVAL, 0, vh_runtime_loop_stats(NR, &S.ls))            \
+  X(vh_runtime_loop_stats, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_loop_stats(F.rt_dead, &S.ls)) \
   X(vh_runtime_loop, null_out, VH_EINVAL, 0, vh_runtime_loop(F.r1, NULL))                            \
   X(vh_runtime_loop, empty_runtime, VH_EINVAL, 0, vh_runtime_loop(NR, &S.loop))                      \
   X(vh_runtime_loop, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_loop(F.rt_dead, &S.loop))         \

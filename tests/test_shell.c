@@ -138,6 +138,16 @@ static void test_eval_option(void **state) {
   expect(RUN(NULL, "-e", "var n = 2", "state_a.js", "-e", "print(n, bump())"), 0, "2 2\n", NULL);
 }
 
+/* Async WebAssembly completes on V8's threads: the shell's run waits for it (issue 12). */
+static void test_async_wasm_settles(void **state) {
+  (void)state;
+  expect(RUN(NULL, "-e",
+             "WebAssembly.instantiate(new Uint8Array([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127,"
+             " 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]))"
+             ".then(r => print('instantiated', r.instance.exports.f()))"),
+         0, "instantiated 42\n", NULL);
+}
+
 static void test_async_runs_to_completion(void **state) {
   (void)state;
   expect(RUN(NULL, "async.js"), 0,
@@ -453,6 +463,7 @@ int main(void) {
       cmocka_unit_test(test_print),
       cmocka_unit_test(test_files_share_one_engine),
       cmocka_unit_test(test_eval_option),
+      cmocka_unit_test(test_async_wasm_settles),
       cmocka_unit_test(test_async_runs_to_completion),
       cmocka_unit_test(test_uncaught_error),
       cmocka_unit_test(test_uncaught_non_error),

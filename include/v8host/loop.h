@@ -153,6 +153,25 @@ VH_API int vh_worker_start(const vh_runtime_options *options, vh_worker_init ini
  */
 VH_API int vh_worker_stop(vh_worker worker);
 
+/** Counters of a runtime's loop, for diagnostics and tests. */
+typedef struct vh_loop_stats {
+  /** Tasks that went through the runtime's cross-thread task queue since it was made: those of
+   *  vh_post() and vh_post_and_wait() (but not a vh_post_and_wait() run at once on the calling
+   *  thread), and the library's own, such as a timer started or cleared from a thread other
+   *  than the one running the loop. A timer started or cleared on the loop's own thread (in a
+   *  task or timer callback) or while nobody runs the loop does not count. */
+  uint64_t tasks_posted;
+} vh_loop_stats;
+
+/**
+ * @brief Reads the counters of the runtime's loop.
+ * @param runtime the runtime.
+ * @param[out] out must not be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats *out);
+
 /** What the error handler is told about. */
 typedef enum vh_error_event {
   /** An exception escaped a task, timer or async completion callback. */
@@ -169,6 +188,12 @@ typedef enum vh_error_event {
  * @param error the exception or rejection reason, with its message and location (owned by the
  *        library; valid during the call).
  * @param data the data given to vh_runtime_set_error_handler().
+ *
+ * The handler may use the engine (and others of the runtime); whatever it leaves pending there
+ * (an exception of its own vh_eval() or vh_call() that it did not take, a vh_throw()) is
+ * discarded when it returns: it never makes the runtime's later tasks fail with
+ * ::VH_EPENDING_EXCEPTION. An exception pending in an engine before the handler was called
+ * stays.
  */
 typedef void (*vh_error_handler)(vh_engine engine, vh_error_event event, const vh_exception *error,
                                  void *data);
@@ -220,7 +245,8 @@ VH_API int vh_async_queue(vh_engine engine, vh_async_work work, vh_async_done do
 enum {
   VH_BUILTIN_TIMERS = 1u << 0,          /**< setTimeout, setInterval, clearTimeout, clearInterval */
   VH_BUILTIN_QUEUE_MICROTASK = 1u << 1, /**< queueMicrotask */
-  VH_BUILTIN_CONSOLE = 1u << 2,         /**< console.log, console.error, console.warn */
+  VH_BUILTIN_CONSOLE = 1u << 2,         /**< console, with every method of V8's console (see
+                                             vh_console_level for what each sends) */
   VH_BUILTIN_ALL = 7u
 };
 
@@ -233,19 +259,34 @@ enum {
  */
 VH_API int vh_engine_install_builtins(vh_engine engine, unsigned flags);
 
-/** Levels of console output. */
-typedef enum vh_console_level { VH_CONSOLE_LOG = 1, VH_CONSOLE_WARN, VH_CONSOLE_ERROR } vh_console_level;
+/**
+ * Levels of console output. The first three are those of 1.0; the others were added after it
+ * (a sink compiled against an older header sees them as values it does not know: treat those
+ * as ::VH_CONSOLE_LOG).
+ */
+typedef enum vh_console_level {
+  VH_CONSOLE_LOG = 1, /**< log, dir, dirxml, table, group, groupCollapsed */
+  VH_CONSOLE_WARN,    /**< warn; countReset, time, timeLog, timeEnd misused (unknown label...) */
+  VH_CONSOLE_ERROR,   /**< error; assert when the assertion fails ("Assertion failed[: ...]") */
+  VH_CONSOLE_INFO,    /**< info; count ("label: n"), timeLog and timeEnd ("label: 1.234ms") */
+  VH_CONSOLE_DEBUG,   /**< debug */
+  VH_CONSOLE_TRACE,   /**< trace: "Trace[: ...]" then "\n    at ..." lines of the JS stack */
+  VH_CONSOLE_CLEAR    /**< clear: empty text; the default output ignores it */
+} vh_console_level;
 
 /**
- * @brief Receives console output: one call per console.log/warn/error, the arguments formatted
- *        and joined by spaces, without a trailing newline.
+ * @brief Receives console output: one call per message of a console method, the arguments
+ *        formatted and joined by spaces, without a trailing newline, indented by two spaces per
+ *        open console.group (every line). Methods without output (time, groupEnd, profile,
+ *        profileEnd, timeStamp, context, a passing assert) make no call.
  */
 typedef void (*vh_console_sink)(vh_engine engine, vh_console_level level, const char *text,
                                 size_t length, void *data);
 
 /**
  * @brief Sets where console output of the runtime's engines goes. NULL (the default) writes
- *        log to stdout and warn/error to stderr, each with a newline.
+ *        log, info and debug to stdout, warn, error and trace to stderr, each with a newline,
+ *        and ignores clear.
  * @param runtime the runtime.
  * @param sink the sink, or NULL for the default.
  * @param data handed to @p sink; may be NULL.

@@ -65,12 +65,64 @@ static inline int vh_runtime_options_init(vh_runtime_options *options) {
   return VH_OK;
 }
 
+/** Flags of vh_process_options.flags. */
+typedef enum vh_process_flag {
+  /**
+   * Resizable ArrayBuffer and growable SharedArrayBuffer on a V8 that keeps them behind
+   * `--harmony-rab-gsab` (V8 before 11.1, such as Debian's 10.2). UNSAFE there: V8 10.2's
+   * implementation is unfinished, and one line of script (`Atomics.load` on a view over a
+   * resizable or growable buffer) ends the process with a fatal CHECK. Set it only for trusted
+   * scripts. On V8 11.1 and later both features are on by default and this flag changes
+   * nothing. See docs/limits.md, "What the engine enables".
+   */
+  VH_PROCESS_FLAG_UNSAFE_RAB_GSAB = 1u << 0
+} vh_process_flag;
+
+/**
+ * @brief Process-wide options for vh_process_configure(). Versioned by its size, as
+ *        vh_runtime_options: fill it with vh_process_options_init().
+ */
+typedef struct vh_process_options {
+  /** sizeof(vh_process_options) as the caller compiled it; set by vh_process_options_init(). */
+  size_t struct_size;
+  /** A mix of VH_PROCESS_FLAG_*; 0 (the default) for the safe configuration. */
+  uint64_t flags;
+} vh_process_options;
+
+/**
+ * @brief Fills @p options with the defaults and sets its struct_size (inline, as
+ *        vh_runtime_options_init()).
+ * @param[out] options the options to fill; must not be NULL.
+ * @return ::VH_OK, or ::VH_EINVAL when @p options is NULL. Any thread.
+ */
+static inline int vh_process_options_init(vh_process_options *options) {
+  if (!options) return VH_EINVAL;
+  memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+  return VH_OK;
+}
+
+/**
+ * @brief Sets process-wide options, which V8 reads once, when the first runtime starts it.
+ *
+ * Call it before the first vh_runtime_new() (or vh_worker_start()) of the process; it may be
+ * called several times before that, the last call winning. Without it, V8 starts with the
+ * defaults (every flag 0).
+ *
+ * @param options must not be NULL; filled by vh_process_options_init().
+ * @return ::VH_OK; ::VH_EINVAL (@p options NULL, or an unknown flag); ::VH_EVERSION (an unknown
+ *         struct_size); ::VH_EBUSY (V8 has already started: the options in force stay as they
+ *         are).
+ * @par Thread: any; safe while other threads create their first runtimes (then either the
+ *      options apply to the start, or the call returns ::VH_EBUSY).
+ */
+VH_API int vh_process_configure(const vh_process_options *options);
+
 /**
  * @brief Creates a runtime (a V8 isolate).
  *
- * The first call in the process also starts V8 (platform, process-wide flags including
- * `--harmony-rab-gsab` for growable SharedArrayBuffer); that start-up is safe when several
- * threads create runtimes at once.
+ * The first call in the process also starts V8 (its platform, and the process-wide options of
+ * vh_process_configure()); that start-up is safe when several threads create runtimes at once.
  *
  * Heap limit: when a script's allocations reach heap_max_bytes, V8 would abort the process. The
  * runtime instead lets the heap grow past the limit for a moment so the script can be stopped:

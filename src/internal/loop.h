@@ -14,6 +14,9 @@ struct LoopState;
 int create_loop(Runtime* rt, uv_loop_t* host_loop);
 // VH_EBUSY when another thread is running the runtime's loop (it cannot be disposed then).
 int check_loop_idle(Runtime* rt);
+// Whether this thread may touch the loop's libuv handles now: it is the thread running the loop
+// (inside one of its callbacks), or nobody runs it. False when the runtime has no loop.
+bool loop_is_mine(Runtime* rt);
 // Closes it (runtime disposal, lock held, engines gone): tasks still queued are called with
 // VH_EDISPOSED; an own loop is run until its handles have closed, then closed.
 void destroy_loop(Runtime* rt);

@@ -15,6 +15,14 @@ namespace vh {
 // On failure *out is untouched; VH_EEXCEPTION leaves the exception pending in engine to.
 // Inline: the two cheapest ways (the same runtime; a SharedArrayBuffer, whose share is
 // otherwise V8's own SharedArrayBuffer::New) are decided without a call.
+// Whether value is a WebAssembly.Memory over shared memory (new WebAssembly.Memory({ shared: true,
+// ... })).
+bool is_shared_wasm_memory(v8::Local<v8::Value> value);
+// Such a Memory of runtime from as a WebAssembly.Memory of engine to over the same memory (its
+// buffer is to's identity-cached SAB over the store). VH_OK; VH_ETYPE (this V8 does not carry
+// it: make a proxy instead); VH_ETERMINATED.
+int pass_wasm_memory(Runtime* from, v8::Local<v8::Object> memory, Engine* to, v8::Local<v8::Value>* out);
+
 inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
                       vh_pass_kind* how);
 

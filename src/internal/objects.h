@@ -27,6 +27,7 @@ struct ModuleMap;  // module.cc: an engine's modules by resolved name
 struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
 struct TaskQueue;  // loop.cc: the posting side of the loop, shared with posters
 struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
+struct Consoles;   // console.cc: console.count/time/group state of the runtime's engines
 struct HostClass;
 struct Instance;
 struct Deferred;
@@ -91,6 +92,7 @@ struct Runtime {
   // wakes the loop through it, safely even while disposal tears the loop down (loop.cc).
   std::shared_ptr<TaskQueue> loop_queue;
   Timers* timers = nullptr;  // made on first use (builtins.cc)
+  Consoles* consoles = nullptr;  // made on first use (console.cc)
   vh_console_sink console_sink = nullptr;
   void* console_data = nullptr;
   // ES modules (module.cc).
