@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/inspector.h"
 #include "internal/limits.h"
 #include "internal/loop.h"
 #include "internal/module.h"
@@ -19,6 +20,7 @@ int dispose_runtime(Runtime* rt) {
     if (e->in_use) return VH_EBUSY;
   {
     RuntimeLock lock(rt);
+    inspector_runtime_disposing(rt);
     for (Engine* e : rt->engines) destroy_engine_object(e);
     rt->engines.clear();
     for (Ref* r : rt->refs) {

@@ -28,6 +28,7 @@ struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
 struct HostClass;
 struct Instance;
 struct Deferred;
+struct Inspector;  // src/inspector/: the runtime's V8 inspector, when attached
 
 // A global that every engine of a runtime gets its own instance of (functions and classes).
 struct RuntimeGlobal {
@@ -77,6 +78,7 @@ struct Runtime {
   std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
   std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
   LoopState* loop = nullptr;
+  Inspector* inspector = nullptr;  // lock held to read or change
   Timers* timers = nullptr;  // made on first use (builtins.cc)
   vh_console_sink console_sink = nullptr;
   void* console_data = nullptr;
