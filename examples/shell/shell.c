@@ -45,6 +45,8 @@ static const char usage_text[] =
     "  FILE           run a classic script\n"
     "  --module FILE  run an ES module (relative imports resolve from its folder)\n"
     "  -e CODE        run CODE as a classic script\n"
+    "  --inspect[=[HOST:]PORT]  serve DevTools/VS Code on 127.0.0.1:9229 (docs/debugging.md)\n"
+    "  --inspect-brk[=[HOST:]PORT]  the same, and wait for the debugger, paused on the first line\n"
     "  -h, --help     show this help\n"
     "All run in order in one engine; without any, an interactive prompt reads stdin.\n"
     "Exit status: 0 ok, 1 uncaught exception, 2 usage error, 3 failed before running.\n";
@@ -218,6 +220,9 @@ static int parse(int argc, char **argv, action *actions, int *count) {
     if (files_only || arg[0] != '-' || strcmp(arg, "-") == 0) {
       a->kind = ACTION_SCRIPT;
       a->arg = arg;
+    } else if (shell_inspect_option(arg) != 0) {
+      if (shell_inspect_option(arg) < 0) return usage("malformed option", arg);
+      continue;
     } else if (strcmp(arg, "--") == 0) {
       files_only = true;
       continue;
@@ -289,6 +294,7 @@ int main(int argc, char **argv) {
   if (rc == VH_OK) rc = vh_runtime_set_error_handler(main_srt.runtime, main_error_handler, &main_srt);
   if (rc == VH_OK) rc = vh_runtime_set_module_loader(main_srt.runtime, shell_module_loader, &main_srt);
   if (rc == VH_OK) rc = shell_realm_new(&main_srt, &realm);
+  if (rc == VH_OK) rc = shell_inspect_start(realm->engine);
   if (rc != VH_OK) {
     fprintf(stderr, "v8host-shell: cannot set up the engine: %s\n", vh_err_name(rc));
     return STATUS_UNCAUGHT;
@@ -297,7 +303,8 @@ int main(int argc, char **argv) {
   if (count == 0) {
     status = repl(&main_srt, realm->engine);
   } else {
-    status = run_actions(&main_srt, realm->engine, actions, count);
+    status = shell_inspect_before_run(realm->engine) == VH_OK ? run_actions(&main_srt, realm->engine, actions, count)
+                                                              : STATUS_UNCAUGHT;
     if (status == STATUS_OK) {
       /* Promises and timers run to completion; an uncaught exception stops the loop. */
       rc = vh_runtime_run(main_srt.runtime, VH_RUN_DEFAULT, NULL);
@@ -316,6 +323,7 @@ int main(int argc, char **argv) {
   }
   shell_agents_join();  /* the shell exits only when its agents are done */
   if (status == STATUS_OK && shell_agents_failed()) status = STATUS_UNCAUGHT;
+  shell_inspect_stop();
   rc = vh_runtime_dispose(main_srt.runtime);
   if (rc != VH_OK) fprintf(stderr, "v8host-shell: vh_runtime_dispose: %s\n", vh_err_name(rc));
   shell_realms_free(&main_srt);
