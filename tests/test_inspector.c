@@ -212,6 +212,32 @@ static void test_pause_on_start(void **state) {
   client_free(&c);
 }
 
+/* The same with the runtime's lock released between the wait and the script (as v8host-shell
+ * does): V8's own "pause on the next call" request does not survive that; the pause must. */
+static void test_pause_on_start_after_relock(void **state) {
+  (void)state;
+  vh_runtime rt;
+  vh_engine e;
+  vh_scope s;
+  vh_value v;
+  assert_ok(vh_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  client c;
+  client_open(&c, rt, NULL);
+  uv_thread_t t;
+  assert_int_equal(uv_thread_create(&t, go_thread, &c), 0);
+  assert_ok(vh_inspector_pause_on_start(c.inspector, e, 10000));  /* no scope open: lock released */
+  assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_eval(e, "var started = 1;\nString(globalThis.sawPause)", VH_AUTO_LENGTH, "start.js", &v));
+  uv_thread_join(&t);
+  char out[16];
+  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_string_equal(out, "1");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_runtime_dispose(rt));
+  client_free(&c);
+}
+
 /* ---- a CPU profile ------------------------------------------------------------------------- */
 
 static void test_cpu_profile(void **state) {
@@ -421,6 +447,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_breakpoint_by_url_step_and_locals, setup, teardown),
       cmocka_unit_test_setup_teardown(test_module_url, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pause_on_start, setup, teardown),
+      cmocka_unit_test(test_pause_on_start_after_relock),
       cmocka_unit_test_setup_teardown(test_cpu_profile, setup, teardown),
       cmocka_unit_test_setup_teardown(test_garbage_requests, setup, teardown),
       cmocka_unit_test_setup_teardown(test_close_session_while_paused, setup, teardown),

@@ -115,12 +115,13 @@ VH_API int vh_inspector_close(vh_inspector inspector);
 VH_API int vh_inspector_set_engine_name(vh_inspector inspector, vh_engine engine, const char *name);
 
 /**
- * @brief Opens a protocol session. Nothing is sent to it until it sends a request.
+ * @brief Opens a protocol session. It is connected to V8 by the runtime's thread (as requests
+ *        are dispatched, see vh_inspector_session_send()), before its first request.
  * @param on_message receives replies and notifications; must not be NULL.
  * @param data passed to @p on_message.
  * @param out receives the session; must not be NULL.
- * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (no such inspector); ::VH_ENOTSUP.
- * @par Thread: any thread that may use the runtime.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (no such inspector); ::VH_ENOMEM; ::VH_ENOTSUP.
+ * @par Thread: any (it does not take the runtime's lock).
  */
 VH_API int vh_inspector_session_new(vh_inspector inspector, vh_inspector_message_cb on_message,
                                     void *data, vh_inspector_session *out);

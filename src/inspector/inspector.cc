@@ -67,6 +67,26 @@ int enter_inspector(vh_inspector handle, std::optional<RuntimeLock>* lock, Inspe
   return VH_OK;
 }
 
+// The interrupt of vh_inspector_pause_on_start: in the script, about to run its first statement.
+void break_on_start(vh_runtime runtime, void* data) {
+  Runtime* rt = runtime_table().get(runtime.id_);
+  if (!rt || !rt->inspector || rt->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
+  static const char kReason[] = "Break on start";
+  v8_inspector::StringView reason(reinterpret_cast<const uint8_t*>(kReason), sizeof kReason - 1);
+  v8_inspector::StringView details(reinterpret_cast<const uint8_t*>("{}"), 2);
+  v8::HandleScope handles(rt->isolate);
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard<std::mutex> g(g_inspector_mu);
+    sessions = rt->inspector->sessions;
+  }
+  for (auto& s : sessions)
+    if (s->v8 && !s->closing) {
+      s->v8->breakProgram(reason, details);  // returns once the script is resumed
+      break;  // one pause: every session sees it
+    }
+}
+
 }  // namespace
 
 void Inspector::runIfWaitingForDebugger(int) {
@@ -197,13 +217,10 @@ int vh_inspector_set_engine_name(vh_inspector inspector, vh_engine engine, const
 
 int vh_inspector_session_new(vh_inspector inspector, vh_inspector_message_cb on_message, void* data,
                              vh_inspector_session* out) {
-  if (!on_message || !out) return VH_EINVAL;
-  std::optional<RuntimeLock> lock;
-  Inspector* in;
-  VH_TRY(enter_inspector(inspector, &lock, &in));
-  Session* s;
-  VH_TRY(open_session(in, on_message, data, &s));
-  out->id_ = s->handle;
+  if (!on_message || !out || inspector.id_ == 0) return VH_EINVAL;
+  uint64_t handle;
+  VH_TRY(open_session(inspector.id_, on_message, data, &handle));
+  out->id_ = handle;
   return VH_OK;
 }
 
@@ -256,11 +273,13 @@ int vh_inspector_pause_on_start(vh_inspector inspector, vh_engine engine, uint64
     std::lock_guard<std::mutex> g(g_inspector_mu);
     in->go = false;  // the next pause_on_start waits for the next client
   }
-  static const char kReason[] = "Break on start";
-  v8_inspector::StringView reason(reinterpret_cast<const uint8_t*>(kReason), sizeof kReason - 1);
-  for (auto& s : in->sessions)
-    if (s->v8) s->v8->schedulePauseOnNextStatement(reason, v8_inspector::StringView(
-        reinterpret_cast<const uint8_t*>("{}"), 2));
+  // Why an interrupt rather than V8's "pause on the next call" (schedulePauseOnNextStatement):
+  // that request is per-thread debugger state V8 drops when the runtime's lock is released and
+  // taken again before the script runs (checked: the shell's scripts then never paused). The
+  // library's interrupts survive that, and fire at the first stack check of the next script: its
+  // entry, where breaking "right now" stops before its first statement.
+  return vh_runtime_interrupt(vh_runtime{in->rt_handle}, break_on_start,
+                              reinterpret_cast<void*>(static_cast<uintptr_t>(handle)));
   return VH_OK;
 }
 

@@ -86,8 +86,9 @@ void pump(Inspector* in);
 void wake_locked(Inspector* in);
 // Destroys the inspector's sessions and V8 inspector (runtime thread, lock held).
 void destroy_inspector(Inspector* in);
-// Makes a session (runtime thread, lock held).
-int open_session(Inspector* in, vh_inspector_message_cb cb, void* data, Session** out);
+// Makes a session (any thread): the runtime's thread connects it to V8 at its next pump, before
+// dispatching its requests.
+int open_session(uint64_t inspector, vh_inspector_message_cb cb, void* data, uint64_t* out);
 // Queues a request for a session (any thread).
 int queue_message(uint64_t session, const char* message, size_t length);
 // Marks a session closed (any thread); destroyed by the runtime thread's next pump.

@@ -6,6 +6,7 @@
 #include <libwebsockets.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -305,6 +306,19 @@ int vh_inspector_listen(vh_inspector inspector, const vh_inspector_listen_option
   Server* raw = s.get();
   raw->thread = std::thread([raw] {
     while (!raw->stop.load()) lws_service(raw->ctx, 0);
+    // Stopping: write what the sessions already answered (a script's last replies) for up to
+    // half a second, then close.
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    while (std::chrono::steady_clock::now() < until) {
+      {
+        std::lock_guard<std::mutex> g(raw->mu);
+        bool pending = false;
+        for (Conn* c : raw->conns) pending = pending || !c->out.empty();
+        if (!pending) break;
+      }
+      lws_cancel_service(raw->ctx);
+      lws_service(raw->ctx, 0);
+    }
     lws_context_destroy(raw->ctx);  // closes the connections (and their sessions)
   });
   std::lock_guard<std::mutex> g(g_inspector_mu);

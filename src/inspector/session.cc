@@ -134,7 +134,7 @@ void pump(Inspector* in) {
   for (;;) {
     std::shared_ptr<Session> s;
     std::string message;
-    bool destroy = false;
+    bool destroy = false, connect = false;
     {
       std::lock_guard<std::mutex> g(g_inspector_mu);
       in->wake_posted = false;
@@ -144,6 +144,11 @@ void pump(Inspector* in) {
           s = *it;
           destroy = true;
           in->sessions.erase(it);
+          break;
+        }
+        if (!c->closing && !c->v8) {
+          s = *it;
+          connect = true;
           break;
         }
         if (!c->closing && !c->inbox.empty()) {
@@ -157,6 +162,14 @@ void pump(Inspector* in) {
     if (!s) break;
     if (destroy) {
       s->v8.reset();  // V8 resumes a script this session paused (quitMessageLoopOnPause)
+      continue;
+    }
+    if (connect) {
+      s->v8 = in->v8->connect(kContextGroup, s.get(), v8_inspector::StringView());
+      if (!s->v8) {  // cannot happen with V8 10.2; closed rather than retried forever
+        std::lock_guard<std::mutex> g(g_inspector_mu);
+        s->closing = true;
+      }
       continue;
     }
     s->dispatching++;
@@ -194,21 +207,24 @@ void Inspector::runMessageLoopOnPause(int) {
   if (rt->stop_reason.load(std::memory_order_relaxed) != 0) rt->isolate->TerminateExecution();
 }
 
-int open_session(Inspector* in, vh_inspector_message_cb cb, void* data, Session** out) {
+int open_session(uint64_t inspector, vh_inspector_message_cb cb, void* data, uint64_t* out) {
   auto s = std::make_shared<Session>();
-  s->owner = in;
   s->cb = cb;
   s->data = data;
-  {
-    std::lock_guard<std::mutex> g(g_inspector_mu);
-    s->handle = next_inspector_handle();
-  }
-  s->v8 = in->v8->connect(kContextGroup, s.get(), v8_inspector::StringView());
-  if (!s->v8) return VH_ENOMEM;
   std::lock_guard<std::mutex> g(g_inspector_mu);
-  g_sessions.emplace(s->handle, s);
-  in->sessions.push_back(s);
-  *out = s.get();
+  auto it = g_inspectors.find(inspector);
+  if (it == g_inspectors.end()) return VH_EDISPOSED;
+  s->owner = it->second;
+  s->handle = next_inspector_handle();
+  try {
+    g_sessions.emplace(s->handle, s);
+    s->owner->sessions.push_back(s);
+  } catch (const std::bad_alloc&) {
+    g_sessions.erase(s->handle);
+    return VH_ENOMEM;
+  }
+  wake_locked(s->owner);  // the runtime's thread connects it to V8
+  *out = s->handle;
   return VH_OK;
 }
 
