@@ -13,6 +13,8 @@ need=()
 for p in cmake g++ make pkg-config libuv1-dev libcmocka-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+# The inspector's DevTools endpoint (optional: without it vh_inspector_listen returns VH_ENOTSUP).
+for p in libwebsockets-dev; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 apt_updated=0
 apt_update() { [ $apt_updated = 1 ] || { apt-get update -qq; apt_updated=1; }; }
 if [ ${#need[@]} -gt 0 ]; then
