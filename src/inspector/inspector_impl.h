@@ -54,7 +54,10 @@ struct Inspector final : v8_inspector::V8InspectorClient {
   bool paused = false, quit_pause = false;  // runtime thread
   int dispatch_depth = 0;                   // runtime thread: pumps on the stack
   bool go = false;                          // g_inspector_mu: runIfWaitingForDebugger was sent
-  bool wake_posted = false;                 // g_inspector_mu: an interrupt/task is on its way
+  // g_inspector_mu: a wake-up task is queued on the loop; when the last interrupt was requested
+  // (both bounded: a host that never runs its loop or script must not pile them up).
+  bool task_posted = false;
+  uint64_t interrupt_ms = 0;
   uint64_t post_engine = 0;                 // g_inspector_mu: an engine to post wake-ups to
   std::unordered_map<Engine*, std::string> names;  // runtime thread
   Engine* default_engine = nullptr;                // runtime thread: the first engine

@@ -81,16 +81,34 @@ bool has_work_locked(Inspector* in) {
 void wake_interrupt(v8::Isolate* iso, void* data) {
   Runtime* rt = runtime_of(iso);
   if (!rt || !rt->inspector || rt->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
+  {
+    std::lock_guard<std::mutex> g(g_inspector_mu);
+    rt->inspector->interrupt_ms = 0;
+  }
   v8::HandleScope handles(iso);
   pump(rt->inspector);
 }
 
+uint64_t now_ms() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch()).count()) + 1;
+}
+
 void wake_task(vh_engine engine, int status, void* data) {
-  if (status != VH_OK) return;
+  if (status != VH_OK) {  // its engine went away: the next wake-up posts to another
+    std::lock_guard<std::mutex> g(g_inspector_mu);
+    auto it = g_inspectors.find(reinterpret_cast<uintptr_t>(data));
+    if (it != g_inspectors.end()) it->second->task_posted = false;
+    return;
+  }
   Engine* e;
   if (resolve_engine(engine, &e) != VH_OK) return;
   Runtime* rt = e->rt;
   if (!rt->inspector || rt->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
+  {
+    std::lock_guard<std::mutex> g(g_inspector_mu);
+    rt->inspector->task_posted = false;
+  }
   pump(rt->inspector);
 }
 
@@ -123,10 +141,18 @@ void Session::deliver(std::unique_ptr<v8_inspector::StringBuffer> message) {
 
 void wake_locked(Inspector* in) {
   in->wake_cv.notify_all();
-  if (in->paused || in->wake_posted) return;
-  in->wake_posted = true;
-  in->rt->isolate->RequestInterrupt(wake_interrupt, reinterpret_cast<void*>(static_cast<uintptr_t>(in->handle)));
-  if (in->post_engine) vh_post(vh_engine{in->post_engine}, wake_task, reinterpret_cast<void*>(static_cast<uintptr_t>(in->handle)));
+  if (in->paused) return;
+  void* data = reinterpret_cast<void*>(static_cast<uintptr_t>(in->handle));
+  // An interrupt for running script. V8 may drop the request's flag when the runtime's lock
+  // changes hands (its callback stays queued), so one older than 50 ms is requested again.
+  uint64_t now = now_ms();
+  if (in->interrupt_ms == 0 || now - in->interrupt_ms > 50) {
+    in->interrupt_ms = now;
+    in->rt->isolate->RequestInterrupt(wake_interrupt, data);
+  }
+  // A task for an idle loop: one at a time.
+  if (!in->task_posted && in->post_engine && vh_post(vh_engine{in->post_engine}, wake_task, data) == VH_OK)
+    in->task_posted = true;
 }
 
 void pump(Inspector* in) {
@@ -137,7 +163,6 @@ void pump(Inspector* in) {
     bool destroy = false, connect = false;
     {
       std::lock_guard<std::mutex> g(g_inspector_mu);
-      in->wake_posted = false;
       for (auto it = in->sessions.begin(); it != in->sessions.end(); ++it) {
         Session* c = it->get();
         if (c->closing && c->dispatching == 0 && c->delivering == 0) {
