@@ -238,6 +238,68 @@ static void test_pause_on_start_after_relock(void **state) {
   client_free(&c);
 }
 
+/* ---- requests reach a runtime that is busy running script, or idle in its loop ------------ */
+
+static void pause_running_thread(void *arg) {
+  client *c = arg;
+  client_send(c, "Debugger.enable", NULL);
+  client_send(c, "Debugger.pause", NULL);  /* dispatched by an interrupt of the running loop */
+  if (!client_wait(c, "\"method\":\"Debugger.paused\"")) return;
+  client_send(c, "Runtime.evaluate", "{\"expression\":\"globalThis.stop = true\"}");
+  client_send(c, "Debugger.resume", NULL);
+}
+
+static void test_requests_reach_running_script(void **state) {
+  (void)state;
+  client c;
+  client_open(&c, g_rt, NULL);
+  uv_thread_t t;
+  assert_int_equal(uv_thread_create(&t, pause_running_thread, &c), 0);
+  /* Spins until the client, having paused it from outside, sets stop. */
+  assert_eval_string(g_e, "globalThis.stop = false; let n = 0; while (!globalThis.stop) n++; 'stopped'", "stopped");
+  uv_thread_join(&t);
+  assert_ok(vh_inspector_close(c.inspector));
+  client_free(&c);
+}
+
+typedef struct idle_run {
+  client *c;
+  bool answered;
+} idle_run;
+
+static void idle_client_thread(void *arg) {
+  idle_run *r = arg;
+  const char *reply = client_reply(r->c, client_send(r->c, "Runtime.evaluate", "{\"expression\":\"20 + 22\"}"));
+  r->answered = reply && strstr(reply, "\"value\":42");
+  client_send(r->c, "Runtime.evaluate", "{\"expression\":\"clearTimeout(globalThis.keepAlive)\"}");
+}
+
+static void test_requests_reach_idle_loop(void **state) {
+  (void)state;
+  vh_runtime rt;
+  vh_engine e;
+  vh_scope s;
+  assert_ok(vh_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_engine_install_builtins(e, VH_BUILTIN_TIMERS));
+  /* A timer far away keeps the loop waiting; the client's second request clears it. */
+  eval_ok(e, "globalThis.keepAlive = setTimeout(() => {}, 60000)");
+  assert_ok(vh_scope_close(s));
+  client c;
+  client_open(&c, rt, NULL);
+  idle_run run = {&c, false};
+  uv_thread_t t;
+  assert_int_equal(uv_thread_create(&t, idle_client_thread, &run), 0);
+  uint64_t start = uv_hrtime();
+  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));  /* returns once the timer is cleared */
+  uv_thread_join(&t);
+  assert_true(run.answered);
+  assert_true(uv_hrtime() - start < 50000000000ull);  /* not the timer's minute: generous bound */
+  assert_ok(vh_runtime_dispose(rt));
+  client_free(&c);
+}
+
 /* ---- a CPU profile ------------------------------------------------------------------------- */
 
 static void test_cpu_profile(void **state) {
@@ -448,6 +510,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_module_url, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pause_on_start, setup, teardown),
       cmocka_unit_test(test_pause_on_start_after_relock),
+      cmocka_unit_test_setup_teardown(test_requests_reach_running_script, setup, teardown),
+      cmocka_unit_test(test_requests_reach_idle_loop),
       cmocka_unit_test_setup_teardown(test_cpu_profile, setup, teardown),
       cmocka_unit_test_setup_teardown(test_garbage_requests, setup, teardown),
       cmocka_unit_test_setup_teardown(test_close_session_while_paused, setup, teardown),
