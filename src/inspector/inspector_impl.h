@@ -51,7 +51,8 @@ struct Inspector final : v8_inspector::V8InspectorClient {
   std::unique_ptr<v8_inspector::V8Inspector> v8;
   std::vector<std::shared_ptr<Session>> sessions;  // g_inspector_mu to change or read off the runtime thread
   std::condition_variable wake_cv;     // with g_inspector_mu: a message, a close, a go
-  bool paused = false, quit_pause = false;  // runtime thread
+  bool paused = false;      // written by the runtime thread under g_inspector_mu
+  bool quit_pause = false;  // runtime thread
   int dispatch_depth = 0;                   // runtime thread: pumps on the stack
   bool go = false;                          // g_inspector_mu: runIfWaitingForDebugger was sent
   // g_inspector_mu: a wake-up task is queued on the loop; when the last interrupt was requested

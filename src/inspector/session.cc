@@ -206,14 +206,22 @@ void pump(Inspector* in) {
 
 void Inspector::runMessageLoopOnPause(int) {
   if (paused) return;
-  paused = true;
+  {
+    std::lock_guard<std::mutex> g(g_inspector_mu);  // wake_locked reads it on other threads
+    paused = true;
+  }
   quit_pause = false;
   for (;;) {
     pump(this);
     if (quit_pause) break;
     if (rt->stop_reason.load(std::memory_order_relaxed) != 0) {
       // vh_runtime_terminate or a deadline: leave the pause; the script stops once it resumes.
-      for (auto& s : sessions)
+      std::vector<std::shared_ptr<Session>> all;
+      {
+        std::lock_guard<std::mutex> g(g_inspector_mu);  // the endpoint may be adding one
+        all = sessions;
+      }
+      for (auto& s : all)
         if (s->v8) s->v8->resume(true);
       break;
     }
@@ -226,7 +234,10 @@ void Inspector::runMessageLoopOnPause(int) {
     if (!has_work_locked(this) && !quit_pause)
       wake_cv.wait_for(g, std::chrono::milliseconds(50));
   }
-  paused = false;
+  {
+    std::lock_guard<std::mutex> g(g_inspector_mu);
+    paused = false;
+  }
   quit_pause = false;
   // A stop requested while paused may have been consumed by script the debugger evaluated.
   if (rt->stop_reason.load(std::memory_order_relaxed) != 0) rt->isolate->TerminateExecution();
