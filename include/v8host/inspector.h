@@ -98,7 +98,8 @@ VH_API int vh_inspector_new(vh_runtime runtime, const vh_inspector_options *opti
 /**
  * @brief Closes an inspector: its sessions end (their callbacks are not called again), its
  *        endpoint stops, its contexts disappear from debuggers.
- * @return ::VH_OK; ::VH_EDISPOSED (already closed, or the runtime is gone); ::VH_EBUSY (called
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED (already closed, or the runtime is
+ *         gone); ::VH_EBUSY (called
  *         while the runtime's script is paused or a message is being dispatched, e.g. from a
  *         callback); ::VH_ENOTSUP.
  * @par Thread: any thread that may use the runtime.
@@ -135,7 +136,7 @@ VH_API int vh_inspector_session_new(vh_inspector inspector, vh_inspector_message
  * reply, as V8 produces it.
  * @param message must not be NULL; @p length bytes (::VH_AUTO_LENGTH: NUL-terminated), at most
  *        64 MiB.
- * @return ::VH_OK; ::VH_EINVAL (NULL message); ::VH_ERANGE (longer than 64 MiB);
+ * @return ::VH_OK; ::VH_EINVAL (NULL message, empty handle); ::VH_ERANGE (longer than 64 MiB);
  *         ::VH_EDISPOSED (the session is closed); ::VH_ENOMEM; ::VH_ENOTSUP.
  * @par Thread: any (also from a ::vh_inspector_message_cb or ::vh_inspector_paused_cb).
  */
@@ -146,7 +147,8 @@ VH_API int vh_inspector_session_send(vh_inspector_session session, const char *m
  * @brief Closes a session. Its callback is not called after this returns (except when this is
  *        called from that very callback, which then finishes). When it was the last session of
  *        a paused runtime, the script resumes. Requests still queued are dropped.
- * @return ::VH_OK; ::VH_EDISPOSED (already closed); ::VH_ENOTSUP.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED (already closed, or its inspector
+ *         or runtime is gone); ::VH_ENOTSUP.
  * @par Thread: any.
  */
 VH_API int vh_inspector_session_close(vh_inspector_session session);
@@ -155,7 +157,7 @@ VH_API int vh_inspector_session_close(vh_inspector_session session);
  * @brief Dispatches every request queued for the inspector's sessions now, on this thread.
  *        A request that pauses script (e.g. `Runtime.evaluate` of `debugger`) runs the paused
  *        loop inside this call until the script resumes.
- * @return ::VH_OK; ::VH_EDISPOSED; ::VH_ENOTSUP.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED; ::VH_ENOTSUP.
  * @par Thread: any thread that may use the runtime.
  */
 VH_API int vh_inspector_dispatch(vh_inspector inspector);
@@ -170,8 +172,10 @@ VH_API int vh_inspector_dispatch(vh_inspector inspector);
  * @param wait_ms how long to wait for a client; 0: do not wait (pause only if one is already
  *        attached); UINT64_MAX: no limit.
  * @return ::VH_OK; ::VH_ETIMEDOUT (no client said go in time; no pause is scheduled);
- *         ::VH_ETERMINATED (vh_runtime_terminate() while waiting); ::VH_EDISPOSED;
- *         ::VH_ERUNTIME_MISMATCH; ::VH_ENOTSUP.
+ *         ::VH_ETERMINATED (vh_runtime_terminate() or a deadline while waiting; the stop request
+ *         stays, as for any stop requested while no script runs); ::VH_EINVAL (empty handle);
+ *         ::VH_EDISPOSED (no such inspector or engine, or the inspector was closed by a callback
+ *         while waiting); ::VH_ERUNTIME_MISMATCH; ::VH_ENOTSUP.
  * @par Thread: any thread that may use the runtime.
  */
 VH_API int vh_inspector_pause_on_start(vh_inspector inspector, vh_engine engine, uint64_t wait_ms);
