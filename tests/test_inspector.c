@@ -151,7 +151,9 @@ static void test_breakpoint_by_url_step_and_locals(void **state) {
   uv_thread_t t;
   assert_int_equal(uv_thread_create(&t, debugger_thread, &run), 0);
   vh_value v;
+  assert_ok(vh_runtime_set_deadline(g_rt, 60000));  /* a client that fails must not hang the test */
   assert_ok(vh_eval(g_e, kApp, VH_AUTO_LENGTH, "app.js", &v));
+  assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
   char out[64];
   assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
@@ -203,7 +205,9 @@ static void test_pause_on_start(void **state) {
   assert_int_equal(uv_thread_create(&t, go_thread, &c), 0);
   assert_ok(vh_inspector_pause_on_start(c.inspector, g_e, 10000));
   vh_value v;
+  assert_ok(vh_runtime_set_deadline(g_rt, 60000));
   assert_ok(vh_eval(g_e, "var started = 1;\nString(globalThis.sawPause)", VH_AUTO_LENGTH, "start.js", &v));
+  assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
   char out[16];
   assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
@@ -228,6 +232,7 @@ static void test_pause_on_start_after_relock(void **state) {
   assert_int_equal(uv_thread_create(&t, go_thread, &c), 0);
   assert_ok(vh_inspector_pause_on_start(c.inspector, e, 10000));  /* no scope open: lock released */
   assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_runtime_set_deadline(rt, 60000));
   assert_ok(vh_eval(e, "var started = 1;\nString(globalThis.sawPause)", VH_AUTO_LENGTH, "start.js", &v));
   uv_thread_join(&t);
   char out[16];
@@ -255,8 +260,13 @@ static void test_requests_reach_running_script(void **state) {
   client_open(&c, g_rt, NULL);
   uv_thread_t t;
   assert_int_equal(uv_thread_create(&t, pause_running_thread, &c), 0);
-  /* Spins until the client, having paused it from outside, sets stop. */
-  assert_eval_string(g_e, "globalThis.stop = false; let n = 0; while (!globalThis.stop) n++; 'stopped'", "stopped");
+  /* Spins until the client, having paused it from outside, sets stop. The loop calls a function:
+   * a Debugger.pause that arrives before the script's first frame exists becomes V8's "pause on
+   * the next call". A deadline turns a pause that never comes into a failure, not a hang. */
+  assert_ok(vh_runtime_set_deadline(g_rt, 60000));
+  assert_eval_string(g_e, "globalThis.stop = false; let n = 0; function tick() { n++; }\n"
+                          "while (!globalThis.stop) tick(); 'stopped'", "stopped");
+  assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
   assert_ok(vh_inspector_close(c.inspector));
   client_free(&c);
