@@ -249,8 +249,13 @@ static void pause_running_thread(void *arg) {
   client *c = arg;
   client_send(c, "Debugger.enable", NULL);
   client_send(c, "Debugger.pause", NULL);  /* dispatched by an interrupt of the running loop */
-  if (!client_wait(c, "\"method\":\"Debugger.paused\"")) return;
-  client_send(c, "Runtime.evaluate", "{\"expression\":\"globalThis.stop = true\"}");
+  const char *paused = client_wait(c, "\"method\":\"Debugger.paused\"");
+  if (!paused) return;
+  char frame[128] = "", params[256];
+  const char *id = strstr(paused, "\"callFrameId\":\"");
+  if (id) sscanf(id + 15, "%127[^\"]", frame);
+  snprintf(params, sizeof params, "{\"callFrameId\":\"%s\",\"expression\":\"stop = true\"}", frame);
+  client_reply(c, client_send(c, "Debugger.evaluateOnCallFrame", params));
   client_send(c, "Debugger.resume", NULL);
 }
 
@@ -258,14 +263,15 @@ static void test_requests_reach_running_script(void **state) {
   (void)state;
   client c;
   client_open(&c, g_rt, NULL);
+  /* Set up before the client starts: the pause may come at the spinning script's first statement. */
+  eval_ok(g_e, "var stop = false, n = 0; function tick() { n++; }");
   uv_thread_t t;
   assert_int_equal(uv_thread_create(&t, pause_running_thread, &c), 0);
   /* Spins until the client, having paused it from outside, sets stop. The loop calls a function:
    * a Debugger.pause that arrives before the script's first frame exists becomes V8's "pause on
    * the next call". A deadline turns a pause that never comes into a failure, not a hang. */
   assert_ok(vh_runtime_set_deadline(g_rt, 60000));
-  assert_eval_string(g_e, "globalThis.stop = false; let n = 0; function tick() { n++; }\n"
-                          "while (!globalThis.stop) tick(); 'stopped'", "stopped");
+  assert_eval_string(g_e, "while (!stop) tick(); 'stopped'", "stopped");
   assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
   assert_ok(vh_inspector_close(c.inspector));
