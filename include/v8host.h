@@ -42,5 +42,6 @@
 #include "v8host/module.h"
 #include "v8host/code_cache.h"
 #include "v8host/loop.h"
+#include "v8host/inspector.h"
 
 #endif

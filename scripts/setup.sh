@@ -34,6 +34,7 @@ wanted=(
   "clang|the install test links a static consumer with clang too; ./run.sh fuzz (libFuzzer)"
   "doxygen|the API reference (the docs target and the ctest docs entry)"
   "libedit-dev|v8host-shell's line editing, history and completion (BSD-licensed, as v8host is MIT)"
+  "libwebsockets-dev|the inspector's DevTools endpoint (HTTP and WebSocket framing; without it vh_inspector_listen returns VH_ENOTSUP)"
 )
 [ $package = 0 ] || wanted+=(
   "debootstrap|scripts/ci-package.sh installs the .deb packages into a fresh Debian 12"

@@ -2,6 +2,7 @@
 #include "internal/call.h"
 #include "internal/fast_reads.h"
 #include "internal/host.h"
+#include "internal/inspector.h"
 #include "internal/loop.h"
 #include "internal/marshal.h"
 #include "internal/module.h"
@@ -12,6 +13,7 @@
 namespace vh {
 
 void destroy_engine_object(Engine* e) {
+  inspector_engine_destroyed(e);
   cancel_engine_timers(e);
   e->shared_buffers.clear();  // its weak Globals, while the lock is held
   destroy_module_map(e);
@@ -105,6 +107,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;
   rt->engines.insert(e.get());
+  inspector_engine_created(e.get());
   *out = e.release();
   return VH_OK;
 }

@@ -1,6 +1,7 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "internal/call.h"
 #include "internal/host.h"
+#include "internal/inspector.h"
 #include "internal/limits.h"
 #include "internal/loop.h"
 #include "internal/module.h"
@@ -22,6 +23,7 @@ int dispose_runtime(Runtime* rt) {
     // Again under the lock: a thread that parked its hold of this runtime (a proxy wait) did
     // so before releasing the mutex taken here, so this answer is final.
     if (rt->parked.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
+    inspector_runtime_disposing(rt);
     for (Engine* e : rt->engines) destroy_engine_object(e);
     rt->engines.clear();
     for (Ref* r : rt->refs) {

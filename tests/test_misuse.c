@@ -893,6 +893,128 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
 /* ---- the rows ---------------------------------------------------------------------------------- */
 
 /* Row flags. */
+
+/* ---- the inspector (rows expect VH_ENOTSUP in a build without it: VH_TEST_HAVE_INSPECTOR) --- */
+
+#ifdef VH_TEST_HAVE_INSPECTOR
+#define IC(code) (code)
+#else
+#define IC(code) VH_ENOTSUP
+#endif
+#ifdef VH_TEST_HAVE_INSPECTOR_SERVER
+#define ISC(code) (code)
+#else
+#define ISC(code) VH_ENOTSUP
+#endif
+
+/* A runtime with an engine and an inspector of its own, for one row. */
+typedef struct insp_fix {
+  vh_runtime rt;
+  vh_engine e;
+  vh_inspector in;
+  int rc;
+} insp_fix;
+static int insp_open(insp_fix *f) {
+  memset(f, 0, sizeof *f);
+  int rc = vh_runtime_new(NULL, &f->rt);
+  if (rc == VH_OK) rc = vh_engine_new(f->rt, NULL, &f->e);
+  if (rc == VH_OK) rc = vh_inspector_new(f->rt, NULL, &f->in);
+  return rc;
+}
+static int insp_done(insp_fix *f, int rc) {
+  vh_runtime_dispose(f->rt);
+  return rc;
+}
+static void insp_noop_message(vh_inspector_session s, const char *m, size_t n, void *d) {
+  (void)s; (void)m; (void)n; (void)d;
+}
+enum insp_case { IN_NEW_NULL_OUT, IN_NEW_SECOND, IN_NEW_SIZE_ZERO, IN_CLOSE_TWICE, IN_CLOSE_IN_CALLBACK,
+                 IN_NAME_NULL, IN_NAME_OTHER_RUNTIME, IN_NAME_DISPOSED_ENGINE, IN_SESSION_NULL_CB,
+                 IN_SESSION_NULL_OUT, IN_SESSION_CLOSED_INSPECTOR, IN_SEND_NULL, IN_SEND_TOO_LONG,
+                 IN_SEND_CLOSED, IN_CLOSE_SESSION_TWICE, IN_DISPATCH_CLOSED, IN_PAUSE_TIMEOUT,
+                 IN_PAUSE_OTHER_RUNTIME, IN_LISTEN_REMOTE, IN_LISTEN_NOT_NUMERIC, IN_LISTEN_SIZE_ZERO,
+                 IN_LISTEN_TWICE, IN_URL_NULL_LENGTH, IN_URL_NOT_LISTENING, IN_URL_SMALL_BUFFER };
+static int close_in_callback_rc;
+static void insp_close_in_callback(vh_inspector_session s, const char *m, size_t n, void *d) {
+  (void)s; (void)m; (void)n;
+  close_in_callback_rc = vh_inspector_close(*(vh_inspector *)d);
+}
+static int inspector_case(enum insp_case c) {
+  insp_fix f;
+  int rc = insp_open(&f);
+  if (rc != VH_OK) return insp_done(&f, rc);
+  vh_inspector_session s;
+  vh_inspector_options o;
+  vh_inspector_listen_options lo;
+  vh_inspector_options_init(&o);
+  vh_inspector_listen_options_init(&lo);
+  lo.port = 0;
+  size_t len;
+  char buf[4];
+  switch (c) {
+    case IN_NEW_NULL_OUT: rc = vh_inspector_new(f.rt, NULL, NULL); break;
+    case IN_NEW_SECOND: rc = vh_inspector_new(f.rt, NULL, &(vh_inspector){0}); break;
+    case IN_NEW_SIZE_ZERO:
+      vh_inspector_close(f.in);
+      o.struct_size = 0;
+      rc = vh_inspector_new(f.rt, &o, &(vh_inspector){0});
+      break;
+    case IN_CLOSE_TWICE: vh_inspector_close(f.in); rc = vh_inspector_close(f.in); break;
+    case IN_CLOSE_IN_CALLBACK:
+      close_in_callback_rc = VH_OK;
+      vh_inspector_session_new(f.in, insp_close_in_callback, &f.in, &s);
+      vh_inspector_session_send(s, "{\"id\":1,\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":\"1\"}}", VH_AUTO_LENGTH);
+      vh_inspector_dispatch(f.in);
+      rc = close_in_callback_rc;
+      break;
+    case IN_NAME_NULL: rc = vh_inspector_set_engine_name(f.in, f.e, NULL); break;
+    case IN_NAME_OTHER_RUNTIME: rc = vh_inspector_set_engine_name(f.in, F.e2, "x"); break;
+    case IN_NAME_DISPOSED_ENGINE: rc = vh_inspector_set_engine_name(f.in, F.e_dead, "x"); break;
+    case IN_SESSION_NULL_CB: rc = vh_inspector_session_new(f.in, NULL, NULL, &s); break;
+    case IN_SESSION_NULL_OUT: rc = vh_inspector_session_new(f.in, insp_noop_message, NULL, NULL); break;
+    case IN_SESSION_CLOSED_INSPECTOR:
+      vh_inspector_close(f.in);
+      rc = vh_inspector_session_new(f.in, insp_noop_message, NULL, &s);
+      break;
+    case IN_SEND_NULL:
+      vh_inspector_session_new(f.in, insp_noop_message, NULL, &s);
+      rc = vh_inspector_session_send(s, NULL, 0);
+      break;
+    case IN_SEND_TOO_LONG:
+      vh_inspector_session_new(f.in, insp_noop_message, NULL, &s);
+      rc = vh_inspector_session_send(s, "{}", (size_t)65 << 20);
+      break;
+    case IN_SEND_CLOSED:
+      vh_inspector_session_new(f.in, insp_noop_message, NULL, &s);
+      vh_inspector_session_close(s);
+      rc = vh_inspector_session_send(s, "{}", 2);
+      break;
+    case IN_CLOSE_SESSION_TWICE:
+      vh_inspector_session_new(f.in, insp_noop_message, NULL, &s);
+      vh_inspector_session_close(s);
+      rc = vh_inspector_session_close(s);
+      break;
+    case IN_DISPATCH_CLOSED: vh_inspector_close(f.in); rc = vh_inspector_dispatch(f.in); break;
+    case IN_PAUSE_TIMEOUT: rc = vh_inspector_pause_on_start(f.in, f.e, 1); break;
+    case IN_PAUSE_OTHER_RUNTIME: rc = vh_inspector_pause_on_start(f.in, F.e2, 1); break;
+    case IN_LISTEN_REMOTE: lo.host = "0.0.0.0"; rc = vh_inspector_listen(f.in, &lo); break;
+    case IN_LISTEN_NOT_NUMERIC: lo.host = "localhost"; rc = vh_inspector_listen(f.in, &lo); break;
+    case IN_LISTEN_SIZE_ZERO: lo.struct_size = 0; rc = vh_inspector_listen(f.in, &lo); break;
+    case IN_LISTEN_TWICE:
+      rc = vh_inspector_listen(f.in, &lo);
+      if (rc == VH_OK) rc = vh_inspector_listen(f.in, &lo);
+      break;
+    case IN_URL_NULL_LENGTH: rc = vh_inspector_url(f.in, buf, sizeof buf, NULL); break;
+    case IN_URL_NOT_LISTENING: rc = vh_inspector_url(f.in, buf, sizeof buf, &len); break;
+    case IN_URL_SMALL_BUFFER:
+      rc = vh_inspector_listen(f.in, &lo);
+      if (rc == VH_OK) rc = vh_inspector_url(f.in, buf, sizeof buf, &len);
+      if (rc == VH_ERANGE && len < 20) rc = VH_TEST_WRONG;  /* the length needed is reported */
+      break;
+  }
+  return insp_done(&f, rc);
+}
+
 #define T 1u /* runs on the row thread while the main thread holds r1, r2 and priv */
 #define W 2u /* writes its out-parameters although it fails (a documented exception) */
 
@@ -1688,6 +1810,41 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_runtime_set_console, empty_runtime, VH_EINVAL, 0, vh_runtime_set_console(NR, NULL, NULL))     \
   X(vh_runtime_set_console, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_set_console(F.rt_dead, NULL, NULL))
 
+#define INSPECTOR_ROWS(X)                                                                            \
+  X(vh_inspector_options_init, null, VH_EINVAL, 0, vh_inspector_options_init(NULL))                   \
+  X(vh_inspector_listen_options_init, null, VH_EINVAL, 0, vh_inspector_listen_options_init(NULL))     \
+  X(vh_inspector_new, null_out, IC(VH_EINVAL), 0, inspector_case(IN_NEW_NULL_OUT))                    \
+  X(vh_inspector_new, empty_runtime, IC(VH_EINVAL), 0, vh_inspector_new(NR, NULL, &(vh_inspector){0})) \
+  X(vh_inspector_new, disposed_runtime, IC(VH_EDISPOSED), 0, vh_inspector_new(F.rt_dead, NULL, &(vh_inspector){0})) \
+  X(vh_inspector_new, second_on_runtime, IC(VH_EBUSY), 0, inspector_case(IN_NEW_SECOND))             \
+  X(vh_inspector_new, struct_size_zero, IC(VH_EVERSION), 0, inspector_case(IN_NEW_SIZE_ZERO))        \
+  X(vh_inspector_close, empty_inspector, IC(VH_EINVAL), 0, vh_inspector_close((vh_inspector){0}))    \
+  X(vh_inspector_close, closed_inspector, IC(VH_EDISPOSED), 0, inspector_case(IN_CLOSE_TWICE))       \
+  X(vh_inspector_close, inside_message_callback, IC(VH_EBUSY), 0, inspector_case(IN_CLOSE_IN_CALLBACK)) \
+  X(vh_inspector_set_engine_name, null_name, IC(VH_EINVAL), 0, inspector_case(IN_NAME_NULL))         \
+  X(vh_inspector_set_engine_name, engine_of_other_runtime, IC(VH_ERUNTIME_MISMATCH), 0, inspector_case(IN_NAME_OTHER_RUNTIME)) \
+  X(vh_inspector_set_engine_name, disposed_engine, IC(VH_EDISPOSED), 0, inspector_case(IN_NAME_DISPOSED_ENGINE)) \
+  X(vh_inspector_session_new, null_callback, IC(VH_EINVAL), 0, inspector_case(IN_SESSION_NULL_CB))  \
+  X(vh_inspector_session_new, null_out, IC(VH_EINVAL), 0, inspector_case(IN_SESSION_NULL_OUT))      \
+  X(vh_inspector_session_new, closed_inspector, IC(VH_EDISPOSED), 0, inspector_case(IN_SESSION_CLOSED_INSPECTOR)) \
+  X(vh_inspector_session_send, null_message, IC(VH_EINVAL), 0, inspector_case(IN_SEND_NULL))        \
+  X(vh_inspector_session_send, longer_than_64_mib, IC(VH_ERANGE), 0, inspector_case(IN_SEND_TOO_LONG)) \
+  X(vh_inspector_session_send, closed_session, IC(VH_EDISPOSED), 0, inspector_case(IN_SEND_CLOSED)) \
+  X(vh_inspector_session_send, empty_session, IC(VH_EINVAL), 0, vh_inspector_session_send((vh_inspector_session){0}, "{}", 2)) \
+  X(vh_inspector_session_close, empty_session, IC(VH_EINVAL), 0, vh_inspector_session_close((vh_inspector_session){0})) \
+  X(vh_inspector_session_close, closed_session, IC(VH_EDISPOSED), 0, inspector_case(IN_CLOSE_SESSION_TWICE)) \
+  X(vh_inspector_dispatch, empty_inspector, IC(VH_EINVAL), 0, vh_inspector_dispatch((vh_inspector){0})) \
+  X(vh_inspector_dispatch, closed_inspector, IC(VH_EDISPOSED), 0, inspector_case(IN_DISPATCH_CLOSED)) \
+  X(vh_inspector_pause_on_start, no_client_in_time, IC(VH_ETIMEDOUT), 0, inspector_case(IN_PAUSE_TIMEOUT)) \
+  X(vh_inspector_pause_on_start, engine_of_other_runtime, IC(VH_ERUNTIME_MISMATCH), 0, inspector_case(IN_PAUSE_OTHER_RUNTIME)) \
+  X(vh_inspector_listen, non_loopback_without_allow_remote, ISC(VH_EINVAL), 0, inspector_case(IN_LISTEN_REMOTE)) \
+  X(vh_inspector_listen, host_not_numeric, ISC(VH_EINVAL), 0, inspector_case(IN_LISTEN_NOT_NUMERIC)) \
+  X(vh_inspector_listen, struct_size_zero, ISC(VH_EVERSION), 0, inspector_case(IN_LISTEN_SIZE_ZERO)) \
+  X(vh_inspector_listen, already_listening, ISC(VH_EBUSY), 0, inspector_case(IN_LISTEN_TWICE))      \
+  X(vh_inspector_url, null_length, IC(VH_EINVAL), 0, inspector_case(IN_URL_NULL_LENGTH))            \
+  X(vh_inspector_url, not_listening, IC(VH_ENOTSUP), 0, inspector_case(IN_URL_NOT_LISTENING))       \
+  X(vh_inspector_url, buffer_too_small, ISC(VH_ERANGE), 0, inspector_case(IN_URL_SMALL_BUFFER))
+
 #define ALL_ROWS(X)                                                                                  \
   RUNTIME_ROWS(X)                                                                                    \
   SCOPE_ROWS(X)                                                                                      \
@@ -1700,7 +1857,8 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   PROMISE_ROWS(X)                                                                                    \
   MARSHAL_ROWS(X)                                                                                    \
   MODULE_ROWS(X)                                                                                     \
-  LOOP_ROWS(X)
+  LOOP_ROWS(X)                                                                                       \
+  INSPECTOR_ROWS(X)
 
 /* ---- the table --------------------------------------------------------------------------------- */
 

@@ -215,7 +215,9 @@ static const option_row options[] = {
 
 static void print_usage(FILE *f) {
   fputs("usage: v8host-shell [OPTION | FILE]... [--args ARG...]\n"
-        "  FILE                          run a classic script (.mjs, or import/export: a module)\n", f);
+        "  FILE                          run a classic script (.mjs, or import/export: a module)\n"
+        "  --inspect[=[HOST:]PORT]       serve DevTools/VS Code on 127.0.0.1:9229 (docs/debugging.md)\n"
+        "  --inspect-brk[=[HOST:]PORT]   the same, and wait for the debugger, paused on the first line\n", f);
   for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
     const option_row *o = &options[i];
     char head[64];
@@ -288,6 +290,11 @@ static int parse(int argc, char **argv, config *c) {
       add_action(c, ends_with(arg, ".mjs") ? ACTION_MODULE : ACTION_SCRIPT, arg);
       continue;
     }
+    /* --inspect[=[HOST:]PORT] and --inspect-brk[=...]: an optional value, parsed by
+     * shell_inspect.c (docs/debugging.md). */
+    int inspect = shell_inspect_option(arg);
+    if (inspect < 0) return usage("malformed option", arg);
+    if (inspect > 0) continue;
     const option_row *o = NULL;
     const char *value = NULL;
     for (size_t k = 0; !o && k < sizeof options / sizeof *options; k++) {
@@ -379,6 +386,7 @@ int main(int argc, char **argv) {
   if (rc == VH_OK) rc = vh_runtime_set_error_handler(main_srt.runtime, main_error_handler, &main_srt);
   if (rc == VH_OK) rc = vh_runtime_set_module_loader(main_srt.runtime, shell_module_loader, &main_srt);
   if (rc == VH_OK) rc = shell_realm_new(&main_srt, &realm);
+  if (rc == VH_OK) rc = shell_inspect_start(realm->engine);
   if (rc != VH_OK) {
     fprintf(stderr, "v8host-shell: cannot set up the engine: %s\n", vh_err_name(rc));
     return STATUS_UNCAUGHT;
@@ -387,7 +395,9 @@ int main(int argc, char **argv) {
   if (c.count == 0) {
     status = shell_repl(&main_srt, realm);
   } else {
-    status = run_actions(&main_srt, realm->engine, c.actions, c.count);
+    status = shell_inspect_before_run(realm->engine) == VH_OK
+                 ? run_actions(&main_srt, realm->engine, c.actions, c.count)
+                 : STATUS_UNCAUGHT;
     if (status == STATUS_OK) {
       /* Promises and timers run to completion; an uncaught exception stops the loop. */
       rc = vh_runtime_run(main_srt.runtime, VH_RUN_DEFAULT, NULL);
@@ -405,6 +415,7 @@ int main(int argc, char **argv) {
   }
   shell_agents_join();  /* the shell exits only when its agents are done */
   if (status == STATUS_OK && shell_agents_failed()) status = STATUS_UNCAUGHT;
+  shell_inspect_stop();
   rc = vh_runtime_dispose(main_srt.runtime);
   if (rc != VH_OK) fprintf(stderr, "v8host-shell: vh_runtime_dispose: %s\n", vh_err_name(rc));
   shell_realms_free(&main_srt);

@@ -157,4 +157,14 @@ void shell_agents_join(void);
 /* Whether an agent reported an uncaught exception. */
 bool shell_agents_failed(void);
 
+/* ---- shell_inspect.c ---- */
+
+/* --inspect[=[host:]port], --inspect-brk[=...]: 1 when arg is one (0: not one; -1: malformed). */
+int shell_inspect_option(const char *arg);
+/* With --inspect: attaches the inspector to engine's runtime, listens, prints the URL. */
+int shell_inspect_start(vh_engine engine);
+/* With --inspect-brk: waits for a debugger, then pauses on the first statement run. */
+int shell_inspect_before_run(vh_engine engine);
+void shell_inspect_stop(void);
+
 #endif

@@ -31,6 +31,7 @@ struct Consoles;   // console.cc: console.count/time/group state of the runtime'
 struct HostClass;
 struct Instance;
 struct Deferred;
+struct Inspector;  // src/inspector/: the runtime's V8 inspector, when attached
 
 // A global that every engine of a runtime gets its own instance of (functions and classes).
 struct RuntimeGlobal {
@@ -91,6 +92,7 @@ struct Runtime {
   // The loop's queue, kept until the Runtime is freed: a stop requested from another thread
   // wakes the loop through it, safely even while disposal tears the loop down (loop.cc).
   std::shared_ptr<TaskQueue> loop_queue;
+  Inspector* inspector = nullptr;  // lock held to read or change
   Timers* timers = nullptr;  // made on first use (builtins.cc)
   Consoles* consoles = nullptr;  // made on first use (console.cc)
   vh_console_sink console_sink = nullptr;
