@@ -715,6 +715,16 @@ static int detach_shared(void) {
   return vh_array_buffer_detach(F.e1, sab);
 }
 
+/* buffer.h: host memory no row frees (no callback given; it lives as long as the process). */
+static char kHostBytes[8];
+static const uint16_t kHostUnits[2] = {0x68, 0x69};
+static int data_of_detached(void) {
+  vh_value ab;
+  TRY_OK(vh_eval(F.e1, "new ArrayBuffer(8)", VH_AUTO_LENGTH, NULL, &ab));
+  TRY_OK(vh_array_buffer_detach(F.e1, ab));
+  return vh_array_buffer_data(ab, &S.native, &S.len);
+}
+
 /* Values of another runtime given to calls that name an engine: passed, not refused. */
 static int set_other_runtime_value(void) {
   vh_value back;
@@ -949,6 +959,12 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
 #define E_vh_eval_with_cache(e) vh_eval_with_cache(e, "1", VH_AUTO_LENGTH, "c.js", NULL, 0, &S.b, &S.v)
 #define E_vh_async_queue(e) vh_async_queue(e, noop_work, noop_done, NULL, &S.v)
 #define E_vh_engine_install_builtins(e) vh_engine_install_builtins(e, VH_BUILTIN_CONSOLE)
+#define E_vh_new_array_buffer(e) vh_new_array_buffer(e, 8, &S.native, &S.v)
+#define E_vh_new_shared_array_buffer(e) vh_new_shared_array_buffer(e, 8, &S.native, &S.v)
+#define E_vh_new_external_array_buffer(e) vh_new_external_array_buffer(e, kHostBytes, 8, NULL, NULL, &S.v)
+#define E_vh_new_external_shared_array_buffer(e) vh_new_external_shared_array_buffer(e, kHostBytes, 8, NULL, NULL, &S.v)
+#define E_vh_new_external_string_latin1(e) vh_new_external_string_latin1(e, kHostBytes, 8, NULL, NULL, &S.v)
+#define E_vh_new_external_string_utf16(e) vh_new_external_string_utf16(e, kHostUnits, 2, NULL, NULL, &S.v)
 
 /* The engine misuses every call that names an engine gets. */
 #define ENGINE_ROWS(X, fn)                                                               \
@@ -984,6 +1000,7 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
 #define R_vh_class_unwrap(val_) vh_class_unwrap(val_, F.cls1, &S.native)
 #define R_vh_ref_new(val_) vh_ref_new(val_, 1, &S.ref)
 #define R_vh_scope_escape(val_) escape_value(val_)
+#define R_vh_array_buffer_data(val_) vh_array_buffer_data(val_, &S.native, &S.len)
 
 /* The value misuses every call that takes a value gets. */
 #define VALUE_ROWS_MAIN(X, fn)                                                           \
@@ -1572,6 +1589,39 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_array_buffer_detach, detached_twice, VH_OK, 0, detach_twice())                                \
   ENGINE_ROWS(X, vh_array_buffer_detach)
 
+/* buffer.h */
+#define BUFFER_ROWS(X)                                                                               \
+  X(vh_new_array_buffer, null_out, VH_EINVAL, 0, vh_new_array_buffer(F.e1, 8, &S.native, NULL))      \
+  X(vh_new_array_buffer, null_data_allowed, VH_OK, 0, vh_new_array_buffer(F.e1, 8, NULL, &S.v))      \
+  X(vh_new_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_array_buffer(F.e1, SIZE_MAX, &S.native, &S.v)) \
+  X(vh_new_array_buffer, length_beyond_memory, VH_ENOMEM, 0, vh_new_array_buffer(F.e1, (size_t)1 << 52, &S.native, &S.v)) \
+  ENGINE_ROWS(X, vh_new_array_buffer)                                                                \
+  X(vh_new_shared_array_buffer, null_out, VH_EINVAL, 0, vh_new_shared_array_buffer(F.e1, 8, &S.native, NULL)) \
+  X(vh_new_shared_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_shared_array_buffer(F.e1, SIZE_MAX, &S.native, &S.v)) \
+  X(vh_new_shared_array_buffer, length_beyond_memory, VH_ENOMEM, 0, vh_new_shared_array_buffer(F.e1, (size_t)1 << 52, &S.native, &S.v)) \
+  ENGINE_ROWS(X, vh_new_shared_array_buffer)                                                         \
+  X(vh_new_external_array_buffer, null_data, VH_EINVAL, 0, vh_new_external_array_buffer(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_array_buffer, null_out, VH_EINVAL, 0, vh_new_external_array_buffer(F.e1, kHostBytes, 8, NULL, NULL, NULL)) \
+  X(vh_new_external_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_external_array_buffer(F.e1, kHostBytes, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_array_buffer)                                                       \
+  X(vh_new_external_shared_array_buffer, null_data, VH_EINVAL, 0, vh_new_external_shared_array_buffer(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_shared_array_buffer, null_out, VH_EINVAL, 0, vh_new_external_shared_array_buffer(F.e1, kHostBytes, 8, NULL, NULL, NULL)) \
+  X(vh_new_external_shared_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_external_shared_array_buffer(F.e1, kHostBytes, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_shared_array_buffer)                                                \
+  X(vh_array_buffer_data, not_a_buffer, VH_ETYPE, 0, vh_array_buffer_data(F.obj, &S.native, &S.len)) \
+  X(vh_array_buffer_data, detached, VH_EDETACHED, 0, data_of_detached())                             \
+  X(vh_array_buffer_data, null_outs_allowed, VH_OK, 0, vh_array_buffer_data(F.ab, NULL, NULL))       \
+  X(vh_array_buffer_data, buffer_of_other_runtime, VH_OK, 0, vh_array_buffer_data(F.ab2, &S.native, &S.len)) \
+  VALUE_ROWS(X, vh_array_buffer_data)                                                                \
+  X(vh_new_external_string_latin1, null_data, VH_EINVAL, 0, vh_new_external_string_latin1(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_string_latin1, null_out, VH_EINVAL, 0, vh_new_external_string_latin1(F.e1, kHostBytes, 8, NULL, NULL, NULL)) \
+  X(vh_new_external_string_latin1, huge_length, VH_ERANGE, 0, vh_new_external_string_latin1(F.e1, kHostBytes, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_string_latin1)                                                      \
+  X(vh_new_external_string_utf16, null_data, VH_EINVAL, 0, vh_new_external_string_utf16(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_string_utf16, null_out, VH_EINVAL, 0, vh_new_external_string_utf16(F.e1, kHostUnits, 2, NULL, NULL, NULL)) \
+  X(vh_new_external_string_utf16, huge_length, VH_ERANGE, 0, vh_new_external_string_utf16(F.e1, kHostUnits, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_string_utf16)
+
 /* module.h, code_cache.h */
 #define MODULE_ROWS(X)                                                                               \
   X(vh_runtime_set_module_loader, empty_runtime, VH_EINVAL, 0, vh_runtime_set_module_loader(NR, no_loader, NULL)) \
@@ -1675,6 +1725,7 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   CLASS_ROWS(X)                                                                                      \
   PROMISE_ROWS(X)                                                                                    \
   MARSHAL_ROWS(X)                                                                                    \
+  BUFFER_ROWS(X)                                                                                     \
   MODULE_ROWS(X)                                                                                     \
   LOOP_ROWS(X)
 
