@@ -52,7 +52,8 @@
 namespace vh {
 namespace {
 
-// The view kinds V8 10.2 has (no Float16Array yet).
+// The view kinds V8 10.2 has (no Float16Array yet). The copy's byte form stores these numbers
+// (view_kind(), copy.cc): append new kinds, never reorder.
 enum class Kind {
   kInt8, kUint8, kUint8Clamped, kInt16, kUint16, kInt32, kUint32, kFloat32, kFloat64,
   kBigInt64, kBigUint64, kDataView
@@ -406,6 +407,14 @@ size_t view_window_length(v8::Isolate* iso, v8::Local<v8::ArrayBufferView> view,
   }
   size_t length = raw_length(view, k) * info(k).element_size;
   return length <= buffer_length - offset ? length : 0;
+}
+
+int view_kind(v8::Local<v8::ArrayBufferView> view) { return static_cast<int>(kind_of(view)); }
+int view_kind_count() { return static_cast<int>(Kind::kDataView) + 1; }
+size_t view_element_size(int kind) { return info(static_cast<Kind>(kind)).element_size; }
+v8::Local<v8::ArrayBufferView> new_view(int kind, v8::Local<v8::ArrayBuffer> buffer, size_t offset,
+                                        size_t length) {
+  return api_view(static_cast<Kind>(kind), buffer, offset, length);
 }
 
 }  // namespace vh
