@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "internal/call.h"
+#include "internal/copy.h"
 #include "internal/loop.h"
 #include "v8host.h"
 
@@ -439,6 +440,7 @@ int vh_engine_install_builtins(vh_engine engine, unsigned flags) {
     VH_TRY(define_function(call, console, "error", js_console, reinterpret_cast<void*>(intptr_t{VH_CONSOLE_ERROR})));
     VH_TRY(define(call, global, "console", console));
   }
+  if (flags & VH_BUILTIN_STRUCTURED_CLONE) VH_TRY(install_structured_clone(engine));
   return VH_OK;
 }
 

@@ -354,6 +354,43 @@ static void test_view_window_checked_when_read(void **state) {
   vh_free(bytes);
 }
 
+/* ---- the structuredClone builtin ----------------------------------------------------------------- */
+
+static void test_structured_clone_builtin(void **state) {
+  fixture *f = *state;
+  assert_ok(vh_engine_install_builtins(f->a, VH_BUILTIN_STRUCTURED_CLONE));
+  assert_eval_string(f->a,
+                     "const src = { list: [1, 2], when: new Date(3) }; src.me = src;"
+                     "const c = structuredClone(src);"
+                     "[c !== src, c.me === c, c.list !== src.list, c.list.join(), c.when.getTime()].join()",
+                     "true,true,true,1,2,3");
+  assert_eval_string(f->a,
+                     "const buf = new ArrayBuffer(8); new Uint8Array(buf)[0] = 5;"
+                     "const moved = structuredClone({ buf }, { transfer: [buf] });"
+                     "`${buf.byteLength} ${moved.buf.byteLength} ${new Uint8Array(moved.buf)[0]}`",
+                     "0 8 5");
+  assert_eval_string(f->a,
+                     "const names = [];"
+                     "for (const [v, o] of [[() => 1, undefined], [{}, { transfer: [{}] }],"
+                     "    [1, { transfer: [buf] }], [Symbol('s'), null]])"
+                     "  try { structuredClone(v, o); names.push('none'); } catch (e) { names.push(e.name); }"
+                     "names.join()",
+                     "DataCloneError,DataCloneError,DataCloneError,DataCloneError");
+  assert_eval_string(f->a,
+                     "const kinds = [];"
+                     "for (const args of [[], [1, 5], [1, { transfer: 7 }]])"
+                     "  try { structuredClone(...args); kinds.push('none'); } catch (e) { kinds.push(e.constructor.name); }"
+                     "kinds.join()",
+                     "TypeError,TypeError,TypeError");
+  /* a getter's exception propagates as itself */
+  assert_eval_string(f->a,
+                     "try { structuredClone({ get x() { throw new RangeError('mine'); } }); 'none' }"
+                     "catch (e) { e.message }",
+                     "mine");
+  /* not installed without the flag */
+  assert_eval_string(f->a2, "typeof structuredClone", "undefined");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -371,6 +408,7 @@ int main(void) {
       T(test_bytes_refuse_shared_and_wasm),
       T(test_corrupted_bytes_give_ebaddata),
       T(test_view_window_checked_when_read),
+      T(test_structured_clone_builtin),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

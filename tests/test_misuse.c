@@ -718,6 +718,44 @@ static int detach_shared(void) {
 /* buffer.h: host memory no row frees (no callback given; it lives as long as the process). */
 static char kHostBytes[8];
 static const uint16_t kHostUnits[2] = {0x68, 0x69};
+/* copy.h */
+static const uint8_t kBadBytes[16] = {'V', 'H', 'C', 'B', 99};
+static int copy_with_size(size_t size) {
+  struct {
+    vh_copy_options o;
+    uint64_t newer_field;
+  } big;
+  memset(&big, 0, sizeof big);
+  big.o.struct_size = size;
+  if (size > sizeof big.o) big.newer_field = 1;
+  return vh_engine_copy(F.e1, F.num, F.e1, &big.o, &S.v);
+}
+static int copy_transfer(const vh_value *list, size_t count) {
+  vh_copy_options o;
+  vh_copy_options_init(&o);
+  o.transfer = list;
+  o.transfer_count = count;
+  return vh_engine_copy(F.e1, F.obj, F.e2, &o, &S.v);
+}
+static int copy_to_bytes_ok(void) {
+  uint8_t *bytes = NULL;
+  size_t n = 0;
+  TRY_OK(vh_engine_copy_to_bytes(F.e1, F.date, &bytes, &n));
+  CHECK(bytes && n > 16);
+  vh_free(bytes);
+  return VH_OK;
+}
+static int copy_function(void) {
+  int rc = vh_engine_copy(F.e1, F.fn, F.e2, NULL, &S.v);
+  vh_exception_discard(F.e1);
+  return rc;
+}
+static int copy_options_init_ok(void) {
+  vh_copy_options o;
+  TRY_OK(vh_copy_options_init(&o));
+  CHECK(o.struct_size == sizeof o && o.transfer_count == 0 && o.transfer == NULL);
+  return VH_OK;
+}
 static int data_of_detached(void) {
   vh_value ab;
   TRY_OK(vh_eval(F.e1, "new ArrayBuffer(8)", VH_AUTO_LENGTH, NULL, &ab));
@@ -959,6 +997,9 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
 #define E_vh_eval_with_cache(e) vh_eval_with_cache(e, "1", VH_AUTO_LENGTH, "c.js", NULL, 0, &S.b, &S.v)
 #define E_vh_async_queue(e) vh_async_queue(e, noop_work, noop_done, NULL, &S.v)
 #define E_vh_engine_install_builtins(e) vh_engine_install_builtins(e, VH_BUILTIN_CONSOLE)
+#define E_vh_engine_copy(e) vh_engine_copy(e, F.num, F.e1, NULL, &S.v)
+#define E_vh_engine_copy_to_bytes(e) vh_engine_copy_to_bytes(e, F.num, &S.cache, &S.len)
+#define E_vh_engine_copy_from_bytes(e) vh_engine_copy_from_bytes(e, kBadBytes, sizeof kBadBytes, &S.v)
 #define E_vh_new_array_buffer(e) vh_new_array_buffer(e, 8, &S.native, &S.v)
 #define E_vh_new_shared_array_buffer(e) vh_new_shared_array_buffer(e, 8, &S.native, &S.v)
 #define E_vh_new_external_array_buffer(e) vh_new_external_array_buffer(e, kHostBytes, 8, NULL, NULL, &S.v)
@@ -1620,7 +1661,44 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_new_external_string_utf16, null_data, VH_EINVAL, 0, vh_new_external_string_utf16(F.e1, NULL, 0, NULL, NULL, &S.v)) \
   X(vh_new_external_string_utf16, null_out, VH_EINVAL, 0, vh_new_external_string_utf16(F.e1, kHostUnits, 2, NULL, NULL, NULL)) \
   X(vh_new_external_string_utf16, huge_length, VH_ERANGE, 0, vh_new_external_string_utf16(F.e1, kHostUnits, SIZE_MAX, NULL, NULL, &S.v)) \
-  ENGINE_ROWS(X, vh_new_external_string_utf16)
+  ENGINE_ROWS(X, vh_new_external_string_utf16)                                                       \
+  COPY_ROWS(X)
+
+/* copy.h */
+#define COPY_ROWS(X)                                                                                 \
+  X(vh_copy_options_init, null_options, VH_EINVAL, 0, vh_copy_options_init(NULL))                    \
+  X(vh_copy_options_init, fills_defaults, VH_OK, 0, copy_options_init_ok())                          \
+  X(vh_engine_copy, null_out, VH_EINVAL, 0, vh_engine_copy(F.e1, F.obj, F.e2, NULL, NULL))           \
+  X(vh_engine_copy, null_options_allowed, VH_OK, 0, vh_engine_copy(F.e1, F.date, F.e2, NULL, &S.v))   \
+  X(vh_engine_copy, struct_size_zero, VH_EVERSION, 0, copy_with_size(0))                             \
+  X(vh_engine_copy, struct_size_newer_with_unknown_field, VH_EVERSION, 0, copy_with_size(sizeof(vh_copy_options) + 8)) \
+  X(vh_engine_copy, null_transfer_with_count, VH_EINVAL, 0, copy_transfer(NULL, 1))                  \
+  X(vh_engine_copy, huge_transfer_count, VH_ERANGE, 0, copy_transfer(&F.ab, SIZE_MAX))               \
+  X(vh_engine_copy, transfer_not_a_buffer, VH_ETYPE, 0, copy_transfer(&F.obj, 1))                    \
+  X(vh_engine_copy, transfer_of_other_runtime, VH_ETYPE, 0, copy_transfer(&F.ab2, 1))                \
+  X(vh_engine_copy, transfer_closed_value, VH_ESCOPE_CLOSED, 0, copy_transfer(&F.closed, 1))         \
+  X(vh_engine_copy, uncopyable_value, VH_EEXCEPTION, 0, copy_function())                             \
+  X(vh_engine_copy, value_of_other_runtime, VH_ERUNTIME_MISMATCH, 0, vh_engine_copy(F.e1, F.obj2, F.e2, NULL, &S.v)) \
+  X(vh_engine_copy, empty_value, VH_EINVAL, 0, vh_engine_copy(F.e1, NV, F.e2, NULL, &S.v))           \
+  X(vh_engine_copy, closed_value, VH_ESCOPE_CLOSED, 0, vh_engine_copy(F.e1, F.closed, F.e2, NULL, &S.v)) \
+  X(vh_engine_copy, empty_destination, VH_EINVAL, 0, vh_engine_copy(F.e1, F.obj, NE, NULL, &S.v))    \
+  X(vh_engine_copy, disposed_destination, VH_EDISPOSED, 0, vh_engine_copy(F.e1, F.obj, F.e_dead, NULL, &S.v)) \
+  X(vh_engine_copy, destination_not_held, VH_ENOSCOPE, 0, vh_engine_copy(F.e1, F.obj, F.e3, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_engine_copy)                                                                     \
+  PENDING_ROW(X, vh_engine_copy)                                                                     \
+  X(vh_engine_copy_to_bytes, null_bytes, VH_EINVAL, 0, vh_engine_copy_to_bytes(F.e1, F.obj, NULL, &S.len)) \
+  X(vh_engine_copy_to_bytes, null_length, VH_EINVAL, 0, vh_engine_copy_to_bytes(F.e1, F.obj, &S.cache, NULL)) \
+  X(vh_engine_copy_to_bytes, works, VH_OK, 0, copy_to_bytes_ok())                                    \
+  X(vh_engine_copy_to_bytes, value_of_other_runtime, VH_ERUNTIME_MISMATCH, 0, vh_engine_copy_to_bytes(F.e1, F.obj2, &S.cache, &S.len)) \
+  X(vh_engine_copy_to_bytes, closed_value, VH_ESCOPE_CLOSED, 0, vh_engine_copy_to_bytes(F.e1, F.closed, &S.cache, &S.len)) \
+  ENGINE_ROWS(X, vh_engine_copy_to_bytes)                                                            \
+  PENDING_ROW(X, vh_engine_copy_to_bytes)                                                            \
+  X(vh_engine_copy_from_bytes, null_out, VH_EINVAL, 0, vh_engine_copy_from_bytes(F.e1, kBadBytes, 16, NULL)) \
+  X(vh_engine_copy_from_bytes, null_bytes_with_length, VH_EINVAL, 0, vh_engine_copy_from_bytes(F.e1, NULL, 16, &S.v)) \
+  X(vh_engine_copy_from_bytes, empty, VH_EBADDATA, 0, vh_engine_copy_from_bytes(F.e1, NULL, 0, &S.v)) \
+  X(vh_engine_copy_from_bytes, bad_header, VH_EBADDATA, 0, vh_engine_copy_from_bytes(F.e1, kBadBytes, sizeof kBadBytes, &S.v)) \
+  X(vh_engine_copy_from_bytes, huge_length, VH_EBADDATA, 0, vh_engine_copy_from_bytes(F.e1, kBadBytes, SIZE_MAX, &S.v)) \
+  ENGINE_ROWS(X, vh_engine_copy_from_bytes)
 
 /* module.h, code_cache.h */
 #define MODULE_ROWS(X)                                                                               \

@@ -128,6 +128,13 @@ static void test_files_share_one_engine(void **state) {
   expect(RUN(NULL, "state_a.js", "state_b.js"), 0, "2 kept function function function\n", NULL);
 }
 
+static void test_structured_clone_in_shell(void **state) {
+  (void)state;
+  expect(RUN(NULL, "-e", "const b = new ArrayBuffer(4), c = structuredClone({ b }, { transfer: [b] });"
+                         "print(b.byteLength, c.b.byteLength)"),
+         0, "0 4\n", NULL);
+}
+
 static void test_eval_option(void **state) {
   (void)state;
   expect(RUN(NULL, "-e", "print(6 * 7)"), 0, "42\n", NULL);
@@ -345,6 +352,7 @@ int main(void) {
       cmocka_unit_test(test_print),
       cmocka_unit_test(test_files_share_one_engine),
       cmocka_unit_test(test_eval_option),
+      cmocka_unit_test(test_structured_clone_in_shell),
       cmocka_unit_test(test_async_runs_to_completion),
       cmocka_unit_test(test_uncaught_error),
       cmocka_unit_test(test_uncaught_non_error),

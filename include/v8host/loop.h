@@ -190,7 +190,8 @@ enum {
   VH_BUILTIN_TIMERS = 1u << 0,          /**< setTimeout, setInterval, clearTimeout, clearInterval */
   VH_BUILTIN_QUEUE_MICROTASK = 1u << 1, /**< queueMicrotask */
   VH_BUILTIN_CONSOLE = 1u << 2,         /**< console.log, console.error, console.warn */
-  VH_BUILTIN_ALL = 7u
+  VH_BUILTIN_STRUCTURED_CLONE = 1u << 3, /**< structuredClone(value, { transfer }) (see copy.h) */
+  VH_BUILTIN_ALL = 15u
 };
 
 /**

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "internal/objects.h"
+#include "v8host/types.h"
 
 namespace vh {
 
@@ -45,6 +46,9 @@ class Copy {
 // Reads a value from bytes made by a bytes-form Copy (payload only, no header), in ctx (entered,
 // HandleScope open). Empty with an exception thrown for any malformed input.
 v8::MaybeLocal<v8::Value> read_bytes(v8::Local<v8::Context> ctx, const uint8_t* data, size_t size);
+
+// Defines the global structuredClone(value, { transfer }) in engine (clone_builtin.cc).
+int install_structured_clone(vh_engine engine);
 
 // Throws a DataCloneError (an Error whose name is "DataCloneError") in the current context.
 void throw_data_clone_error(v8::Isolate* iso, v8::Local<v8::String> message);
