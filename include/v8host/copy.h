@@ -99,7 +99,8 @@ VH_API int vh_engine_copy_to_bytes(vh_engine engine, vh_value value, uint8_t **b
  * @brief Rebuilds a value from bytes vh_engine_copy_to_bytes() made (in this process or another,
  *        with a library of the same byte-format version).
  *
- * The bytes are checked, not trusted: any malformed, truncated, trailing or incompatible input
+ * The bytes are checked, not trusted: malformed, truncated or incompatible input, or a length
+ * other than the header says,
  * gives ::VH_EBADDATA (no exception is left pending), never a crash.
  *
  * @param bytes the bytes; may be NULL only when @p length is 0 (which is ::VH_EBADDATA).
