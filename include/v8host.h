@@ -41,6 +41,7 @@
 #include "v8host/marshal.h"
 #include "v8host/buffer.h"
 #include "v8host/copy.h"
+#include "v8host/diagnostics.h"
 #include "v8host/module.h"
 #include "v8host/code_cache.h"
 #include "v8host/loop.h"

@@ -23,7 +23,7 @@ constexpr size_t kHeapHeadroom = 16u << 20;  // room past the limit for the stop
 
 // V8 is about to run out of heap: stop the script (V8 would abort the process otherwise) and
 // give it room to unwind. V8 restores the initial limit once the heap is below half of it.
-size_t near_heap_limit(void* data, size_t current_limit, size_t /*initial_limit*/) {
+size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
   auto* rt = static_cast<Runtime*>(data);
   ThreadState* ts = ThreadState::peek();
   if (rt->js_calls == 0 && (!ts || ts->depth == 0)) {
@@ -32,6 +32,7 @@ size_t near_heap_limit(void* data, size_t current_limit, size_t /*initial_limit*
     // comes back once the heap shrinks, and the next script that allocates is stopped then.
     return current_limit * 2 + (256u << 20);
   }
+  if (size_t raised = host_heap_limit(rt, current_limit, initial_limit)) return raised;
   int expected = 0;
   rt->stop_reason.compare_exchange_strong(expected, VH_EHEAPLIMIT);
   rt->isolate->TerminateExecution();

@@ -1,0 +1,60 @@
+/**
+ * @file v8host/diagnostics.h
+ * @brief What a runtime is doing: memory pressure and the host's say near the heap limit.
+ *
+ * See docs/diagnostics.md. Heap statistics: vh_runtime_heap_stats() (runtime.h).
+ */
+#ifndef V8HOST_DIAGNOSTICS_H
+#define V8HOST_DIAGNOSTICS_H
+
+#include "v8host/api.h"
+#include "v8host/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How short of memory the system is, for vh_runtime_memory_pressure(). */
+typedef enum vh_memory_pressure {
+  VH_MEMORY_PRESSURE_NONE = 0,  /**< back to normal */
+  VH_MEMORY_PRESSURE_MODERATE,  /**< V8 collects more eagerly */
+  VH_MEMORY_PRESSURE_CRITICAL   /**< V8 collects as much as it can, as soon as it can */
+} vh_memory_pressure;
+
+/**
+ * @brief Tells the runtime's V8 how short of memory the system is (V8's
+ *        MemoryPressureNotification). With ::VH_MEMORY_PRESSURE_CRITICAL from the thread holding
+ *        the runtime, a full garbage collection runs before the call returns; from any other
+ *        thread V8 schedules it for the thread that runs the runtime next.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle, unknown level); ::VH_EDISPOSED.
+ * @par Thread: any; never waits for the runtime's lock.
+ */
+VH_API int vh_runtime_memory_pressure(vh_runtime runtime, vh_memory_pressure level);
+
+/**
+ * Called when a running script brings the runtime's heap near its limit, before the library
+ * stops the script with ::VH_EHEAPLIMIT. Runs on the thread running the script, inside V8's
+ * garbage collector: it must not call v8host (or V8); log, decide, return.
+ * @param runtime the runtime.
+ * @param current_limit the heap limit now, in bytes.
+ * @param initial_limit the limit the runtime was made with.
+ * @param data the pointer given to vh_runtime_set_heap_limit_cb().
+ * @return a new limit above @p current_limit to let the script go on (honoured once per
+ *         runtime: after that the callback is still told, but the script is stopped); 0 (or
+ *         anything not above @p current_limit) to let the library stop the script.
+ */
+typedef size_t (*vh_heap_limit_cb)(vh_runtime runtime, size_t current_limit, size_t initial_limit,
+                                   void *data);
+
+/**
+ * @brief Sets (or with NULL, removes) the runtime's near-heap-limit callback.
+ * @param cb may be NULL. @param data handed to @p cb; may be NULL.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_set_heap_limit_cb(vh_runtime runtime, vh_heap_limit_cb cb, void *data);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
