@@ -226,12 +226,12 @@ int main(int argc, char** argv) {
   Pair p;
   BENCH_VH(vh_engine_new(rt_a, nullptr, &p.a));
   BENCH_VH(vh_engine_new(rt_b, nullptr, &p.b));
+  copy_vs_proxy(opt, p);  // needs no raw isolate
   {
     bench::RawIsolate ra, rb;
     clone_small(opt, p, ra, rb);
     clone_1m_transfer(opt, p, ra, rb);
   }
-  copy_vs_proxy(opt, p);
   BENCH_VH(vh_runtime_dispose(rt_b));
   BENCH_VH(vh_runtime_dispose(rt_a));
   return 0;

@@ -31,6 +31,7 @@ int dispose_runtime(Runtime* rt) {
     destroy_deferreds(rt);
     destroy_builtins(rt);
     free_interrupts(rt);
+    stop_profiler(rt);
     destroy_loop(rt);
     rt->security_token.Reset();
     rt->rethrown_exception.Reset();

@@ -718,6 +718,20 @@ static int detach_shared(void) {
 /* buffer.h: host memory no row frees (no callback given; it lives as long as the process). */
 static char kHostBytes[8];
 static const uint16_t kHostUnits[2] = {0x68, 0x69};
+/* diagnostics.h */
+static int discard_output(const char *data, size_t length, void *user) {
+  (void)data, (void)length, (void)user;
+  return VH_OK;
+}
+static int stop_output(const char *data, size_t length, void *user) {
+  (void)data, (void)length, (void)user;
+  return -77;
+}
+static int profile_twice(void) {
+  TRY_OK(vh_runtime_cpu_profile_start(F.r1, 0));
+  CHECK(vh_runtime_cpu_profile_start(F.r1, 0) == VH_EBUSY);
+  return vh_runtime_cpu_profile_stop(F.r1, discard_output, NULL);
+}
 /* copy.h */
 static const uint8_t kBadBytes[16] = {'V', 'H', 'C', 'B', 99};
 static int copy_with_size(size_t size) {
@@ -1664,8 +1678,32 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   ENGINE_ROWS(X, vh_new_external_string_utf16)                                                       \
   COPY_ROWS(X)
 
+/* diagnostics.h */
+#define DIAGNOSTICS_ROWS(X)                                                                          \
+  X(vh_runtime_memory_pressure, empty_runtime, VH_EINVAL, 0, vh_runtime_memory_pressure(NR, VH_MEMORY_PRESSURE_MODERATE)) \
+  X(vh_runtime_memory_pressure, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_memory_pressure(F.rt_dead, VH_MEMORY_PRESSURE_MODERATE)) \
+  X(vh_runtime_memory_pressure, unknown_level, VH_EINVAL, 0, vh_runtime_memory_pressure(F.r1, (vh_memory_pressure)99)) \
+  X(vh_runtime_memory_pressure, runtime_held_by_other_thread, VH_OK, T, vh_runtime_memory_pressure(F.r1, VH_MEMORY_PRESSURE_NONE)) \
+  X(vh_runtime_set_heap_limit_cb, empty_runtime, VH_EINVAL, 0, vh_runtime_set_heap_limit_cb(NR, NULL, NULL)) \
+  X(vh_runtime_set_heap_limit_cb, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_set_heap_limit_cb(F.rt_dead, NULL, NULL)) \
+  X(vh_runtime_set_heap_limit_cb, null_callback_removes, VH_OK, 0, vh_runtime_set_heap_limit_cb(F.r1, NULL, NULL)) \
+  X(vh_runtime_cpu_profile_start, empty_runtime, VH_EINVAL, 0, vh_runtime_cpu_profile_start(NR, 0))  \
+  X(vh_runtime_cpu_profile_start, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_cpu_profile_start(F.rt_dead, 0)) \
+  X(vh_runtime_cpu_profile_start, interval_too_small, VH_ERANGE, 0, vh_runtime_cpu_profile_start(F.r1, 1)) \
+  X(vh_runtime_cpu_profile_start, interval_too_large, VH_ERANGE, 0, vh_runtime_cpu_profile_start(F.r1, UINT32_MAX)) \
+  X(vh_runtime_cpu_profile_stop, empty_runtime, VH_EINVAL, 0, vh_runtime_cpu_profile_stop(NR, discard_output, NULL)) \
+  X(vh_runtime_cpu_profile_stop, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_cpu_profile_stop(F.rt_dead, discard_output, NULL)) \
+  X(vh_runtime_cpu_profile_stop, null_write, VH_EINVAL, 0, vh_runtime_cpu_profile_stop(F.r1, NULL, NULL)) \
+  X(vh_runtime_cpu_profile_stop, none_running, VH_EINVAL, 0, vh_runtime_cpu_profile_stop(F.r1, discard_output, NULL)) \
+  X(vh_runtime_cpu_profile_stop, started_twice_then_stopped, VH_OK, 0, profile_twice())              \
+  X(vh_runtime_heap_snapshot, empty_runtime, VH_EINVAL, 0, vh_runtime_heap_snapshot(NR, discard_output, NULL)) \
+  X(vh_runtime_heap_snapshot, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_heap_snapshot(F.rt_dead, discard_output, NULL)) \
+  X(vh_runtime_heap_snapshot, null_write, VH_EINVAL, 0, vh_runtime_heap_snapshot(F.r1, NULL, NULL))  \
+  X(vh_runtime_heap_snapshot, write_stops_it, -77, 0, vh_runtime_heap_snapshot(F.r1, stop_output, NULL))
+
 /* copy.h */
 #define COPY_ROWS(X)                                                                                 \
+  DIAGNOSTICS_ROWS(X)                                                                                \
   X(vh_copy_options_init, null_options, VH_EINVAL, 0, vh_copy_options_init(NULL))                    \
   X(vh_copy_options_init, fills_defaults, VH_OK, 0, copy_options_init_ok())                          \
   X(vh_engine_copy, null_out, VH_EINVAL, 0, vh_engine_copy(F.e1, F.obj, F.e2, NULL, NULL))           \
@@ -1786,7 +1824,7 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_async_queue, null_done, VH_EINVAL, 0, vh_async_queue(F.e1, noop_work, NULL, NULL, &S.v))      \
   X(vh_async_queue, null_promise, VH_EINVAL, 0, vh_async_queue(F.e1, noop_work, noop_done, NULL, NULL)) \
   ENGINE_ROWS(X, vh_async_queue)                                                                     \
-  X(vh_engine_install_builtins, unknown_flag, VH_EINVAL, 0, vh_engine_install_builtins(F.e1, 8))     \
+  X(vh_engine_install_builtins, unknown_flag, VH_EINVAL, 0, vh_engine_install_builtins(F.e1, 16))    \
   X(vh_engine_install_builtins, all_flags, VH_OK, 0, vh_engine_install_builtins(F.e1b, VH_BUILTIN_ALL)) \
   ENGINE_ROWS(X, vh_engine_install_builtins)                                                         \
   X(vh_runtime_set_console, empty_runtime, VH_EINVAL, 0, vh_runtime_set_console(NR, NULL, NULL))     \

@@ -1,6 +1,7 @@
 /**
  * @file v8host/diagnostics.h
- * @brief What a runtime is doing: memory pressure and the host's say near the heap limit.
+ * @brief What a runtime is doing: memory pressure, the host's say near the heap limit, CPU
+ *        profiles and heap snapshots.
  *
  * See docs/diagnostics.md. Heap statistics: vh_runtime_heap_stats() (runtime.h).
  */
@@ -53,6 +54,49 @@ typedef size_t (*vh_heap_limit_cb)(vh_runtime runtime, size_t current_limit, siz
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_runtime_set_heap_limit_cb(vh_runtime runtime, vh_heap_limit_cb cb, void *data);
+
+/**
+ * Receives output piece by piece (a CPU profile, a heap snapshot). Runs on the calling thread,
+ * inside the call that produces the output; must not call v8host for the same runtime.
+ * @param data @p length bytes of UTF-8 JSON, not NUL-terminated.
+ * @param user the pointer given with the callback.
+ * @return ::VH_OK to go on; any other value stops the output, and the call returns it.
+ */
+typedef int (*vh_write_cb)(const char *data, size_t length, void *user);
+
+/**
+ * @brief Starts sampling the runtime's JavaScript (V8's CPU profiler, one sample per
+ *        @p interval_us microseconds) until vh_runtime_cpu_profile_stop().
+ * @param interval_us the sampling interval, 50 to 1000000; 0 for the default (1000).
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_ERANGE (interval); ::VH_EBUSY (a profile is
+ *         running already); ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_cpu_profile_start(vh_runtime runtime, uint32_t interval_us);
+
+/**
+ * @brief Stops the profile vh_runtime_cpu_profile_start() started and writes it through
+ *        @p write in the `.cpuprofile` JSON format (what Chrome DevTools and speedscope open:
+ *        `nodes` with `id`, `callFrame` {`functionName`, `scriptId`, `url`, `lineNumber`,
+ *        `columnNumber`, 0-based}, `hitCount`, `children`; `startTime`, `endTime` in
+ *        microseconds; `samples`; `timeDeltas`).
+ * @param write must not be NULL. @param user handed to @p write; may be NULL.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle, NULL @p write, no profile running);
+ *         ::VH_EDISPOSED; ::VH_ENOMEM; what @p write returned to stop. The profile is stopped
+ *         and freed in every case but ::VH_EINVAL.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ */
+VH_API int vh_runtime_cpu_profile_stop(vh_runtime runtime, vh_write_cb write, void *user);
+
+/**
+ * @brief Takes a heap snapshot of the runtime and writes it through @p write in the
+ *        `.heapsnapshot` JSON format (what Chrome DevTools opens).
+ * @param write must not be NULL. @param user handed to @p write; may be NULL.
+ * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; what @p write returned to stop.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ *      Takes time and memory in proportion to the heap.
+ */
+VH_API int vh_runtime_heap_snapshot(vh_runtime runtime, vh_write_cb write, void *user);
 
 #ifdef __cplusplus
 }

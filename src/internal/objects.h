@@ -17,6 +17,10 @@
 #include "v8host/module.h"
 #include "v8host/diagnostics.h"
 
+namespace v8 {
+class CpuProfiler;
+}
+
 namespace vh {
 
 struct Engine;
@@ -54,6 +58,8 @@ struct Runtime {
   std::mutex interrupts_mu;
   std::vector<struct Interrupt*> interrupts;
   std::atomic<bool> has_interrupts{false};
+  // The running CPU profile's profiler (profiler.cc), or null.
+  v8::CpuProfiler* cpu_profiler = nullptr;
   // The host's near-heap-limit callback (diagnostics.cc) and whether it raised the limit yet.
   vh_heap_limit_cb heap_limit_cb = nullptr;
   void* heap_limit_data = nullptr;
