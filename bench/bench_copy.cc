@@ -162,10 +162,12 @@ void clone_1m_transfer(const bench::Options& opt, const Pair& p, bench::RawIsola
         return bench::time_per_op(ops, "us", [&](long) {
           v8::HandleScope ha(ra.isolate);
           v8::HandleScope hb(rb.isolate);
-          v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(ra.isolate, kMiB);
+          v8::Local<v8::ArrayBuffer> ab;
           v8::Local<v8::Object> wrap;
           {
+            v8::Isolate::Scope is(ra.isolate);  // rb was entered last
             v8::Context::Scope cs(ca);
+            ab = v8::ArrayBuffer::New(ra.isolate, kMiB);
             wrap = v8::Object::New(ra.isolate);
             BENCH_CHECK(wrap->Set(ca, key, ab).FromMaybe(false));
           }
