@@ -50,14 +50,16 @@ void free_host(void* data, size_t length, void* host) {
 template <typename Buffer>
 int allocate_store(Runtime* rt, size_t length, std::unique_ptr<v8::BackingStore>* out) {
   if (length > VH_ARRAY_BUFFER_MAX_LENGTH) return VH_ERANGE;
-  void* data = nullptr;
-  if (length) {
-    data = rt->allocator->Allocate(length);  // zero-filled
-    if (!data) return VH_ENOMEM;
+  if (length == 0) {
+    // V8 never calls the deleter of a store without memory: nothing to hold or free.
+    *out = Buffer::NewBackingStore(nullptr, 0, v8::BackingStore::EmptyDeleter, nullptr);
+    return VH_OK;
   }
+  void* data = rt->allocator->Allocate(length);  // zero-filled
+  if (!data) return VH_ENOMEM;
   auto* hold = new (std::nothrow) AllocatorHold{rt->allocator};
   if (!hold) {
-    if (data) rt->allocator->Free(data, length);
+    rt->allocator->Free(data, length);
     return VH_ENOMEM;
   }
   *out = Buffer::NewBackingStore(data, length, free_allocated, hold);

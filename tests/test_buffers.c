@@ -48,9 +48,11 @@ static void test_new_array_buffer_huge_is_an_error_not_a_crash(void **state) {
   vh_value ab;
   memset(&ab, 0, sizeof ab);
   assert_status(VH_ERANGE, vh_new_array_buffer(g_e, VH_ARRAY_BUFFER_MAX_LENGTH + 1, &data, &ab));
+#if !defined(__SANITIZE_ADDRESS__) /* ASan's allocator ends the process on such a request */
   /* 2^52 bytes: within JavaScript's range, beyond any allocator */
   assert_status(VH_ENOMEM, vh_new_array_buffer(g_e, (size_t)1 << 52, &data, &ab));
   assert_status(VH_ENOMEM, vh_new_shared_array_buffer(g_e, (size_t)1 << 52, &data, &ab));
+#endif
   assert_null(data);
 }
 
@@ -172,10 +174,13 @@ static void *g_freed_data;
 static size_t g_freed_length;
 static void *g_freed_user;
 
+/* Counts every call; records the arguments of a call whose user is &g_freed. */
 static void count_free(void *data, size_t length, void *user) {
-  g_freed_data = data;
-  g_freed_length = length;
-  g_freed_user = user;
+  if (user == &g_freed) {
+    g_freed_data = data;
+    g_freed_length = length;
+    g_freed_user = user;
+  }
   atomic_fetch_add(&g_freed, 1);
   free(data);
 }
@@ -207,11 +212,14 @@ static void test_external_buffer_freed_once_at_dispose(void **state) {
   assert_int_equal(n, 64);
   assert_ok(vh_engine_set_global(e, "x", ab));
   assert_eval_string(e, "String(new Uint8Array(x)[63])", "63");
+  /* an empty one is handed back too (its user is NULL: not recorded) */
+  vh_value empty;
+  assert_ok(vh_new_external_array_buffer(e, malloc(1), 0, count_free, NULL, &empty));
+  assert_ok(vh_engine_set_global(e, "empty", empty));
   assert_ok(vh_scope_close(s));
-  assert_int_equal(atomic_load(&g_freed), 0); /* the global still holds it */
+  assert_int_equal(atomic_load(&g_freed), 0); /* the globals still hold them */
   assert_ok(vh_runtime_dispose(rt));
-  assert_int_equal(atomic_load(&g_freed), 1);
-  assert_ptr_equal(g_freed_data, mem);
+  assert_int_equal(atomic_load(&g_freed), 2);
   assert_int_equal(g_freed_length, 64);
   assert_ptr_equal(g_freed_user, &g_freed);
 }
