@@ -45,6 +45,8 @@ static const char usage_text[] =
     "  FILE           run a classic script\n"
     "  --module FILE  run an ES module (relative imports resolve from its folder)\n"
     "  -e CODE        run CODE as a classic script\n"
+    "  --cpu-prof F   write a CPU profile of the run to F (.cpuprofile JSON)\n"
+    "  --heap-snapshot F  write a heap snapshot taken at the end to F (.heapsnapshot JSON)\n"
     "  -h, --help     show this help\n"
     "All run in order in one engine; without any, an interactive prompt reads stdin.\n"
     "Exit status: 0 ok, 1 uncaught exception, 2 usage error, 3 failed before running.\n";
@@ -210,6 +212,7 @@ static int usage(const char *problem, const char *arg) {
 /* Parses argv into actions; returns -1 on success, or the exit status. */
 static int parse(int argc, char **argv, action *actions, int *count) {
   bool files_only = false;
+  int prof;
   *count = 0;
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
@@ -228,6 +231,9 @@ static int parse(int argc, char **argv, action *actions, int *count) {
       if (i + 1 >= argc) return usage("missing argument after", arg);
       a->kind = arg[1] == 'e' ? ACTION_EVAL : ACTION_MODULE;
       a->arg = argv[++i];
+    } else if ((prof = shell_prof_option(argc, argv, &i)) != 0) {
+      if (prof < 0) return usage("missing argument after", arg);
+      continue;
     } else {
       return usage("unknown option", arg);
     }
@@ -289,6 +295,7 @@ int main(int argc, char **argv) {
   if (rc == VH_OK) rc = vh_runtime_set_error_handler(main_srt.runtime, main_error_handler, &main_srt);
   if (rc == VH_OK) rc = vh_runtime_set_module_loader(main_srt.runtime, shell_module_loader, &main_srt);
   if (rc == VH_OK) rc = shell_realm_new(&main_srt, &realm);
+  if (rc == VH_OK) rc = shell_prof_start(main_srt.runtime);
   if (rc != VH_OK) {
     fprintf(stderr, "v8host-shell: cannot set up the engine: %s\n", vh_err_name(rc));
     return STATUS_UNCAUGHT;
@@ -316,6 +323,7 @@ int main(int argc, char **argv) {
   }
   shell_agents_join();  /* the shell exits only when its agents are done */
   if (status == STATUS_OK && shell_agents_failed()) status = STATUS_UNCAUGHT;
+  if (!shell_prof_finish(main_srt.runtime) && status == STATUS_OK) status = STATUS_UNCAUGHT;
   rc = vh_runtime_dispose(main_srt.runtime);
   if (rc != VH_OK) fprintf(stderr, "v8host-shell: vh_runtime_dispose: %s\n", vh_err_name(rc));
   shell_realms_free(&main_srt);
