@@ -109,12 +109,69 @@ static void test_memory_pressure(void **state) {
   assert_status(VH_EDISPOSED, vh_runtime_memory_pressure(rt, VH_MEMORY_PRESSURE_MODERATE));
 }
 
+static void test_runtime_stats(void **state) {
+  (void)state;
+  vh_runtime rt, other;
+  vh_engine e, e2, o;
+  vh_scope s, so;
+  vh_value v, passed;
+  vh_ref ref;
+  assert_ok(vh_runtime_new(NULL, &rt));
+  assert_ok(vh_runtime_new(NULL, &other));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_engine_new(rt, NULL, &e2));
+  assert_ok(vh_engine_new(other, NULL, &o));
+  vh_class_def def;
+  memset(&def, 0, sizeof def);
+  def.struct_size = sizeof def;
+  def.name = "Thing";
+  vh_class cls;
+  assert_ok(vh_class_define(rt, &def, &cls));
+  assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_scope_open(o, &so));
+  static int native;
+  assert_ok(vh_class_new_instance(e, cls, &native, &v));
+  assert_ok(vh_ref_new(v, 1, &ref));
+  /* two objects of the other runtime passed in: two proxies live here */
+  assert_ok(vh_pass(e, eval_ok(o, "({})"), &passed, NULL));
+  assert_ok(vh_pass(e, eval_ok(o, "[]"), &passed, NULL));
+  vh_runtime_stats st;
+  memset(&st, 0, sizeof st);
+  st.struct_size = sizeof st;
+  assert_ok(vh_runtime_stats_get(rt, &st));
+  assert_int_equal(st.struct_size, sizeof st);
+  assert_int_equal(st.engines, 2);
+  assert_int_equal(st.references, 1);
+  assert_int_equal(st.class_instances, 1);
+  assert_int_equal(st.proxies_imported, 2);
+  assert_true(st.heap.used > 0 && st.heap.limit > st.heap.used);
+  assert_true(st.space_count >= 4);
+  bool old_space = false;
+  size_t used = 0;
+  for (size_t i = 0; i < st.space_count; i++) {
+    if (strcmp(st.spaces[i].name, "old_space") == 0) old_space = true;
+    used += st.spaces[i].used;
+  }
+  assert_true(old_space);
+  assert_true(used > 0);
+  st.struct_size = sizeof st - 1;
+  assert_status(VH_EVERSION, vh_runtime_stats_get(rt, &st));
+  assert_status(VH_EINVAL, vh_runtime_stats_get(rt, NULL));
+  assert_ok(vh_scope_close(so));
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_runtime_dispose(other));
+  assert_ok(vh_runtime_dispose(rt));
+  st.struct_size = sizeof st;
+  assert_status(VH_EDISPOSED, vh_runtime_stats_get(rt, &st));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_heap_limit_callback_told_first),
       cmocka_unit_test(test_heap_limit_callback_raises_once),
       cmocka_unit_test(test_heap_limit_callback_removed),
       cmocka_unit_test(test_memory_pressure),
+      cmocka_unit_test(test_runtime_stats),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -727,6 +727,14 @@ static int stop_output(const char *data, size_t length, void *user) {
   (void)data, (void)length, (void)user;
   return -77;
 }
+static int stats_of(vh_runtime rt, size_t size) {
+  static vh_runtime_stats st;
+  memset(&st, 0, sizeof st);
+  st.struct_size = size;
+  int rc = vh_runtime_stats_get(rt, &st);
+  if (rc == VH_OK) CHECK(st.engines >= 1 && st.space_count > 0);
+  return rc;
+}
 static int profile_twice(void) {
   TRY_OK(vh_runtime_cpu_profile_start(F.r1, 0));
   CHECK(vh_runtime_cpu_profile_start(F.r1, 0) == VH_EBUSY);
@@ -1696,6 +1704,11 @@ static int post_and_wait_inline(void) { return vh_post_and_wait(F.e1, noop_task,
   X(vh_runtime_set_heap_limit_cb, empty_runtime, VH_EINVAL, 0, vh_runtime_set_heap_limit_cb(NR, NULL, NULL)) \
   X(vh_runtime_set_heap_limit_cb, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_set_heap_limit_cb(F.rt_dead, NULL, NULL)) \
   X(vh_runtime_set_heap_limit_cb, null_callback_removes, VH_OK, 0, vh_runtime_set_heap_limit_cb(F.r1, NULL, NULL)) \
+  X(vh_runtime_stats_get, null_out, VH_EINVAL, 0, vh_runtime_stats_get(F.r1, NULL))                   \
+  X(vh_runtime_stats_get, empty_runtime, VH_EINVAL, 0, stats_of(NR, sizeof(vh_runtime_stats)))         \
+  X(vh_runtime_stats_get, disposed_runtime, VH_EDISPOSED, 0, stats_of(F.rt_dead, sizeof(vh_runtime_stats))) \
+  X(vh_runtime_stats_get, struct_size_zero, VH_EVERSION, 0, stats_of(F.r1, 0))                         \
+  X(vh_runtime_stats_get, works, VH_OK, 0, stats_of(F.r1, sizeof(vh_runtime_stats)))                   \
   X(vh_runtime_cpu_profile_start, empty_runtime, VH_EINVAL, 0, vh_runtime_cpu_profile_start(NR, 0))  \
   X(vh_runtime_cpu_profile_start, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_cpu_profile_start(F.rt_dead, 0)) \
   X(vh_runtime_cpu_profile_start, interval_too_small, VH_ERANGE, 0, vh_runtime_cpu_profile_start(F.r1, 1)) \

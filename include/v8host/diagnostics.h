@@ -10,6 +10,7 @@
 
 #include "v8host/api.h"
 #include "v8host/types.h"
+#include "v8host/runtime.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,6 +55,43 @@ typedef size_t (*vh_heap_limit_cb)(vh_runtime runtime, size_t current_limit, siz
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_runtime_set_heap_limit_cb(vh_runtime runtime, vh_heap_limit_cb cb, void *data);
+
+/** One space of the V8 heap, in ::vh_runtime_stats. */
+typedef struct vh_heap_space {
+  char name[32];    /**< V8's name: "new_space", "old_space", "code_space", ... (NUL-terminated) */
+  size_t size;      /**< bytes reserved for the space */
+  size_t used;      /**< bytes of objects in it */
+  size_t available; /**< bytes still free in it */
+} vh_heap_space;
+
+/** The most heap spaces ::vh_runtime_stats reports (V8 10.2 has 8). */
+#define VH_HEAP_SPACE_MAX 16
+
+/**
+ * What a runtime holds, for vh_runtime_stats_get(); versioned by size: fields may be added at
+ * the end in later versions, and struct_size tells a newer caller how much was filled.
+ */
+typedef struct vh_runtime_stats {
+  /** sizeof(vh_runtime_stats) as the caller compiled it; set it before the call. */
+  size_t struct_size;
+  vh_heap_stats heap;         /**< as vh_runtime_heap_stats() gives them */
+  size_t engines;             /**< live engines */
+  size_t references;          /**< live references (vh_ref) */
+  size_t class_instances;     /**< live instances of host classes, not yet finalized */
+  size_t proxies_imported;    /**< host proxies living in this runtime for objects of others */
+  size_t space_count;         /**< entries of @ref spaces filled */
+  vh_heap_space spaces[VH_HEAP_SPACE_MAX]; /**< the heap's spaces */
+} vh_runtime_stats;
+
+/**
+ * @brief The runtime's statistics: heap totals and per space, and the library's objects in it.
+ * @param[in,out] out struct_size set by the caller; must not be NULL.
+ * @return ::VH_OK (struct_size set to the size filled); ::VH_EINVAL (NULL, empty handle);
+ *         ::VH_EVERSION (struct_size smaller than this struct's first release); ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ *      Costs a few counters and V8's heap statistics: no walk over the heap.
+ */
+VH_API int vh_runtime_stats_get(vh_runtime runtime, vh_runtime_stats *out);
 
 /**
  * Receives output piece by piece (a CPU profile, a heap snapshot). Runs on the calling thread,
