@@ -72,7 +72,8 @@ static inline int vh_copy_options_init(vh_copy_options *options) {
  *         ::VH_ETYPE (a transfer entry that is not a detachable ArrayBuffer of @p from's
  *         runtime, or is listed twice); ::VH_EDETACHED (a transfer entry already detached);
  *         ::VH_EEXCEPTION (the value cannot be copied: a `DataCloneError` is pending in
- *         @p from; or a getter threw, pending in @p from); ::VH_ERUNTIME_MISMATCH (@p value is
+ *         @p from; or a getter threw, pending in @p from; in @p to only when a view over a
+ *         growable SharedArrayBuffer cannot be rebuilt there, its constructor replaced by script); ::VH_ERUNTIME_MISMATCH (@p value is
  *         not of @p from's runtime); ::VH_EPENDING_EXCEPTION (in @p from); the common codes.
  * @par Thread: a thread holding both runtimes' locks.
  */
