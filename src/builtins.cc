@@ -20,6 +20,7 @@
 
 #include "internal/builtins.h"
 #include "internal/call.h"
+#include "internal/copy.h"
 #include "internal/loop.h"
 #include "v8host.h"
 
@@ -351,6 +352,7 @@ int vh_engine_install_builtins(vh_engine engine, unsigned flags) {
   if (flags & VH_BUILTIN_CONSOLE) {
     VH_TRY(install_console(call, global));
   }
+  if (flags & VH_BUILTIN_STRUCTURED_CLONE) VH_TRY(install_structured_clone(engine));
   return VH_OK;
 }
 

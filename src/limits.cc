@@ -57,6 +57,9 @@ size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
     // back once the heap shrinks, and the next script that allocates is stopped then.
     return limit;
   }
+  // The host may raise the limit once instead of the stop (vh_runtime_set_heap_limit_cb); what
+  // it grants must still hold the whole heap.
+  if (size_t raised = host_heap_limit(rt, current_limit, initial_limit)) return raised > in_use ? raised : limit;
   stop_for_heap_limit(rt);
   return limit;
 }

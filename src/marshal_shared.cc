@@ -52,7 +52,8 @@
 namespace vh {
 namespace {
 
-// The view kinds V8 10.2 has (no Float16Array yet).
+// The view kinds V8 10.2 has (no Float16Array yet). The copy's byte form stores these numbers
+// (view_kind(), copy.cc): append new kinds, never reorder.
 enum class Kind {
   kInt8, kUint8, kUint8Clamped, kInt16, kUint16, kInt32, kUint32, kFloat32, kFloat64,
   kBigInt64, kBigUint64, kDataView
@@ -494,6 +495,33 @@ int pass_wasm_memory(Runtime* from, v8::Local<v8::Object> memory, Engine* to, v8
   return VH_OK;
 }
 
+size_t view_window_length(v8::Isolate* iso, v8::Local<v8::ArrayBufferView> view,
+                          v8::Local<v8::ArrayBuffer> buffer, size_t buffer_length) {
+  Kind k = kind_of(view);
+  size_t offset = view->ByteOffset();
+  bool shared = buffer.As<v8::Value>()->IsSharedArrayBuffer();
+  // A fixed buffer cannot have a length-tracking view; 10.2 cannot tell a resizable
+  // ArrayBuffer from a fixed one, so every non-shared one is asked.
+  bool tracking = buffer_length > 0 &&
+                  (!shared || may_be_growable(buffer.As<v8::Value>().As<v8::SharedArrayBuffer>())) &&
+                  is_length_tracking(iso, view, buffer);
+  if (offset > buffer_length) return 0;
+  if (tracking) {
+    size_t element = info(k).element_size;
+    return (buffer_length - offset) / element * element;
+  }
+  size_t length = raw_length(view, k) * info(k).element_size;
+  return length <= buffer_length - offset ? length : 0;
+}
+
+int view_kind(v8::Local<v8::ArrayBufferView> view) { return static_cast<int>(kind_of(view)); }
+int view_kind_count() { return static_cast<int>(Kind::kDataView) + 1; }
+size_t view_element_size(int kind) { return info(static_cast<Kind>(kind)).element_size; }
+v8::Local<v8::ArrayBufferView> new_view(int kind, v8::Local<v8::ArrayBuffer> buffer, size_t offset,
+                                        size_t length) {
+  return api_view(static_cast<Kind>(kind), buffer, offset, length);
+}
+
 }  // namespace vh
 
 using namespace vh;
@@ -527,27 +555,11 @@ int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, void** data, size_t* si
       // may since have gone out of bounds (it reads as empty in script), and a length-tracking
       // one has another length. CopyContents would trust them and read past the end of a
       // shrunk buffer, so the bounds are worked out here as script sees them.
-      Kind k = kind_of(view);
       v8::Local<v8::ArrayBuffer> buffer = view->Buffer();
       store = buffer->GetBackingStore();
       size_t buffer_length = store->Data() ? store->ByteLength() : 0;
-      size_t offset = view->ByteOffset();
-      bool shared = buffer.As<v8::Value>()->IsSharedArrayBuffer();
-      // A fixed buffer cannot have a length-tracking view; 10.2 cannot tell a resizable
-      // ArrayBuffer from a fixed one, so every non-shared one is asked.
-      bool tracking = buffer_length > 0 &&
-                      (!shared || may_be_growable(buffer.As<v8::Value>().As<v8::SharedArrayBuffer>())) &&
-                      is_length_tracking(iso, view, buffer);
-      if (offset > buffer_length) {
-        n = 0;
-      } else if (tracking) {
-        size_t element = info(k).element_size;
-        n = (buffer_length - offset) / element * element;
-      } else {
-        size_t length = raw_length(view, k) * info(k).element_size;
-        n = length <= buffer_length - offset ? length : 0;
-      }
-      src = static_cast<const uint8_t*>(store->Data()) + (n ? offset : 0);
+      n = view_window_length(iso, view, buffer, buffer_length);
+      src = static_cast<const uint8_t*>(store->Data()) + (n ? view->ByteOffset() : 0);
     }
   } else {
     return VH_ETYPE;

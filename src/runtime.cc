@@ -35,6 +35,7 @@ int dispose_runtime(Runtime* rt) {
     destroy_host_objects(rt);
     destroy_deferreds(rt);
     destroy_builtins(rt);
+    stop_profiler(rt);
     destroy_loop(rt);
     rt->security_token.Reset();
     rt->rethrown_exception.Reset();

@@ -446,7 +446,7 @@ static void test_flags(void **state) {
   (void)state;
   vh_scope s;
   assert_ok(vh_scope_open(g_e, &s));
-  assert_status(VH_EINVAL, vh_engine_install_builtins(g_e, 8));
+  assert_status(VH_EINVAL, vh_engine_install_builtins(g_e, 16));
   assert_status(VH_EINVAL, vh_engine_install_builtins(g_e, VH_BUILTIN_ALL | 0x100));
   vh_engine none = {0};
   assert_status(VH_EINVAL, vh_engine_install_builtins(none, VH_BUILTIN_ALL));

@@ -723,6 +723,76 @@ static int detach_shared(void) {
   return vh_array_buffer_detach(F.e1, sab);
 }
 
+/* buffer.h: host memory no row frees (no callback given; it lives as long as the process). */
+static char kHostBytes[8];
+static const uint16_t kHostUnits[2] = {0x68, 0x69};
+/* diagnostics.h */
+static int discard_output(const char *data, size_t length, void *user) {
+  (void)data, (void)length, (void)user;
+  return VH_OK;
+}
+static int stop_output(const char *data, size_t length, void *user) {
+  (void)data, (void)length, (void)user;
+  return -77;
+}
+static int stats_of(vh_runtime rt, size_t size) {
+  static vh_runtime_stats st;
+  memset(&st, 0, sizeof st);
+  st.struct_size = size;
+  int rc = vh_runtime_stats_get(rt, &st);
+  if (rc == VH_OK) CHECK(st.engines >= 1 && st.space_count > 0);
+  return rc;
+}
+static int profile_twice(void) {
+  TRY_OK(vh_runtime_cpu_profile_start(F.r1, 0));
+  CHECK(vh_runtime_cpu_profile_start(F.r1, 0) == VH_EBUSY);
+  return vh_runtime_cpu_profile_stop(F.r1, discard_output, NULL);
+}
+/* copy.h */
+static const uint8_t kBadBytes[16] = {'V', 'H', 'C', 'B', 99};
+static int copy_with_size(size_t size) {
+  struct {
+    vh_copy_options o;
+    uint64_t newer_field;
+  } big;
+  memset(&big, 0, sizeof big);
+  big.o.struct_size = size;
+  if (size > sizeof big.o) big.newer_field = 1;
+  return vh_engine_copy(F.e1, F.num, F.e1, &big.o, &S.v);
+}
+static int copy_transfer(const vh_value *list, size_t count) {
+  vh_copy_options o;
+  vh_copy_options_init(&o);
+  o.transfer = list;
+  o.transfer_count = count;
+  return vh_engine_copy(F.e1, F.obj, F.e2, &o, &S.v);
+}
+static int copy_to_bytes_ok(void) {
+  uint8_t *bytes = NULL;
+  size_t n = 0;
+  TRY_OK(vh_engine_copy_to_bytes(F.e1, F.date, &bytes, &n));
+  CHECK(bytes && n > 16);
+  vh_free(bytes);
+  return VH_OK;
+}
+static int copy_function(void) {
+  int rc = vh_engine_copy(F.e1, F.fn, F.e2, NULL, &S.v);
+  vh_exception_discard(F.e1);
+  return rc;
+}
+static int copy_options_init_ok(void) {
+  vh_copy_options o;
+  TRY_OK(vh_copy_options_init(&o));
+  CHECK(o.struct_size == sizeof o && o.transfer_count == 0 && o.transfer == NULL);
+  return VH_OK;
+}
+static int data_of_detached(void) {
+  vh_value ab;
+  TRY_OK(vh_eval(F.e1, "new ArrayBuffer(8)", VH_AUTO_LENGTH, NULL, &ab));
+  TRY_OK(vh_array_buffer_detach(F.e1, ab));
+  return vh_array_buffer_data(ab, &S.native, &S.len);
+}
+
 /* Values of another runtime given to calls that name an engine: passed, not refused. */
 static int set_other_runtime_value(void) {
   vh_value back;
@@ -1080,6 +1150,15 @@ static int inspector_case(enum insp_case c) {
 #define E_vh_eval_with_cache(e) vh_eval_with_cache(e, "1", VH_AUTO_LENGTH, "c.js", NULL, 0, &S.b, &S.v)
 #define E_vh_async_queue(e) vh_async_queue(e, noop_work, noop_done, NULL, &S.v)
 #define E_vh_engine_install_builtins(e) vh_engine_install_builtins(e, VH_BUILTIN_CONSOLE)
+#define E_vh_engine_copy(e) vh_engine_copy(e, F.num, F.e1, NULL, &S.v)
+#define E_vh_engine_copy_to_bytes(e) vh_engine_copy_to_bytes(e, F.num, &S.cache, &S.len)
+#define E_vh_engine_copy_from_bytes(e) vh_engine_copy_from_bytes(e, kBadBytes, sizeof kBadBytes, &S.v)
+#define E_vh_new_array_buffer(e) vh_new_array_buffer(e, 8, &S.native, &S.v)
+#define E_vh_new_shared_array_buffer(e) vh_new_shared_array_buffer(e, 8, &S.native, &S.v)
+#define E_vh_new_external_array_buffer(e) vh_new_external_array_buffer(e, kHostBytes, 8, NULL, NULL, &S.v)
+#define E_vh_new_external_shared_array_buffer(e) vh_new_external_shared_array_buffer(e, kHostBytes, 8, NULL, NULL, &S.v)
+#define E_vh_new_external_string_latin1(e) vh_new_external_string_latin1(e, kHostBytes, 8, NULL, NULL, &S.v)
+#define E_vh_new_external_string_utf16(e) vh_new_external_string_utf16(e, kHostUnits, 2, NULL, NULL, &S.v)
 
 /* The engine misuses every call that names an engine gets. */
 #define ENGINE_ROWS(X, fn)                                                               \
@@ -1115,6 +1194,7 @@ static int inspector_case(enum insp_case c) {
 #define R_vh_class_unwrap(val_) vh_class_unwrap(val_, F.cls1, &S.native)
 #define R_vh_ref_new(val_) vh_ref_new(val_, 1, &S.ref)
 #define R_vh_scope_escape(val_) escape_value(val_)
+#define R_vh_array_buffer_data(val_) vh_array_buffer_data(val_, &S.native, &S.len)
 
 /* The value misuses every call that takes a value gets. */
 #define VALUE_ROWS_MAIN(X, fn)                                                           \
@@ -1715,6 +1795,114 @@ static int inspector_case(enum insp_case c) {
   X(vh_array_buffer_detach, detached_twice, VH_OK, 0, detach_twice())                                \
   ENGINE_ROWS(X, vh_array_buffer_detach)
 
+/* Allocations no allocator can give (2^52 bytes): VH_ENOMEM. Left out under AddressSanitizer,
+ * whose allocator ends the process on such a request unless allocator_may_return_null=1. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HUGE_ALLOC_ROWS(X)
+#else
+#define HUGE_ALLOC_ROWS(X)                                                                           \
+  X(vh_new_array_buffer, length_beyond_memory, VH_ENOMEM, 0, vh_new_array_buffer(F.e1, (size_t)1 << 52, &S.native, &S.v)) \
+  X(vh_new_shared_array_buffer, length_beyond_memory, VH_ENOMEM, 0, vh_new_shared_array_buffer(F.e1, (size_t)1 << 52, &S.native, &S.v))
+#endif
+
+/* buffer.h */
+#define BUFFER_ROWS(X)                                                                               \
+  X(vh_new_array_buffer, null_out, VH_EINVAL, 0, vh_new_array_buffer(F.e1, 8, &S.native, NULL))      \
+  X(vh_new_array_buffer, null_data_allowed, VH_OK, 0, vh_new_array_buffer(F.e1, 8, NULL, &S.v))      \
+  X(vh_new_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_array_buffer(F.e1, SIZE_MAX, &S.native, &S.v)) \
+  HUGE_ALLOC_ROWS(X)                                                                                 \
+  ENGINE_ROWS(X, vh_new_array_buffer)                                                                \
+  X(vh_new_shared_array_buffer, null_out, VH_EINVAL, 0, vh_new_shared_array_buffer(F.e1, 8, &S.native, NULL)) \
+  X(vh_new_shared_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_shared_array_buffer(F.e1, SIZE_MAX, &S.native, &S.v)) \
+  ENGINE_ROWS(X, vh_new_shared_array_buffer)                                                         \
+  X(vh_new_external_array_buffer, null_data, VH_EINVAL, 0, vh_new_external_array_buffer(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_array_buffer, null_out, VH_EINVAL, 0, vh_new_external_array_buffer(F.e1, kHostBytes, 8, NULL, NULL, NULL)) \
+  X(vh_new_external_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_external_array_buffer(F.e1, kHostBytes, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_array_buffer)                                                       \
+  X(vh_new_external_shared_array_buffer, null_data, VH_EINVAL, 0, vh_new_external_shared_array_buffer(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_shared_array_buffer, null_out, VH_EINVAL, 0, vh_new_external_shared_array_buffer(F.e1, kHostBytes, 8, NULL, NULL, NULL)) \
+  X(vh_new_external_shared_array_buffer, length_above_max, VH_ERANGE, 0, vh_new_external_shared_array_buffer(F.e1, kHostBytes, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_shared_array_buffer)                                                \
+  X(vh_array_buffer_data, not_a_buffer, VH_ETYPE, 0, vh_array_buffer_data(F.obj, &S.native, &S.len)) \
+  X(vh_array_buffer_data, detached, VH_EDETACHED, 0, data_of_detached())                             \
+  X(vh_array_buffer_data, null_outs_allowed, VH_OK, 0, vh_array_buffer_data(F.ab, NULL, NULL))       \
+  X(vh_array_buffer_data, buffer_of_other_runtime, VH_OK, 0, vh_array_buffer_data(F.ab2, &S.native, &S.len)) \
+  VALUE_ROWS(X, vh_array_buffer_data)                                                                \
+  X(vh_new_external_string_latin1, null_data, VH_EINVAL, 0, vh_new_external_string_latin1(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_string_latin1, null_out, VH_EINVAL, 0, vh_new_external_string_latin1(F.e1, kHostBytes, 8, NULL, NULL, NULL)) \
+  X(vh_new_external_string_latin1, huge_length, VH_ERANGE, 0, vh_new_external_string_latin1(F.e1, kHostBytes, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_string_latin1)                                                      \
+  X(vh_new_external_string_utf16, null_data, VH_EINVAL, 0, vh_new_external_string_utf16(F.e1, NULL, 0, NULL, NULL, &S.v)) \
+  X(vh_new_external_string_utf16, null_out, VH_EINVAL, 0, vh_new_external_string_utf16(F.e1, kHostUnits, 2, NULL, NULL, NULL)) \
+  X(vh_new_external_string_utf16, huge_length, VH_ERANGE, 0, vh_new_external_string_utf16(F.e1, kHostUnits, SIZE_MAX, NULL, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_new_external_string_utf16)                                                       \
+  COPY_ROWS(X)
+
+/* diagnostics.h */
+#define DIAGNOSTICS_ROWS(X)                                                                          \
+  X(vh_runtime_memory_pressure, empty_runtime, VH_EINVAL, 0, vh_runtime_memory_pressure(NR, VH_MEMORY_PRESSURE_MODERATE)) \
+  X(vh_runtime_memory_pressure, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_memory_pressure(F.rt_dead, VH_MEMORY_PRESSURE_MODERATE)) \
+  X(vh_runtime_memory_pressure, unknown_level, VH_EINVAL, 0, vh_runtime_memory_pressure(F.r1, (vh_memory_pressure)99)) \
+  X(vh_runtime_memory_pressure, runtime_held_by_other_thread, VH_OK, T, vh_runtime_memory_pressure(F.r1, VH_MEMORY_PRESSURE_NONE)) \
+  X(vh_runtime_set_heap_limit_cb, empty_runtime, VH_EINVAL, 0, vh_runtime_set_heap_limit_cb(NR, NULL, NULL)) \
+  X(vh_runtime_set_heap_limit_cb, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_set_heap_limit_cb(F.rt_dead, NULL, NULL)) \
+  X(vh_runtime_set_heap_limit_cb, null_callback_removes, VH_OK, 0, vh_runtime_set_heap_limit_cb(F.r1, NULL, NULL)) \
+  X(vh_runtime_stats_get, null_out, VH_EINVAL, 0, vh_runtime_stats_get(F.r1, NULL))                   \
+  X(vh_runtime_stats_get, empty_runtime, VH_EINVAL, 0, stats_of(NR, sizeof(vh_runtime_stats)))         \
+  X(vh_runtime_stats_get, disposed_runtime, VH_EDISPOSED, 0, stats_of(F.rt_dead, sizeof(vh_runtime_stats))) \
+  X(vh_runtime_stats_get, struct_size_zero, VH_EVERSION, 0, stats_of(F.r1, 0))                         \
+  X(vh_runtime_stats_get, works, VH_OK, 0, stats_of(F.r1, sizeof(vh_runtime_stats)))                   \
+  X(vh_runtime_cpu_profile_start, empty_runtime, VH_EINVAL, 0, vh_runtime_cpu_profile_start(NR, 0))  \
+  X(vh_runtime_cpu_profile_start, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_cpu_profile_start(F.rt_dead, 0)) \
+  X(vh_runtime_cpu_profile_start, interval_too_small, VH_ERANGE, 0, vh_runtime_cpu_profile_start(F.r1, 1)) \
+  X(vh_runtime_cpu_profile_start, interval_too_large, VH_ERANGE, 0, vh_runtime_cpu_profile_start(F.r1, UINT32_MAX)) \
+  X(vh_runtime_cpu_profile_stop, empty_runtime, VH_EINVAL, 0, vh_runtime_cpu_profile_stop(NR, discard_output, NULL)) \
+  X(vh_runtime_cpu_profile_stop, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_cpu_profile_stop(F.rt_dead, discard_output, NULL)) \
+  X(vh_runtime_cpu_profile_stop, null_write, VH_EINVAL, 0, vh_runtime_cpu_profile_stop(F.r1, NULL, NULL)) \
+  X(vh_runtime_cpu_profile_stop, none_running, VH_EINVAL, 0, vh_runtime_cpu_profile_stop(F.r1, discard_output, NULL)) \
+  X(vh_runtime_cpu_profile_stop, started_twice_then_stopped, VH_OK, 0, profile_twice())              \
+  X(vh_runtime_heap_snapshot, empty_runtime, VH_EINVAL, 0, vh_runtime_heap_snapshot(NR, discard_output, NULL)) \
+  X(vh_runtime_heap_snapshot, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_heap_snapshot(F.rt_dead, discard_output, NULL)) \
+  X(vh_runtime_heap_snapshot, null_write, VH_EINVAL, 0, vh_runtime_heap_snapshot(F.r1, NULL, NULL))  \
+  X(vh_runtime_heap_snapshot, write_stops_it, -77, 0, vh_runtime_heap_snapshot(F.r1, stop_output, NULL))
+
+/* copy.h */
+#define COPY_ROWS(X)                                                                                 \
+  DIAGNOSTICS_ROWS(X)                                                                                \
+  X(vh_copy_options_init, null_options, VH_EINVAL, 0, vh_copy_options_init(NULL))                    \
+  X(vh_copy_options_init, fills_defaults, VH_OK, 0, copy_options_init_ok())                          \
+  X(vh_engine_copy, null_out, VH_EINVAL, 0, vh_engine_copy(F.e1, F.obj, F.e2, NULL, NULL))           \
+  X(vh_engine_copy, null_options_allowed, VH_OK, 0, vh_engine_copy(F.e1, F.date, F.e2, NULL, &S.v))   \
+  X(vh_engine_copy, struct_size_zero, VH_EVERSION, 0, copy_with_size(0))                             \
+  X(vh_engine_copy, struct_size_newer_with_unknown_field, VH_EVERSION, 0, copy_with_size(sizeof(vh_copy_options) + 8)) \
+  X(vh_engine_copy, null_transfer_with_count, VH_EINVAL, 0, copy_transfer(NULL, 1))                  \
+  X(vh_engine_copy, huge_transfer_count, VH_ERANGE, 0, copy_transfer(&F.ab, SIZE_MAX))               \
+  X(vh_engine_copy, transfer_not_a_buffer, VH_ETYPE, 0, copy_transfer(&F.obj, 1))                    \
+  X(vh_engine_copy, transfer_of_other_runtime, VH_ETYPE, 0, copy_transfer(&F.ab2, 1))                \
+  X(vh_engine_copy, transfer_closed_value, VH_ESCOPE_CLOSED, 0, copy_transfer(&F.closed, 1))         \
+  X(vh_engine_copy, uncopyable_value, VH_EEXCEPTION, 0, copy_function())                             \
+  X(vh_engine_copy, value_of_other_runtime, VH_ERUNTIME_MISMATCH, 0, vh_engine_copy(F.e1, F.obj2, F.e2, NULL, &S.v)) \
+  X(vh_engine_copy, empty_value, VH_EINVAL, 0, vh_engine_copy(F.e1, NV, F.e2, NULL, &S.v))           \
+  X(vh_engine_copy, closed_value, VH_ESCOPE_CLOSED, 0, vh_engine_copy(F.e1, F.closed, F.e2, NULL, &S.v)) \
+  X(vh_engine_copy, empty_destination, VH_EINVAL, 0, vh_engine_copy(F.e1, F.obj, NE, NULL, &S.v))    \
+  X(vh_engine_copy, disposed_destination, VH_EDISPOSED, 0, vh_engine_copy(F.e1, F.obj, F.e_dead, NULL, &S.v)) \
+  X(vh_engine_copy, destination_not_held, VH_ENOSCOPE, 0, vh_engine_copy(F.e1, F.obj, F.e3, NULL, &S.v)) \
+  ENGINE_ROWS(X, vh_engine_copy)                                                                     \
+  PENDING_ROW(X, vh_engine_copy)                                                                     \
+  X(vh_engine_copy_to_bytes, null_bytes, VH_EINVAL, 0, vh_engine_copy_to_bytes(F.e1, F.obj, NULL, &S.len)) \
+  X(vh_engine_copy_to_bytes, null_length, VH_EINVAL, 0, vh_engine_copy_to_bytes(F.e1, F.obj, &S.cache, NULL)) \
+  X(vh_engine_copy_to_bytes, works, VH_OK, 0, copy_to_bytes_ok())                                    \
+  X(vh_engine_copy_to_bytes, value_of_other_runtime, VH_ERUNTIME_MISMATCH, 0, vh_engine_copy_to_bytes(F.e1, F.obj2, &S.cache, &S.len)) \
+  X(vh_engine_copy_to_bytes, closed_value, VH_ESCOPE_CLOSED, 0, vh_engine_copy_to_bytes(F.e1, F.closed, &S.cache, &S.len)) \
+  ENGINE_ROWS(X, vh_engine_copy_to_bytes)                                                            \
+  PENDING_ROW(X, vh_engine_copy_to_bytes)                                                            \
+  X(vh_engine_copy_from_bytes, null_out, VH_EINVAL, 0, vh_engine_copy_from_bytes(F.e1, kBadBytes, 16, NULL)) \
+  X(vh_engine_copy_from_bytes, null_bytes_with_length, VH_EINVAL, 0, vh_engine_copy_from_bytes(F.e1, NULL, 16, &S.v)) \
+  X(vh_engine_copy_from_bytes, empty, VH_EBADDATA, 0, vh_engine_copy_from_bytes(F.e1, NULL, 0, &S.v)) \
+  X(vh_engine_copy_from_bytes, bad_header, VH_EBADDATA, 0, vh_engine_copy_from_bytes(F.e1, kBadBytes, sizeof kBadBytes, &S.v)) \
+  X(vh_engine_copy_from_bytes, huge_length, VH_EBADDATA, 0, vh_engine_copy_from_bytes(F.e1, kBadBytes, SIZE_MAX, &S.v)) \
+  ENGINE_ROWS(X, vh_engine_copy_from_bytes)
+
 /* module.h, code_cache.h */
 #define MODULE_ROWS(X)                                                                               \
   X(vh_runtime_set_module_loader, empty_runtime, VH_EINVAL, 0, vh_runtime_set_module_loader(NR, no_loader, NULL)) \
@@ -1804,7 +1992,7 @@ static int inspector_case(enum insp_case c) {
   X(vh_async_queue, null_done, VH_EINVAL, 0, vh_async_queue(F.e1, noop_work, NULL, NULL, &S.v))      \
   X(vh_async_queue, null_promise, VH_EINVAL, 0, vh_async_queue(F.e1, noop_work, noop_done, NULL, NULL)) \
   ENGINE_ROWS(X, vh_async_queue)                                                                     \
-  X(vh_engine_install_builtins, unknown_flag, VH_EINVAL, 0, vh_engine_install_builtins(F.e1, 8))     \
+  X(vh_engine_install_builtins, unknown_flag, VH_EINVAL, 0, vh_engine_install_builtins(F.e1, 16))    \
   X(vh_engine_install_builtins, all_flags, VH_OK, 0, vh_engine_install_builtins(F.e1b, VH_BUILTIN_ALL)) \
   ENGINE_ROWS(X, vh_engine_install_builtins)                                                         \
   X(vh_runtime_set_console, empty_runtime, VH_EINVAL, 0, vh_runtime_set_console(NR, NULL, NULL))     \
@@ -1856,6 +2044,7 @@ static int inspector_case(enum insp_case c) {
   CLASS_ROWS(X)                                                                                      \
   PROMISE_ROWS(X)                                                                                    \
   MARSHAL_ROWS(X)                                                                                    \
+  BUFFER_ROWS(X)                                                                                     \
   MODULE_ROWS(X)                                                                                     \
   LOOP_ROWS(X)                                                                                       \
   INSPECTOR_ROWS(X)

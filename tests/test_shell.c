@@ -128,6 +128,61 @@ static void test_files_share_one_engine(void **state) {
   expect(RUN(NULL, "state_a.js", "state_b.js"), 0, "2 kept function function function\n", NULL);
 }
 
+static void test_structured_clone_in_shell(void **state) {
+  (void)state;
+  expect(RUN(NULL, "-e", "const b = new ArrayBuffer(4), c = structuredClone({ b }, { transfer: [b] });"
+                         "print(b.byteLength, c.b.byteLength)"),
+         0, "0 4\n", NULL);
+}
+
+/* Reads a file the shell wrote and checks it with JSON.parse in an engine of our own. */
+static void check_json_file(const char *path, const char *check, const char *expected) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char text[1 << 22];
+  size_t n = fread(text, 1, sizeof text, f);
+  fclose(f);
+  assert_true(n > 0 && n < sizeof text);
+  vh_engine e;
+  vh_scope s;
+  vh_value doc;
+  assert_ok(vh_engine_new_private(NULL, NULL, &e));
+  assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_json_parse(e, text, n, &doc));
+  assert_ok(vh_engine_set_global(e, "doc", doc));
+  assert_eval_string(e, check, expected);
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_engine_dispose(e));
+}
+
+static void test_profile_and_snapshot_flags(void **state) {
+  (void)state;
+  char prof[] = "/tmp/vh_shell_prof_XXXXXX", snap[] = "/tmp/vh_shell_snap_XXXXXX";
+  int pf = mkstemp(prof), sf = mkstemp(snap);
+  assert_true(pf >= 0 && sf >= 0);
+  close(pf);
+  close(sf);
+  expect(RUN(NULL, "--cpu-prof", prof, "--heap-snapshot", snap, "-e",
+             "class Kept {} globalThis.k = [new Kept(), new Kept(), new Kept()];"
+             "function spinFor() { let x = 0; const end = Date.now() + 200; while (Date.now() < end) x++; return x; }"
+             "print(spinFor() > 0)"),
+         0, "true\n", NULL);
+  check_json_file(prof,
+                  "[doc.nodes[0].callFrame.functionName, doc.samples.length === doc.timeDeltas.length,"
+                  " doc.nodes.some(n => n.callFrame.functionName === 'spinFor' && n.callFrame.url === '<eval>')].join()",
+                  "(root),true,true");
+  check_json_file(snap,
+                  "const m = doc.snapshot.meta, w = m.node_fields.length, t = m.node_fields.indexOf('type'),"
+                  " nm = m.node_fields.indexOf('name'), obj = m.node_types[t].indexOf('object'); let kept = 0;"
+                  "for (let i = 0; i < doc.nodes.length; i += w)"
+                  "  if (doc.nodes[i + t] === obj && doc.strings[doc.nodes[i + nm]] === 'Kept') kept++;"
+                  "`${doc.snapshot.node_count === doc.nodes.length / w} ${kept}`",
+                  "true 3");
+  expect(RUN(NULL, "--cpu-prof"), 2, "", "v8host-shell: missing argument after: --cpu-prof");
+  unlink(prof);
+  unlink(snap);
+}
+
 static void test_eval_option(void **state) {
   (void)state;
   expect(RUN(NULL, "-e", "print(6 * 7)"), 0, "42\n", NULL);
@@ -464,6 +519,8 @@ int main(void) {
       cmocka_unit_test(test_files_share_one_engine),
       cmocka_unit_test(test_eval_option),
       cmocka_unit_test(test_async_wasm_settles),
+      cmocka_unit_test(test_structured_clone_in_shell),
+      cmocka_unit_test(test_profile_and_snapshot_flags),
       cmocka_unit_test(test_async_runs_to_completion),
       cmocka_unit_test(test_uncaught_error),
       cmocka_unit_test(test_uncaught_non_error),

@@ -217,7 +217,9 @@ static void print_usage(FILE *f) {
   fputs("usage: v8host-shell [OPTION | FILE]... [--args ARG...]\n"
         "  FILE                          run a classic script (.mjs, or import/export: a module)\n"
         "  --inspect[=[HOST:]PORT]       serve DevTools/VS Code on 127.0.0.1:9229 (docs/debugging.md)\n"
-        "  --inspect-brk[=[HOST:]PORT]   the same, and wait for the debugger, paused on the first line\n", f);
+        "  --inspect-brk[=[HOST:]PORT]   the same, and wait for the debugger, paused on the first line\n"
+        "  --cpu-prof FILE               write a CPU profile of the run to FILE (.cpuprofile JSON)\n"
+        "  --heap-snapshot FILE          write a heap snapshot taken at the end to FILE (.heapsnapshot)\n", f);
   for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
     const option_row *o = &options[i];
     char head[64];
@@ -295,6 +297,10 @@ static int parse(int argc, char **argv, config *c) {
     int inspect = shell_inspect_option(arg);
     if (inspect < 0) return usage("malformed option", arg);
     if (inspect > 0) continue;
+    /* --cpu-prof FILE, --heap-snapshot FILE: shell_prof.c (docs/diagnostics.md). */
+    int prof = shell_prof_option(argc, argv, &i);
+    if (prof < 0) return usage("missing argument after", arg);
+    if (prof > 0) continue;
     const option_row *o = NULL;
     const char *value = NULL;
     for (size_t k = 0; !o && k < sizeof options / sizeof *options; k++) {
@@ -387,6 +393,7 @@ int main(int argc, char **argv) {
   if (rc == VH_OK) rc = vh_runtime_set_module_loader(main_srt.runtime, shell_module_loader, &main_srt);
   if (rc == VH_OK) rc = shell_realm_new(&main_srt, &realm);
   if (rc == VH_OK) rc = shell_inspect_start(realm->engine);
+  if (rc == VH_OK) rc = shell_prof_start(main_srt.runtime);
   if (rc != VH_OK) {
     fprintf(stderr, "v8host-shell: cannot set up the engine: %s\n", vh_err_name(rc));
     return STATUS_UNCAUGHT;
@@ -416,6 +423,7 @@ int main(int argc, char **argv) {
   shell_agents_join();  /* the shell exits only when its agents are done */
   if (status == STATUS_OK && shell_agents_failed()) status = STATUS_UNCAUGHT;
   shell_inspect_stop();
+  if (!shell_prof_finish(main_srt.runtime) && status == STATUS_OK) status = STATUS_UNCAUGHT;
   rc = vh_runtime_dispose(main_srt.runtime);
   if (rc != VH_OK) fprintf(stderr, "v8host-shell: vh_runtime_dispose: %s\n", vh_err_name(rc));
   shell_realms_free(&main_srt);

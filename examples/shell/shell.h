@@ -8,6 +8,7 @@
  *                  (inspect.js, embedded at build time)
  *   shell_262.c    $262, the host object of test262 (createRealm, evalScript, gc, ...)
  *   shell_agent.c  $262.agent: runtimes on threads of their own, broadcasts and reports
+ *   shell_prof.c   --cpu-prof and --heap-snapshot
  *
  * Only the public v8host API is used, and libuv for threads, time and the loop's handles. */
 #ifndef V8HOST_SHELL_H
@@ -166,5 +167,15 @@ int shell_inspect_start(vh_engine engine);
 /* With --inspect-brk: waits for a debugger, then pauses on the first statement run. */
 int shell_inspect_before_run(vh_engine engine);
 void shell_inspect_stop(void);
+
+/* ---- shell_prof.c ---- */
+
+/* --cpu-prof FILE, --heap-snapshot FILE at argv[*i]: 1 (consumed, *i advanced), 0 (not one of
+ * them), -1 (the FILE is missing). */
+int shell_prof_option(int argc, char **argv, int *i);
+/* Starts the CPU profile when --cpu-prof was given. */
+int shell_prof_start(vh_runtime runtime);
+/* Writes the profile and the snapshot asked for; false when one could not be written. */
+bool shell_prof_finish(vh_runtime runtime);
 
 #endif

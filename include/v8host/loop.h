@@ -247,7 +247,8 @@ enum {
   VH_BUILTIN_QUEUE_MICROTASK = 1u << 1, /**< queueMicrotask */
   VH_BUILTIN_CONSOLE = 1u << 2,         /**< console, with every method of V8's console (see
                                              vh_console_level for what each sends) */
-  VH_BUILTIN_ALL = 7u
+  VH_BUILTIN_STRUCTURED_CLONE = 1u << 3, /**< structuredClone(value, { transfer }) (see copy.h) */
+  VH_BUILTIN_ALL = 15u
 };
 
 /**

@@ -16,6 +16,13 @@ int configure_heap(const vh_runtime_options& opts, v8::Isolate::CreateParams* pa
 // Installs the near-heap-limit callback that stops a script instead of letting V8 abort.
 void install_heap_limit(Runtime* rt);
 
+// The host's say near the heap limit (diagnostics.cc), asked by the heap-limit handler before
+// it stops a script: a raised limit to return to V8, or 0 to stop the script as usual.
+size_t host_heap_limit(Runtime* rt, size_t current_limit, size_t initial_limit);
+
+// Stops and frees a CPU profile still running (profiler.cc; runtime disposal, under its lock).
+void stop_profiler(Runtime* rt);
+
 // After a call saw V8 stop without an exception (termination): the status for it
 // (VH_EHEAPLIMIT, VH_ETIMEDOUT or VH_ETERMINATED). At the outermost host level it also ends the
 // termination so the runtime works again.

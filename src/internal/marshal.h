@@ -57,6 +57,23 @@ v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8:
 // VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
 int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out);
 
+// The byte length of view's window as script sees it now (marshal_shared.cc): its current
+// length when length-tracking, 0 when the resized buffer no longer covers it. buffer is
+// view->Buffer() (not detached), buffer_length its current byte length (the BackingStore's:
+// the API's ByteLength() is 0 for a growable SAB on 10.2). The window starts at ByteOffset().
+size_t view_window_length(v8::Isolate* iso, v8::Local<v8::ArrayBufferView> view,
+                          v8::Local<v8::ArrayBuffer> buffer, size_t buffer_length);
+
+// View kinds as numbers 0 .. view_kind_count() - 1 (marshal_shared.cc; the copy's byte form
+// stores them): a view's kind, a kind's element size (1 for a DataView), and a new view of a
+// kind over a non-growable buffer (length in elements, bytes for a DataView; the caller checks
+// that the window lies inside the buffer).
+int view_kind(v8::Local<v8::ArrayBufferView> view);
+int view_kind_count();
+size_t view_element_size(int kind);
+v8::Local<v8::ArrayBufferView> new_view(int kind, v8::Local<v8::ArrayBuffer> buffer, size_t offset,
+                                        size_t length);
+
 inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
                       vh_pass_kind* how) {
   if (from == to->rt) {

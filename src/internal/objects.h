@@ -16,6 +16,11 @@
 #include "internal/handle_table.h"
 #include "v8host/loop.h"
 #include "v8host/module.h"
+#include "v8host/diagnostics.h"
+
+namespace v8 {
+class CpuProfiler;
+}
 
 namespace vh {
 
@@ -61,6 +66,12 @@ struct Runtime {
   std::mutex interrupts_mu;
   std::vector<struct Interrupt*> interrupts;
   std::atomic<bool> has_interrupts{false};
+  // The running CPU profile's profiler (profiler.cc), or null.
+  v8::CpuProfiler* cpu_profiler = nullptr;
+  // The host's near-heap-limit callback (diagnostics.cc) and whether it raised the limit yet.
+  vh_heap_limit_cb heap_limit_cb = nullptr;
+  void* heap_limit_data = nullptr;
+  bool heap_limit_raised = false;
   // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
   std::atomic<uint64_t> deadline_generation{0};
   // Threads inside a proxy operation of this runtime that released its lock while waiting for
