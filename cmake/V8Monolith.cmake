@@ -27,6 +27,10 @@ macro(_v8_gn_value name default out_var)
     string(REPLACE "\"" "" ${out_var} "${CMAKE_MATCH_2}")
     set(${out_var}_FROM "args.gn")
   endif()
+  if(${out_var} STREQUAL "")  # gn's "" means "the default": V8's BUILD.gn resolves it
+    set(${out_var} "${default}")
+    set(${out_var}_FROM "default")
+  endif()
 endmacro()
 
 # _v8_header_uses(<macro> <out_var>): whether the found headers test <macro> (_v8_header_ids).

@@ -148,10 +148,11 @@ expect(override "-DV8_ROOT=${A};-DV8_OUT=out/x64.debug;-DV8_MONOLITH_DEFINITIONS
        "V8_COMPRESS_POINTERS MY_DEF=1" "" "" "V8_MONOLITH_DEFINITIONS \\(override\\)")
 
 # 3. Newer naming (headers that test V8_ENABLE_SANDBOX): the sandbox maps to it; args.gn leaves
-#    is_debug out (gn's default: a debug build) and ICU embeds its data.
+#    is_debug out (gn's default: a debug build, so V8 checks; "" also means the default) and
+#    ICU embeds its data.
 set(B "${WORK}/v8-b")
 make_checkout("${B}" "#ifdef V8_ENABLE_SANDBOX\n#endif")
-make_out("${B}/out/x64.release" "target_cpu = \"x64\"\nv8_enable_sandbox = true\nicu_use_data_file = false\nv8_use_external_startup_data = false\n")
+make_out("${B}/out/x64.release" "target_cpu = \"x64\"\nv8_enable_v8_checks = \"\"  # gn: use the default\nv8_enable_sandbox = true\nicu_use_data_file = false\nv8_use_external_startup_data = false\n")
 expect(enable_sandbox_name "-DV8_ROOT=${B}" "V8_ENABLE_CHECKS V8_COMPRESS_POINTERS V8_ENABLE_SANDBOX" "" "")
 
 # 4. v8-gn.h present: its definitions win over args.gn (which says otherwise here).
