@@ -1,10 +1,13 @@
 # FindV8.cmake — locate V8 for v8host.
 #
 # Three sources, tried in this order:
-#   1. A monolith build: -DV8_ROOT=<dir> with <dir>/include/v8.h and libv8_monolith.a
-#      (searched in <dir>, <dir>/lib, <dir>/obj). Such builds are usually made with pointer
-#      compression and the sandbox: V8_MONOLITH_DEFINITIONS (cache) carries the compile
-#      definitions they need, default "V8_COMPRESS_POINTERS;V8_ENABLE_SANDBOX".
+#   1. A V8 monolith build (gn, v8_monolithic=true): -DV8_ROOT=<v8 checkout> with
+#      <root>/include/v8.h and <root>/out/<config>/obj/libv8_monolith.a (or out.gn/<config>;
+#      -DV8_OUT=<out dir> picks one when there are several), or the flat layouts
+#      <root>/{.,lib,obj}/libv8_monolith.a. The compile definitions V8's headers need are
+#      derived from the build (cmake/V8Monolith.cmake: v8-gn.h, v8_build_config.json, args.gn);
+#      V8_MONOLITH_DEFINITIONS (cache, empty by default) replaces them. The data files the
+#      build loads at run time (snapshot_blob.bin, icudtl.dat) are found in the out dir.
 #   2. Debian's libnode108 + libnode-dev (V8 10.2) unpacked into a private folder, by default
 #      <source>/.deps/libnode (what scripts/setup.sh makes when the system package cannot be
 #      installed), or wherever -DV8_DEB_ROOT=<dir> points (<dir>/usr/include/node, ...).
@@ -14,10 +17,15 @@
 # libnode.so.108 sits beside it) is rejected: headers and library must be the same V8.
 #
 # Result: the imported target V8::V8, and V8_FOUND, V8_VERSION, V8_SOURCE, V8_LIBRARY,
-# V8_INCLUDE_DIR, V8_LIBRARY_DIR.
+# V8_INCLUDE_DIR, V8_LIBRARY_DIR; for a monolith also V8_OUT_DIR, V8_COMPILE_DEFINITIONS,
+# V8_STARTUP_DATA and V8_ICU_DATA (the files' paths, empty when the build embeds them), and
+# <build>/v8host-v8.txt recording what was found and derived. (Debian's libnode embeds the
+# snapshot and ICU's data: no definitions, no data files.)
 
-set(V8_MONOLITH_DEFINITIONS "V8_COMPRESS_POINTERS;V8_ENABLE_SANDBOX" CACHE STRING
-    "Compile definitions a V8 monolith build needs (only used with V8_ROOT)")
+set(V8_MONOLITH_DEFINITIONS "" CACHE STRING
+    "Compile definitions of a V8 monolith build (V8_ROOT), replacing the ones derived from its out dir")
+# STRING, not PATH: CMake would make a relative PATH absolute against the working directory.
+set(V8_OUT "" CACHE STRING "The gn out dir of V8_ROOT to use (absolute or relative to V8_ROOT)")
 # Relative to this file, not CMAKE_SOURCE_DIR: v8host may be a subproject of another build.
 get_filename_component(_v8_default_deb_root "${CMAKE_CURRENT_LIST_DIR}/../.deps/libnode" ABSOLUTE)
 set(V8_DEB_ROOT "${_v8_default_deb_root}" CACHE PATH
@@ -43,13 +51,14 @@ endfunction()
 set(V8_FOUND FALSE)
 set(_v8_defs "")
 
+set(V8_STARTUP_DATA "")
+set(V8_ICU_DATA "")
 if(V8_ROOT)
-  find_path(V8_INCLUDE_DIR v8.h PATHS "${V8_ROOT}/include" NO_DEFAULT_PATH)
-  find_library(V8_LIBRARY NAMES v8_monolith
-               PATHS "${V8_ROOT}" "${V8_ROOT}/lib" "${V8_ROOT}/obj" NO_DEFAULT_PATH)
+  include(${CMAKE_CURRENT_LIST_DIR}/V8Monolith.cmake)
+  _v8_find_monolith()
   if(V8_INCLUDE_DIR AND V8_LIBRARY)
     set(V8_SOURCE "monolith (${V8_ROOT})")
-    set(_v8_defs ${V8_MONOLITH_DEFINITIONS})
+    set(_v8_defs ${V8_COMPILE_DEFINITIONS})
     set(_v8_extra_libs Threads::Threads ${CMAKE_DL_LIBS})
   endif()
 else()
@@ -99,4 +108,28 @@ find_package_handle_standard_args(V8
     "Run scripts/setup.sh (unpacks Debian's libnode108/libnode-dev into .deps/libnode), or pass -DV8_ROOT=<monolith build>")
 if(V8_FOUND)
   message(STATUS "V8 ${V8_VERSION} from ${V8_SOURCE}: ${V8_LIBRARY}")
+  set(_v8_report "version=${V8_VERSION}\nlibrary=${V8_LIBRARY}\ninclude=${V8_INCLUDE_DIR}\n")
+  if(V8_ROOT)
+    string(REPLACE ";" " " _v8_shown "${_v8_defs}")
+    if(_v8_shown STREQUAL "")
+      set(_v8_shown "(none)")
+    endif()
+    message(STATUS "V8 definitions: ${_v8_shown}  [from ${V8_DEFINITIONS_FROM}]")
+    foreach(_v8_what "startup data" "ICU data")
+      if(_v8_what STREQUAL "startup data")
+        set(_v8_path "${V8_STARTUP_DATA}")
+      else()
+        set(_v8_path "${V8_ICU_DATA}")
+      endif()
+      if(_v8_path)
+        message(STATUS "V8 ${_v8_what}: ${_v8_path} (loaded at start-up, installed beside the library)")
+      else()
+        message(STATUS "V8 ${_v8_what}: built in")
+      endif()
+    endforeach()
+    string(APPEND _v8_report "out=${V8_OUT_DIR}\ndefinitions=${_v8_defs}\n"
+           "definitions_from=${V8_DEFINITIONS_FROM}\nstartup_data=${V8_STARTUP_DATA}\n"
+           "icu_data=${V8_ICU_DATA}\n")
+  endif()
+  file(WRITE "${PROJECT_BINARY_DIR}/v8host-v8.txt" "${_v8_report}")
 endif()

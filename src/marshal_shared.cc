@@ -43,6 +43,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <optional>
 
 #include "internal/call.h"
@@ -529,9 +530,10 @@ using namespace vh;
 namespace {
 
 // The bytes of an ArrayBuffer, SharedArrayBuffer or view (of isolate iso, whose lock this
-// thread holds), as script sees them now, copied into malloc'd memory. VH_ETYPE for anything
-// else, VH_ENOMEM.
-int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, void** data, size_t* size) {
+// thread holds), as script sees them now, copied into memory from alloc (alloc->Free releases
+// it). VH_ETYPE for anything else, VH_ENOMEM.
+int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, v8::ArrayBuffer::Allocator* alloc, void** data,
+               size_t* size) {
   v8::HandleScope handles(iso);
   const uint8_t* src = nullptr;
   size_t n = 0;
@@ -569,7 +571,7 @@ int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, void** data, size_t* si
     *size = 0;
     return VH_OK;
   }
-  void* copy = std::malloc(n);
+  void* copy = alloc->AllocateUninitialized(n);
   if (!copy) return VH_ENOMEM;
   if (!on_heap.IsEmpty())
     n = on_heap->CopyContents(copy, n);
@@ -580,23 +582,37 @@ int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, void** data, size_t* si
   return VH_OK;
 }
 
-void free_copy(void* data, size_t, void*) { std::free(data); }
+using AllocatorRef = std::shared_ptr<v8::ArrayBuffer::Allocator>;
+
+// A copy's deleter: frees it through the allocator that made it, held until then (the store
+// may outlive the runtime).
+void free_copy(void* data, size_t size, void* holder) {
+  AllocatorRef* alloc = static_cast<AllocatorRef*>(holder);
+  (*alloc)->Free(data, size);
+  delete alloc;
+}
 
 // A new ArrayBuffer of the current isolate holding a copy of value's bytes (value: of a runtime
 // this thread holds, see lookup_value).
 int copy_into(v8::Isolate* iso, const Slot& slot, v8::Local<v8::ArrayBuffer>* out) {
+  // The copy is made by the target runtime's ArrayBuffer::Allocator, the one V8 itself uses for
+  // that isolate's buffers: in a sandboxed V8 (V8_ENABLE_SANDBOX) a backing store must lie
+  // inside the sandbox, which memory from malloc does not. Not ArrayBuffer::New(isolate, size):
+  // that ends the process when the allocation fails; this returns VH_ENOMEM.
+  const AllocatorRef& allocator = runtime_of(iso)->allocator;
+  std::unique_ptr<AllocatorRef> holder(new (std::nothrow) AllocatorRef(allocator));
+  if (!holder) return VH_ENOMEM;
   void* data;
   size_t size;
   // The copy is made inside its own HandleScope of the source isolate (which may be this
   // one): the new buffer is made after it closed, in the caller's scope.
-  VH_TRY(copy_bytes(slot.rt->isolate, slot.local, &data, &size));
+  VH_TRY(copy_bytes(slot.rt->isolate, slot.local, allocator.get(), &data, &size));
   if (size == 0) {
     *out = v8::ArrayBuffer::New(iso, 0);
     return VH_OK;
   }
-  // Memory of our own (malloc) rather than ArrayBuffer::New(isolate, size), which ends the
-  // process when the allocation fails; the store frees it when the buffer is collected.
-  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(data, size, free_copy, nullptr);
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(data, size, free_copy, holder.release());
   *out = v8::ArrayBuffer::New(iso, std::move(store));
   return VH_OK;
 }
