@@ -66,9 +66,9 @@ enum {
 /* Every runtime's heap_max_bytes. */
 #define kHeapLimitBytes ((size_t)64 << 20)
 /* The most a runtime's heap may hold right after a script was stopped at its limit
- * (VH_EHEAPLIMIT): the limit plus the margin docs/limits.md documents. Until it documents one:
- * twice the configured limit plus 8 MiB. */
-#define kHeapUsedAfterStopMax (2 * kHeapLimitBytes + ((size_t)8 << 20))
+ * (VH_EHEAPLIMIT): the limit L plus the margin docs/limits.md documents, max(L/2, 16 MiB). */
+#define kHeapStopMargin (kHeapLimitBytes / 2 > ((size_t)16 << 20) ? kHeapLimitBytes / 2 : ((size_t)16 << 20))
+#define kHeapUsedAfterStopMax (kHeapLimitBytes + kHeapStopMargin)
 
 /* ---- state ------------------------------------------------------------------------------------ */
 

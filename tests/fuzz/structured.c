@@ -110,10 +110,8 @@ size_t fz_structured_script(uint8_t (*next)(void), char *buf, size_t cap) {
     at = append(buf, at, cap, " } catch (e) {}\n");
   }
 #if !defined(VH_FUZZ_HUGE_ALLOCATIONS) && !defined(VH_FUZZ_KNOWN_BUGS)
-  /* Known bug (issue 12, section 3): a single allocation larger than the heap limit's headroom
-   * ends the process ("Fatal javascript OOM") instead of stopping the script. Until the fix is
-   * in, these run only with VH_FUZZ_HUGE_ALLOCATIONS (the CMake option of the same name) or
-   * VH_FUZZ_KNOWN_BUGS. */
+  /* Single huge allocations run unless the build leaves them out (the CMake option
+   * VH_FUZZ_HUGE_ALLOCATIONS, on by default). */
   huge = 0;
 #endif
   if (huge) {
