@@ -42,5 +42,7 @@
 #include "v8host/module.h"
 #include "v8host/code_cache.h"
 #include "v8host/loop.h"
+#include "v8host/snapshot.h"
+#include "v8host/pool.h"
 
 #endif

@@ -5,6 +5,7 @@
 #include "internal/loop.h"
 #include "internal/marshal.h"
 #include "internal/module.h"
+#include "internal/snapshot.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
@@ -61,6 +62,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   opts.struct_size = sizeof opts;
   if (options) VH_TRY(copy_versioned(options, sizeof(vh_engine_options), &opts));
   if (opts.reserved_flags != 0) return VH_EINVAL;
+  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   auto e = std::make_unique<Engine>();
   e->rt = rt;
   RuntimeLock lock(rt);

@@ -304,6 +304,8 @@ int check_loop_idle(Runtime* rt) {
 void destroy_loop(Runtime* rt) {
   LoopState* ls = rt->loop;
   if (!ls) return;
+  // The listener reports to this loop; it lives in the heap, which a snapshot builder saves.
+  rt->isolate->RemoveMessageListeners(on_uncaught_message);
   std::vector<Task> left;
   {
     std::lock_guard<std::mutex> lock(ls->queue->mu);

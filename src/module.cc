@@ -19,6 +19,7 @@
 #include "internal/frame.h"
 #include "internal/limits.h"
 #include "internal/module.h"
+#include "internal/snapshot.h"
 #include "v8host.h"
 
 namespace vh {
@@ -411,6 +412,11 @@ int fail_with(EngineCall& call, v8::Local<v8::Value> exception) {
 void install_module_callbacks(Runtime* rt) {
   rt->isolate->SetHostImportModuleDynamicallyCallback(import_dynamic);
   rt->isolate->SetHostInitializeImportMetaObjectCallback(init_import_meta);
+}
+
+void module_external_references(std::vector<intptr_t>* out) {
+  out->push_back(reinterpret_cast<intptr_t>(return_data));
+  out->push_back(reinterpret_cast<intptr_t>(import_job));
 }
 
 }  // namespace vh

@@ -28,6 +28,7 @@ struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
 struct HostClass;
 struct Instance;
 struct Deferred;
+struct SnapshotState;  // snapshot.cc: a snapshot builder's creator, or a loaded blob and its bindings
 
 // A global that every engine of a runtime gets its own instance of (functions and classes).
 struct RuntimeGlobal {
@@ -101,6 +102,7 @@ struct Runtime {
   std::unordered_set<Deferred*> deferreds;
   std::vector<RuntimeGlobal> globals;
   Engine* private_owner = nullptr;
+  SnapshotState* snapshot = nullptr;  // runtimes made for or from a snapshot only
   // An exception a host callback rethrew from a nested call, with the message of where it was
   // first thrown: when the same value is caught again, that message (location) is kept rather
   // than the rethrow site's.

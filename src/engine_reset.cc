@@ -1,0 +1,47 @@
+// vh_engine_reset: gives an engine a fresh global (a new V8 context) under the same handle.
+#include "internal/call.h"
+#include "internal/host.h"
+#include "internal/loop.h"
+#include "internal/module.h"
+#include "internal/snapshot.h"
+#include "v8host.h"
+
+using namespace vh;
+
+extern "C" {
+
+int vh_engine_reset(vh_engine engine) {
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  Runtime* rt = e->rt;
+  RuntimeLock lock(rt);  // in_use is the lock holder's to read: take the lock first
+  if (e->in_use) return VH_EBUSY;
+  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));
+  v8::Isolate* iso = rt->isolate;
+  // A runtime made from a snapshot gives every new context the snapshot's state.
+  v8::Local<v8::Context> fresh = v8::Context::New(iso);
+  if (fresh.IsEmpty()) return VH_ENOMEM;
+  // What the engine kept of its old context goes with it, as when an engine is disposed.
+  cancel_engine_timers(e);
+  e->shared_buffers.clear();
+  destroy_module_map(e);
+  e->pending_exception.Reset();
+  e->pending_message.Reset();
+  e->has_pending = false;
+  {
+    v8::Local<v8::Context> old = e->context.Get(iso);
+    // Objects of the old context may outlive it; their functions must not find this engine.
+    old->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);
+  }
+  fresh->SetSecurityToken(rt->security_token.Get(iso));
+  fresh->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e);
+  e->context.Reset(iso, fresh);
+  if (!rt->globals.empty()) {
+    v8::Context::Scope entered(fresh);
+    // Cannot fail: registration refuses the names a fresh engine holds non-configurably.
+    install_runtime_globals(e, fresh);
+  }
+  return VH_OK;
+}
+
+}  // extern "C"
