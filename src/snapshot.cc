@@ -216,7 +216,13 @@ v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params) {
     s->refs.assign(statics.size() + kMaxRecords + 1, 0);
     std::copy(statics.begin(), statics.end(), s->refs.begin());
     iso = v8::Isolate::Allocate();
-    if (iso) s->creator = new v8::SnapshotCreator(iso, s->refs.data());  // enters iso on this thread
+    if (iso) {
+      s->creator = new v8::SnapshotCreator(iso, s->refs.data());
+      // The creator leaves the isolate entered on this thread; the runtime's lock enters it
+      // whenever it is used, and an isolate left entered would be the thread's "current" one
+      // under the scopes of other runtimes.
+      iso->Exit();
+    }
   } else {
     s->refs = statics;
     for (HostFunction* rec : s->placeholders) {
@@ -243,9 +249,11 @@ void dispose_isolate(Runtime* rt) {
   if (s->creator) {
     if (s->create) {
       v8::Locker locker(rt->isolate);
+      v8::Isolate::Scope entered(rt->isolate);
       s->out = s->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
     }
-    delete s->creator;  // disposes the isolate
+    rt->isolate->Enter();  // the creator's destructor exits the isolate before disposing it
+    delete s->creator;
     s->creator = nullptr;
   } else {
     rt->isolate->Dispose();
