@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ namespace vh {
 // refers to: the builder's reference array is sized once, as V8 keeps a pointer to it.
 constexpr size_t kMaxRecords = 65536;
 
+namespace {
+struct CheckedBlob;  // below: a checked blob, shared by the runtimes made from it
+}  // namespace
+
 struct SnapshotState {
   enum Mode { kBuilder, kLoaded } mode = kBuilder;
   std::vector<intptr_t> refs;  // the external-reference array V8 holds a pointer to
@@ -53,7 +58,8 @@ struct SnapshotState {
   v8::StartupData out{nullptr, 0};
   std::string signatures;            // of order, in the blob's format
   // Loaded.
-  std::string v8_blob;               // V8's bytes: V8 reads contexts from them after Isolate::New
+  // The blob: V8 reads contexts from its bytes after Isolate::New (shared, checked_blob()).
+  std::shared_ptr<const CheckedBlob> blob;
   v8::StartupData data{nullptr, 0};
   std::vector<HostFunction*> placeholders;
   std::vector<std::string> expected;  // kind + name of each placeholder, from the blob
@@ -196,6 +202,33 @@ int parse(const void* blob, size_t length, Header* h, std::vector<std::string>* 
   return p == end ? VH_OK : VH_EBADDATA;
 }
 
+// A checked blob's bytes, shared by every runtime made from the same blob while one of them
+// lives: a server making runtimes from one blob neither copies nor hashes it each time (a byte
+// compare against the copy of the blob last checked replaces both).
+struct CheckedBlob {
+  std::string bytes;
+  Header header;
+  std::vector<std::string> signatures;
+};
+
+std::shared_ptr<const CheckedBlob> checked_blob(const void* blob, size_t length, int* rc) {
+  static std::mutex mu;
+  static std::weak_ptr<const CheckedBlob> last;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    std::shared_ptr<const CheckedBlob> known = last.lock();
+    if (blob && known && known->bytes.size() == length && memcmp(known->bytes.data(), blob, length) == 0)
+      return known;
+  }
+  auto fresh = std::make_shared<CheckedBlob>();
+  *rc = parse(blob, length, &fresh->header, &fresh->signatures);
+  if (*rc != VH_OK) return nullptr;
+  fresh->bytes.assign(static_cast<const char*>(blob), length);
+  std::lock_guard<std::mutex> lock(mu);
+  last = fresh;
+  return fresh;
+}
+
 }  // namespace
 
 void free_snapshot_state(SnapshotState* state) {
@@ -230,8 +263,9 @@ v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params) {
       s->refs.push_back(reinterpret_cast<intptr_t>(rec));
     }
     s->refs.push_back(0);
-    s->data.data = s->v8_blob.data();
-    s->data.raw_size = static_cast<int>(s->v8_blob.size());
+    size_t skip = sizeof(Header) + s->blob->header.signatures_length;
+    s->data.data = s->blob->bytes.data() + skip;
+    s->data.raw_size = static_cast<int>(s->blob->bytes.size() - skip);
     params.snapshot_blob = &s->data;
     params.external_references = s->refs.data();
     iso = v8::Isolate::New(params);
@@ -382,15 +416,16 @@ int vh_snapshot_check(const void* blob, size_t length) {
 int vh_runtime_new_from_snapshot(const vh_runtime_options* options, const void* blob, size_t length,
                                  vh_runtime* out) {
   if (!out) return VH_EINVAL;
+  if (!blob) return VH_EINVAL;
   ensure_platform();
-  Header h;
   auto state = std::make_unique<SnapshotState>();
-  VH_TRY(parse(blob, length, &h, &state->expected));
+  int rc = VH_OK;
+  state->blob = checked_blob(blob, length, &rc);
+  if (!state->blob) return rc;
+  const Header& h = state->blob->header;
+  if (length - sizeof(Header) - h.signatures_length > static_cast<size_t>(INT32_MAX)) return VH_EBADDATA;
   state->mode = SnapshotState::kLoaded;
-  const char* v8_bytes = static_cast<const char*>(blob) + sizeof(Header) + h.signatures_length;
-  size_t v8_length = length - sizeof(Header) - h.signatures_length;
-  if (v8_length > static_cast<size_t>(INT32_MAX)) return VH_EBADDATA;
-  state->v8_blob.assign(v8_bytes, v8_length);
+  state->expected = state->blob->signatures;
   state->placeholders.reserve(h.record_count);
   for (uint32_t i = 0; i < h.record_count; ++i) state->placeholders.push_back(new HostFunction());
   return new_runtime(options, state.release(), out);
