@@ -62,10 +62,10 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   opts.struct_size = sizeof opts;
   if (options) VH_TRY(copy_versioned(options, sizeof(vh_engine_options), &opts));
   if (opts.reserved_flags != 0) return VH_EINVAL;
-  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   auto e = std::make_unique<Engine>();
   e->rt = rt;
   RuntimeLock lock(rt);
+  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   v8::Local<v8::Context> ctx = v8::Context::New(rt->isolate);
   if (ctx.IsEmpty()) return VH_ENOMEM;
   ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
