@@ -109,6 +109,10 @@ static void engine_from_snapshot_sees_setup_and_host(void **state) {
   assert_eval_string(e, "String(twice(21))", "42");
   assert_eval_string(e, "const c = new Counter(); c.bump(); String(c.bump())", "2");
   assert_eval_string(e, "typeof savedCounter", "function");
+  /* The class the setup script kept is the blob's: its instances are not the re-registered
+   * class's (documented), so its method's brand check throws; nothing crashes. */
+  assert_eval_string(e, "try { new savedCounter().bump(); 'no' } catch (x) { x.message.slice(0, 9) }",
+                     "VH_EBRAND");
   assert_ok(vh_scope_close(s));
   /* A second engine starts from the snapshot too, without the first one's globals. */
   vh_engine e2;
