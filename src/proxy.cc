@@ -1,6 +1,7 @@
 // Host proxies (see internal/proxy.h): identity, creation, the traps, lifetimes, and the wait
 // for the source runtime that never holds the waiter's own runtime.
 #include "internal/proxy.h"
+#include "internal/snapshot.h"
 
 #include <chrono>
 #include <string>
@@ -66,6 +67,22 @@ void trap_get_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info);
 void trap_apply(const v8::FunctionCallbackInfo<v8::Value>& info);
 void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info);
 
+// The traps by name (also listed in the snapshot's external-reference registry).
+struct Trap {
+  const char* name;
+  v8::FunctionCallback callback;
+};
+const Trap kTraps[] = {{"get", trap_get},
+                       {"set", trap_set},
+                       {"has", trap_has},
+                       {"deleteProperty", trap_delete},
+                       {"ownKeys", trap_own_keys},
+                       {"getOwnPropertyDescriptor", trap_get_own_property_descriptor},
+                       {"defineProperty", trap_define_property},
+                       {"getPrototypeOf", trap_get_prototype_of},
+                       {"apply", trap_apply},
+                       {"construct", trap_construct}};
+
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
 // have the traps as own methods. The traps need no signature check of `this`: a Proxy's
 // handler is unreachable from script, so V8 alone calls them, with the handler as `this`.
@@ -74,20 +91,6 @@ v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   if (!rt->handler_class.IsEmpty()) return strong_local(rt->handler_class);
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
   cls->InstanceTemplate()->SetInternalFieldCount(1);
-  struct Trap {
-    const char* name;
-    v8::FunctionCallback callback;
-  };
-  static const Trap kTraps[] = {{"get", trap_get},
-                                {"set", trap_set},
-                                {"has", trap_has},
-                                {"deleteProperty", trap_delete},
-                                {"ownKeys", trap_own_keys},
-                                {"getOwnPropertyDescriptor", trap_get_own_property_descriptor},
-                                {"defineProperty", trap_define_property},
-                                {"getPrototypeOf", trap_get_prototype_of},
-                                {"apply", trap_apply},
-                                {"construct", trap_construct}};
   for (const Trap& t : kTraps) {
     cls->InstanceTemplate()->Set(
         v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocalChecked(),
@@ -795,4 +798,9 @@ void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 }  // namespace
+void proxy_external_references(std::vector<intptr_t>* out) {
+  for (const Trap& t : kTraps) out->push_back(reinterpret_cast<intptr_t>(t.callback));
+  out->push_back(reinterpret_cast<intptr_t>(dummy_function));
+}
+
 }  // namespace vh

@@ -94,6 +94,7 @@ std::vector<intptr_t> static_references() {
   refs.push_back(reinterpret_cast<intptr_t>(numeric_callback));
   refs.push_back(reinterpret_cast<intptr_t>(native_method_callback));
   module_external_references(&refs);
+  proxy_external_references(&refs);
   return refs;
 }
 

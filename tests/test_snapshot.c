@@ -261,6 +261,45 @@ static void unsnapshottable_state_is_refused(void **state) {
   vh_free(blob);
 }
 
+/* A host proxy made in the builder's engine: refused while it lives; once collected the blob is
+ * made, although the handler class was instantiated in the engine (its traps are in the
+ * external-reference registry: without them V8 would end the process here). */
+static void host_proxies_in_the_builder(void **state) {
+  (void)state;
+  vh_runtime rt;
+  vh_engine e, other;
+  vh_scope s, so;
+  vh_value obj, proxied;
+  void *blob = NULL;
+  size_t len = 0;
+  assert_ok(vh_engine_new_private(NULL, NULL, &other));
+  assert_ok(vh_snapshot_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_scope_open(other, &so));
+  obj = eval_ok(other, "({ answer: 42 })");
+  assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_pass(e, obj, &proxied, NULL));
+  assert_ok(vh_engine_set_global(e, "remote", proxied));
+  assert_eval_string(e, "String(remote.answer)", "42");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_scope_close(so));
+  assert_status(VH_ENOTSUP, vh_snapshot_create(rt, e, &blob, &len));
+  assert_ok(vh_scope_open(e, &s));
+  eval_ok(e, "delete globalThis.remote; 0");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_snapshot_create(rt, e, &blob, &len));
+  assert_ok(vh_engine_dispose(other));
+  vh_runtime loaded;
+  vh_engine le;
+  assert_ok(vh_runtime_new_from_snapshot(NULL, blob, len, &loaded));
+  assert_ok(vh_engine_new(loaded, NULL, &le));
+  assert_ok(vh_scope_open(le, &s));
+  assert_eval_string(e = le, "typeof remote", "undefined");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_runtime_dispose(loaded));
+  vh_free(blob);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(engine_from_snapshot_sees_setup_and_host),
@@ -269,6 +308,7 @@ int main(void) {
       cmocka_unit_test(truncated_damaged_and_random_are_refused),
       cmocka_unit_test(fuzz_blob_check),
       cmocka_unit_test(unsnapshottable_state_is_refused),
+      cmocka_unit_test(host_proxies_in_the_builder),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -34,5 +34,7 @@ int check_snapshot_bindings(Runtime* rt);
 
 // module.cc: the C callbacks of its functions, for the external-reference registry.
 void module_external_references(std::vector<intptr_t>* out);
+// proxy.cc: the traps of the host proxies' handler class, and their targets' function.
+void proxy_external_references(std::vector<intptr_t>* out);
 
 }  // namespace vh
