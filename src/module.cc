@@ -417,6 +417,7 @@ void install_module_callbacks(Runtime* rt) {
 void module_external_references(std::vector<intptr_t>* out) {
   out->push_back(reinterpret_cast<intptr_t>(return_data));
   out->push_back(reinterpret_cast<intptr_t>(import_job));
+  out->push_back(reinterpret_cast<intptr_t>(synthetic_steps));
 }
 
 }  // namespace vh

@@ -55,6 +55,7 @@ struct SnapshotState {
   bool overflow = false;             // more than kMaxRecords
   bool create = false;               // vh_snapshot_create: serialize in dispose_isolate
   bool keep = false;                 // vh_snapshot_create owns this state past disposal
+  bool modules_used = false;         // an engine reset after loading modules (engine_reset.cc)
   v8::StartupData out{nullptr, 0};
   std::string signatures;            // of order, in the blob's format
   // Loaded.
@@ -309,6 +310,10 @@ HostFunction* snapshot_record(Runtime* rt) {
   return new HostFunction();  // registered after the snapshot's: not in the blob
 }
 
+void note_builder_modules(Runtime* rt) {
+  if (rt->snapshot && rt->snapshot->mode == SnapshotState::kBuilder) rt->snapshot->modules_used = true;
+}
+
 int check_snapshot_bindings(Runtime* rt) {
   SnapshotState* s = rt->snapshot;
   if (s->mode == SnapshotState::kBuilder || s->verified) return VH_OK;
@@ -333,6 +338,11 @@ int check_snapshottable(Runtime* rt, Engine* chosen) {
   if (!rt->proxies.empty() || !rt->live_records.empty()) return VH_ENOTSUP;
   for (HostFunction* rec : rt->functions)
     if (!rec->weak.IsEmpty()) return VH_ENOTSUP;  // an engine's function: not re-bindable
+  // V8 10.2 cannot save a module namespace (its accessors are not in V8's own reference table:
+  // it would end the process), and any module an engine loaded may be reachable from it.
+  if (s->modules_used) return VH_ENOTSUP;
+  for (Engine* e : rt->engines)
+    if (e->modules) return VH_ENOTSUP;
   (void)chosen;
   return VH_OK;
 }
