@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include <libplatform/libplatform.h>
 #include <v8-snapshot.h>
 
 #include "internal/call.h"
@@ -36,6 +37,8 @@
 #include "v8host.h"
 
 namespace vh {
+
+v8::Platform* platform();  // platform.cc
 
 // The most host-function records (functions, constructors, methods, accessors) a snapshot
 // refers to: the builder's reference array is sized once, as V8 keeps a pointer to it.
@@ -376,8 +379,13 @@ int vh_snapshot_create(vh_runtime runtime, vh_engine engine, void** blob, size_t
     RuntimeLock lock(rt);
     for (Engine* other : rt->engines)
       if (other->in_use) return VH_EBUSY;
-    // Collects what only garbage holds (an engine function no longer referenced).
+    // Collects what only garbage holds (an engine function no longer referenced), then runs
+    // the FinalizationRegistry cleanups that made due: V8 refuses (ends the process on) a heap
+    // with a registry whose cleanup is pending.
     rt->isolate->LowMemoryNotification();
+    while (v8::platform::PumpMessageLoop(platform(), rt->isolate,
+                                         v8::platform::MessageLoopBehavior::kDoNotWait)) {
+    }
     VH_TRY(check_snapshottable(rt, e));
     v8::Local<v8::Context> ctx = e->context.Get(rt->isolate);
     // The engine pointer must not come back from the blob: set again by each new engine.

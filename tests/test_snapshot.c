@@ -300,6 +300,31 @@ static void host_proxies_in_the_builder(void **state) {
   vh_free(blob);
 }
 
+/* A FinalizationRegistry whose target died: its cleanup runs before the heap is saved (V8
+ * ends the process on a registry with a cleanup pending: seen before the fix). */
+static void finalization_registry_cleanup_runs_first(void **state) {
+  (void)state;
+  vh_runtime rt, loaded;
+  vh_engine e, le;
+  vh_scope s;
+  void *blob = NULL;
+  size_t len = 0;
+  assert_ok(vh_snapshot_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_scope_open(e, &s));
+  eval_ok(e, "var cleaned = 0; var registry = new FinalizationRegistry(() => { cleaned++; });\n"
+             "(function () { registry.register({}, 1); })();");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_snapshot_create(rt, e, &blob, &len));
+  assert_ok(vh_runtime_new_from_snapshot(NULL, blob, len, &loaded));
+  assert_ok(vh_engine_new(loaded, NULL, &le));
+  assert_ok(vh_scope_open(le, &s));
+  assert_eval_string(le, "typeof registry + ' ' + cleaned", "object 1");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_runtime_dispose(loaded));
+  vh_free(blob);
+}
+
 static int cfg_init(vh_engine engine, vh_value module, void *data) {
   vh_value v;
   (void)data;
@@ -343,6 +368,7 @@ int main(void) {
       cmocka_unit_test(unsnapshottable_state_is_refused),
       cmocka_unit_test(host_proxies_in_the_builder),
       cmocka_unit_test(modules_in_the_builder),
+      cmocka_unit_test(finalization_registry_cleanup_runs_first),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
