@@ -26,8 +26,10 @@ extern "C" {
  * @brief Creates a builder runtime: a runtime whose state vh_snapshot_create() can save.
  *
  * It works as a runtime of vh_runtime_new(), except that heap_max_bytes is not applied (V8
- * makes the isolate of a snapshot), and that it is bound to the calling thread: V8 enters the
- * isolate on it, so use the runtime and call vh_snapshot_create() on this thread only.
+ * makes the isolate of a snapshot), that its engines have no `SharedArrayBuffer`, `Atomics` or
+ * `WebAssembly` (V8 leaves them out of snapshots; engines made from the blob have them), and
+ * that it is meant for one thread: use it and call vh_snapshot_create() on the thread that
+ * made it.
  * Every host function and class registered on it (vh_runtime_global_function(),
  * vh_runtime_global_numeric(), vh_class_define(), ...) is numbered in registration order; a
  * runtime made from the blob expects the same registrations in the same order.
