@@ -119,7 +119,8 @@ VH_API int vh_pool_new(const vh_pool_options *options, vh_pool *out);
  * @param[out] out receives the engine; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_EBUSY (max_size handed out, wait_ms 0);
  *         ::VH_ETIMEDOUT (none came back within wait_ms); a code of making an engine.
- * @par Thread: any; threads may acquire and release at once.
+ * @par Thread: any; threads may acquire and release at once (the pool's callbacks then run on
+ *      several threads at once).
  */
 VH_API int vh_pool_acquire(vh_pool pool, vh_engine *out);
 
