@@ -22,7 +22,6 @@ int vh_engine_reset(vh_engine engine) {
   v8::Local<v8::Context> fresh = v8::Context::New(iso);
   if (fresh.IsEmpty()) return VH_ENOMEM;
   // What the engine kept of its old context goes with it, as when an engine is disposed.
-  if (e->modules) note_builder_modules(rt);
   cancel_engine_timers(e);
   e->shared_buffers.clear();
   destroy_module_map(e);

@@ -51,6 +51,8 @@ struct ModuleMap {
 };
 
 void destroy_module_map(Engine* engine) {
+  // A snapshot builder remembers that modules were loaded: their namespaces may stay reachable.
+  if (engine->modules && engine->rt->snapshot) note_builder_modules(engine->rt);
   delete engine->modules;  // the Globals reset themselves
   engine->modules = nullptr;
 }

@@ -58,7 +58,7 @@ struct SnapshotState {
   bool overflow = false;             // more than kMaxRecords
   bool create = false;               // vh_snapshot_create: serialize in dispose_isolate
   bool keep = false;                 // vh_snapshot_create owns this state past disposal
-  bool modules_used = false;         // an engine reset after loading modules (engine_reset.cc)
+  bool modules_used = false;         // an engine dropped its loaded modules (module.cc)
   v8::StartupData out{nullptr, 0};
   std::string signatures;            // of order, in the blob's format
   // Loaded.

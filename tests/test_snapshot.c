@@ -356,6 +356,19 @@ static void modules_in_the_builder(void **state) {
   assert_ok(vh_engine_reset(e));
   assert_status(VH_ENOTSUP, vh_snapshot_create(rt, e, &blob, &len));
   assert_ok(vh_runtime_dispose(rt));
+  /* And when the engine that loaded them is disposed while its namespace stays reachable from
+   * the engine to be saved (V8 would end the process). */
+  vh_engine kept;
+  assert_ok(vh_snapshot_runtime_new(NULL, &rt));
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_engine_new(rt, NULL, &kept));
+  assert_ok(vh_scope_open(e, &s));
+  assert_ok(vh_module_eval(e, "export const y = 42;", VH_AUTO_LENGTH, "m.mjs", &ns));
+  assert_ok(vh_engine_set_global(kept, "otherNs", ns));
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_engine_dispose(e));
+  assert_status(VH_ENOTSUP, vh_snapshot_create(rt, kept, &blob, &len));
+  assert_ok(vh_runtime_dispose(rt));
 }
 
 int main(void) {

@@ -32,8 +32,8 @@ HostFunction* snapshot_record(Runtime* rt);
 // the host functions and classes the blob was made with.
 int check_snapshot_bindings(Runtime* rt);
 
-// engine_reset.cc: an engine of rt that loaded modules drops its module map: a builder
-// remembers it (vh_snapshot_create refuses a runtime that loaded modules).
+// module.cc: an engine of rt that loaded modules drops its module map (reset, disposal): a
+// builder remembers it (vh_snapshot_create refuses a runtime that loaded modules).
 void note_builder_modules(Runtime* rt);
 
 // module.cc: the C callbacks of its functions, for the external-reference registry.
