@@ -46,5 +46,7 @@
 #include "v8host/code_cache.h"
 #include "v8host/loop.h"
 #include "v8host/inspector.h"
+#include "v8host/snapshot.h"
+#include "v8host/pool.h"
 
 #endif

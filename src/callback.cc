@@ -8,6 +8,7 @@
 #include "internal/frame.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
+#include "internal/snapshot.h"
 
 namespace vh {
 
@@ -141,7 +142,8 @@ v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
 
 HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
                                  void* data, HostClass* cls) {
-  auto* rec = new HostFunction();
+  // A snapshot runtime numbers its records: the blob refers to them by registration order.
+  auto* rec = rt->snapshot ? snapshot_record(rt) : new HostFunction();
   rec->kind = kind;
   rec->fn = fn;
   rec->data = data;

@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "internal/call.h"
+#include "internal/hash.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -50,7 +51,10 @@ inline uint64_t xxh_merge(uint64_t acc, uint64_t val) {
   return acc * kP1 + kP4;
 }
 
-uint64_t xxh64(const void* data, size_t len, uint64_t seed) {
+}  // namespace
+
+// Shared with snapshot.cc (internal/hash.h).
+uint64_t vh::xxh64(const void* data, size_t len, uint64_t seed) {
   const uint8_t* p = static_cast<const uint8_t*>(data);
   const uint8_t* end = p + len;
   uint64_t h;
@@ -93,6 +97,8 @@ uint64_t xxh64(const void* data, size_t len, uint64_t seed) {
   h ^= h >> 32;
   return h;
 }
+
+namespace {
 
 // ---- The header in front of V8's bytes (native byte order: a cache is as specific to the
 // machine as the V8 build that made it). Read and written with memcpy: a caller's buffer need

@@ -6,6 +6,7 @@
 #include "internal/loop.h"
 #include "internal/marshal.h"
 #include "internal/module.h"
+#include "internal/snapshot.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
@@ -13,6 +14,13 @@
 namespace vh {
 
 void destroy_engine_object(Engine* e) {
+  unbind_context(e);
+  e->context.Reset();
+  engine_table().remove(e->handle);
+  delete e;
+}
+
+void unbind_context(Engine* e) {
   inspector_engine_destroyed(e);
   cancel_engine_timers(e);
   e->shared_buffers.clear();  // its weak Globals, while the lock is held
@@ -21,15 +29,10 @@ void destroy_engine_object(Engine* e) {
   e->pending_message.Reset();
   e->has_pending = false;
   e->intrinsics.Reset();
-  {
-    v8::HandleScope handles(e->rt->isolate);
-    v8::Local<v8::Context> ctx = e->context.Get(e->rt->isolate);
-    // Objects made in this context may outlive it; a stale pointer back must not.
-    ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);
-  }
-  e->context.Reset();
-  engine_table().remove(e->handle);
-  delete e;
+  v8::HandleScope handles(e->rt->isolate);
+  v8::Local<v8::Context> ctx = e->context.Get(e->rt->isolate);
+  // Objects made in this context may outlive it; a stale pointer back must not.
+  ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);
 }
 
 }  // namespace vh
@@ -82,6 +85,22 @@ void vh::Intrinsics::Reset() {
   for (v8::Global<v8::Object>& proto : error_protos) proto.Reset();
 }
 
+// Makes ctx the engine's context: the runtime's security token, the pointer back to the engine,
+// the intrinsics read before any script runs, the runtime's globals, the inspector's target.
+void vh::bind_context(Engine* e, v8::Local<v8::Context> ctx) {
+  Runtime* rt = e->rt;
+  ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
+  ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e);
+  e->context.Reset(rt->isolate, ctx);
+  capture_intrinsics(e, ctx);
+  if (!rt->globals.empty()) {
+    v8::Context::Scope entered(ctx);
+    // Cannot fail: registration refuses the names a fresh engine holds non-configurably.
+    install_runtime_globals(e, ctx);
+  }
+  inspector_engine_created(e);
+}
+
 namespace {
 
 int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
@@ -92,22 +111,14 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   auto e = std::make_unique<Engine>();
   e->rt = rt;
   RuntimeLock lock(rt);
+  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   v8::Local<v8::Context> ctx = v8::Context::New(rt->isolate);
   if (ctx.IsEmpty()) return VH_ENOMEM;
-  ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
-  ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e.get());
-  e->context.Reset(rt->isolate, ctx);
-  capture_intrinsics(e.get(), ctx);
   verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
-  if (!rt->globals.empty()) {
-    v8::Context::Scope entered(ctx);
-    // Cannot fail: registration refuses the names a fresh engine holds non-configurably.
-    install_runtime_globals(e.get(), ctx);
-  }
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;
+  bind_context(e.get(), ctx);
   rt->engines.insert(e.get());
-  inspector_engine_created(e.get());
   *out = e.release();
   return VH_OK;
 }

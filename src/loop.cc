@@ -470,6 +470,8 @@ bool loop_is_mine(Runtime* rt) {
 void destroy_loop(Runtime* rt) {
   LoopState* ls = rt->loop;
   if (!ls) return;
+  // The listener reports to this loop; it lives in the heap, which a snapshot builder saves.
+  rt->isolate->RemoveMessageListeners(on_uncaught_message);
   std::vector<Task> left;
   {
     std::lock_guard<std::mutex> lock(ls->queue->mu);

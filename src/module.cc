@@ -19,6 +19,7 @@
 #include "internal/frame.h"
 #include "internal/limits.h"
 #include "internal/module.h"
+#include "internal/snapshot.h"
 #include "v8host.h"
 
 namespace vh {
@@ -50,6 +51,8 @@ struct ModuleMap {
 };
 
 void destroy_module_map(Engine* engine) {
+  // A snapshot builder remembers that modules were loaded: their namespaces may stay reachable.
+  if (engine->modules && engine->rt->snapshot) note_builder_modules(engine->rt);
   delete engine->modules;  // the Globals reset themselves
   engine->modules = nullptr;
 }
@@ -411,6 +414,12 @@ int fail_with(EngineCall& call, v8::Local<v8::Value> exception) {
 void install_module_callbacks(Runtime* rt) {
   rt->isolate->SetHostImportModuleDynamicallyCallback(import_dynamic);
   rt->isolate->SetHostInitializeImportMetaObjectCallback(init_import_meta);
+}
+
+void module_external_references(std::vector<intptr_t>* out) {
+  out->push_back(reinterpret_cast<intptr_t>(return_data));
+  out->push_back(reinterpret_cast<intptr_t>(import_job));
+  out->push_back(reinterpret_cast<intptr_t>(synthetic_steps));
 }
 
 }  // namespace vh

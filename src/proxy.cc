@@ -1,6 +1,7 @@
 // Host proxies (see internal/proxy.h): identity, creation, the traps, lifetimes, and the wait
 // for the source runtime that never holds the waiter's own runtime.
 #include "internal/proxy.h"
+#include "internal/snapshot.h"
 
 #include <chrono>
 #include <memory>
@@ -44,6 +45,15 @@ namespace {
 VH_PROXY_TRAPS(VH_DECLARE_TRAP_)
 #undef VH_DECLARE_TRAP_
 
+// The traps by name (also listed in the snapshot's external-reference registry).
+struct Trap {
+  const char* name;
+  v8::FunctionCallback callback;
+};
+#define VH_TRAP_ROW_(name, callback) {name, callback},
+const Trap kTraps[] = {VH_PROXY_TRAPS(VH_TRAP_ROW_)};
+#undef VH_TRAP_ROW_
+
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
 // have every trap as an own, read-only method; new_proxy gives their prototype a null one. A
 // handler is reachable from no script (V8 passes it only as a trap's `this`, and the traps are
@@ -56,13 +66,6 @@ v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
   cls->InstanceTemplate()->SetInternalFieldCount(1);
   v8::Local<v8::Signature> brand = v8::Signature::New(iso, cls);
-  struct Trap {
-    const char* name;
-    v8::FunctionCallback callback;
-  };
-#define VH_TRAP_ROW_(name, callback) {name, callback},
-  static const Trap kTraps[] = {VH_PROXY_TRAPS(VH_TRAP_ROW_)};
-#undef VH_TRAP_ROW_
   for (const Trap& t : kTraps) {
     v8::Local<v8::String> name;
     if (!v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocal(&name)) continue;
@@ -828,4 +831,9 @@ void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 }  // namespace
+void proxy_external_references(std::vector<intptr_t>* out) {
+  for (const Trap& t : kTraps) out->push_back(reinterpret_cast<intptr_t>(t.callback));
+  out->push_back(reinterpret_cast<intptr_t>(dummy_function));
+}
+
 }  // namespace vh

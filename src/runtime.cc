@@ -6,6 +6,7 @@
 #include "internal/loop.h"
 #include "internal/module.h"
 #include "internal/proxy.h"
+#include "internal/snapshot.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
 #include "v8host.h"
@@ -45,7 +46,7 @@ int dispose_runtime(Runtime* rt) {
   // gone none can be added, so freeing them now frees the last of them.
   runtime_table().remove(rt->handle);
   free_interrupts(rt);
-  rt->isolate->Dispose();
+  dispose_isolate(rt);  // a snapshot builder's blob is made there: no handle of ours is left
   delete rt;
   return VH_OK;
 }
@@ -54,9 +55,10 @@ int dispose_runtime(Runtime* rt) {
 
 using namespace vh;
 
-extern "C" {
+namespace vh {
 
-int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
+int new_runtime(const vh_runtime_options* options, SnapshotState* snapshot, vh_runtime* out) {
+  std::unique_ptr<SnapshotState, void (*)(SnapshotState*)> snap(snapshot, free_snapshot_state);
   if (!out) return VH_EINVAL;
   vh_runtime_options opts{};
   opts.struct_size = sizeof opts;
@@ -73,14 +75,15 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator_shared = rt->allocator;
   VH_TRY(configure_heap(opts, &params));
-  rt->isolate = v8::Isolate::New(params);
+  rt->snapshot = snap.release();
+  rt->isolate = make_isolate(rt.get(), params);  // frees rt->snapshot when it fails
   if (!rt->isolate) return VH_ENOMEM;
   // The host decides when promise reactions run (vh_runtime_run_microtasks).
   rt->isolate->SetData(kRuntimeIsolateSlot, rt.get());
   install_module_callbacks(rt.get());
   install_heap_limit(rt.get());
   if (create_loop(rt.get(), opts.loop) != VH_OK) {
-    rt->isolate->Dispose();
+    dispose_isolate(rt.get());
     return VH_ENOMEM;
   }
   rt->isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -92,12 +95,20 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   rt->handle = runtime_table().add(rt.get());
   if (rt->handle == 0) {
     rt->security_token.Reset();
-    rt->isolate->Dispose();
+    dispose_isolate(rt.get());
     return VH_ENOMEM;
   }
   out->id_ = rt->handle;
   rt.release();
   return VH_OK;
+}
+
+}  // namespace vh
+
+extern "C" {
+
+int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
+  return new_runtime(options, nullptr, out);
 }
 
 int vh_runtime_dispose(vh_runtime runtime) {

@@ -1950,6 +1950,103 @@ static int inspector_case(enum insp_case c) {
   ENGINE_ROWS(X, vh_eval_with_cache)                                                                 \
   PENDING_ROW(X, vh_eval_with_cache)
 
+
+/* Snapshots, engine reset and pools (snapshot.h, pool.h). */
+static const uint8_t kJunk80[80] = {'V', '8', 'H'};
+static int snapshot_runtime_size(size_t size) {
+  vh_runtime_options o;
+  vh_runtime_options_init(&o);
+  o.struct_size = size;
+  return vh_snapshot_runtime_new(&o, &S.rt);
+}
+static int snapshot_builder(int (*with)(vh_runtime, vh_engine)) {
+  vh_runtime rt;
+  vh_engine e;
+  TRY_OK(vh_snapshot_runtime_new(NULL, &rt));
+  TRY_OK(vh_engine_new(rt, NULL, &e));
+  int rc = with(rt, e);
+  if (rc != VH_OK || vh_runtime_dispose(rt) != VH_EDISPOSED) vh_runtime_dispose(rt);
+  return rc;
+}
+static int create_then_free(vh_runtime rt, vh_engine e) {
+  void *blob;
+  size_t len;
+  int rc = vh_snapshot_create(rt, e, &blob, &len);
+  if (rc == VH_OK) {
+    rc = vh_snapshot_check(blob, len);
+    vh_free(blob);
+  }
+  return rc;
+}
+static int create_with_other_engine(vh_runtime rt, vh_engine e) {
+  void *blob;
+  size_t len;
+  (void)e;
+  return vh_snapshot_create(rt, F.e1, &blob, &len);
+}
+static int create_with_scope_open(vh_runtime rt, vh_engine e) {
+  void *blob;
+  size_t len;
+  vh_scope s;
+  TRY_OK(vh_scope_open(e, &s));
+  int rc = vh_snapshot_create(rt, e, &blob, &len);
+  vh_scope_close(s);
+  return rc;
+}
+static int snapshot_builder_ok(void) { return snapshot_builder(create_then_free); }
+static int pool_with(size_t min, size_t max, const void *snapshot, size_t length, size_t struct_size) {
+  vh_pool_options o;
+  vh_pool pool;
+  vh_pool_options_init(&o);
+  o.struct_size = struct_size;
+  o.min_size = min;
+  o.max_size = max;
+  o.snapshot = snapshot;
+  o.snapshot_length = length;
+  int rc = vh_pool_new(&o, &pool);
+  if (rc == VH_OK) rc = vh_pool_dispose(pool);
+  return rc;
+}
+static int pool_ok(void) { return pool_with(1, 2, NULL, 0, sizeof(vh_pool_options)); }
+/* Runs with(pool, engine) on a pool of one with its engine handed out, then cleans up. */
+static int pool_holding(int (*with)(vh_pool, vh_engine)) {
+  vh_pool_options o;
+  vh_pool pool;
+  vh_engine e;
+  vh_pool_options_init(&o);
+  TRY_OK(vh_pool_new(&o, &pool));
+  TRY_OK(vh_pool_acquire(pool, &e));
+  int rc = with(pool, e);
+  vh_pool_release(pool, e);
+  vh_pool_dispose(pool);
+  return rc;
+}
+static int pool_acquire_second(vh_pool p, vh_engine e) {
+  (void)e;
+  return vh_pool_acquire(p, &S.e);
+}
+static int pool_dispose_held(vh_pool p, vh_engine e) {
+  (void)e;
+  return vh_pool_dispose(p);
+}
+static int pool_release_foreign(vh_pool p, vh_engine e) {
+  (void)e;
+  return vh_pool_release(p, F.e1);
+}
+static int pool_release_scope_open(vh_pool p, vh_engine e) {
+  vh_scope s;
+  TRY_OK(vh_scope_open(e, &s));
+  int rc = vh_pool_release(p, e);
+  vh_scope_close(s);
+  return rc;
+}
+static int pool_trim_ok(vh_pool p, vh_engine e) {
+  (void)e;
+  return vh_pool_trim(p, NULL);
+}
+static vh_pool made_up_pool(void) { return (vh_pool){0x00000007003fff00ull}; }
+static const vh_pool NPOOL;
+
 /* loop.h */
 #define LOOP_ROWS(X)                                                                                 \
   X(vh_runtime_run, empty_runtime, VH_EINVAL, 0, vh_runtime_run(NR, VH_RUN_NOWAIT, NULL))            \
@@ -2033,6 +2130,53 @@ static int inspector_case(enum insp_case c) {
   X(vh_inspector_url, not_listening, IC(VH_ENOTSUP), 0, inspector_case(IN_URL_NOT_LISTENING))       \
   X(vh_inspector_url, buffer_too_small, ISC(VH_ERANGE), 0, inspector_case(IN_URL_SMALL_BUFFER))
 
+/* snapshot.h, pool.h */
+#define SNAPSHOT_ROWS(X)                                                                             \
+  X(vh_snapshot_runtime_new, null_out, VH_EINVAL, 0, vh_snapshot_runtime_new(NULL, NULL))            \
+  X(vh_snapshot_runtime_new, struct_size_zero, VH_EVERSION, 0, snapshot_runtime_size(0))             \
+  X(vh_snapshot_runtime_new, ok, VH_OK, 0, snapshot_builder_ok())                                    \
+  X(vh_snapshot_create, null_blob, VH_EINVAL, 0, vh_snapshot_create(F.r1, F.e1, NULL, &S.len))      \
+  X(vh_snapshot_create, null_length, VH_EINVAL, 0, vh_snapshot_create(F.r1, F.e1, (void **)&S.cache, NULL)) \
+  X(vh_snapshot_create, empty_runtime, VH_EINVAL, 0, vh_snapshot_create(NR, F.e1, (void **)&S.cache, &S.len)) \
+  X(vh_snapshot_create, disposed_runtime, VH_EDISPOSED, 0, vh_snapshot_create(F.rt_dead, F.e1, (void **)&S.cache, &S.len)) \
+  X(vh_snapshot_create, disposed_engine, VH_EDISPOSED, 0, vh_snapshot_create(F.r1, F.e_dead, (void **)&S.cache, &S.len)) \
+  X(vh_snapshot_create, not_a_builder, VH_EINVAL, 0, vh_snapshot_create(F.r1, F.e1, (void **)&S.cache, &S.len)) \
+  X(vh_snapshot_create, engine_of_other_runtime, VH_ERUNTIME_MISMATCH, 0, snapshot_builder(create_with_other_engine)) \
+  X(vh_snapshot_create, scope_open, VH_EBUSY, 0, snapshot_builder(create_with_scope_open))           \
+  X(vh_snapshot_check, null_blob, VH_EINVAL, 0, vh_snapshot_check(NULL, 100))                        \
+  X(vh_snapshot_check, zero_length, VH_EBADDATA, 0, vh_snapshot_check(kJunk80, 0))                   \
+  X(vh_snapshot_check, junk, VH_EBADDATA, 0, vh_snapshot_check(kJunk80, sizeof kJunk80))             \
+  X(vh_snapshot_check, length_size_max, VH_EBADDATA, 0, vh_snapshot_check(kJunk80, SIZE_MAX))        \
+  X(vh_runtime_new_from_snapshot, null_blob, VH_EINVAL, 0, vh_runtime_new_from_snapshot(NULL, NULL, 100, &S.rt)) \
+  X(vh_runtime_new_from_snapshot, null_out, VH_EINVAL, 0, vh_runtime_new_from_snapshot(NULL, kJunk80, 80, NULL)) \
+  X(vh_runtime_new_from_snapshot, junk, VH_EBADDATA, 0, vh_runtime_new_from_snapshot(NULL, kJunk80, 80, &S.rt)) \
+  X(vh_engine_reset, empty_engine, VH_EINVAL, 0, vh_engine_reset(NE))                                \
+  X(vh_engine_reset, made_up_engine, VH_EDISPOSED, 0, vh_engine_reset(made_up_engine()))             \
+  X(vh_engine_reset, disposed_engine, VH_EDISPOSED, 0, vh_engine_reset(F.e_dead))                    \
+  X(vh_engine_reset, scope_open_on_it, VH_EBUSY, 0, vh_engine_reset(F.e1))                           \
+  X(vh_pool_options_init, null_options, VH_EINVAL, 0, vh_pool_options_init(NULL))                    \
+  X(vh_pool_new, null_options, VH_EINVAL, 0, vh_pool_new(NULL, (vh_pool *)&S.u64))                   \
+  X(vh_pool_new, max_size_zero, VH_EINVAL, 0, pool_with(0, 0, NULL, 0, sizeof(vh_pool_options)))     \
+  X(vh_pool_new, min_above_max, VH_EINVAL, 0, pool_with(3, 2, NULL, 0, sizeof(vh_pool_options)))     \
+  X(vh_pool_new, struct_size_zero, VH_EVERSION, 0, pool_with(0, 1, NULL, 0, 0))                      \
+  X(vh_pool_new, null_snapshot_with_length, VH_EINVAL, 0, pool_with(0, 1, NULL, 10, sizeof(vh_pool_options))) \
+  X(vh_pool_new, junk_snapshot, VH_EBADDATA, 0, pool_with(0, 1, kJunk80, 80, sizeof(vh_pool_options))) \
+  X(vh_pool_new, ok, VH_OK, 0, pool_ok())                                                            \
+  X(vh_pool_acquire, null_out, VH_EINVAL, 0, vh_pool_acquire(made_up_pool(), NULL))                  \
+  X(vh_pool_acquire, empty_pool, VH_EINVAL, 0, vh_pool_acquire(NPOOL, &S.e))                         \
+  X(vh_pool_acquire, made_up_pool, VH_EDISPOSED, 0, vh_pool_acquire(made_up_pool(), &S.e))           \
+  X(vh_pool_acquire, all_handed_out, VH_EBUSY, 0, pool_holding(pool_acquire_second))                 \
+  X(vh_pool_release, empty_pool, VH_EINVAL, 0, vh_pool_release(NPOOL, F.e1))                         \
+  X(vh_pool_release, made_up_pool, VH_EDISPOSED, 0, vh_pool_release(made_up_pool(), F.e1))           \
+  X(vh_pool_release, engine_not_of_pool, VH_EINVAL, 0, pool_holding(pool_release_foreign))           \
+  X(vh_pool_release, scope_open_on_it, VH_EBUSY, 0, pool_holding(pool_release_scope_open))           \
+  X(vh_pool_trim, empty_pool, VH_EINVAL, 0, vh_pool_trim(NPOOL, NULL))                               \
+  X(vh_pool_trim, made_up_pool, VH_EDISPOSED, 0, vh_pool_trim(made_up_pool(), NULL))                 \
+  X(vh_pool_trim, null_count_allowed, VH_OK, 0, pool_holding(pool_trim_ok))                          \
+  X(vh_pool_dispose, empty_pool, VH_EINVAL, 0, vh_pool_dispose(NPOOL))                               \
+  X(vh_pool_dispose, made_up_pool, VH_EDISPOSED, 0, vh_pool_dispose(made_up_pool()))                 \
+  X(vh_pool_dispose, engine_handed_out, VH_EBUSY, 0, pool_holding(pool_dispose_held))
+
 #define ALL_ROWS(X)                                                                                  \
   RUNTIME_ROWS(X)                                                                                    \
   SCOPE_ROWS(X)                                                                                      \
@@ -2047,7 +2191,8 @@ static int inspector_case(enum insp_case c) {
   BUFFER_ROWS(X)                                                                                     \
   MODULE_ROWS(X)                                                                                     \
   LOOP_ROWS(X)                                                                                       \
-  INSPECTOR_ROWS(X)
+  INSPECTOR_ROWS(X)                                                                                  \
+  SNAPSHOT_ROWS(X)
 
 /* ---- the table --------------------------------------------------------------------------------- */
 

@@ -115,6 +115,28 @@ static void expect(run_result r, int status, const char *out, const char *err_fi
   free_result(&r);
 }
 
+/* ---- --snapshot-blob, --build-snapshot ------------------------------------------------------ */
+
+static void test_snapshot_blob(void **state) {
+  (void)state;
+  char blob[] = "/tmp/vh_shell_snapshot_XXXXXX";
+  int fd = mkstemp(blob);
+  assert_true(fd >= 0);
+  close(fd);
+  expect(RUN(NULL, "--snapshot-blob", blob, "--build-snapshot", "snapshot_setup.js"), 0, "", NULL);
+  expect(RUN(NULL, "--snapshot-blob", blob, "-e", "print(greeting, twice(21))"), 0,
+         "from the snapshot 42\n", NULL);
+  /* A damaged blob is refused, not handed to V8. */
+  assert_int_equal(truncate(blob, 1000), 0);
+  run_result r = RUN(NULL, "--snapshot-blob", blob, "-e", "print(1)");
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "is not a snapshot of this build"));
+  free_result(&r);
+  expect(RUN(NULL, "--build-snapshot", "snapshot_setup.js"), 2, "",
+         "v8host-shell: --build-snapshot needs: --snapshot-blob FILE");
+  unlink(blob);
+}
+
 /* ---- scripts and print -------------------------------------------------------------------- */
 
 static void test_print(void **state) {
@@ -516,6 +538,7 @@ static void test_globals_not_enumerable(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_print),
+      cmocka_unit_test(test_snapshot_blob),
       cmocka_unit_test(test_files_share_one_engine),
       cmocka_unit_test(test_eval_option),
       cmocka_unit_test(test_async_wasm_settles),

@@ -181,6 +181,8 @@ typedef struct config {
   bool rejections_warn;   /* --unhandled-rejections=warn */
   char **script_args;     /* after --args */
   int script_argc;
+  const char *snapshot_blob;   /* --snapshot-blob */
+  const char *build_snapshot;  /* --build-snapshot */
 } config;
 
 /* One option. An option with an argument takes it from the next argv element, or after '='
@@ -200,6 +202,8 @@ static int opt_rejections(config *c, const char *value, char **rest, int rest_co
 static int opt_args(config *c, const char *value, char **rest, int rest_count, int *used);
 static int opt_files_only(config *c, const char *value, char **rest, int rest_count, int *used);
 static int opt_help(config *c, const char *value, char **rest, int rest_count, int *used);
+static int opt_snapshot_blob(config *c, const char *value, char **rest, int rest_count, int *used);
+static int opt_build_snapshot(config *c, const char *value, char **rest, int rest_count, int *used);
 
 /* Every option of the shell, in the order the usage lists them. */
 static const option_row options[] = {
@@ -209,6 +213,10 @@ static const option_row options[] = {
      "strict (default): an unhandled rejection fails the run (status 1); warn: it is only reported"},
     {"--args", NULL, "ARG...", opt_args,
      "the rest are the script's arguments: scriptArgs = [FILE, ARG...], arguments = [ARG...]"},
+    {"--snapshot-blob", NULL, "FILE", opt_snapshot_blob,
+     "start from the startup snapshot in FILE (with --build-snapshot: write it)"},
+    {"--build-snapshot", NULL, "SCRIPT", opt_build_snapshot,
+     "run SCRIPT and write the heap to the --snapshot-blob FILE, then exit"},
     {"--", NULL, NULL, opt_files_only, "every later argument is a FILE"},
     {"-h", "--help", NULL, opt_help, "show this help"},
 };
@@ -276,6 +284,16 @@ static int opt_args(config *c, const char *value, char **rest, int rest_count, i
 static int opt_files_only(config *c, const char *value, char **rest, int rest_count, int *used) {
   (void)value, (void)rest, (void)rest_count, (void)used;
   c->files_only = true;
+  return -1;
+}
+static int opt_snapshot_blob(config *c, const char *value, char **rest, int rest_count, int *used) {
+  (void)rest, (void)rest_count, (void)used;
+  c->snapshot_blob = value;
+  return -1;
+}
+static int opt_build_snapshot(config *c, const char *value, char **rest, int rest_count, int *used) {
+  (void)rest, (void)rest_count, (void)used;
+  c->build_snapshot = value;
   return -1;
 }
 static int opt_help(config *c, const char *value, char **rest, int rest_count, int *used) {
@@ -382,13 +400,20 @@ int main(int argc, char **argv) {
     free_actions(&c);
     return status;
   }
+  if (c.build_snapshot) {
+    status = c.snapshot_blob ? shell_snapshot_build(c.snapshot_blob, c.build_snapshot)
+                             : usage("--build-snapshot needs", "--snapshot-blob FILE");
+    free_actions(&c);
+    return status;
+  }
   main_srt.rejections_warn = c.rejections_warn;
   main_srt.script_args = c.script_args;
   main_srt.script_argc = c.script_argc;
   for (int i = 0; i < c.count && !main_srt.script_name; i++)
     if (c.actions[i].kind != ACTION_EVAL) main_srt.script_name = c.actions[i].arg;
   shell_agents_init(c.rejections_warn);
-  int rc = vh_runtime_new(NULL, &main_srt.runtime);
+  int rc = c.snapshot_blob ? shell_snapshot_runtime(c.snapshot_blob, &main_srt.runtime)
+                           : vh_runtime_new(NULL, &main_srt.runtime);
   if (rc == VH_OK) rc = vh_runtime_set_error_handler(main_srt.runtime, main_error_handler, &main_srt);
   if (rc == VH_OK) rc = vh_runtime_set_module_loader(main_srt.runtime, shell_module_loader, &main_srt);
   if (rc == VH_OK) rc = shell_realm_new(&main_srt, &realm);

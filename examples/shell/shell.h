@@ -130,6 +130,14 @@ char *shell_complete(shell_realm *realm, vh_value object, const char *prefix);
 bool shell_hoist_declarations(const char *src, size_t n, shell_buf *names, const char **kind,
                               shell_buf *body);
 
+/* ---- shell_snapshot.c ---- */
+
+/* --build-snapshot: runs script_path in a snapshot builder and writes the blob to blob_path.
+ * Returns the exit status (0, 1 on a throw or a refusal, 2 when the script cannot be read). */
+int shell_snapshot_build(const char *blob_path, const char *script_path);
+/* --snapshot-blob alone: the shell's runtime from the blob in blob_path (errors reported). */
+int shell_snapshot_runtime(const char *blob_path, vh_runtime *out);
+
 /* ---- shell_repl.c ---- */
 
 /* The interactive prompt on stdin, until end of input (or Ctrl-D, or Ctrl-C twice). */

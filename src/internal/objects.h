@@ -37,6 +37,7 @@ struct HostClass;
 struct Instance;
 struct Deferred;
 struct Inspector;  // src/inspector/: the runtime's V8 inspector, when attached
+struct SnapshotState;  // snapshot.cc: a snapshot builder's creator, or a loaded blob and its bindings
 
 // A global that every engine of a runtime gets its own instance of (functions and classes).
 struct RuntimeGlobal {
@@ -129,6 +130,7 @@ struct Runtime {
   std::unordered_set<Deferred*> deferreds;
   std::vector<RuntimeGlobal> globals;
   Engine* private_owner = nullptr;
+  SnapshotState* snapshot = nullptr;  // runtimes made for or from a snapshot only
   // An exception a host callback rethrew from a nested call, with the message of where it was
   // first thrown: when the same value is caught again, that message (location) is kept rather
   // than the rethrow site's.
