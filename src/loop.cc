@@ -308,7 +308,10 @@ void on_stop_check(uv_check_t* handle) {
   if (ThreadState::current()->depth == 0) end_stop(ls->rt);
 }
 
-void on_pump(uv_timer_t* handle) {
+// Runs V8's foreground tasks for the loop's runtime, then the microtasks they queued: on the
+// pump timer, and when V8 wakes the loop (a handle whose loop state is gone does nothing).
+template <typename Handle>
+void pump_handle(Handle* handle) {
   LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
   if (!ls) return;
   Runtime* rt = ls->rt;
@@ -316,18 +319,13 @@ void on_pump(uv_timer_t* handle) {
   pump_platform(rt);
   run_microtasks(rt);
 }
+
+void on_pump(uv_timer_t* handle) { pump_handle(handle); }
 
 // From any thread (platform.cc): V8 posted a foreground task or ended background work.
 void wake_for_platform(void* data) { uv_async_send(static_cast<uv_async_t*>(data)); }
 
-void on_platform_wake(uv_async_t* handle) {
-  LoopState* ls = static_cast<LoopHandles*>(handle->data)->state;
-  if (!ls) return;
-  Runtime* rt = ls->rt;
-  RuntimeLock lock(rt);
-  pump_platform(rt);
-  run_microtasks(rt);
-}
+void on_platform_wake(uv_async_t* handle) { pump_handle(handle); }
 
 // How long a run waits for V8 jobs that report work left while no worker runs them.
 constexpr uint64_t kIdleJobsWaitMs = 1000;
