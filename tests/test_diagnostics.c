@@ -223,6 +223,40 @@ static void test_runtime_stats_exported(void **state) {
   assert_ok(vh_runtime_dispose(a));
 }
 
+/* A's object passed to B, and B's proxy of it passed on to C: C's proxy stands for A's object,
+ * so it counts as A's export, not B's. */
+static void test_runtime_stats_forwarded(void **state) {
+  (void)state;
+  vh_runtime a, b, c;
+  vh_engine ea, eb, ec;
+  vh_scope sa, sb, sc;
+  vh_value in_b, in_c;
+  assert_ok(vh_runtime_new(NULL, &a));
+  assert_ok(vh_runtime_new(NULL, &b));
+  assert_ok(vh_runtime_new(NULL, &c));
+  assert_ok(vh_engine_new(a, NULL, &ea));
+  assert_ok(vh_engine_new(b, NULL, &eb));
+  assert_ok(vh_engine_new(c, NULL, &ec));
+  assert_ok(vh_scope_open(ea, &sa));
+  assert_ok(vh_scope_open(eb, &sb));
+  assert_ok(vh_scope_open(ec, &sc));
+  assert_ok(vh_pass(eb, eval_ok(ea, "({ y: 2 })"), &in_b, NULL));
+  assert_ok(vh_pass(ec, in_b, &in_c, NULL));
+  assert_int_equal(stats(a).proxies_exported, 2);
+  assert_int_equal(stats(b).proxies_exported, 0);
+  assert_int_equal(stats(b).proxies_imported, 1);
+  assert_int_equal(stats(c).proxies_imported, 1);
+  assert_ok(vh_scope_close(sc));
+  assert_ok(vh_scope_close(sb));
+  assert_ok(vh_scope_close(sa));
+  /* B disposed: its proxy goes, C's (of A's object) stays */
+  assert_ok(vh_runtime_dispose(b));
+  assert_int_equal(stats(a).proxies_exported, 1);
+  assert_ok(vh_runtime_dispose(a)); /* A disposed: C's proxy is dead, C still counts it */
+  assert_int_equal(stats(c).proxies_imported, 1);
+  assert_ok(vh_runtime_dispose(c));
+}
+
 /* A caller compiled against the first release's struct (ending at spaces) is served that much,
  * and nothing past it is written. */
 static void test_runtime_stats_first_release_size(void **state) {
@@ -355,6 +389,7 @@ int main(void) {
       cmocka_unit_test(test_memory_pressure),
       cmocka_unit_test(test_runtime_stats),
       cmocka_unit_test(test_runtime_stats_exported),
+      cmocka_unit_test(test_runtime_stats_forwarded),
       cmocka_unit_test(test_runtime_stats_first_release_size),
       cmocka_unit_test(test_gc_callback),
   };

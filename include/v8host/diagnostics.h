@@ -82,12 +82,13 @@ typedef struct vh_runtime_stats {
   size_t engines;             /**< live engines */
   size_t references;          /**< live references (vh_ref) */
   size_t class_instances;     /**< live instances of host classes, not yet finalized */
-  size_t proxies_imported;    /**< host proxies living in this runtime for objects of others */
+  size_t proxies_imported;    /**< host proxies living in this runtime for objects of others
+                                   (one whose runtime was disposed counts until collected) */
   size_t space_count;         /**< entries of @ref spaces filled */
   vh_heap_space spaces[VH_HEAP_SPACE_MAX]; /**< the heap's spaces */
   /**
    * Host proxies living in other runtimes for objects of this one (added after the struct's
-   * first release, which ends at @ref spaces: a caller compiled against that does not get it).
+   * first release, which ends at `spaces`: a caller compiled against that does not get it).
    * One per proxy: an object seen from two runtimes counts twice; a proxy made by forwarding a
    * proxy of this runtime's object (A -> B -> C) counts as one of this runtime's. It drops when
    * such a proxy is collected in its runtime (that runtime's garbage collection, not this
