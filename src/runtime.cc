@@ -24,6 +24,8 @@ int dispose_runtime(Runtime* rt) {
     // Again under the lock: a thread that parked its hold of this runtime (a proxy wait) did
     // so before releasing the mutex taken here, so this answer is final.
     if (rt->parked.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
+    // No collection the teardown causes reaches the host's callback.
+    set_gc_callback(rt, nullptr, nullptr);
     inspector_runtime_disposing(rt);
     for (Engine* e : rt->engines) destroy_engine_object(e);
     rt->engines.clear();

@@ -743,6 +743,23 @@ static int stats_of(vh_runtime rt, size_t size) {
   if (rc == VH_OK) CHECK(st.engines >= 1 && st.space_count > 0);
   return rc;
 }
+static void count_gc(vh_runtime rt, vh_gc_kind kind, vh_gc_phase phase, void *data) {
+  (void)rt, (void)kind, (void)phase;
+  ++*(int *)data;
+}
+/* sets a GC callback, collects (told), removes it, collects again (not told) */
+static int gc_cb_set_then_removed(void) {
+  static int calls;
+  calls = 0;
+  TRY_OK(vh_runtime_set_gc_cb(F.r1, count_gc, &calls));
+  TRY_OK(vh_runtime_gc(F.r1));
+  CHECK(calls >= 2);
+  int seen = calls;
+  TRY_OK(vh_runtime_set_gc_cb(F.r1, NULL, NULL));
+  TRY_OK(vh_runtime_gc(F.r1));
+  CHECK(calls == seen);
+  return VH_OK;
+}
 static int profile_twice(void) {
   TRY_OK(vh_runtime_cpu_profile_start(F.r1, 0));
   CHECK(vh_runtime_cpu_profile_start(F.r1, 0) == VH_EBUSY);
@@ -1852,6 +1869,12 @@ static int inspector_case(enum insp_case c) {
   X(vh_runtime_stats_get, disposed_runtime, VH_EDISPOSED, 0, stats_of(F.rt_dead, sizeof(vh_runtime_stats))) \
   X(vh_runtime_stats_get, struct_size_zero, VH_EVERSION, 0, stats_of(F.r1, 0))                         \
   X(vh_runtime_stats_get, works, VH_OK, 0, stats_of(F.r1, sizeof(vh_runtime_stats)))                   \
+  X(vh_runtime_stats_get, first_release_size, VH_OK, 0, stats_of(F.r1, offsetof(vh_runtime_stats, proxies_exported))) \
+  X(vh_runtime_stats_get, below_first_release_size, VH_EVERSION, 0, stats_of(F.r1, offsetof(vh_runtime_stats, proxies_exported) - 1)) \
+  X(vh_runtime_set_gc_cb, empty_runtime, VH_EINVAL, 0, vh_runtime_set_gc_cb(NR, count_gc, NULL))         \
+  X(vh_runtime_set_gc_cb, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_set_gc_cb(F.rt_dead, count_gc, NULL)) \
+  X(vh_runtime_set_gc_cb, null_callback_removes, VH_OK, 0, vh_runtime_set_gc_cb(F.r1, NULL, NULL))       \
+  X(vh_runtime_set_gc_cb, set_then_removed, VH_OK, 0, gc_cb_set_then_removed())                        \
   X(vh_runtime_cpu_profile_start, empty_runtime, VH_EINVAL, 0, vh_runtime_cpu_profile_start(NR, 0))  \
   X(vh_runtime_cpu_profile_start, disposed_runtime, VH_EDISPOSED, 0, vh_runtime_cpu_profile_start(F.rt_dead, 0)) \
   X(vh_runtime_cpu_profile_start, interval_too_small, VH_ERANGE, 0, vh_runtime_cpu_profile_start(F.r1, 1)) \

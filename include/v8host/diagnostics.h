@@ -1,7 +1,7 @@
 /**
  * @file v8host/diagnostics.h
- * @brief What a runtime is doing: memory pressure, the host's say near the heap limit, CPU
- *        profiles and heap snapshots.
+ * @brief What a runtime is doing: memory pressure, the host's say near the heap limit, garbage
+ *        collection hooks, CPU profiles and heap snapshots.
  *
  * See docs/diagnostics.md. Heap statistics: vh_runtime_heap_stats() (runtime.h).
  */
@@ -82,21 +82,76 @@ typedef struct vh_runtime_stats {
   size_t engines;             /**< live engines */
   size_t references;          /**< live references (vh_ref) */
   size_t class_instances;     /**< live instances of host classes, not yet finalized */
-  size_t proxies_imported;    /**< host proxies living in this runtime for objects of others */
+  size_t proxies_imported;    /**< host proxies living in this runtime for objects of others
+                                   (one whose runtime was disposed counts until collected) */
   size_t space_count;         /**< entries of @ref spaces filled */
   vh_heap_space spaces[VH_HEAP_SPACE_MAX]; /**< the heap's spaces */
+  /**
+   * Host proxies living in other runtimes for objects of this one (added after the struct's
+   * first release, which ends at `spaces`: a caller compiled against that does not get it).
+   * One per proxy: an object seen from two runtimes counts twice; a proxy made by forwarding a
+   * proxy of this runtime's object (A -> B -> C) counts as one of this runtime's. It drops when
+   * such a proxy is collected in its runtime (that runtime's garbage collection, not this
+   * one's), when its runtime is disposed, and to 0 when this runtime is disposed.
+   */
+  size_t proxies_exported;
 } vh_runtime_stats;
 
 /**
  * @brief The runtime's statistics: heap totals and per space, and the library's objects in it.
  * @param runtime the runtime.
- * @param[in,out] out struct_size set by the caller; must not be NULL.
- * @return ::VH_OK (struct_size set to the size filled); ::VH_EINVAL (NULL, empty handle);
- *         ::VH_EVERSION (struct_size smaller than this struct's first release); ::VH_EDISPOSED.
+ * @param[in,out] out struct_size set by the caller; must not be NULL. A struct_size at least the
+ *        first release's (offsetof(vh_runtime_stats, proxies_exported)) but below
+ *        sizeof(vh_runtime_stats) gets the first release's fields only; nothing past
+ *        struct_size is written.
+ * @return ::VH_OK (struct_size set to the size filled: at most the caller's); ::VH_EINVAL (NULL,
+ *         empty handle); ::VH_EVERSION (struct_size smaller than this struct's first release);
+ *         ::VH_EDISPOSED.
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  *      Costs a few counters and V8's heap statistics: no walk over the heap.
  */
 VH_API int vh_runtime_stats_get(vh_runtime runtime, vh_runtime_stats *out);
+
+/** What kind of garbage collection a ::vh_gc_cb is told about (V8's GCType). */
+typedef enum vh_gc_kind {
+  VH_GC_KIND_SCAVENGE = 1,     /**< a young-generation collection (V8's scavenge or minor mark-compact) */
+  VH_GC_KIND_MARK_COMPACT,     /**< a full collection (V8's mark-sweep-compact) */
+  VH_GC_KIND_INCREMENTAL,      /**< incremental marking of a full collection begins */
+  VH_GC_KIND_WEAK_PROCESSING   /**< V8 runs the weak callbacks a collection left (finalizers) */
+} vh_gc_kind;
+
+/** Whether a ::vh_gc_cb is told of a collection's start or end. */
+typedef enum vh_gc_phase {
+  VH_GC_PHASE_START = 1, /**< before the collection (V8's GC prologue) */
+  VH_GC_PHASE_END        /**< after it (V8's GC epilogue) */
+} vh_gc_phase;
+
+/**
+ * Told at the start and at the end of each garbage collection of a runtime. Runs on the thread
+ * holding the runtime, inside V8's garbage collector: it must not call v8host for that runtime
+ * (nor V8), and must return quickly (the runtime's script waits). Collections may nest (a
+ * ::VH_GC_KIND_WEAK_PROCESSING pair inside or right after a ::VH_GC_KIND_MARK_COMPACT one); each
+ * start is followed by one end of the same kind while the callback stays set.
+ * @param runtime the runtime collecting.
+ * @param kind what kind of collection.
+ * @param phase its start or its end.
+ * @param data the pointer given to vh_runtime_set_gc_cb().
+ */
+typedef void (*vh_gc_cb)(vh_runtime runtime, vh_gc_kind kind, vh_gc_phase phase, void *data);
+
+/**
+ * @brief Sets (or with NULL, removes) the runtime's garbage collection callback (V8's GC
+ *        prologue and epilogue callbacks). A new callback replaces the previous one. Once this
+ *        call returns with NULL, or once vh_runtime_dispose() began, the callback is never
+ *        called again.
+ * @param runtime the runtime.
+ * @param cb may be NULL (removes it).
+ * @param data handed to @p cb; may be NULL.
+ * @return ::VH_OK; ::VH_EINVAL (empty handle); ::VH_EDISPOSED.
+ * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
+ *      Not from inside a ::vh_gc_cb (it runs inside V8's collector).
+ */
+VH_API int vh_runtime_set_gc_cb(vh_runtime runtime, vh_gc_cb cb, void *data);
 
 /**
  * Receives output piece by piece (a CPU profile, a heap snapshot). Runs on the calling thread,

@@ -20,6 +20,10 @@ void install_heap_limit(Runtime* rt);
 // it stops a script: a raised limit to return to V8, or 0 to stop the script as usual.
 size_t host_heap_limit(Runtime* rt, size_t current_limit, size_t initial_limit);
 
+// Sets or (cb null) removes the host's garbage collection callback, adding or removing V8's GC
+// prologue and epilogue callbacks (diagnostics.cc; rt's lock held). Disposal removes it first.
+void set_gc_callback(Runtime* rt, vh_gc_cb cb, void* data);
+
 // Stops and frees a CPU profile still running (profiler.cc; runtime disposal, under its lock).
 void stop_profiler(Runtime* rt);
 

@@ -73,6 +73,10 @@ struct Runtime {
   vh_heap_limit_cb heap_limit_cb = nullptr;
   void* heap_limit_data = nullptr;
   bool heap_limit_raised = false;
+  // The host's garbage collection callback (diagnostics.cc); V8's prologue and epilogue
+  // callbacks are installed while it is set. Lock held to read or change.
+  vh_gc_cb gc_cb = nullptr;
+  void* gc_data = nullptr;
   // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
   std::atomic<uint64_t> deadline_generation{0};
   // Threads inside a proxy operation of this runtime that released its lock while waiting for
