@@ -429,11 +429,16 @@ namespace {
 class MemoryOutDelegate final : public v8::ValueSerializer::Delegate {
  public:
   void ThrowDataCloneError(v8::Local<v8::String>) override {}
+  // GCC's -Wmaybe-uninitialized flags V8's own Nothing<T>() (an empty Maybe leaves its value
+  // unset by design) once it is inlined here, under the sanitizers' optimisation levels.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
   v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate*, v8::Local<v8::SharedArrayBuffer> sab) override {
     if (!buffer.IsEmpty()) return v8::Nothing<uint32_t>();  // one buffer per Memory
     buffer = sab;
     return v8::Just<uint32_t>(0);
   }
+#pragma GCC diagnostic pop
   v8::Local<v8::SharedArrayBuffer> buffer;
 };
 
