@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -163,7 +164,7 @@ int vh_code_cache_create(vh_engine engine, const char* source, size_t length,
   v8::Local<v8::String> text, v8_name;
   VH_TRY(make_source(call, source, &length, &name, &text, &v8_name));
   v8::TryCatch tc(iso);
-  v8::ScriptOrigin origin(iso, v8_name);
+  v8::ScriptOrigin origin = compat::script_origin(iso, v8_name);
   v8::ScriptCompiler::Source src(text, origin);
   // Eager: the cache then holds the bytecode of every function, not just the top level.
   v8::Local<v8::UnboundScript> unbound;
@@ -215,7 +216,7 @@ int vh_eval_with_cache(vh_engine engine, const char* source, size_t length,
       cache ? matching_payload(cache, cache_length, source, length, name, &payload_length)
             : nullptr;
   v8::TryCatch tc(iso);
-  v8::ScriptOrigin origin(iso, v8_name);
+  v8::ScriptOrigin origin = compat::script_origin(iso, v8_name);
   // The Source owns (and deletes) the CachedData; the bytes stay the caller's.
   v8::ScriptCompiler::Source src(
       text, origin,
