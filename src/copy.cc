@@ -137,7 +137,7 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
       return v8::Nothing<bool>();
     }
     v8::Local<v8::ArrayBufferView> view = object.As<v8::ArrayBufferView>();
-    if (is_shared_view(view)) {
+    if (is_shared_view(iso, view)) {
       if (bytes_form_) {
         throw_data_clone_error(iso, "a SharedArrayBuffer cannot be written to bytes");
         return v8::Nothing<bool>();

@@ -126,12 +126,12 @@ int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
     if (how) *how = VH_PASS_PRIMITIVE;
     return VH_OK;
   }
-  if (is_shared_view(value)) {
+  if (is_shared_view(from->isolate, value)) {
     VH_TRY(pass_shared_view(from, value.As<v8::ArrayBufferView>(), to, out));
     if (how) *how = VH_PASS_SHARED;
     return VH_OK;
   }
-  if (is_shared_wasm_memory(value)) {
+  if (is_shared_wasm_memory(from->isolate, value)) {
     int rc = pass_wasm_memory(from, value.As<v8::Object>(), to, out);
     if (rc == VH_OK) {
       if (how) *how = VH_PASS_SHARED;

@@ -382,12 +382,12 @@ int construct_view(Engine* to, v8::Local<v8::Context> ctx, Kind k, v8::Local<v8:
 
 }  // namespace
 
-bool is_shared_view(v8::Local<v8::Value> value) {
+bool is_shared_view(v8::Isolate* iso, v8::Local<v8::Value> value) {
   if (!value->IsArrayBufferView()) return false;
   v8::Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
   if (!view->HasBuffer()) return false;  // on-heap: its buffer is never shared (see the top)
   // Buffer() makes a handle in the view's isolate, which need not be the current one.
-  v8::HandleScope handles(compat::isolate_of(view));
+  v8::HandleScope handles(iso);
   return view->Buffer()->IsSharedArrayBuffer();
 }
 
@@ -452,9 +452,9 @@ class MemoryInDelegate final : public v8::ValueDeserializer::Delegate {
 
 }  // namespace
 
-bool is_shared_wasm_memory(v8::Local<v8::Value> value) {
+bool is_shared_wasm_memory(v8::Isolate* iso, v8::Local<v8::Value> value) {
   if (!value->IsWasmMemoryObject()) return false;
-  v8::HandleScope handles(compat::isolate_of(value.As<v8::Object>()));
+  v8::HandleScope handles(iso);
   return value.As<v8::WasmMemoryObject>()->Buffer().As<v8::Value>()->IsSharedArrayBuffer();
 }
 

@@ -11,7 +11,7 @@
 //     removed in 14.x), with flags instead of options and sizes as size_t.
 //   - Internal fields take a type tag in 14.x (the library uses the default tag everywhere).
 //   - Context/Object/Promise::GetIsolate() and Object::Get/SetPrototype() are gone in 14.x
-//     (the isolate then is the current one: every such call site runs inside it).
+//     (the isolate then is the current one; see isolate_of).
 //   - Exception::RangeError & co. take an options argument from 12.x on.
 //   - v8::Platform and v8::TaskRunner: 11.x replaced Platform::PostJob by CreateJob and dropped
 //     OnCriticalMemoryPressure(size_t); 12.x made embedders override the *Impl calls that take
@@ -129,8 +129,11 @@ inline v8::Maybe<bool> set_prototype(v8::Local<v8::Context> ctx, v8::Local<v8::O
 #endif
 }
 
-// The isolate of a context / of a heap object. 14.x has no such accessor: every caller runs
-// inside that isolate (it holds a handle of it in a HandleScope), so it is the current one.
+// The isolate of a context / of a heap object. 14.x has no such accessor; there the isolate the
+// thread entered last (Isolate::GetCurrent()) stands in, which is right only where the caller
+// runs in the object's own isolate. Call sites that may hold another isolate's object take the
+// isolate as a parameter instead (marshal_shared.cc's is_shared_view). Nothing runs on 14.x
+// yet (compile only), so this is not verified there.
 inline v8::Isolate* isolate_of(v8::Local<v8::Context> ctx) {
 #if VH_V8_AT_LEAST(14, 0)
   (void)ctx;
