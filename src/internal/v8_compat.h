@@ -41,6 +41,9 @@
 // (VH_PROCESS_FLAG_UNSAFE_RAB_GSAB).
 #define VH_V8_SHIPS_RAB_GSAB VH_V8_AT_LEAST(11, 1)
 
+// V8 10.2 exactly (Debian 12's libnode): the version src/inspector/v8_inspector_abi.h declares.
+#define VH_V8_IS_10_2 (V8_MAJOR_VERSION == 10 && V8_MINOR_VERSION == 2)
+
 // Whether fast_reads.h may read internal fields and externals through V8 10.x's object layout
 // (never with V8's API checks, which the layout read would skip).
 #if V8_MAJOR_VERSION == 10 && !defined(V8_ENABLE_CHECKS)
@@ -51,7 +54,7 @@
 
 // Whether a growable SharedArrayBuffer reports ByteLength() 0 (V8 10.2, verified there; other
 // versions are not, and marshal_shared.cc then takes the slower path that is always right).
-#define VH_V8_GROWABLE_SAB_LENGTH_ZERO (V8_MAJOR_VERSION == 10 && V8_MINOR_VERSION == 2)
+#define VH_V8_GROWABLE_SAB_LENGTH_ZERO VH_V8_IS_10_2
 
 namespace vh {
 namespace compat {
