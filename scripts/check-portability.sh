@@ -32,7 +32,13 @@ deb_inc="$here/.deps/libnode/usr/include/node"
 sources() {
   local inc=$1 ver=$2
   if [ -f "$inc/v8-inspector.h" ] || [ "$ver" = 10.2 ]; then
-    find "$here/src" -name '*.cc' | sort
+    # The DevTools endpoint (server.cc) only where libwebsockets' headers compile for the target
+    # (the build then uses server_stub.cc the same way).
+    if [ -n "${no_lws:-}" ]; then
+      find "$here/src" -name '*.cc' ! -path "$here/src/inspector/server.cc" | sort
+    else
+      find "$here/src" -name '*.cc' | sort
+    fi
   else
     find "$here/src" -name '*.cc' ! -path "$here/src/inspector/*" | sort
     echo "$here/src/inspector/stub.cc"
@@ -105,6 +111,11 @@ for w in "${what[@]}"; do
         fi
       fi
       mkdir -p "$cache/uv" && ln -sf /usr/include/uv.h "$cache/uv/uv.h" && ln -sfn /usr/include/uv "$cache/uv/uv"
+      no_lws=
+      if ! echo '#include <libwebsockets.h>' | aarch64-linux-gnu-g++ -fsyntax-only -x c++ - >/dev/null 2>&1; then
+        no_lws=1
+        echo "portability: aarch64: libwebsockets' headers do not compile for aarch64 here (no aarch64 OpenSSL headers): src/inspector/server.cc skipped, as a build without the endpoint would"
+      fi
       compile_all "aarch64 (V8 10.2 headers)" aarch64-linux-gnu-g++ c++17 "$deb_inc" 10.2 -isystem "$deb_inc" -isystem "$cache/uv"
       ;;
     *) echo "usage: scripts/check-portability.sh [v8|aarch64]..." >&2; exit 2 ;;
