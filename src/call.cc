@@ -1,5 +1,6 @@
 // Shared call machinery: recording exceptions, string conversion helpers.
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/limits.h"
 #include "internal/marshal.h"
 
@@ -65,11 +66,10 @@ char* dup_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   v8::Local<v8::String> s = value.As<v8::String>();
   // Utf8Length counts a lone surrogate as 3 bytes, the size of the U+FFFD that replaces it, so
   // the result is always valid UTF-8.
-  size_t length = static_cast<size_t>(s->Utf8Length(isolate));
+  size_t length = compat::utf8_length(isolate, s);
   char* copy = static_cast<char*>(malloc(length + 1));
   if (!copy) return nullptr;
-  s->WriteUtf8(isolate, copy, static_cast<int>(length), nullptr,
-               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  compat::write_utf8(isolate, s, copy, length);
   copy[length] = 0;
   return copy;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "internal/error_kinds.h"
+#include "internal/v8_compat.h"
 #include "internal/frame.h"
 #include "internal/host.h"
 #include "internal/marshal.h"
@@ -86,7 +87,7 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // new instance "no native part yet" before anything (its constructor callback, or script
   // it calls) can see it, so unwrap gives VH_EBRAND until attach_instance().
   if (rec->kind == HostFunction::kConstructor)
-    info.This()->SetAlignedPointerInInternalField(kInstanceField, nullptr);
+    compat::set_internal_field(info.This(), kInstanceField, nullptr);
 
   HostFrame frame(ts, rt, engine);
   // The arguments, `this` and new.target go into the callback scope in one reservation.

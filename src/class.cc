@@ -2,6 +2,7 @@
 // V8's template cache; instances carry the brand through the template, and an Instance record
 // in internal field 0 that holds the native pointer and finalizes it exactly once.
 #include "internal/host.h"
+#include "internal/v8_compat.h"
 #include "internal/versioned.h"
 #include "v8host.h"
 
@@ -61,7 +62,7 @@ void attach_instance(HostClass* cls, v8::Local<v8::Object> object, void* native)
   auto* inst = new Instance();
   inst->cls = cls;
   inst->native = native;
-  object->SetAlignedPointerInInternalField(kInstanceField, inst);
+  compat::set_internal_field(object, kInstanceField, inst);
   inst->weak.Reset(cls->rt->isolate, object);
   inst->weak.SetWeak(inst, finalize_collected, v8::WeakCallbackType::kParameter);
   cls->rt->instances.insert(inst);

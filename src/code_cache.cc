@@ -18,6 +18,7 @@
 
 #include "internal/call.h"
 #include "internal/hash.h"
+#include "internal/v8_compat.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -169,7 +170,7 @@ int vh_code_cache_create(vh_engine engine, const char* source, size_t length,
   v8::Local<v8::String> text, v8_name;
   VH_TRY(make_source(call, source, &length, &name, &text, &v8_name));
   v8::TryCatch tc(iso);
-  v8::ScriptOrigin origin(iso, v8_name);
+  v8::ScriptOrigin origin = compat::script_origin(iso, v8_name);
   v8::ScriptCompiler::Source src(text, origin);
   // Eager: the cache then holds the bytecode of every function, not just the top level.
   v8::Local<v8::UnboundScript> unbound;
@@ -221,7 +222,7 @@ int vh_eval_with_cache(vh_engine engine, const char* source, size_t length,
       cache ? matching_payload(cache, cache_length, source, length, name, &payload_length)
             : nullptr;
   v8::TryCatch tc(iso);
-  v8::ScriptOrigin origin(iso, v8_name);
+  v8::ScriptOrigin origin = compat::script_origin(iso, v8_name);
   // The Source owns (and deletes) the CachedData; the bytes stay the caller's.
   v8::ScriptCompiler::Source src(
       text, origin,

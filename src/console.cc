@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "internal/builtins.h"
+#include "internal/v8_compat.h"
 #include "internal/call.h"
 #include "v8host.h"
 
@@ -73,15 +74,14 @@ const Method kMethods[] = {VH_CONSOLE_METHODS(VH_CONSOLE_ROW)};
 
 void append_utf8(v8::Isolate* iso, v8::Local<v8::String> s, std::string* out) {
   size_t at = out->size();
-  int len = s->Utf8Length(iso);
-  out->resize(at + static_cast<size_t>(len));
-  s->WriteUtf8(iso, &(*out)[at], len, nullptr,
-               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  size_t len = compat::utf8_length(iso, s);
+  out->resize(at + len);
+  compat::write_utf8(iso, s, &(*out)[at], len);
 }
 
 // String(v), or nothing when it throws.
 bool try_to_string(v8::Local<v8::Context> ctx, v8::Local<v8::Value> v, v8::Local<v8::String>* out) {
-  v8::TryCatch tc(ctx->GetIsolate());
+  v8::TryCatch tc(compat::isolate_of(ctx));
   return v->ToString(ctx).ToLocal(out);
 }
 

@@ -16,6 +16,7 @@
 // * WebAssembly.Module objects go out as ids and arrive compiled (FromCompiledModule).
 // * Instances of host classes (objects with internal fields) are refused: DataCloneError.
 #include "internal/copy.h"
+#include "internal/v8_compat.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -82,7 +83,7 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
   }
 
   v8::MaybeLocal<v8::Value> read(v8::Local<v8::Context> ctx, Engine* to) {
-    v8::Isolate* iso = ctx->GetIsolate();
+    v8::Isolate* iso = compat::isolate_of(ctx);
     // The shared path first: V8 forbids script while it deserializes, and rebuilding a view over
     // a growable SAB calls the destination realm's constructor (marshal_shared.cc).
     for (v8::Global<v8::Value>& g : shared_) {
@@ -105,8 +106,8 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
 
   // Reads bytes of the byte form (no source: no ids to resolve).
   static v8::MaybeLocal<v8::Value> read_bytes(v8::Local<v8::Context> ctx, const uint8_t* data, size_t size) {
-    Copier reader(ctx->GetIsolate());
-    v8::ValueDeserializer des(ctx->GetIsolate(), data, size, &reader);
+    Copier reader(compat::isolate_of(ctx));
+    v8::ValueDeserializer des(compat::isolate_of(ctx), data, size, &reader);
     reader.des_ = &des;
     if (!des.ReadHeader(ctx).FromMaybe(false)) return {};
     return des.ReadValue(ctx);
@@ -136,7 +137,7 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
       return v8::Nothing<bool>();
     }
     v8::Local<v8::ArrayBufferView> view = object.As<v8::ArrayBufferView>();
-    if (is_shared_view(view)) {
+    if (is_shared_view(iso, view)) {
       if (bytes_form_) {
         throw_data_clone_error(iso, "a SharedArrayBuffer cannot be written to bytes");
         return v8::Nothing<bool>();

@@ -1,5 +1,6 @@
 // Property descriptors without script (internal/descriptor.h).
 #include "internal/descriptor.h"
+#include "internal/v8_compat.h"
 
 namespace vh {
 
@@ -7,7 +8,7 @@ namespace vh {
 // GetOwnPropertyDescriptor): only own properties are read, so nothing script put on
 // Object.prototype (a `get` there, say) is seen, and no getter runs. False when reading fails.
 bool read_desc(v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, Desc* d) {
-  v8::Isolate* iso = ctx->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(ctx);
   auto field = [&](const char* name, bool* has, v8::Local<v8::Value>* out) {
     v8::Local<v8::String> key;
     if (!v8::String::NewFromUtf8(iso, name, v8::NewStringType::kInternalized).ToLocal(&key) ||

@@ -1,5 +1,6 @@
 // vh_engine_*: engines (V8 contexts), evaluating scripts in them, their global object.
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/fast_reads.h"
 #include "internal/host.h"
 #include "internal/inspector.h"
@@ -198,7 +199,7 @@ int vh_eval(vh_engine engine, const char* source, size_t length, const char* res
   VH_TRY(make_utf8_string(iso, resource_name ? resource_name : "<anonymous>", VH_AUTO_LENGTH,
                           v8::NewStringType::kNormal, &name));
   v8::TryCatch tc(iso);
-  v8::ScriptOrigin origin(iso, name);
+  v8::ScriptOrigin origin = compat::script_origin(iso, name);
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> result;
   if (!v8::Script::Compile(call.context, text, &origin).ToLocal(&script) ||

@@ -1,6 +1,7 @@
 // The standard error kinds (internal/error_kinds.h): making an error of a kind in an engine, and
 // telling the kind of an error object, both without running script.
 #include "internal/error_kinds.h"
+#include "internal/v8_compat.h"
 
 #include "internal/objects.h"
 
@@ -8,7 +9,7 @@ namespace vh {
 
 namespace {
 
-using Factory = v8::Local<v8::Value> (*)(v8::Local<v8::String>);
+using Factory = compat::ErrorFactory;
 
 #define VH_KIND_NAME_(kind, name, factory) name,
 const char* const kNames[] = {VH_ERROR_KINDS(VH_KIND_NAME_)};
@@ -36,13 +37,13 @@ const char* error_kind_name(int index) { return kNames[index]; }
 v8::Local<v8::Value> make_error_of_kind(v8::Isolate* iso, Engine* e, int kind, v8::Local<v8::String> text) {
   int i = error_kind_index(kind);
   if (i < 0) i = 0;
-  if (kFactories[i]) return kFactories[i](text);
+  if (kFactories[i]) return compat::call_error_factory(kFactories[i], text);
   v8::Local<v8::Value> error = v8::Exception::Error(text);
   if (!e || e->intrinsics.error_protos[i].IsEmpty() || !error->IsObject()) return error;
   v8::Local<v8::Context> ctx = iso->GetCurrentContext();
   v8::Local<v8::Object> object = error.As<v8::Object>();
   // A fresh ordinary object: neither call runs script (no proxy, no setter is involved).
-  if (!object->SetPrototype(ctx, strong_local(e->intrinsics.error_protos[i])).FromMaybe(false)) return error;
+  if (!compat::set_prototype(ctx, object, strong_local(e->intrinsics.error_protos[i])).FromMaybe(false)) return error;
   if (kind == VH_AGGREGATE_ERROR)
     object
         ->DefineOwnProperty(ctx, v8::String::NewFromUtf8Literal(iso, "errors"), v8::Array::New(iso, 0),
@@ -55,12 +56,12 @@ int error_kind_of(Engine* e, v8::Local<v8::Object> error) {
   Engine* home = nullptr;
   v8::Local<v8::Context> made_in;
   if (error->GetCreationContext().ToLocal(&made_in)) home = engine_of(made_in);
-  v8::Local<v8::Value> proto = error->GetPrototype();
+  v8::Local<v8::Value> proto = compat::prototype_of(error);
   for (int depth = 0; depth < kMaxChain && proto->IsObject(); ++depth) {
     int i = proto_index(home, proto);
     if (i < 0 && home != e) i = proto_index(e, proto);
     if (i >= 0) return VH_ERROR + i;
-    proto = proto.As<v8::Object>()->GetPrototype();  // null for a proxy: its trap is not run
+    proto = compat::prototype_of(proto.As<v8::Object>());  // null for a proxy: its trap is not run
   }
   return VH_ERROR;
 }

@@ -2,6 +2,7 @@
 // thread, V8's platform tasks, microtasks after every callback, and the reporting of uncaught
 // exceptions and unhandled rejections.
 #include "internal/loop.h"
+#include "internal/v8_compat.h"
 
 #include <libplatform/libplatform.h>
 #include <uv.h>
@@ -192,7 +193,7 @@ Engine* engine_for(Runtime* rt, v8::MaybeLocal<v8::Context> context) {
 
 void on_promise_reject(v8::PromiseRejectMessage message) {
   v8::Local<v8::Promise> promise = message.GetPromise();
-  v8::Isolate* iso = promise->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(promise);
   Runtime* rt = runtime_of(iso);
   if (!rt || !rt->loop) return;
   std::vector<Rejection>& list = rt->loop->rejections;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/limits.h"
 #include "internal/marshal.h"
 #include "internal/proxy.h"
@@ -62,7 +63,7 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
       if (!grow(&heap, length)) return VH_ENOMEM;
       bytes = heap.data();
     }
-    s->WriteOneByte(from, bytes, 0, length, v8::String::NO_NULL_TERMINATION);
+    compat::write_one_byte(from, s, 0, length, bytes);
     ok = v8::String::NewFromOneByte(to, bytes, type, length).ToLocal(&copy);
   } else {
     uint16_t stack[kStackUnits];
@@ -72,7 +73,7 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
       if (!grow(&heap, length)) return VH_ENOMEM;
       units = heap.data();
     }
-    s->Write(from, units, 0, length, v8::String::NO_NULL_TERMINATION);
+    compat::write_two_byte(from, s, 0, length, units);
     ok = v8::String::NewFromTwoByte(to, units, type, length).ToLocal(&copy);
   }
   if (!ok) return VH_ENOMEM;
@@ -125,12 +126,12 @@ int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
     if (how) *how = VH_PASS_PRIMITIVE;
     return VH_OK;
   }
-  if (is_shared_view(value)) {
+  if (is_shared_view(from->isolate, value)) {
     VH_TRY(pass_shared_view(from, value.As<v8::ArrayBufferView>(), to, out));
     if (how) *how = VH_PASS_SHARED;
     return VH_OK;
   }
-  if (is_shared_wasm_memory(value)) {
+  if (is_shared_wasm_memory(from->isolate, value)) {
     int rc = pass_wasm_memory(from, value.As<v8::Object>(), to, out);
     if (rc == VH_OK) {
       if (how) *how = VH_PASS_SHARED;

@@ -47,6 +47,7 @@
 #include <optional>
 
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/marshal.h"
 #include "v8host.h"
 
@@ -138,7 +139,7 @@ size_t raw_length(v8::Local<v8::ArrayBufferView> v, Kind k) {
 // every growable SAB. Other V8 versions are not verified: there every SAB is assumed growable,
 // which costs the slower view path but stays correct.
 bool may_be_growable(v8::Local<v8::SharedArrayBuffer> sab) {
-#if V8_MAJOR_VERSION == 10 && V8_MINOR_VERSION == 2
+#if VH_V8_GROWABLE_SAB_LENGTH_ZERO
   return sab->ByteLength() == 0;
 #else
   (void)sab;
@@ -306,7 +307,7 @@ bool is_length_tracking(v8::Isolate* iso, v8::Local<v8::ArrayBufferView> view,
 // getter script put there is never called. False when absent or an accessor.
 bool own_data_property(v8::Local<v8::Context> ctx, v8::Local<v8::Object> obj, const char* name,
                        v8::Local<v8::Value>* out) {
-  v8::Isolate* iso = ctx->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(ctx);
   if (obj->IsProxy()) return false;
   v8::Local<v8::String> key, value_key = v8::String::NewFromUtf8Literal(iso, "value");
   v8::Local<v8::Value> desc;
@@ -338,8 +339,8 @@ bool is_intrinsic_constructor(v8::Local<v8::Context> ctx, v8::Local<v8::Value> c
 // view the API makes (V8 takes it from the native context, not from a property); the function
 // is found through that prototype's "constructor" or the global of the same name and checked.
 int intrinsic_constructor(v8::Local<v8::Context> ctx, Kind k, v8::Local<v8::Function>* out) {
-  v8::Isolate* iso = ctx->GetIsolate();
-  v8::Local<v8::Value> proto = api_view(k, v8::ArrayBuffer::New(iso, 0), 0, 0)->GetPrototype();
+  v8::Isolate* iso = compat::isolate_of(ctx);
+  v8::Local<v8::Value> proto = compat::prototype_of(api_view(k, v8::ArrayBuffer::New(iso, 0), 0, 0));
   v8::Local<v8::Value> c;
   if (proto->IsObject() && own_data_property(ctx, proto.As<v8::Object>(), "constructor", &c) &&
       is_intrinsic_constructor(ctx, c, proto)) {
@@ -381,12 +382,12 @@ int construct_view(Engine* to, v8::Local<v8::Context> ctx, Kind k, v8::Local<v8:
 
 }  // namespace
 
-bool is_shared_view(v8::Local<v8::Value> value) {
+bool is_shared_view(v8::Isolate* iso, v8::Local<v8::Value> value) {
   if (!value->IsArrayBufferView()) return false;
   v8::Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
   if (!view->HasBuffer()) return false;  // on-heap: its buffer is never shared (see the top)
   // Buffer() makes a handle in the view's isolate, which need not be the current one.
-  v8::HandleScope handles(view->GetIsolate());
+  v8::HandleScope handles(iso);
   return view->Buffer()->IsSharedArrayBuffer();
 }
 
@@ -456,9 +457,9 @@ class MemoryInDelegate final : public v8::ValueDeserializer::Delegate {
 
 }  // namespace
 
-bool is_shared_wasm_memory(v8::Local<v8::Value> value) {
+bool is_shared_wasm_memory(v8::Isolate* iso, v8::Local<v8::Value> value) {
   if (!value->IsWasmMemoryObject()) return false;
-  v8::HandleScope handles(value.As<v8::Object>()->GetIsolate());
+  v8::HandleScope handles(iso);
   return value.As<v8::WasmMemoryObject>()->Buffer().As<v8::Value>()->IsSharedArrayBuffer();
 }
 

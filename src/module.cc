@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/host.h"
 #include "internal/loop.h"
 #include "internal/frame.h"
@@ -188,7 +189,7 @@ v8::MaybeLocal<v8::Module> load_module(Engine* e, const std::string& spec, const
     std::vector<v8::Local<v8::String>> exports;
     for (const std::string& n : def->second.exports) exports.push_back(v8_str(iso, n));
     v8::Local<v8::Module> module =
-        v8::Module::CreateSyntheticModule(iso, v8_str(iso, name), exports, synthetic_steps);
+        compat::new_synthetic_module(iso, v8_str(iso, name), exports, synthetic_steps);
     add_entry(e, name, module);
     return module;
   }
@@ -202,8 +203,7 @@ v8::MaybeLocal<v8::Module> load_module(Engine* e, const std::string& spec, const
     throw_cannot_load(iso, spec, referrer, vh_err_name(rc));
     return {};
   }
-  v8::ScriptOrigin origin(iso, v8_str(iso, name), 0, 0, false, -1, v8::Local<v8::Value>(), false,
-                          false, true);
+  v8::ScriptOrigin origin = compat::script_origin(iso, v8_str(iso, name), 0, 0, true);
   v8::ScriptCompiler::Source src(text, origin);
   v8::TryCatch tc(iso);  // rethrown with its message: a SyntaxError keeps its module's location
   v8::Local<v8::Module> module;
@@ -218,7 +218,7 @@ v8::MaybeLocal<v8::Module> load_module(Engine* e, const std::string& spec, const
 // V8's ResolveModuleCallback for static imports.
 v8::MaybeLocal<v8::Module> resolve_static(v8::Local<v8::Context> ctx, v8::Local<v8::String> specifier,
                                           v8::Local<v8::FixedArray>, v8::Local<v8::Module> referrer) {
-  v8::Isolate* iso = ctx->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(ctx);
   Engine* e = engine_of(ctx);
   if (!e) {
     throw_error(iso, "the engine has been disposed");
@@ -240,7 +240,7 @@ bool link(Engine* e, v8::Local<v8::Context> ctx, v8::Local<v8::Module> module) {
 
 // Synthetic evaluation steps: run the definition's init in a hook frame.
 v8::MaybeLocal<v8::Value> synthetic_steps(v8::Local<v8::Context> ctx, v8::Local<v8::Module> module) {
-  v8::Isolate* iso = ctx->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(ctx);
   v8::EscapableHandleScope handles(iso);
   Engine* e = engine_of(ctx);
   ModuleEntry* entry = e ? find_entry(e->modules, module) : nullptr;
@@ -290,7 +290,7 @@ void return_data(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetRetu
 // exception thrown.
 v8::MaybeLocal<v8::Value> import_now(Engine* e, v8::Local<v8::Context> ctx, const std::string& spec,
                                      const std::string& referrer) {
-  v8::Isolate* iso = ctx->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(ctx);
   if (map_of(e)->linking) {
     throw_cannot_load(iso, spec, referrer, "modules are being linked");
     return {};
@@ -355,7 +355,7 @@ void import_job(const v8::FunctionCallbackInfo<v8::Value>& info) {
 v8::MaybeLocal<v8::Promise> import_dynamic(v8::Local<v8::Context> ctx, v8::Local<v8::Data>,
                                            v8::Local<v8::Value> resource_name,
                                            v8::Local<v8::String> specifier, v8::Local<v8::FixedArray>) {
-  v8::Isolate* iso = ctx->GetIsolate();
+  v8::Isolate* iso = compat::isolate_of(ctx);
   v8::EscapableHandleScope handles(iso);
   v8::Local<v8::Promise::Resolver> resolver;
   if (!v8::Promise::Resolver::New(ctx).ToLocal(&resolver)) return {};
@@ -466,7 +466,7 @@ int vh_module_eval(vh_engine engine, const char* source, size_t length, const ch
   v8::Local<v8::Promise> promise;
   {
     v8::TryCatch tc(iso);
-    v8::ScriptOrigin origin(iso, resource, 0, 0, false, -1, v8::Local<v8::Value>(), false, false, true);
+    v8::ScriptOrigin origin = compat::script_origin(iso, resource, 0, 0, true);
     v8::ScriptCompiler::Source src(text, origin);
     if (!v8::ScriptCompiler::CompileModule(iso, &src).ToLocal(&module)) return call.failed(tc);
     add_entry(call.engine, name, module);  // before linking: a cycle back to it finds it

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "internal/host.h"
+#include "internal/v8_compat.h"
 #include "v8host.h"
 
 namespace vh {
@@ -118,7 +119,7 @@ void numeric_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // no argument array in the frame, no loop.
 void native_method_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // V8's signature check has passed: the holder is an instance of the class (or a subclass).
-  Instance* inst = instance_of_checked(info.Holder());
+  Instance* inst = instance_of_checked(compat::holder(info));
   if (__builtin_expect(!inst, 0)) return throw_failed_construction(info);
   auto* rec = static_cast<HostFunction*>(fast_external_value(info.Data()));
   if (info.Length() != 0) return native_method_with_args(info, rec, inst);

@@ -21,16 +21,11 @@
 #endif
 
 #include "internal/objects.h"
+#include "internal/v8_compat.h"
 #include "internal/platform.h"
 #include "internal/versioned.h"
 #include "v8host.h"
 
-// The one place that knows from which V8 on resizable ArrayBuffer and growable
-// SharedArrayBuffer ship by default (V8 11.1). Before that they sit behind
-// --harmony-rab-gsab, whose implementation in 10.2 is unfinished: Atomics.load and the BigInt
-// Atomics on a view over a resizable or growable buffer hit a fatal CHECK, so any script could
-// end the process. The flag is therefore an explicit opt-in (VH_PROCESS_FLAG_UNSAFE_RAB_GSAB).
-#define VH_V8_SHIPS_RAB_GSAB (V8_MAJOR_VERSION > 11 || (V8_MAJOR_VERSION == 11 && V8_MINOR_VERSION >= 1))
 
 namespace vh {
 
@@ -144,25 +139,30 @@ class CountedForegroundTask final : public v8::Task {
 
 // The isolate's foreground runner, counting what is posted to run as soon as possible and
 // waking the loop for it. Delayed and idle tasks pass through uncounted.
-class CountingRunner final : public v8::TaskRunner {
+class CountingRunner final : public compat::TaskRunnerBase {
  public:
   CountingRunner(std::shared_ptr<v8::TaskRunner> inner, std::shared_ptr<IsolateWork> work)
       : inner_(std::move(inner)), work_(std::move(work)) {}
-  void PostTask(std::unique_ptr<v8::Task> task) override {
-    inner_->PostTask(std::make_unique<CountedForegroundTask>(std::move(task), work_));
+  void post(std::unique_ptr<v8::Task> task, const compat::TaskLocation& where) override {
+    compat::post_task(inner_.get(), std::make_unique<CountedForegroundTask>(std::move(task), work_), where);
     work_->notify();
   }
-  void PostNonNestableTask(std::unique_ptr<v8::Task> task) override {
-    inner_->PostNonNestableTask(std::make_unique<CountedForegroundTask>(std::move(task), work_));
+  void post_non_nestable(std::unique_ptr<v8::Task> task, const compat::TaskLocation& where) override {
+    compat::post_non_nestable_task(inner_.get(), std::make_unique<CountedForegroundTask>(std::move(task), work_),
+                                   where);
     work_->notify();
   }
-  void PostDelayedTask(std::unique_ptr<v8::Task> task, double delay_in_seconds) override {
-    inner_->PostDelayedTask(std::move(task), delay_in_seconds);
+  void post_delayed(std::unique_ptr<v8::Task> task, double delay_in_seconds,
+                    const compat::TaskLocation& where) override {
+    compat::post_delayed_task(inner_.get(), std::move(task), delay_in_seconds, where);
   }
-  void PostNonNestableDelayedTask(std::unique_ptr<v8::Task> task, double delay_in_seconds) override {
-    inner_->PostNonNestableDelayedTask(std::move(task), delay_in_seconds);
+  void post_non_nestable_delayed(std::unique_ptr<v8::Task> task, double delay_in_seconds,
+                                 const compat::TaskLocation& where) override {
+    compat::post_non_nestable_delayed_task(inner_.get(), std::move(task), delay_in_seconds, where);
   }
-  void PostIdleTask(std::unique_ptr<v8::IdleTask> task) override { inner_->PostIdleTask(std::move(task)); }
+  void post_idle(std::unique_ptr<v8::IdleTask> task, const compat::TaskLocation& where) override {
+    compat::post_idle_task(inner_.get(), std::move(task), where);
+  }
   bool IdleTasksEnabled() override { return inner_->IdleTasksEnabled(); }
   bool NonNestableTasksEnabled() const override { return inner_->NonNestableTasksEnabled(); }
   bool NonNestableDelayedTasksEnabled() const override { return inner_->NonNestableDelayedTasksEnabled(); }
@@ -263,52 +263,35 @@ PlatformWork isolate_work_state(IsolateWork* work) {
 namespace {
 
 // libplatform's default platform with the counting above: every call is passed on.
-class HostPlatform final : public v8::Platform {
+class HostPlatform final : public compat::PlatformBase {
  public:
-  explicit HostPlatform(std::unique_ptr<v8::Platform> inner) : inner_(std::move(inner)) {}
-  v8::Platform* inner() { return inner_.get(); }
+  explicit HostPlatform(std::unique_ptr<v8::Platform> inner) : PlatformBase(std::move(inner)) {}
 
   v8::PageAllocator* GetPageAllocator() override { return inner_->GetPageAllocator(); }
   void OnCriticalMemoryPressure() override { inner_->OnCriticalMemoryPressure(); }
-#if V8_MAJOR_VERSION < 11
-  bool OnCriticalMemoryPressure(size_t length) override { return inner_->OnCriticalMemoryPressure(length); }
-#endif
   int NumberOfWorkerThreads() override { return inner_->NumberOfWorkerThreads(); }
-  std::shared_ptr<v8::TaskRunner> GetForegroundTaskRunner(v8::Isolate* isolate) override {
-    std::shared_ptr<v8::TaskRunner> runner = inner_->GetForegroundTaskRunner(isolate);
+  std::shared_ptr<v8::TaskRunner> foreground_runner(v8::Isolate* isolate, v8::TaskPriority priority) override {
+    std::shared_ptr<v8::TaskRunner> runner = inner_foreground_runner(inner(), isolate, priority);
     std::shared_ptr<IsolateWork> work = work_of_isolate(isolate);
-    if (!work) return runner;
+    if (!work || !runner) return runner;
     return std::make_shared<CountingRunner>(std::move(runner), std::move(work));
   }
-  void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override {
+  void post_on_worker(v8::TaskPriority priority, std::unique_ptr<v8::Task> task,
+                      const compat::TaskLocation& where) override {
     std::shared_ptr<IsolateWork> work = work_of_poster();
     if (work) task = std::make_unique<CountedTask>(std::move(task), std::move(work));
-    inner_->CallOnWorkerThread(std::move(task));
-  }
-  void CallBlockingTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-    std::shared_ptr<IsolateWork> work = work_of_poster();
-    if (work) task = std::make_unique<CountedTask>(std::move(task), std::move(work));
-    inner_->CallBlockingTaskOnWorkerThread(std::move(task));
-  }
-  void CallLowPriorityTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-    std::shared_ptr<IsolateWork> work = work_of_poster();
-    if (work) task = std::make_unique<CountedTask>(std::move(task), std::move(work));
-    inner_->CallLowPriorityTaskOnWorkerThread(std::move(task));
+    inner_post_on_worker(inner(), priority, std::move(task), where);
   }
   // Delayed worker tasks are not counted: nothing waits for them.
-  void CallDelayedOnWorkerThread(std::unique_ptr<v8::Task> task, double delay_in_seconds) override {
-    inner_->CallDelayedOnWorkerThread(std::move(task), delay_in_seconds);
+  void post_delayed_on_worker(v8::TaskPriority priority, std::unique_ptr<v8::Task> task, double delay_in_seconds,
+                              const compat::TaskLocation& where) override {
+    inner_post_delayed_on_worker(inner(), priority, std::move(task), delay_in_seconds, where);
+  }
+  std::unique_ptr<v8::JobHandle> job(v8::TaskPriority priority, std::unique_ptr<v8::JobTask> task,
+                                     const compat::TaskLocation& where) override {
+    return inner_job(inner(), priority, wrap(std::move(task)), where);
   }
   bool IdleTasksEnabled(v8::Isolate* isolate) override { return inner_->IdleTasksEnabled(isolate); }
-#if V8_MAJOR_VERSION >= 11
-  std::unique_ptr<v8::JobHandle> CreateJob(v8::TaskPriority priority, std::unique_ptr<v8::JobTask> job) override {
-    return inner_->CreateJob(priority, wrap(std::move(job)));
-  }
-#else
-  std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority, std::unique_ptr<v8::JobTask> job) override {
-    return inner_->PostJob(priority, wrap(std::move(job)));
-  }
-#endif
   double MonotonicallyIncreasingTime() override { return inner_->MonotonicallyIncreasingTime(); }
   double CurrentClockTimeMillis() override { return inner_->CurrentClockTimeMillis(); }
   StackTracePrinter GetStackTracePrinter() override { return inner_->GetStackTracePrinter(); }
@@ -321,8 +304,6 @@ class HostPlatform final : public v8::Platform {
     if (!work) return job;
     return std::make_unique<CountedJob>(std::move(job), std::move(work));
   }
-
-  std::unique_ptr<v8::Platform> inner_;
 };
 
 v8::Platform* g_platform = nullptr;  // the default platform inside the HostPlatform

@@ -2,6 +2,7 @@
 // for the source runtime that never holds the waiter's own runtime.
 #include "internal/proxy.h"
 #include "internal/snapshot.h"
+#include "internal/v8_compat.h"
 
 #include <chrono>
 #include <memory>
@@ -83,7 +84,7 @@ ProxyRecord* record_of(Runtime* rt, v8::Local<v8::Proxy> proxy) {
   if (rt->handler_class.IsEmpty()) return nullptr;
   v8::Local<v8::Value> handler = proxy->GetHandler();
   if (!handler->IsObject() || !strong_local(rt->handler_class)->HasInstance(handler)) return nullptr;
-  return static_cast<ProxyRecord*>(handler.As<v8::Object>()->GetAlignedPointerFromInternalField(0));
+  return static_cast<ProxyRecord*>(compat::internal_field(handler.As<v8::Object>(), 0));
 }
 
 void dummy_function(const v8::FunctionCallbackInfo<v8::Value>&) {}  // never called: traps are
@@ -237,10 +238,10 @@ int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Loc
   // reachable only through handlers; that object's own prototype is set to null once per realm
   // (not per proxy: no map change per handler). So nothing a script defines on Object.prototype
   // is ever looked up on a handler.
-  v8::Local<v8::Value> shared = handler->GetPrototype();
+  v8::Local<v8::Value> shared = compat::prototype_of(handler);
   if (!shared->IsObject()) return VH_ENOMEM;
-  if (!shared.As<v8::Object>()->GetPrototype()->IsNull() &&
-      !shared.As<v8::Object>()->SetPrototype(ctx, v8::Null(iso)).FromMaybe(false))
+  if (!compat::prototype_of(shared.As<v8::Object>())->IsNull() &&
+      !compat::set_prototype(ctx, shared.As<v8::Object>(), v8::Null(iso)).FromMaybe(false))
     return VH_ENOMEM;
   v8::Local<v8::Proxy> proxy;
   if (!v8::Proxy::New(ctx, target, handler).ToLocal(&proxy)) return VH_ENOMEM;
@@ -250,7 +251,7 @@ int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Loc
   rec->proxy.SetWeak();
   rec->handler.Reset(iso, handler);
   rec->handler.SetWeak(rec, on_handler_collected, v8::WeakCallbackType::kParameter);
-  handler->SetAlignedPointerInInternalField(0, rec);
+  compat::set_internal_field(handler, 0, rec);
   dest->live_records.insert(rec);
   // A record whose proxy died while its handler still runs a trap keeps living until that
   // handler is collected; the map now points at the new one (the old one's callback checks).
@@ -370,7 +371,7 @@ class ProxyOp {
   }
 
   bool begin() {
-    rec_ = static_cast<ProxyRecord*>(info_.This()->GetAlignedPointerFromInternalField(0));
+    rec_ = static_cast<ProxyRecord*>(compat::internal_field(info_.This(), 0));
     dest_ = rec_->dest;
     ts_ = ThreadState::current();
     // A trap nests on the stack like a host callback (C frames, the source's script): same bound.
@@ -751,7 +752,7 @@ void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void trap_get_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ProxyOp op(info);
   if (!op.begin()) return;
-  op.give(op.object()->GetPrototype());
+  op.give(compat::prototype_of(op.object()));
 }
 
 // Object.setPrototypeOf through a proxy sets the real object's prototype (false when it
@@ -765,7 +766,7 @@ void trap_set_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!proto->IsObject() && !proto->IsNull()) return info.GetReturnValue().Set(false);
   v8::Local<v8::Function> reflect = op.reflect_set_prototype_of();
   if (!op.object()->IsProxy() || reflect.IsEmpty())
-    return info.GetReturnValue().Set(op.object()->SetPrototype(op.context(), proto).FromMaybe(false));
+    return info.GetReturnValue().Set(compat::set_prototype(op.context(), op.object(), proto).FromMaybe(false));
   v8::Local<v8::Value> args[] = {op.object(), proto};
   if (!reflect->Call(op.context(), v8::Undefined(op.source_isolate()), 2, args).ToLocal(&done)) return op.rethrow();
   info.GetReturnValue().Set(done->IsTrue());
@@ -783,7 +784,7 @@ void trap_prevent_extensions(const v8::FunctionCallbackInfo<v8::Value>& info) { 
 bool source_args(ProxyOp& op, v8::Local<v8::Value> array, std::vector<v8::Local<v8::Value>>* out) {
   if (!array->IsArray()) return true;
   v8::Local<v8::Array> args = array.As<v8::Array>();
-  v8::Isolate* diso = args->GetIsolate();
+  v8::Isolate* diso = compat::isolate_of(args);
   uint32_t n = args->Length();
   if (n > kMaxTrapArgs) {
     v8::Isolate::Scope dest_entered(diso);

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -37,13 +38,12 @@ int copy_out(vh_value value, Unit* buffer, size_t capacity, size_t* length, Meas
 }
 
 int measure_utf8(v8::Isolate* iso, v8::Local<v8::String> s, size_t* need) {
-  *need = static_cast<size_t>(s->Utf8Length(iso));
+  *need = compat::utf8_length(iso, s);
   return VH_OK;
 }
 
 void write_utf8(v8::Isolate* iso, v8::Local<v8::String> s, char* buffer, size_t need) {
-  s->WriteUtf8(iso, buffer, static_cast<int>(need), nullptr,
-               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  compat::write_utf8(iso, s, buffer, need);
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ int vh_get_string_utf16(vh_value value, uint16_t* buffer, size_t capacity, size_
         return VH_OK;
       },
       [](v8::Isolate* iso, v8::Local<v8::String> s, uint16_t* buf, size_t need) {
-        s->Write(iso, buf, 0, static_cast<int>(need), v8::String::NO_NULL_TERMINATION);
+        compat::write_two_byte(iso, s, 0, static_cast<uint32_t>(need), buf);
       });
 }
 
@@ -127,8 +127,7 @@ int vh_get_string_latin1(vh_value value, char* buffer, size_t capacity, size_t* 
         return VH_OK;
       },
       [](v8::Isolate* iso, v8::Local<v8::String> s, char* buf, size_t need) {
-        s->WriteOneByte(iso, reinterpret_cast<uint8_t*>(buf), 0, static_cast<int>(need),
-                        v8::String::NO_NULL_TERMINATION);
+        compat::write_one_byte(iso, s, 0, static_cast<uint32_t>(need), reinterpret_cast<uint8_t*>(buf));
       });
 }
 

@@ -4,6 +4,7 @@
 
 #include "inspector/inspector_impl.h"
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/inspector.h"
 #include "internal/versioned.h"
 #include "v8host.h"
@@ -28,7 +29,7 @@ void announce(Inspector* in, Engine* e) {
   if (v8::String::NewFromUtf8(iso, name.data(), v8::NewStringType::kNormal, static_cast<int>(name.size()))
           .ToLocal(&text)) {
     wide.resize(static_cast<size_t>(text->Length()));
-    text->Write(iso, wide.data(), 0, text->Length(), v8::String::NO_NULL_TERMINATION);
+    compat::write_two_byte(iso, text, 0, static_cast<uint32_t>(text->Length()), wide.data());
   }
   v8_inspector::V8ContextInfo info(ctx, kContextGroup, v8_inspector::StringView(wide.data(), wide.size()));
   // DevTools and VS Code evaluate in the default context when none is chosen.

@@ -5,6 +5,7 @@
 
 #include "inspector/inspector_impl.h"
 #include "internal/call.h"
+#include "internal/v8_compat.h"
 #include "internal/limits.h"
 
 namespace vh {
@@ -60,7 +61,7 @@ void dispatch(Runtime* rt, Session* s, const std::string& message) {
                                static_cast<int>(message.size())).ToLocal(&text))
     return;  // too long for a V8 string: nothing V8 could parse either
   std::vector<uint16_t> wide(static_cast<size_t>(text->Length()));
-  text->Write(iso, wide.data(), 0, text->Length(), v8::String::NO_NULL_TERMINATION);
+  compat::write_two_byte(iso, text, 0, static_cast<uint32_t>(text->Length()), wide.data());
   s->v8->dispatchProtocolMessage(v8_inspector::StringView(wide.data(), wide.size()));
 }
 

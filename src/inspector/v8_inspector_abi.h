@@ -21,7 +21,9 @@
 #include <utility>
 #include <vector>
 
-#if V8_MAJOR_VERSION != 10 || V8_MINOR_VERSION != 2
+#include "internal/v8_compat.h"
+
+#if !VH_V8_IS_10_2
 #error "src/inspector/v8_inspector_abi.h declares V8 10.2's inspector only"
 #endif
 

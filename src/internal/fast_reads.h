@@ -20,15 +20,12 @@
 #include <v8-version.h>
 #include <v8.h>
 
+#include "internal/v8_compat.h"
+
 
 namespace vh {
 
-#if V8_MAJOR_VERSION == 10 && !defined(V8_ENABLE_CHECKS)
-#define VH_FAST_READS 1
-#else
-#define VH_FAST_READS 0
-#endif
-
+// VH_FAST_READS (v8_compat.h): whether the layout reads below are compiled in.
 // Whether the fast reads were verified on this process's V8. Written once, by the first
 // engine's creation, before any script runs; every later reader runs script of an engine made
 // after that (a plain bool: the trampolines load it once per call).
@@ -64,7 +61,7 @@ inline void* fast_internal_field(v8::Local<v8::Object> object, int index) {
   if (__builtin_expect(g_fast_reads, 1))
     return layout_internal_field(object, index);
 #endif
-  return object->GetAlignedPointerFromInternalField(index);
+  return compat::internal_field(object, index);
 }
 
 // The pointer of a v8::External.

@@ -58,7 +58,7 @@ void native_method_callback(const v8::FunctionCallbackInfo<v8::Value>& info);
 // constructor has not attached one). Inline: V8's field read has an inline fast path.
 constexpr int kInstanceField = 0;
 inline Instance* instance_of(v8::Local<v8::Object> object) {
-  return static_cast<Instance*>(object->GetAlignedPointerFromInternalField(kInstanceField));
+  return static_cast<Instance*>(compat::internal_field(object, kInstanceField));
 }
 // The same for an object known to be made from a host class template (V8's signature check
 // passed): without V8's type check (fast_reads.h).

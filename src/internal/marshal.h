@@ -17,7 +17,8 @@ namespace vh {
 // otherwise V8's own SharedArrayBuffer::New) are decided without a call.
 // Whether value is a WebAssembly.Memory over shared memory (new WebAssembly.Memory({ shared: true,
 // ... })).
-bool is_shared_wasm_memory(v8::Local<v8::Value> value);
+// iso: the isolate value belongs to (not always the current one).
+bool is_shared_wasm_memory(v8::Isolate* iso, v8::Local<v8::Value> value);
 // Such a Memory of runtime from as a WebAssembly.Memory of engine to over the same memory (its
 // buffer is to's identity-cached SAB over the store). VH_OK; VH_ETYPE (this V8 does not carry
 // it: make a proxy instead); VH_ETERMINATED.
@@ -41,8 +42,9 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
 
 // --- the shared-backing-store path (marshal_shared.cc) ---
 
-// Whether value is a TypedArray or DataView whose buffer is a SharedArrayBuffer.
-bool is_shared_view(v8::Local<v8::Value> value);
+// Whether value (of isolate iso, not always the current one) is a TypedArray or DataView whose
+// buffer is a SharedArrayBuffer.
+bool is_shared_view(v8::Isolate* iso, v8::Local<v8::Value> value);
 
 // The shared path between runtimes, for a SharedArrayBuffer of runtime from: engine to's SAB
 // over the same BackingStore (the same object for the same store while it lives in to: the
