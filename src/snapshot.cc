@@ -387,6 +387,7 @@ int vh_snapshot_create(vh_runtime runtime, vh_engine engine, void** blob, size_t
                                          v8::platform::MessageLoopBehavior::kDoNotWait)) {
     }
     VH_TRY(check_snapshottable(rt, e));
+    VH_TRY(check_heap_serializable(rt->isolate));
     v8::Local<v8::Context> ctx = e->context.Get(rt->isolate);
     // The engine pointer must not come back from the blob: set again by each new engine.
     ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);
