@@ -183,6 +183,42 @@ static void truncated_damaged_and_random_are_refused(void **state) {
   assert_status(VH_EINVAL, vh_runtime_new_from_snapshot(NULL, NULL, 10, &rt));
 }
 
+/* The library remembers the blob it checked last, also after the runtimes made from it are
+ * gone; the caller's bytes are compared in full with it every time, so a buffer changed in
+ * place after a successful load (one byte deep in V8's part, the header left as it was) is
+ * refused, and loads again once restored. */
+static void blob_changed_after_a_load_is_refused(void **state) {
+  (void)state;
+  vh_runtime rt;
+  vh_engine e;
+  vh_scope s;
+  uint8_t *copy = malloc(g_len);
+  memcpy(copy, g_blob, g_len);
+  for (int round = 0; round < 2; ++round) { /* the second load meets the remembered blob */
+    assert_ok(vh_runtime_new_from_snapshot(NULL, copy, g_len, &rt));
+    register_host(rt, &g_hundred);
+    assert_ok(vh_engine_new(rt, NULL, &e));
+    assert_ok(vh_scope_open(e, &s));
+    assert_eval_string(e, "lib.version", "1.2");
+    assert_ok(vh_scope_close(s));
+    assert_ok(vh_runtime_dispose(rt));
+  }
+  copy[g_len - 1000] ^= 0x01;
+  assert_status(VH_EBADDATA, vh_runtime_new_from_snapshot(NULL, copy, g_len, &rt));
+  copy[g_len - 1000] ^= 0x01;
+  assert_ok(vh_runtime_new_from_snapshot(NULL, copy, g_len, &rt));
+  /* While a runtime of the blob lives, changing the caller's bytes changes nothing for it: it
+   * reads the library's checked copy. */
+  memset(copy, 0xA5, g_len);
+  free(copy);
+  register_host(rt, &g_hundred);
+  assert_ok(vh_engine_new(rt, NULL, &e));
+  assert_ok(vh_scope_open(e, &s));
+  assert_eval_string(e, "String(lib.square(9))", "81");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_runtime_dispose(rt));
+}
+
 static uint64_t next_random(uint64_t *x) {
   *x ^= *x << 13;
   *x ^= *x >> 7;
@@ -472,6 +508,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(missing_registrations_are_refused),
       cmocka_unit_test(other_build_or_version_is_refused),
       cmocka_unit_test(truncated_damaged_and_random_are_refused),
+      cmocka_unit_test(blob_changed_after_a_load_is_refused),
       cmocka_unit_test(fuzz_blob_check),
       cmocka_unit_test(unsnapshottable_state_is_refused),
       cmocka_unit_test(host_proxies_in_the_builder),
