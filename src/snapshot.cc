@@ -207,24 +207,32 @@ int parse(const void* blob, size_t length, Header* h, std::vector<std::string>* 
   return p == end ? VH_OK : VH_EBADDATA;
 }
 
-// A checked blob's bytes, shared by every runtime made from the same blob while one of them
-// lives: a server making runtimes from one blob neither copies nor hashes it each time (a byte
-// compare against the copy of the blob last checked replaces both).
+// A checked blob's bytes, shared by every runtime made from the same blob. V8 reads a blob's
+// contexts from its bytes for as long as the runtime lives (every vh_engine_new), so a runtime
+// needs bytes the caller cannot change: the library's copy, made when the blob was checked.
 struct CheckedBlob {
   std::string bytes;
   Header header;
   std::vector<std::string> signatures;
 };
 
+// The copy of the blob last checked is kept, also after its last runtime went, so a process
+// making runtimes from one blob (a server, a pool) checks and copies it once: every later call
+// compares the caller's bytes with the copy (memcmp, no hash, no allocation). The compare is
+// complete on purpose: a caller's buffer changed after a check (damaged, or refilled with
+// another blob of the same length) is checked again, never taken for the blob it was.
+// Another blob replaces it (the first one lives on in its runtimes while they do).
 std::shared_ptr<const CheckedBlob> checked_blob(const void* blob, size_t length, int* rc) {
   static std::mutex mu;
-  static std::weak_ptr<const CheckedBlob> last;
+  static std::shared_ptr<const CheckedBlob> last;
+  std::shared_ptr<const CheckedBlob> known;
   {
     std::lock_guard<std::mutex> lock(mu);
-    std::shared_ptr<const CheckedBlob> known = last.lock();
-    if (blob && known && known->bytes.size() == length && memcmp(known->bytes.data(), blob, length) == 0)
-      return known;
+    known = last;
   }
+  // Outside the lock: runtimes made on several threads at once compare in parallel.
+  if (blob && known && known->bytes.size() == length && memcmp(known->bytes.data(), blob, length) == 0)
+    return known;
   auto fresh = std::make_shared<CheckedBlob>();
   *rc = parse(blob, length, &fresh->header, &fresh->signatures);
   if (*rc != VH_OK) return nullptr;
@@ -387,6 +395,7 @@ int vh_snapshot_create(vh_runtime runtime, vh_engine engine, void** blob, size_t
                                          v8::platform::MessageLoopBehavior::kDoNotWait)) {
     }
     VH_TRY(check_snapshottable(rt, e));
+    VH_TRY(check_heap_serializable(rt->isolate));
     v8::Local<v8::Context> ctx = e->context.Get(rt->isolate);
     // The engine pointer must not come back from the blob: set again by each new engine.
     ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);

@@ -52,7 +52,9 @@ VH_API int vh_snapshot_runtime_new(const vh_runtime_options *options, vh_runtime
  * vh_engine_install_builtins(): install those on each engine made from the blob), a host proxy
  * of another runtime's object, more than 65536 host-function records, or modules: an engine of
  * the builder loaded one (vh_module_eval(), `import()`; V8 10.2 cannot save a module
- * namespace). Compiled code is kept in the blob.
+ * namespace), or an `Intl` object the heap still holds (V8 10.2 cannot save its ICU object;
+ * what V8 caches for toLocaleString() and localeCompare() does not count). Compiled code is
+ * kept in the blob.
  *
  * @param runtime a runtime of vh_snapshot_runtime_new().
  * @param engine an engine of @p runtime: its global is what the blob's engines start with.
@@ -63,8 +65,8 @@ VH_API int vh_snapshot_runtime_new(const vh_runtime_options *options, vh_runtime
  *         ::VH_ERUNTIME_MISMATCH (@p engine of another runtime); ::VH_EBUSY (a scope is open on
  *         the runtime, its loop runs, or a thread waits in one of its proxy operations);
  *         ::VH_ENOTSUP (the heap holds what a blob cannot carry, see above); ::VH_ENOMEM (V8
- *         made no blob, the runtime is disposed). On every failure but ::VH_ENOMEM the runtime
- *         is unchanged.
+ *         made no blob, the runtime is disposed; or no memory for the look at the heap that
+ *         comes first, the runtime unchanged). On every other failure the runtime is unchanged.
  * @par Thread: the thread that created the runtime.
  */
 VH_API int vh_snapshot_create(vh_runtime runtime, vh_engine engine, void **blob, size_t *length);

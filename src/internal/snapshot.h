@@ -32,6 +32,11 @@ HostFunction* snapshot_record(Runtime* rt);
 // the host functions and classes the blob was made with.
 int check_snapshot_bindings(Runtime* rt);
 
+// snapshot_heap.cc: VH_ENOTSUP when the heap holds what V8 cannot serialize without ending the
+// process (an Intl object: a global handle to a Foreign); VH_ENOMEM when it cannot be looked at.
+// The isolate is locked and entered.
+int check_heap_serializable(v8::Isolate* iso);
+
 // module.cc: an engine of rt that loaded modules drops its module map (reset, disposal): a
 // builder remembers it (vh_snapshot_create refuses a runtime that loaded modules).
 void note_builder_modules(Runtime* rt);
