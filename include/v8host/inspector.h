@@ -188,11 +188,13 @@ VH_API int vh_inspector_dispatch(vh_inspector inspector);
  *        sessions get `Debugger.paused` (reason "Break on start") on it. Script of the runtime's
  *        other engines, before or in between, runs to its end unpaused, and so does the
  *        library's own work. The pause is used up once it happened; it is dropped when the
- *        engine or the inspector is disposed, and it leads to no pause when no session has
- *        `Debugger.enable`d by then. Not seen as "entering" the engine: a function of @p engine
- *        called directly by another engine's script, and promise reactions run in a microtask
- *        checkpoint (they pause only if such an entry of @p engine already asked for the
- *        pause). Calling it again before the pause came retargets the one pending pause.
+ *        engine is disposed or reset (vh_engine_reset()) or the inspector closes, and it leads
+ *        to no pause (and is used up) when no session has `Debugger.enable`d by then. Not seen
+ *        as entering the engine: a function of @p engine called directly by another engine's
+ *        script, and its promise reactions run in a microtask checkpoint; they pause only if
+ *        the pause's interrupt, asked for by this call or by an entry of @p engine that ran no
+ *        script, is still outstanding when they run. Calling it again before the pause came
+ *        moves the one pending pause to the new engine.
  * @param inspector the inspector.
  * @param engine the engine to pause in; it must belong to the inspector's runtime.
  * @param wait_ms how long to wait for a client; 0: do not wait (schedule the pause only if a
