@@ -243,6 +243,92 @@ static void test_pause_on_start_after_relock(void **state) {
   client_free(&c);
 }
 
+/* Pause on start names an engine: script of another engine of the runtime runs on unpaused;
+ * the pause comes at the first line the named engine runs. */
+typedef struct start_run {
+  client *c;
+  char first_script[64]; /* the top frame's scriptId in the first Debugger.paused ("": none) */
+  int first_line;     /* and its line (-1: none) */
+} start_run;
+
+static void named_go_thread(void *arg) {
+  start_run *r = arg;
+  client *c = r->c;
+  client_send(c, "Runtime.runIfWaitingForDebugger", NULL);
+  const char *paused = client_wait(c, "\"method\":\"Debugger.paused\"");
+  if (!paused) return;
+  /* callFrames[0].location (its url field is empty in V8 10.2: the script is found by id) */
+  const char *where = strstr(paused, "\"location\":{\"scriptId\":\"");
+  if (where) {
+    sscanf(where + 24, "%63[^\"]", r->first_script);
+    const char *line = strstr(where, "\"lineNumber\":");
+    if (line) r->first_line = atoi(line + 13);
+  }
+  char frame[128] = "", params[512];
+  const char *id = strstr(paused, "\"callFrameId\":\"");
+  if (id) sscanf(id + 15, "%127[^\"]", frame);
+  snprintf(params, sizeof params, "{\"callFrameId\":\"%s\",\"expression\":\"globalThis.sawStartB = 1\"}", frame);
+  client_reply(c, client_send(c, "Debugger.evaluateOnCallFrame", params));
+  client_send(c, "Debugger.resume", NULL);
+}
+
+static void test_pause_on_start_named_engine(void **state) {
+  (void)state;
+  vh_engine b;
+  vh_scope sb;
+  vh_value v;
+  char out[64];
+  assert_ok(vh_engine_new(g_rt, NULL, &b));
+  client c;
+  client_open(&c, g_rt, NULL);
+  assert_ok(vh_inspector_set_engine_name(c.inspector, g_e, "A"));
+  assert_ok(vh_inspector_set_engine_name(c.inspector, b, "B"));
+  client_call(&c, "Runtime.enable", NULL);
+  client_call(&c, "Debugger.enable", NULL);
+  const char *created = client_wait(&c, "\"name\":\"B\"");
+  assert_non_null(created);
+  const char *ctx = strstr(created, "\"context\":{\"id\":");
+  assert_non_null(ctx);
+  int b_context = atoi(ctx + 16);
+
+  start_run run;
+  memset(&run, 0, sizeof run);
+  run.c = &c;
+  run.first_line = -1;
+  uv_thread_t t;
+  assert_int_equal(uv_thread_create(&t, named_go_thread, &run), 0);
+  assert_ok(vh_inspector_pause_on_start(c.inspector, b, 10000));
+  assert_ok(vh_runtime_set_deadline(g_rt, 60000)); /* a client that fails must not hang the test */
+  /* Engine A first: it must run to its end unpaused (a pause would set A's sawStartB). */
+  assert_ok(vh_eval(g_e, "var a = 6 * 7;\nString(a) + ':' + String(globalThis.sawStartB)", VH_AUTO_LENGTH, "a.js", &v));
+  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_string_equal(out, "42:undefined");
+  /* Then B: paused on its first line, where the client set B's sawStartB; resumed, it completes. */
+  assert_ok(vh_scope_open(b, &sb));
+  assert_ok(vh_eval(b, "var started = 1;\nString(globalThis.sawStartB)", VH_AUTO_LENGTH, "b.js", &v));
+  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_string_equal(out, "1");
+  assert_ok(vh_scope_close(sb));
+  assert_ok(vh_runtime_set_deadline(g_rt, 0));
+  uv_thread_join(&t);
+  /* The first pause was on line 0 of b.js, a script of B's context. */
+  assert_int_equal(run.first_line, 0);
+  char want[128];
+  snprintf(want, sizeof want, "\"scriptId\":\"%s\",", run.first_script);
+  const char *parsed = client_wait(&c, want);
+  assert_non_null(parsed);
+  assert_non_null(strstr(parsed, "\"url\":\"b.js\""));
+  snprintf(want, sizeof want, "\"executionContextId\":%d,", b_context);
+  assert_non_null(strstr(parsed, want));
+  /* Later script of either engine runs unpaused: the pause was used up. */
+  assert_ok(vh_eval(g_e, "String(globalThis.sawStartB)", VH_AUTO_LENGTH, "a2.js", &v));
+  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_string_equal(out, "undefined");
+  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_engine_dispose(b));
+  client_free(&c);
+}
+
 /* ---- requests reach a runtime that is busy running script, or idle in its loop ------------ */
 
 static void pause_running_thread(void *arg) {
@@ -538,6 +624,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_module_url, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pause_on_start, setup, teardown),
       cmocka_unit_test(test_pause_on_start_after_relock),
+      cmocka_unit_test_setup_teardown(test_pause_on_start_named_engine, setup, teardown),
       cmocka_unit_test_setup_teardown(test_requests_reach_running_script, setup, teardown),
       cmocka_unit_test(test_requests_reach_idle_loop),
       cmocka_unit_test_setup_teardown(test_cpu_profile, setup, teardown),

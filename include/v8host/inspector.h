@@ -177,15 +177,28 @@ VH_API int vh_inspector_session_close(vh_inspector_session session);
 VH_API int vh_inspector_dispatch(vh_inspector inspector);
 
 /**
- * @brief "Wait for the debugger, then break on the first line" (node's --inspect-brk): serves
- *        protocol messages on this thread until a client sends `Runtime.runIfWaitingForDebugger`
- *        (DevTools and VS Code do once they are set up), then asks every session to pause at the
- *        next statement the runtime runs. Call it right before running @p engine's script: the
- *        pause happens in the first script the runtime runs next, which must be that one.
+ * @brief "Wait for the debugger, then break on the first line" (node's --inspect-brk) of one
+ *        engine: serves protocol messages on this thread until a client sends
+ *        `Runtime.runIfWaitingForDebugger` (DevTools and VS Code do once they are set up), then
+ *        schedules one pause in @p engine and returns.
+ *
+ *        The pause comes when the library or the host next enters @p engine's context through
+ *        V8's API to run script (vh_eval(), vh_module_eval(), a function call, a timer or other
+ *        loop callback of that engine) and that script's first statement is about to run: the
+ *        sessions get `Debugger.paused` (reason "Break on start") on it. Script of the runtime's
+ *        other engines, before or in between, runs to its end unpaused, and so does the
+ *        library's own work. The pause is used up once it happened; it is dropped when the
+ *        engine is disposed or reset (vh_engine_reset()) or the inspector closes, and it leads
+ *        to no pause (and is used up) when no session has `Debugger.enable`d by then. Not seen
+ *        as entering the engine: a function of @p engine called directly by another engine's
+ *        script, and its promise reactions run in a microtask checkpoint; they pause only if
+ *        the pause's interrupt, asked for by this call or by an entry of @p engine that ran no
+ *        script, is still outstanding when they run. Calling it again before the pause came
+ *        moves the one pending pause to the new engine.
  * @param inspector the inspector.
- * @param engine the engine about to run; it must belong to the inspector's runtime.
- * @param wait_ms how long to wait for a client; 0: do not wait (pause only if one is already
- *        attached); UINT64_MAX: no limit.
+ * @param engine the engine to pause in; it must belong to the inspector's runtime.
+ * @param wait_ms how long to wait for a client; 0: do not wait (schedule the pause only if a
+ *        client already sent `Runtime.runIfWaitingForDebugger`); UINT64_MAX: no limit.
  * @return ::VH_OK; ::VH_ETIMEDOUT (no client said go in time; no pause is scheduled);
  *         ::VH_ETERMINATED (vh_runtime_terminate() or a deadline while waiting; the stop request
  *         stays, as for any stop requested while no script runs); ::VH_EINVAL (empty handle);

@@ -68,10 +68,61 @@ int enter_inspector(vh_inspector handle, std::optional<RuntimeLock>* lock, Inspe
   return VH_OK;
 }
 
-// The interrupt of vh_inspector_pause_on_start: in the script, about to run its first statement.
+// The engine whose context V8 is in right now (nullptr: none, or not one of rt's engines).
+Engine* current_engine(Runtime* rt) {
+  v8::Isolate* iso = rt->isolate;
+  if (!iso->InContext()) return nullptr;
+  v8::HandleScope handles(iso);
+  v8::Local<v8::Context> current = iso->GetCurrentContext();
+  for (Engine* e : rt->engines)
+    if (e->context.Get(iso) == current) return e;
+  return nullptr;
+}
+
+void break_on_start(vh_runtime runtime, void* data);
+
+// Asks for the interrupt of a pending pause on start, unless it is already asked for (at most
+// one outstanding: calls into the engine that run no script must not pile requests up).
+void request_start_pause(Inspector* in) {
+  if (!in->start_engine || in->start_requested) return;
+  in->start_requested = vh_runtime_interrupt(vh_runtime{in->rt_handle}, break_on_start,
+                                             reinterpret_cast<void*>(static_cast<uintptr_t>(in->handle))) == VH_OK;
+}
+
+// V8 calls this each time the API is entered to run script (Script::Run, Function::Call,
+// Module::Evaluate, property access that may run getters...), with the call's context entered:
+// a call into the engine the pause waits for asks for the interrupt, whose first stack check is
+// then that engine's script. Installed only while a pause on start is pending.
+void before_call(v8::Isolate* iso) {
+  Runtime* rt = runtime_of(iso);
+  Inspector* in = rt ? rt->inspector : nullptr;
+  if (!in || !in->start_engine) return;
+  if (current_engine(rt) == in->start_engine) request_start_pause(in);
+}
+
+// Ends a pending pause on start (it paused, its engine went, or the inspector closes).
+void disarm_start_pause(Inspector* in) {
+  in->start_engine = nullptr;
+  if (in->before_call_hooked) {
+    in->rt->isolate->RemoveBeforeCallEnteredCallback(before_call);
+    in->before_call_hooked = false;
+  }
+}
+
+// The interrupt of vh_inspector_pause_on_start, at the first stack check after it was asked
+// for. In the named engine's context: breaks there, before the script's next statement (at a
+// script's entry: its first). In another engine's script (or none): does nothing and stays
+// pending; before_call asks again when the library next enters the named engine to run script.
+// (The interrupt is not re-requested from here: V8 runs queued interrupts until the queue is
+// empty, so asking again from inside one would never return.)
 void break_on_start(vh_runtime runtime, void* data) {
+  uint64_t handle = reinterpret_cast<uintptr_t>(data);
   Runtime* rt = runtime_table().get(runtime.id_);
-  if (!rt || !rt->inspector || rt->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
+  if (!rt || !rt->inspector || rt->inspector->handle != handle) return;
+  Inspector* in = rt->inspector;
+  in->start_requested = false;
+  Engine* target = in->start_engine;
+  if (!target || current_engine(rt) != target) return;
   static const char kReason[] = "Break on start";
   v8_inspector::StringView reason(reinterpret_cast<const uint8_t*>(kReason), sizeof kReason - 1);
   v8_inspector::StringView details(reinterpret_cast<const uint8_t*>("{}"), 2);
@@ -81,11 +132,26 @@ void break_on_start(vh_runtime runtime, void* data) {
     std::lock_guard<std::mutex> g(g_inspector_mu);
     sessions = rt->inspector->sessions;
   }
+  // Disarmed first: script the debugger evaluates while paused must not ask again.
+  disarm_start_pause(in);
+  uint64_t before = in->pauses;
   for (auto& s : sessions)
     if (s->v8 && !s->closing) {
       s->v8->breakProgram(reason, details);  // returns once the script is resumed
       break;  // one pause: every session sees it
     }
+  {
+    std::lock_guard<std::mutex> g(g_inspector_mu);
+    if (!g_inspectors.count(handle)) return;  // closed with the runtime while paused
+  }
+  // V8 refuses to break with no script on the stack (the library's own call into a builtin
+  // of the engine reached the check): that was not the engine's first statement, keep waiting.
+  if (in->pauses == before && v8::StackTrace::CurrentStackTrace(rt->isolate, 1)->GetFrameCount() == 0 &&
+      rt->engines.count(target) && !in->start_engine) {
+    in->start_engine = target;
+    rt->isolate->AddBeforeCallEnteredCallback(before_call);
+    in->before_call_hooked = true;
+  }
 }
 
 }  // namespace
@@ -124,6 +190,7 @@ void destroy_inspector(Inspector* in) {
     }
   }
   if (server) stop_server(server);  // its connections hold session handles only
+  disarm_start_pause(in);
   for (auto& s : sessions) s->v8.reset();
   in->rt->inspector = nullptr;
   in->v8.reset();
@@ -144,6 +211,7 @@ void inspector_engine_destroyed(Engine* e) {
   v8::HandleScope handles(in->rt->isolate);
   in->v8->contextDestroyed(e->context.Get(in->rt->isolate));
   in->names.erase(e);
+  if (in->start_engine == e) disarm_start_pause(in);  // its pause on start can never come
   if (in->default_engine == e) in->default_engine = nullptr;
   set_post_engine(in, e);
 }
@@ -276,11 +344,17 @@ int vh_inspector_pause_on_start(vh_inspector inspector, vh_engine engine, uint64
   }
   // Why an interrupt rather than V8's "pause on the next call" (schedulePauseOnNextStatement):
   // that request is per-thread debugger state V8 drops when the runtime's lock is released and
-  // taken again before the script runs (checked: the shell's scripts then never paused). The
-  // library's interrupts survive that, and fire at the first stack check of the next script: its
-  // entry, where breaking "right now" stops before its first statement.
-  return vh_runtime_interrupt(vh_runtime{in->rt_handle}, break_on_start,
-                              reinterpret_cast<void*>(static_cast<uintptr_t>(handle)));
+  // taken again before the script runs (checked: the shell's scripts then never paused); it is
+  // also not per context. The library's interrupts survive that, and fire at the first stack
+  // check of the next script: its entry, where breaking "right now" stops before its first
+  // statement. break_on_start breaks only in e's context; before_call asks again each time the
+  // API enters e's context to run script, so other engines' scripts run on unpaused.
+  in->start_engine = e;
+  if (!in->before_call_hooked) {
+    in->rt->isolate->AddBeforeCallEnteredCallback(before_call);
+    in->before_call_hooked = true;
+  }
+  request_start_pause(in);  // for a script of e already running (the host called from it)
   return VH_OK;
 }
 

@@ -63,6 +63,13 @@ struct Inspector final : v8_inspector::V8InspectorClient {
   std::unordered_map<Engine*, std::string> names;  // runtime thread
   Engine* default_engine = nullptr;                // runtime thread: the first engine
   Server* server = nullptr;                        // g_inspector_mu
+  // vh_inspector_pause_on_start's pending pause (runtime thread): the engine whose context it
+  // waits for (nullptr: none pending), whether its interrupt is requested and not run yet, and
+  // whether the isolate's before-call hook that re-requests it is installed.
+  Engine* start_engine = nullptr;
+  bool start_requested = false;
+  bool before_call_hooked = false;
+  uint64_t pauses = 0;  // runtime thread: pauses entered so far (did a break really pause?)
 
   // V8InspectorClient
   void runMessageLoopOnPause(int group) override;

@@ -207,6 +207,7 @@ void pump(Inspector* in) {
 
 void Inspector::runMessageLoopOnPause(int) {
   if (paused) return;
+  ++pauses;
   {
     std::lock_guard<std::mutex> g(g_inspector_mu);  // wake_locked reads it on other threads
     paused = true;
