@@ -65,7 +65,7 @@ alignas(8) const char kHandlerBrand = 0;  // aligned: V8 stores aligned pointers
 // prototype a null one. A handler is reachable from no script (V8 passes it only as a trap's
 // `this`, and the traps are its own C++ functions), and each trap checks its receiver besides
 // (handler_record) before it reads field 0. That check is the brand rather than a
-// v8::Signature: V8's receiver check (IsTemplateFor, in its API-call builtin) cost ~100
+// v8::Signature: V8's receiver check (IsTemplateFor, in its API-call builtin) cost ~230
 // instructions per proxied get (callgrind), the brand ~70 (InternalFieldCount is a call).
 v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   v8::Isolate* iso = rt->isolate;
