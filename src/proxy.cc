@@ -15,6 +15,7 @@
 #include "internal/host.h"
 #include "internal/limits.h"
 #include "internal/marshal.h"
+#include "internal/v8_compat.h"
 
 namespace vh {
 
@@ -55,28 +56,43 @@ struct Trap {
 const Trap kTraps[] = {VH_PROXY_TRAPS(VH_TRAP_ROW_)};
 #undef VH_TRAP_ROW_
 
+// The brand of a handler: its internal field 1 holds this object's address. Only new_proxy
+// stores it, and script cannot write internal fields, so an object whose field 1 holds it is a
+// handler, and its field 0 is its ProxyRecord.
+alignas(8) const char kHandlerBrand = 0;  // aligned: V8 stores aligned pointers only
+
 // The handler class of rt's proxies: instances hold their ProxyRecord in internal field 0 and
-// have every trap as an own, read-only method; new_proxy gives their prototype a null one. A
-// handler is reachable from no script (V8 passes it only as a trap's `this`, and the traps are
-// its own C++ functions), and each trap is made with a signature of this class besides: V8
-// itself refuses ("Illegal invocation") a call whose receiver is not a handler, before the
-// trap reads field 0.
+// the brand in field 1, and have every trap as an own, read-only method; new_proxy gives their
+// prototype a null one. A handler is reachable from no script (V8 passes it only as a trap's
+// `this`, and the traps are its own C++ functions), and each trap checks its receiver besides
+// (handler_record) before it reads field 0. That check is the brand rather than a
+// v8::Signature: V8's receiver check (IsTemplateFor, in its API-call builtin) cost ~230
+// instructions per proxied get (callgrind), the brand ~70 (InternalFieldCount is a call).
 v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   v8::Isolate* iso = rt->isolate;
   if (!rt->handler_class.IsEmpty()) return strong_local(rt->handler_class);
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
-  cls->InstanceTemplate()->SetInternalFieldCount(1);
-  v8::Local<v8::Signature> brand = v8::Signature::New(iso, cls);
+  cls->InstanceTemplate()->SetInternalFieldCount(2);
   for (const Trap& t : kTraps) {
     v8::Local<v8::String> name;
     if (!v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocal(&name)) continue;
     cls->InstanceTemplate()->Set(name,
-                                 v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), brand, 0,
+                                 v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), v8::Local<v8::Signature>(), 0,
                                                            v8::ConstructorBehavior::kThrow),
                                  static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontDelete | v8::DontEnum));
   }
   rt->handler_class.Reset(iso, cls);
   return cls;
+}
+
+// The record of a trap's receiver when it is a handler, else nullptr. Nothing else is read
+// before the brand matched: the field count first (a plain object, an array, another proxy or
+// the global proxy have none; a host-class instance has one), then field 1 compared as a
+// pointer, never followed (the only other library objects with two fields are fast_reads.cc's
+// probes, which hold pointers of their own and never reach script).
+ProxyRecord* handler_record(v8::Local<v8::Object> receiver) {
+  if (receiver->InternalFieldCount() != 2 || compat::internal_field(receiver, 1) != &kHandlerBrand) return nullptr;
+  return static_cast<ProxyRecord*>(compat::internal_field(receiver, 0));
 }
 
 // The record behind a proxy of rt made by this library, or nullptr for any other proxy.
@@ -252,6 +268,7 @@ int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Loc
   rec->handler.Reset(iso, handler);
   rec->handler.SetWeak(rec, on_handler_collected, v8::WeakCallbackType::kParameter);
   compat::set_internal_field(handler, 0, rec);
+  compat::set_internal_field(handler, 1, const_cast<char*>(&kHandlerBrand));
   dest->live_records.insert(rec);
   // A record whose proxy died while its handler still runs a trap keeps living until that
   // handler is collected; the map now points at the new one (the old one's callback checks).
@@ -371,7 +388,8 @@ class ProxyOp {
   }
 
   bool begin() {
-    rec_ = static_cast<ProxyRecord*>(compat::internal_field(info_.This(), 0));
+    rec_ = handler_record(info_.This());
+    if (!rec_) return fail("VH_EBRAND: a proxy trap was called on something other than its handler");
     dest_ = rec_->dest;
     ts_ = ThreadState::current();
     // A trap nests on the stack like a host callback (C frames, the source's script): same bound.

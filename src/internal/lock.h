@@ -102,8 +102,15 @@ inline void enter_locked_runtime(Runtime* rt, ThreadState* ts, std::optional<v8:
   locker->emplace(rt->isolate);
   ts->held.push_back(rt);
   // V8 sets its stack limit from where a thread first locks the isolate: ours is one per thread,
-  // whatever runtime and however deep (limits.cc, thread_stack_limit).
-  if (ts->stack_limit) rt->isolate->SetStackLimit(ts->stack_limit);
+  // whatever runtime and however deep (limits.cc, thread_stack_limit). V8 keeps the limit a
+  // thread had when it lets the isolate go and sets it again when that thread locks it next
+  // (StackGuard::InitThread, from the per-thread data, which lasts as long as the isolate): set
+  // once, it holds; the runtime remembers only the last thread that set one, so another sets its
+  // own again (~120 instructions per lock saved when one thread keeps taking the runtime).
+  if (ts->stack_limit && rt->stack_limit_thread != ts->ordinal) {
+    rt->isolate->SetStackLimit(ts->stack_limit);
+    rt->stack_limit_thread = ts->ordinal;
+  }
   rt->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
   rt->link->owner.store(ts->ordinal, std::memory_order_relaxed);
   if (rt->link->has_releases.load(std::memory_order_acquire)) drain_releases(rt);

@@ -123,6 +123,9 @@ struct Runtime {
   std::shared_ptr<v8::ArrayBuffer::Allocator> allocator;
   // Ordinal of the thread holding the lock through v8host scopes or calls; 0 when none.
   std::atomic<uint32_t> lock_owner{0};
+  // Ordinal of the last thread that set its stack limit on this isolate (lock.h); only the lock
+  // holder reads or writes it.
+  uint32_t stack_limit_thread = 0;
   // The engine whose context is entered at the top of the lock holder's stack.
   Engine* entered = nullptr;
   v8::Global<v8::Value> security_token;  // shared by all engines: direct access between them
