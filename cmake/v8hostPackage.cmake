@@ -48,6 +48,11 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 # V8 10.2 is libnode108 (Node.js 18), Debian 12's; libuv1 >= 1.44 is what it was built with.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS
     "libnode108, libuv1 (>= 1.44), libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1")
+# The inspector's DevTools endpoint links libwebsockets (the shared library needs its runtime,
+# the static one its development package, as v8host-static.pc names -lwebsockets).
+if(VH_INSPECTOR_SERVER)
+  string(APPEND CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS ", libwebsockets17")
+endif()
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "Embeddable C library hosting JavaScript on V8 - runtime
  v8host runs JavaScript from C through a C99 API on Debian's V8 (libnode108).")
 
@@ -57,6 +62,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "libv8host${VH_SOVERSION} (= ${_vh_debver}), libuv1-dev, libstdc++-12-dev | libstdc++-dev,
     pkg-config | pkgconf")
+if(VH_INSPECTOR_SERVER)
+  string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", libwebsockets-dev")
+endif()
 set(CPACK_COMPONENT_DEV_DESCRIPTION "Embeddable C library hosting JavaScript on V8 - development files
  Headers, the static library, the CMake package (find_package(v8host)) and the pkg-config files
  v8host.pc and v8host-static.pc.")
