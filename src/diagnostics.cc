@@ -7,6 +7,7 @@
 
 #include "internal/call.h"
 #include "internal/limits.h"
+#include "internal/v8_compat.h"
 #include "internal/lock.h"
 #include "v8host.h"
 
@@ -26,7 +27,7 @@ namespace {
 bool gc_kind_of(v8::GCType type, vh_gc_kind* out) {
   switch (type) {
     case v8::kGCTypeScavenge:
-    case v8::kGCTypeMinorMarkCompact: *out = VH_GC_KIND_SCAVENGE; return true;
+    case compat::kGCTypeMinor: *out = VH_GC_KIND_SCAVENGE; return true;
     case v8::kGCTypeMarkSweepCompact: *out = VH_GC_KIND_MARK_COMPACT; return true;
     case v8::kGCTypeIncrementalMarking: *out = VH_GC_KIND_INCREMENTAL; return true;
     case v8::kGCTypeProcessWeakCallbacks: *out = VH_GC_KIND_WEAK_PROCESSING; return true;

@@ -440,5 +440,15 @@ class PlatformBase : public v8::Platform {
   }
 };
 
+// ---- garbage collections ---------------------------------------------------------------------
+
+// The young generation's mark-compact collection: kGCTypeMinorMarkCompact until 12.x,
+// kGCTypeMinorMarkSweep from 13.x (the same bit).
+#if VH_V8_AT_LEAST(13, 0)
+constexpr v8::GCType kGCTypeMinor = v8::kGCTypeMinorMarkSweep;
+#else
+constexpr v8::GCType kGCTypeMinor = v8::kGCTypeMinorMarkCompact;
+#endif
+
 }  // namespace compat
 }  // namespace vh
