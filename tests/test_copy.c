@@ -2,35 +2,10 @@
  * shared references kept, SharedArrayBuffers on the shared path, transfer detaching the source,
  * WebAssembly.Module arriving compiled, host-class instances refused; and the byte form, whose
  * reader refuses corrupted input. */
+#define VH_TEST_TWO_RUNTIMES
 #include "test_util.h"
 
 /* Runtime A with engines a and a2; runtime B with engine b. Scopes open on a, then b. */
-typedef struct fixture {
-  vh_runtime ra, rb;
-  vh_engine a, a2, b;
-  vh_scope sa, sb;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  if (vh_runtime_new(NULL, &f->ra) != VH_OK || vh_runtime_new(NULL, &f->rb) != VH_OK ||
-      vh_engine_new(f->ra, NULL, &f->a) != VH_OK || vh_engine_new(f->ra, NULL, &f->a2) != VH_OK ||
-      vh_engine_new(f->rb, NULL, &f->b) != VH_OK || vh_scope_open(f->a, &f->sa) != VH_OK ||
-      vh_scope_open(f->b, &f->sb) != VH_OK)
-    return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  int rc = 0;
-  if (vh_scope_close(f->sb) != VH_OK || vh_scope_close(f->sa) != VH_OK) rc = -1;
-  if (vh_runtime_dispose(f->rb) != VH_OK || vh_runtime_dispose(f->ra) != VH_OK) rc = -1;
-  free(f);
-  return rc;
-}
 
 /* Copies the completion value of source (in from) into to's global name. */
 static void copy_as(vh_engine from, const char *source, vh_engine to, const char *name) {

@@ -1,38 +1,13 @@
 /* The shared-backing-store path of vh_pass (SharedArrayBuffers and views over them crossing
  * runtimes: same memory, same kind/offset/length, growable stays growable, identity per
  * engine), vh_copy_array_buffer, and Atomics.wait/notify across two runtimes' threads. */
+#define VH_TEST_TWO_RUNTIMES
 #include "test_util.h"
 
 #include <uv.h>
 
 /* Runtime A with engine a; runtime B with engines b and b2. Each test starts with scopes open
  * on a, then b (B's scope innermost), on the main thread. */
-typedef struct fixture {
-  vh_runtime ra, rb;
-  vh_engine a, b, b2;
-  vh_scope sa, sb;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  if (vh_runtime_new(NULL, &f->ra) != VH_OK || vh_runtime_new(NULL, &f->rb) != VH_OK ||
-      vh_engine_new(f->ra, NULL, &f->a) != VH_OK || vh_engine_new(f->rb, NULL, &f->b) != VH_OK ||
-      vh_engine_new(f->rb, NULL, &f->b2) != VH_OK || vh_scope_open(f->a, &f->sa) != VH_OK ||
-      vh_scope_open(f->b, &f->sb) != VH_OK)
-    return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  int rc = 0;
-  if (vh_scope_close(f->sb) != VH_OK || vh_scope_close(f->sa) != VH_OK) rc = -1;
-  if (vh_runtime_dispose(f->rb) != VH_OK || vh_runtime_dispose(f->ra) != VH_OK) rc = -1;
-  free(f);
-  return rc;
-}
 
 /* Evaluates expr in engine from, passes the result into engine to (asserting the shared path)
  * and makes it to's global `name`. Returns the passed value. */

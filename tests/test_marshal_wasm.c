@@ -1,33 +1,9 @@
 /* WebAssembly memory crossing runtimes (issue 12, section 4): a shared WebAssembly.Memory arrives
  * as a WebAssembly.Memory over the same memory (importable by a module of the destination), and
  * a shared memory grown in place and passed again arrives with its new length. */
+#define VH_TEST_TWO_RUNTIMES
 #include "test_util.h"
 
-typedef struct fixture {
-  vh_runtime ra, rb;
-  vh_engine a, b;
-  vh_scope sa, sb;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  if (vh_runtime_new(NULL, &f->ra) != VH_OK || vh_runtime_new(NULL, &f->rb) != VH_OK ||
-      vh_engine_new(f->ra, NULL, &f->a) != VH_OK || vh_engine_new(f->rb, NULL, &f->b) != VH_OK ||
-      vh_scope_open(f->a, &f->sa) != VH_OK || vh_scope_open(f->b, &f->sb) != VH_OK)
-    return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  int rc = 0;
-  if (vh_scope_close(f->sb) != VH_OK || vh_scope_close(f->sa) != VH_OK) rc = -1;
-  if (vh_runtime_dispose(f->rb) != VH_OK || vh_runtime_dispose(f->ra) != VH_OK) rc = -1;
-  free(f);
-  return rc;
-}
 
 /* Evaluates expr in from, passes the result to to as global name; returns how it went. */
 static vh_pass_kind pass_as(vh_engine from, const char *expr, vh_engine to, const char *name) {

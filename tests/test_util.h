@@ -82,4 +82,35 @@ static int teardown(void **state) {
 }
 #endif
 
+#ifdef VH_TEST_TWO_RUNTIMES
+/* Two runtimes for tests of what crosses between them, made per test: ra with engines a and a2
+ * (a scope open on a), rb with engines b and b2 (a scope open on b). */
+typedef struct fixture {
+  vh_runtime ra, rb;
+  vh_engine a, a2, b, b2;
+  vh_scope sa, sb;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  *state = f;
+  if (vh_runtime_new(NULL, &f->ra) != VH_OK || vh_runtime_new(NULL, &f->rb) != VH_OK ||
+      vh_engine_new(f->ra, NULL, &f->a) != VH_OK || vh_engine_new(f->ra, NULL, &f->a2) != VH_OK ||
+      vh_engine_new(f->rb, NULL, &f->b) != VH_OK || vh_engine_new(f->rb, NULL, &f->b2) != VH_OK ||
+      vh_scope_open(f->a, &f->sa) != VH_OK || vh_scope_open(f->b, &f->sb) != VH_OK)
+    return -1;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  int rc = 0;
+  if (vh_scope_close(f->sb) != VH_OK || vh_scope_close(f->sa) != VH_OK) rc = -1;
+  if (vh_runtime_dispose(f->rb) != VH_OK || vh_runtime_dispose(f->ra) != VH_OK) rc = -1;
+  free(f);
+  return rc;
+}
+#endif
+
 #endif
