@@ -86,12 +86,16 @@ v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
 }
 
 // The record of a trap's receiver when it is a handler, else nullptr. Nothing else is read
-// before the brand matched: the field count first (a plain object, an array, another proxy or
-// the global proxy have none; a host-class instance has one), then field 1 compared as a
-// pointer, never followed (the only other library objects with two fields are fast_reads.cc's
-// probes, which hold pointers of their own and never reach script).
+// before the brand matched: the receiver must be an object made from an API template (so V8
+// reads its fields as stored, with no check that could end the process: ArrayBuffers and views
+// also have two embedder fields, of another kind), with exactly two fields (a plain object, an
+// array, another proxy or the global proxy have none; a host-class instance has one), and field
+// 1 is compared as a pointer, never followed (the only other library objects with two fields
+// are fast_reads.cc's probes, which hold pointers of their own and never reach script).
 ProxyRecord* handler_record(v8::Local<v8::Object> receiver) {
-  if (receiver->InternalFieldCount() != 2 || compat::internal_field(receiver, 1) != &kHandlerBrand) return nullptr;
+  if (!receiver->IsApiWrapper() || receiver->InternalFieldCount() != 2 ||
+      compat::internal_field(receiver, 1) != &kHandlerBrand)
+    return nullptr;
   return static_cast<ProxyRecord*>(compat::internal_field(receiver, 0));
 }
 
