@@ -1,7 +1,7 @@
-# Decides whether the V8 inspector (src/inspector/, include/v8host/inspector.h) can be built,
+# Decides whether the V8 inspector (src/debug/inspector/, include/v8host/inspector.h) can be built,
 # and whether its DevTools endpoint can. Sets:
 #   VH_INSPECTOR_BUILD    ON when the inspector is compiled in (else its functions return VH_ENOTSUP)
-#   VH_INSPECTOR_HEADER   "v8" (the V8 in use ships v8-inspector.h) or "abi" (src/inspector's own
+#   VH_INSPECTOR_HEADER   "v8" (the V8 in use ships v8-inspector.h) or "abi" (src/debug/inspector's own
 #                         declarations, V8 10.2 only, checked against the library's vtables)
 #   VH_INSPECTOR_SERVER   ON when libwebsockets was found (the endpoint is compiled in)
 # Never guesses: without v8-inspector.h, any V8 other than 10.2.x, or a library whose vtables
@@ -27,7 +27,7 @@ if(EXISTS "${V8_INCLUDE_DIR}/v8-inspector.h")
   set(VH_INSPECTOR_HEADER "v8")
   set(VH_INSPECTOR_BUILD ON)
 elseif(NOT V8_VERSION MATCHES "^10\\.2\\.")
-  _vh_inspector_unavailable("V8 ${V8_VERSION} ships no v8-inspector.h, and src/inspector/v8_inspector_abi.h declares V8 10.2's interface only")
+  _vh_inspector_unavailable("V8 ${V8_VERSION} ships no v8-inspector.h, and src/debug/inspector/v8_inspector_abi.h declares V8 10.2's interface only")
   return()
 else()
   # Compile, link and run a program that compares each declared vtable slot with the library's.
@@ -44,12 +44,12 @@ else()
     COMPILE_OUTPUT_VARIABLE _vh_abi_compile_out
     RUN_OUTPUT_VARIABLE _vh_abi_run_out)
   if(NOT _vh_abi_compiled)
-    _vh_inspector_unavailable("the declarations in src/inspector/v8_inspector_abi.h do not compile or link against ${V8_LIBRARY} (see CMakeFiles/CMakeError.log)")
+    _vh_inspector_unavailable("the declarations in src/debug/inspector/v8_inspector_abi.h do not compile or link against ${V8_LIBRARY} (see CMakeFiles/CMakeError.log)")
     file(APPEND ${CMAKE_BINARY_DIR}/CMakeFiles/CMakeError.log "${_vh_abi_compile_out}\n")
     return()
   elseif(NOT _vh_abi_run EQUAL 0)
     string(STRIP "${_vh_abi_run_out}" _vh_abi_run_out)
-    _vh_inspector_unavailable("the library's vtables differ from src/inspector/v8_inspector_abi.h: ${_vh_abi_run_out}")
+    _vh_inspector_unavailable("the library's vtables differ from src/debug/inspector/v8_inspector_abi.h: ${_vh_abi_run_out}")
     return()
   endif()
   set(VH_INSPECTOR_HEADER "abi")

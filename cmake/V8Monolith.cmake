@@ -229,7 +229,7 @@ function(_v8_find_monolith)
     set(_from "no args.gn beside ${V8_LIBRARY}: assumed; set V8_MONOLITH_DEFINITIONS if wrong")
   endif()
 
-  # Data files the library must hand to V8 before it starts (src/platform.cc), whatever the
+  # Data files the library must hand to V8 before it starts (src/core/platform.cc), whatever the
   # definitions came from: external startup data (snapshot_blob.bin) unless the snapshot is
   # built in, ICU's data file when i18n is on and ICU does not embed it.
   if(_out)

@@ -1,5 +1,5 @@
 // Configure-time check (cmake/InspectorCheck.cmake): the hand-written declarations of
-// src/inspector/v8_inspector_abi.h against the V8 library being linked.
+// src/debug/inspector/v8_inspector_abi.h against the V8 library being linked.
 //
 // Linking proves the non-virtual functions exist with these signatures (their mangled names).
 // Running compares the vtable slot of every virtual function declared there with the slot that
@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "inspector/v8_inspector_abi.h"
+#include "debug/inspector/v8_inspector_abi.h"
 
 using namespace v8_inspector;
 

@@ -2,13 +2,13 @@
 # V8_STARTUP_DATA / V8_ICU_DATA from the build's args.gn; both are empty for Debian's libnode,
 # which embeds the snapshot and ICU's data, and then this file does nothing).
 #
-# src/platform.cc hands them to V8 before it starts, looking in this order (first file that
+# src/core/platform.cc hands them to V8 before it starts, looking in this order (first file that
 # exists): the environment (VH_V8_STARTUP_DATA, VH_V8_ICU_DATA: file paths), <dir>/v8host/<name>
 # and <dir>/<name> where <dir> is the folder of the binary holding the library (libv8host.so, or
 # the program a static libv8host.a is linked into), then the path found at configure time.
 # `cmake --install` copies them into <libdir>/v8host/, beside libv8host.so.
 
-set(_vh_platform_src "${CMAKE_CURRENT_SOURCE_DIR}/src/platform.cc")
+set(_vh_platform_src "${CMAKE_CURRENT_SOURCE_DIR}/src/core/platform.cc")
 foreach(_vh_data "VH_V8_EXTERNAL_STARTUP_DATA:${V8_STARTUP_DATA}" "VH_V8_ICU_DATA:${V8_ICU_DATA}")
   string(FIND "${_vh_data}" ":" _vh_colon)
   string(SUBSTRING "${_vh_data}" 0 ${_vh_colon} _vh_macro)

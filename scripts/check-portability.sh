@@ -26,7 +26,7 @@ deb_inc="$here/.deps/libnode/usr/include/node"
 
 # The sources a build against the given V8 headers compiles (CMakeLists.txt and
 # cmake/InspectorCheck.cmake decide the same way): with a v8-inspector.h, the inspector against
-# it; with V8 10.2's headers and none, against src/inspector/v8_inspector_abi.h (all inspector
+# it; with V8 10.2's headers and none, against src/debug/inspector/v8_inspector_abi.h (all inspector
 # sources, the stubs too); otherwise only the stub that answers VH_ENOTSUP.
 #   sources INCLUDE_DIR MAJOR.MINOR
 sources() {
@@ -35,13 +35,13 @@ sources() {
     # The DevTools endpoint (server.cc) only where libwebsockets' headers compile for the target
     # (the build then uses server_stub.cc the same way).
     if [ -n "${no_lws:-}" ]; then
-      find "$here/src" -name '*.cc' ! -path "$here/src/inspector/server.cc" | sort
+      find "$here/src" -name '*.cc' ! -path "$here/src/debug/inspector/server.cc" | sort
     else
       find "$here/src" -name '*.cc' | sort
     fi
   else
-    find "$here/src" -name '*.cc' ! -path "$here/src/inspector/*" | sort
-    echo "$here/src/inspector/stub.cc"
+    find "$here/src" -name '*.cc' ! -path "$here/src/debug/inspector/*" | sort
+    echo "$here/src/debug/inspector/stub.cc"
   fi
 }
 failed=0
@@ -56,7 +56,7 @@ compile_all() {
   if [ -f "$v8inc/v8-inspector.h" ]; then
     defs=-DVH_HAVE_V8_INSPECTOR_H
   elif [ "$ver" != 10.2 ]; then
-    echo "portability: $name: no v8-inspector.h in these headers: src/inspector/ skipped but for stub.cc (the build leaves the inspector out the same way)"
+    echo "portability: $name: no v8-inspector.h in these headers: src/debug/inspector/ skipped but for stub.cc (the build leaves the inspector out the same way)"
   fi
   for f in $(sources "$v8inc" "$ver"); do
     n=$((n + 1))
@@ -114,7 +114,7 @@ for w in "${what[@]}"; do
       no_lws=
       if ! echo '#include <libwebsockets.h>' | aarch64-linux-gnu-g++ -fsyntax-only -x c++ - >/dev/null 2>&1; then
         no_lws=1
-        echo "portability: aarch64: libwebsockets' headers do not compile for aarch64 here (no aarch64 OpenSSL headers): src/inspector/server.cc skipped, as a build without the endpoint would"
+        echo "portability: aarch64: libwebsockets' headers do not compile for aarch64 here (no aarch64 OpenSSL headers): src/debug/inspector/server.cc skipped, as a build without the endpoint would"
       fi
       compile_all "aarch64 (V8 10.2 headers)" aarch64-linux-gnu-g++ c++17 "$deb_inc" 10.2 -isystem "$deb_inc" -isystem "$cache/uv"
       ;;

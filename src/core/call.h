@@ -1,0 +1,216 @@
+// The shared prologue of API calls: validate handles, check the thread holds the lock, enter the
+// right isolate and context, and turn V8 failures into status codes.
+#pragma once
+
+#include <v8.h>
+
+#include <optional>
+
+#include "limits/limits.h"
+#include "core/lock.h"
+#include "core/objects.h"
+#include "core/thread_state.h"
+#include "v8host/errors.h"
+#include "v8host/exception.h"
+#include "v8host/types.h"
+
+#define VH_TRY(expr)              \
+  do {                            \
+    int vh_rc_ = (expr);          \
+    if (vh_rc_ != VH_OK) return vh_rc_; \
+  } while (0)
+
+namespace vh {
+
+// Host callbacks nest (JS -> C -> JS ...) at most this deep on a thread; calls that would run
+// script deeper fail with VH_EDEPTH, long before C frames could outrun V8's stack guard.
+constexpr uint32_t kMaxCallDepth = 256;
+
+// The status for "this thread does not hold rt's lock".
+inline int not_locked_status(const Runtime* rt) {
+  return rt->lock_owner.load(std::memory_order_relaxed) == 0 ? VH_ENOSCOPE : VH_EWRONG_THREAD;
+}
+
+// Resolves an engine handle: VH_EINVAL for the empty handle, VH_EDISPOSED for a stale one.
+inline int resolve_engine(vh_engine handle, Engine** out) {
+  if (handle.id_ == 0) return VH_EINVAL;
+  Engine* e = engine_table().get(handle.id_);
+  if (!e) return VH_EDISPOSED;
+  *out = e;
+  return VH_OK;
+}
+
+inline int resolve_runtime(vh_runtime handle, Runtime** out) {
+  if (handle.id_ == 0) return VH_EINVAL;
+  Runtime* rt = runtime_table().get(handle.id_);
+  if (!rt) return VH_EDISPOSED;
+  *out = rt;
+  return VH_OK;
+}
+
+// An API call working in one engine, on a thread that holds the engine's runtime lock (has a
+// scope open). Construct, then check enter(); the destructor undoes what enter() did.
+class EngineCall {
+ public:
+  EngineCall() = default;
+  EngineCall(const EngineCall&) = delete;
+  EngineCall& operator=(const EngineCall&) = delete;
+  ~EngineCall() {
+    if (!engine) return;
+    if (context_scope_) {
+      rt->entered = prev_entered_;
+      context_scope_.reset();
+    }
+    if (isolate_scope_) {
+      isolate_scope_.reset();
+      ts->current_rt = prev_rt_;
+    }
+    --engine->in_use;
+    if (counted_js_) --rt->js_calls;
+  }
+
+  // runs_js: the call may run script, so it is refused while an exception is pending.
+  int enter(vh_engine handle, bool runs_js) {
+    VH_TRY(resolve(handle, runs_js));
+    enter_context();
+    return VH_OK;
+  }
+
+  // enter() in two steps, for a call that may not need the engine's context at all (vh_pass of
+  // a SharedArrayBuffer the engine already has): resolve() makes every check and takes the
+  // engine (and its isolate, when another runtime's is current), and can fail; enter_context()
+  // cannot.
+  int resolve(vh_engine handle, bool runs_js) {
+    Engine* e;
+    VH_TRY(resolve_engine(handle, &e));
+    Runtime* r = e->rt;
+    ThreadState* t = ThreadState::peek();
+    if (!t) return not_locked_status(r);
+    // current_rt is locked by this thread and current in V8; any other runtime must be checked.
+    bool other_runtime = r != t->current_rt;
+    if (other_runtime && r->lock_owner.load(std::memory_order_relaxed) != t->ordinal)
+      return not_locked_status(r);
+    if (runs_js) {
+      if (e->has_pending || (t->frame_threw && t->frame_rt == r)) return VH_EPENDING_EXCEPTION;
+      if (t->depth >= kMaxCallDepth) return VH_EDEPTH;
+      ++r->js_calls;
+      counted_js_ = true;
+    }
+    engine = e;
+    rt = r;
+    ts = t;
+    isolate = r->isolate;
+    ++e->in_use;
+    context = strong_local(e->context);
+    // Another runtime's scope may be innermost on this thread: make this isolate current.
+    if (other_runtime) {
+      isolate_scope_.emplace(isolate);
+      prev_rt_ = t->current_rt;
+      t->current_rt = r;
+    }
+    return VH_OK;
+  }
+  void enter_context() {
+    if (rt->entered != engine) {
+      context_scope_.emplace(context);
+      prev_entered_ = rt->entered;
+      rt->entered = engine;
+    }
+  }
+
+  // An argument value as this call's engine sees it: a value of another runtime is passed in
+  // by the marshaling rules (marshal.h).
+  int arg(vh_value value, v8::Local<v8::Value>* out) const {
+    const Slot* slot;
+    VH_TRY(lookup_value(value, &slot));
+    if (slot->rt != rt) return pass_in(slot, out);
+    *out = slot->local;
+    return VH_OK;
+  }
+  int pass_in(const Slot* slot, v8::Local<v8::Value>* out) const;
+
+  // An argument that must be an object.
+  int object_arg(vh_value value, v8::Local<v8::Object>* out) const {
+    v8::Local<v8::Value> v;
+    VH_TRY(arg(value, &v));
+    if (!v->IsObject()) return VH_ETYPE;
+    *out = v.As<v8::Object>();
+    return VH_OK;
+  }
+
+  // Puts a result in the innermost scope.
+  vh_value result(v8::Local<v8::Value> local) { return ts->push(rt, local); }
+  // A call's result, unless the runtime was told to stop while it ran: a script can finish before
+  // V8 acts on the request (its last act a builtin that never checks, such as filling a huge
+  // array), and the stop is this call's, not the next script's.
+  int result_to(v8::Local<v8::Value> local, vh_value* out) {
+    if (counted_js_ && rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ts);
+    if (out) *out = result(local);
+    return VH_OK;
+  }
+
+  // After a V8 call came back empty: records the exception as pending in the engine; or the stop
+  // status when the call was stopped (or told to stop while it ran).
+  int failed(const v8::TryCatch& tc);
+
+  Engine* engine = nullptr;
+  Runtime* rt = nullptr;
+  ThreadState* ts = nullptr;
+  v8::Isolate* isolate = nullptr;
+  v8::Local<v8::Context> context;
+
+ private:
+  std::optional<v8::Isolate::Scope> isolate_scope_;
+  std::optional<v8::Context::Scope> context_scope_;
+  Engine* prev_entered_ = nullptr;
+  Runtime* prev_rt_ = nullptr;
+  bool counted_js_ = false;
+};
+
+// Holds a runtime's lock (and an isolate and handle scope) for an internal operation such as
+// creating or disposing an engine. Waits when another thread holds the lock.
+class RuntimeLock {
+ public:
+  explicit RuntimeLock(Runtime* rt) : rt_(rt), ts_(ThreadState::current()) {
+    if (rt->lock_owner.load(std::memory_order_relaxed) != ts_->ordinal) lock_runtime(rt, ts_, &locker_);
+    isolate_scope_.emplace(rt->isolate);
+    prev_rt_ = ts_->current_rt;
+    ts_->current_rt = rt;
+    handles_.emplace(rt->isolate);
+  }
+  ~RuntimeLock() {
+    handles_.reset();
+    isolate_scope_.reset();
+    ts_->current_rt = prev_rt_;
+    if (locker_) unlock_runtime(rt_, &locker_);
+  }
+  RuntimeLock(const RuntimeLock&) = delete;
+  RuntimeLock& operator=(const RuntimeLock&) = delete;
+
+ private:
+  Runtime* rt_;
+  ThreadState* ts_;
+  Runtime* prev_rt_ = nullptr;
+  std::optional<v8::Locker> locker_;
+  std::optional<v8::Isolate::Scope> isolate_scope_;
+  std::optional<v8::HandleScope> handles_;
+};
+
+// Fills out (as vh_exception_take does) from an exception and its message (which may be
+// empty); the value goes into the innermost scope. VH_OK or VH_ENOMEM.
+int describe_exception(EngineCall& call, v8::Local<v8::Value> exception, v8::Local<v8::Message> message,
+                       vh_exception* out);
+
+// Makes exception (with its message, which may be empty) the engine's pending exception.
+void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+
+// V8 string helpers shared by the value and object calls.
+// A string from UTF-8 of a given length; VH_ERANGE when too long for V8.
+int make_utf8_string(v8::Isolate* isolate, const char* data, size_t length,
+                     v8::NewStringType type, v8::Local<v8::String>* out);
+// A property name (NUL-terminated UTF-8), internalized.
+int make_name(v8::Isolate* isolate, const char* name, v8::Local<v8::String>* out);
+// A malloc'd NUL-terminated UTF-8 copy of a value's string form (or nullptr).
+char* dup_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+}  // namespace vh

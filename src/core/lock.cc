@@ -1,0 +1,117 @@
+// Blocking for runtimes' locks (see core/lock.h and core/waits.h): the plain wait of
+// one lock, and the wait of a thread that holds runtimes for another one without holding any.
+#include "core/lock.h"
+
+#include <memory>
+#include <vector>
+
+namespace vh {
+namespace {
+
+// Tries every mutex of held; on success all are locked (returns held.size()); otherwise none
+// is, and the index of the one that was busy is returned.
+size_t try_lock_all(const std::vector<Runtime*>& held) {
+  for (size_t i = 0; i < held.size(); ++i) {
+    if (held[i]->link->mu.try_lock()) continue;
+    for (size_t j = 0; j < i; ++j) held[j]->link->mu.unlock();
+    return i;
+  }
+  return held.size();
+}
+
+// The stop reason of a runtime in held that was told to stop, or 0.
+int stop_requested(const std::vector<Runtime*>& held) {
+  for (Runtime* r : held) {
+    int reason = r->stop_reason.load(std::memory_order_relaxed);
+    if (reason) return reason;
+  }
+  return 0;
+}
+
+WaitTarget owner_of(Runtime* r) { return WaitTarget(r->link, &r->link->owner); }
+
+}  // namespace
+
+int wait_for_lock(const std::shared_ptr<RuntimeLink>& link, ThreadState* ts, bool detect) {
+  // The edge names whoever holds the runtime: the link outlives the runtime (the edge's
+  // shared_ptr, aliasing its owner mark, keeps it), so the walk never reads freed memory.
+  WaitEdge edge(ts->ordinal, WaitTarget(link, &link->owner));
+  for (;;) {
+    if (link->mu.try_lock_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitSliceMs)))
+      return VH_OK;
+    if (detect && edge.deadlocked()) return VH_EDEADLK;
+    // Without detect the wait goes on; the edge lets the other waiters of a cycle find it.
+  }
+}
+
+int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s, std::chrono::milliseconds wait) {
+  // Release everything, innermost first: V8's lock (an Unlocker archives this thread's state
+  // for the isolate), the owner marks, the mutex. Parked: none of them can be disposed meanwhile.
+  std::vector<Runtime*> held = ts->held;
+  std::vector<std::unique_ptr<v8::Unlocker>> unlocked;
+  unlocked.reserve(held.size());
+  for (size_t i = held.size(); i-- > 0;) {
+    Runtime* r = held[i];
+    r->parked.fetch_add(1, std::memory_order_relaxed);
+    unlocked.push_back(std::make_unique<v8::Unlocker>(r->isolate));
+    r->lock_owner.store(0, std::memory_order_relaxed);
+    r->link->owner.store(0, std::memory_order_relaxed);
+    r->link->mu.unlock();
+  }
+  ts->held.clear();
+
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  WaitEdge edge(ts->ordinal, WaitTarget(s, &s->owner));
+  int status = VH_ETIMEDOUT;
+  for (;;) {
+    int stop = stop_requested(held);
+    if (stop) {
+      status = stop;
+      break;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    auto slice = std::min(deadline, now + std::chrono::milliseconds(kWaitSliceMs));
+    if (!s->mu.try_lock_until(slice)) continue;
+    size_t busy = try_lock_all(held);
+    if (busy == held.size()) {
+      status = VH_OK;
+      break;
+    }
+    // One of ours is busy: let the source go, wait until that one is free (holding nothing),
+    // then try everything again.
+    s->mu.unlock();
+    edge.retarget(owner_of(held[busy]));
+    if (held[busy]->link->mu.try_lock_until(slice)) held[busy]->link->mu.unlock();
+    edge.retarget(WaitTarget(s, &s->owner));
+  }
+  if (status != VH_OK) {
+    // Ours back, however long it takes (the script must go on where it was); same algorithm.
+    for (;;) {
+      size_t busy = try_lock_all(held);
+      if (busy == held.size()) break;
+      edge.retarget(owner_of(held[busy]));
+      RuntimeMutex& mu = held[busy]->link->mu;
+      if (mu.try_lock_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitSliceMs))) mu.unlock();
+    }
+  }
+
+  // All ours again: the owner marks, then V8's locks (uncontended now; the outermost, released
+  // last, is taken back first).
+  for (Runtime* r : held) {
+    r->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
+    r->link->owner.store(ts->ordinal, std::memory_order_relaxed);
+  }
+  while (!unlocked.empty()) unlocked.pop_back();
+  ts->held = held;
+  for (Runtime* r : held) {
+    r->parked.fetch_sub(1, std::memory_order_relaxed);
+    // As enter_locked_runtime: V8's relock restored this thread's stack guard, which forgets
+    // a stop or interrupt requested meanwhile.
+    if (r->stop_reason.load(std::memory_order_relaxed) != 0 || r->has_interrupts.load(std::memory_order_acquire))
+      reissue_requests(r);
+  }
+  return status;
+}
+
+}  // namespace vh

@@ -1,0 +1,32 @@
+// vh_engine_reset: gives an engine a fresh global (a new V8 context) under the same handle.
+#include "core/call.h"
+#include "host/host.h"
+#include "core/lifecycle.h"
+#include "loop/loop.h"
+#include "module/module.h"
+#include "embed/snapshot.h"
+#include "v8host.h"
+
+using namespace vh;
+
+extern "C" {
+
+int vh_engine_reset(vh_engine engine) {
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  Runtime* rt = e->rt;
+  RuntimeLock lock(rt);  // in_use is the lock holder's to read: take the lock first
+  if (e->in_use) return VH_EBUSY;
+  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));
+  v8::Isolate* iso = rt->isolate;
+  // A runtime made from a snapshot gives every new context the snapshot's state.
+  v8::Local<v8::Context> fresh = v8::Context::New(iso);
+  if (fresh.IsEmpty()) return VH_ENOMEM;
+  // What the engine kept of its old context goes with it, as when an engine is disposed; the
+  // fresh context is bound as a new engine's is (engine.cc).
+  unbind_context(e);
+  bind_context(e, fresh);
+  return VH_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,187 @@
+// vh_pass and the dispatch between the three ways a value crosses engines: primitives are
+// copied, objects of the same runtime are used directly, shared-backed buffers and views are
+// rebuilt over the same memory (marshal_shared.cc), anything else becomes a host proxy
+// (proxy.cc).
+#include <new>
+#include <vector>
+
+#include "core/call.h"
+#include "core/v8_compat.h"
+#include "limits/limits.h"
+#include "marshal/marshal.h"
+#include "marshal/proxy.h"
+#include "v8host.h"
+
+namespace vh {
+
+namespace {
+
+// Copies this large are checked against the receiving runtime's heap limit first.
+constexpr size_t kCheckedCopyBytes = 1u << 20;
+
+// Whether a copy of bytes fits under the receiving runtime's heap limit. A copy made while
+// script of that runtime runs (a proxy trap passing a string in) that does not fit stops that
+// script, as reaching the limit would: V8 itself would let one object of any size past the limit.
+bool copy_fits(v8::Isolate* to, size_t bytes) {
+  if (bytes < kCheckedCopyBytes) return true;
+  Runtime* rt = runtime_of(to);
+  if (!rt || rt->js_calls == 0) return true;  // the host's own copy: as any host allocation
+  v8::HeapStatistics s;
+  to->GetHeapStatistics(&s);
+  if (s.used_heap_size() + bytes <= s.heap_size_limit()) return true;
+  stop_for_heap_limit(rt);
+  return false;
+}
+
+// Sizes a host buffer for a string script made: its length is bounded by V8's largest string
+// (about 2^29 units), yet the buffer may still not be had; that is VH_ENOMEM, not an abort.
+template <typename T>
+bool grow(std::vector<T>* buffer, int length) {
+  try {
+    buffer->resize(static_cast<size_t>(length));
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
+                v8::Local<v8::Value>* out) {
+  constexpr int kStackUnits = 128;
+  int length = s->Length();
+  v8::Local<v8::String> copy;
+  bool ok;
+  bool one_byte = s->IsOneByte();
+  if (!copy_fits(to, static_cast<size_t>(length) * (one_byte ? 1 : 2))) return VH_EHEAPLIMIT;
+  if (one_byte) {
+    uint8_t stack[kStackUnits];
+    std::vector<uint8_t> heap;
+    uint8_t* bytes = stack;
+    if (length > kStackUnits) {
+      if (!grow(&heap, length)) return VH_ENOMEM;
+      bytes = heap.data();
+    }
+    compat::write_one_byte(from, s, 0, length, bytes);
+    ok = v8::String::NewFromOneByte(to, bytes, type, length).ToLocal(&copy);
+  } else {
+    uint16_t stack[kStackUnits];
+    std::vector<uint16_t> heap;
+    uint16_t* units = stack;
+    if (length > kStackUnits) {
+      if (!grow(&heap, length)) return VH_ENOMEM;
+      units = heap.data();
+    }
+    compat::write_two_byte(from, s, 0, length, units);
+    ok = v8::String::NewFromTwoByte(to, units, type, length).ToLocal(&copy);
+  }
+  if (!ok) return VH_ENOMEM;
+  *out = copy;
+  return VH_OK;
+}
+
+namespace {
+
+int copy_bigint(v8::Local<v8::BigInt> big, Engine* to, v8::Local<v8::Value>* out) {
+  int count = big->WordCount();
+  std::vector<uint64_t> words(static_cast<size_t>(count) + 1);
+  int sign = 0;
+  big->ToWordsArray(&sign, &count, words.data());
+  v8::Local<v8::BigInt> copy;
+  if (count == 0) {
+    *out = v8::BigInt::New(to->rt->isolate, 0);
+    return VH_OK;
+  }
+  if (!v8::BigInt::NewFromWords(strong_local(to->context), sign, count, words.data()).ToLocal(&copy))
+    return VH_ENOMEM;
+  *out = copy;
+  return VH_OK;
+}
+
+// Copies a primitive other than a symbol into runtime to.
+int copy_primitive(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out) {
+  v8::Isolate* iso = to->rt->isolate;
+  if (value->IsUndefined()) *out = v8::Undefined(iso);
+  else if (value->IsNull()) *out = v8::Null(iso);
+  else if (value->IsBoolean()) *out = v8::Boolean::New(iso, value.As<v8::Boolean>()->Value());
+  else if (value->IsNumber()) *out = v8::Number::New(iso, value.As<v8::Number>()->Value());
+  else if (value->IsString()) return copy_string(from->isolate, value.As<v8::String>(), iso, v8::NewStringType::kNormal, out);
+  else if (value->IsBigInt()) return copy_bigint(value.As<v8::BigInt>(), to, out);
+  else return VH_ETYPE;
+  return VH_OK;
+}
+
+}  // namespace
+
+int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                vh_pass_kind* how) {
+  if (!value->IsObject()) {
+    if (value->IsSymbol()) {
+      VH_TRY(pass_symbol(from, value.As<v8::Symbol>(), to, out));
+      if (how) *how = VH_PASS_PRIMITIVE;
+      return VH_OK;
+    }
+    VH_TRY(copy_primitive(from, value, to, out));
+    if (how) *how = VH_PASS_PRIMITIVE;
+    return VH_OK;
+  }
+  if (is_shared_view(from->isolate, value)) {
+    VH_TRY(pass_shared_view(from, value.As<v8::ArrayBufferView>(), to, out));
+    if (how) *how = VH_PASS_SHARED;
+    return VH_OK;
+  }
+  if (is_shared_wasm_memory(from->isolate, value)) {
+    int rc = pass_wasm_memory(from, value.As<v8::Object>(), to, out);
+    if (rc == VH_OK) {
+      if (how) *how = VH_PASS_SHARED;
+      return VH_OK;
+    }
+    if (rc != VH_ETYPE) return rc;  // VH_ETYPE: this V8 cannot; a proxy then
+  }
+  VH_TRY(pass_proxy(from, value.As<v8::Object>(), to, out));
+  if (how) *how = VH_PASS_PROXY;
+  return VH_OK;
+}
+
+}  // namespace vh
+
+using namespace vh;
+
+extern "C" {
+
+int vh_array_buffer_detach(vh_engine engine, vh_value buffer) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::Value> v;
+  VH_TRY(call.arg(buffer, &v));
+  if (!v->IsArrayBuffer() || !v.As<v8::ArrayBuffer>()->IsDetachable()) return VH_ETYPE;
+  v.As<v8::ArrayBuffer>()->Detach();
+  return VH_OK;
+}
+
+int vh_pass(vh_engine to, vh_value value, vh_value* out, vh_pass_kind* how) {
+  if (!out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.resolve(to, false));
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  Runtime* from = slot->rt;
+  v8::Local<v8::Value> v = slot->local;
+  v8::Local<v8::Value> passed;
+  vh_pass_kind kind;
+  if (from != call.rt && v->IsSharedArrayBuffer()) {
+    // pass_value's shared path, with the context entered only if a new SAB is made: passing a
+    // buffer the engine already has is a lookup.
+    passed = pass_shared_buffer(from, v.As<v8::SharedArrayBuffer>(), call.engine);
+    kind = VH_PASS_SHARED;
+  } else {
+    call.enter_context();
+    VH_TRY(pass_value(from, v, call.engine, &passed, &kind));
+  }
+  *out = call.result(passed);
+  if (how) *how = kind;
+  return VH_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,94 @@
+// The marshaling layer's internal interface: passing a V8 value of one runtime into an engine
+// of another (or the same) runtime. See include/v8host/marshal.h for the rules.
+#pragma once
+
+#include <v8.h>
+
+#include "core/objects.h"
+#include "v8host/marshal.h"
+
+namespace vh {
+
+// Passes value (of runtime from) into engine to. The calling thread holds both runtimes'
+// locks; to's isolate is entered with a HandleScope open (the result is a Local in it). For
+// different runtimes, from's isolate need not be entered: the functions enter it as needed.
+// On failure *out is untouched; VH_EEXCEPTION leaves the exception pending in engine to.
+// Inline: the two cheapest ways (the same runtime; a SharedArrayBuffer, whose share is
+// otherwise V8's own SharedArrayBuffer::New) are decided without a call.
+// Whether value is a WebAssembly.Memory over shared memory (new WebAssembly.Memory({ shared: true,
+// ... })).
+// iso: the isolate value belongs to (not always the current one).
+bool is_shared_wasm_memory(v8::Isolate* iso, v8::Local<v8::Value> value);
+// Such a Memory of runtime from as a WebAssembly.Memory of engine to over the same memory (its
+// buffer is to's identity-cached SAB over the store). VH_OK; VH_ETYPE (this V8 does not carry
+// it: make a proxy instead); VH_ETERMINATED.
+int pass_wasm_memory(Runtime* from, v8::Local<v8::Object> memory, Engine* to, v8::Local<v8::Value>* out);
+
+inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                      vh_pass_kind* how);
+
+// pass_value between different runtimes for anything but a SharedArrayBuffer: primitives,
+// views over shared memory, host proxies.
+int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                vh_pass_kind* how);
+
+// Copies a string of isolate from into isolate to (one-byte strings stay one-byte: half the
+// memory), as type (kInternalized for property keys: the lookup that follows needs no second
+// internalization). Short strings go through a stack buffer: no allocation. VH_OK, VH_ENOMEM;
+// VH_EHEAPLIMIT when a copy of 1 MiB or more, made while script of the receiving runtime runs,
+// would not fit under its heap limit (that script is stopped then, marshal.cc copy_fits).
+int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
+                v8::Local<v8::Value>* out);
+
+// --- the shared-backing-store path (marshal_shared.cc) ---
+
+// Whether value (of isolate iso, not always the current one) is a TypedArray or DataView whose
+// buffer is a SharedArrayBuffer.
+bool is_shared_view(v8::Isolate* iso, v8::Local<v8::Value> value);
+
+// The shared path between runtimes, for a SharedArrayBuffer of runtime from: engine to's SAB
+// over the same BackingStore (the same object for the same store while it lives in to: the
+// engine's identity cache). to's isolate is entered with a HandleScope open; its context need
+// not be (it is entered here when a new SAB is made). Cannot fail.
+v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8::SharedArrayBuffer> src,
+                                                    Engine* to);
+
+// The same for a view over one (see is_shared_view): a view of the same kind, offset and length
+// (length-tracking views stay length-tracking) over to's SAB. VH_OK; VH_ENOMEM; VH_ETYPE (a
+// view over a growable buffer whose constructor script has replaced in to: none is trusted);
+// VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
+int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out);
+
+// The byte length of view's window as script sees it now (marshal_shared.cc): its current
+// length when length-tracking, 0 when the resized buffer no longer covers it. buffer is
+// view->Buffer() (not detached), buffer_length its current byte length (the BackingStore's:
+// the API's ByteLength() is 0 for a growable SAB on 10.2). The window starts at ByteOffset().
+size_t view_window_length(v8::Isolate* iso, v8::Local<v8::ArrayBufferView> view,
+                          v8::Local<v8::ArrayBuffer> buffer, size_t buffer_length);
+
+// View kinds as numbers 0 .. view_kind_count() - 1 (marshal_shared.cc; the copy's byte form
+// stores them): a view's kind, a kind's element size (1 for a DataView), and a new view of a
+// kind over a non-growable buffer (length in elements, bytes for a DataView; the caller checks
+// that the window lies inside the buffer).
+int view_kind(v8::Local<v8::ArrayBufferView> view);
+int view_kind_count();
+size_t view_element_size(int kind);
+v8::Local<v8::ArrayBufferView> new_view(int kind, v8::Local<v8::ArrayBuffer> buffer, size_t offset,
+                                        size_t length);
+
+inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                      vh_pass_kind* how) {
+  if (from == to->rt) {
+    *out = value;  // a Local is valid in every context of its isolate
+    if (how) *how = value->IsObject() || value->IsSymbol() ? VH_PASS_DIRECT : VH_PASS_PRIMITIVE;
+    return VH_OK;
+  }
+  if (value->IsSharedArrayBuffer()) {
+    *out = pass_shared_buffer(from, value.As<v8::SharedArrayBuffer>(), to);
+    if (how) *how = VH_PASS_SHARED;
+    return VH_OK;
+  }
+  return pass_across(from, value, to, out, how);
+}
+
+}  // namespace vh
