@@ -1,7 +1,7 @@
 // Shared call machinery: recording exceptions, string conversion helpers.
 #include "core/call.h"
 #include "core/v8_compat.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "marshal/marshal.h"
 
 #include <cstdlib>

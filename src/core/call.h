@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "core/lock.h"
 #include "core/objects.h"
 #include "core/thread_state.h"

@@ -1,9 +1,14 @@
 // The standard error kinds (core/error_kinds.h): making an error of a kind in an engine, and
 // telling the kind of an error object, both without running script.
 #include "core/error_kinds.h"
+
+#include <string>
+
 #include "core/v8_compat.h"
 
+#include "core/call.h"
 #include "core/objects.h"
+#include "v8host/errors.h"
 
 namespace vh {
 
@@ -64,6 +69,19 @@ int error_kind_of(Engine* e, v8::Local<v8::Object> error) {
     proto = compat::prototype_of(proto.As<v8::Object>());  // null for a proxy: its trap is not run
   }
   return VH_ERROR;
+}
+
+void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {
+  v8::Local<v8::String> message;
+  if (!v8::String::NewFromUtf8(iso, text, v8::NewStringType::kNormal).ToLocal(&message))
+    message = v8::String::Empty(iso);  // a text too long for V8: the kind still tells
+  iso->ThrowException(make_error_of_kind(iso, engine_of(iso->GetCurrentContext()), kind, message));
+}
+
+// "VH_ETYPE: the value is not of the type the call needs"
+void throw_status(v8::Isolate* iso, int rc) {
+  std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
+  throw_message(iso, VH_ERROR, text.c_str());
 }
 
 }  // namespace vh

@@ -48,4 +48,9 @@ v8::Local<v8::Value> make_error_of_kind(v8::Isolate* iso, Engine* e, int kind, v
 // no standard prototype is on the chain.
 int error_kind_of(Engine* e, v8::Local<v8::Object> error);
 
+// Throws "<VH_NAME>: <description>" as an Error into the running script (error_kinds.cc).
+void throw_status(v8::Isolate* iso, int rc);
+// Throws an error of kind (an error of the current engine's realm) with text as its message.
+void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text);
+
 }  // namespace vh

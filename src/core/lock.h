@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/objects.h"
+#include "core/stop.h"
 #include "core/thread_state.h"
 #include "core/waits.h"
 #include "v8host/errors.h"
@@ -93,8 +94,6 @@ struct RuntimeLink {
 
 // Frees the objects of collected proxies queued on rt (its lock is held). proxy.cc.
 void drain_releases(Runtime* rt);
-// Repeats a pending stop request and pending interrupts (its lock was just taken). limits.cc.
-void reissue_requests(Runtime* rt);
 
 // Takes rt's lock for this thread (waiting), then V8's Locker.
 // With rt's mutex held: V8's Locker, the owner marks, and the queued releases.

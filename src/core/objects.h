@@ -123,6 +123,10 @@ struct Runtime {
   std::shared_ptr<v8::ArrayBuffer::Allocator> allocator;
   // Ordinal of the thread holding the lock through v8host scopes or calls; 0 when none.
   std::atomic<uint32_t> lock_owner{0};
+  // Ordinal of the thread running the runtime's loop (inside uv_run: a run, or a module's
+  // top-level await; loop.cc writes it); 0 when none. A stop on that thread ends only when the
+  // run returns (core/stop.cc).
+  std::atomic<uint32_t> loop_thread{0};
   // Ordinal of the last thread that set its stack limit on this isolate (lock.h); only the lock
   // holder reads or writes it.
   uint32_t stack_limit_thread = 0;

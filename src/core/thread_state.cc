@@ -3,7 +3,7 @@
 
 #include <atomic>
 
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "core/lock.h"
 #include "core/objects.h"
 #include "v8host/errors.h"

@@ -6,20 +6,12 @@
 #include <cstring>
 
 #include "core/call.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "core/v8_compat.h"
 #include "core/lock.h"
 #include "v8host.h"
 
 namespace vh {
-
-size_t host_heap_limit(Runtime* rt, size_t current_limit, size_t initial_limit) {
-  if (!rt->heap_limit_cb) return 0;
-  size_t wanted = rt->heap_limit_cb(vh_runtime{rt->handle}, current_limit, initial_limit, rt->heap_limit_data);
-  if (wanted <= current_limit || rt->heap_limit_raised) return 0;
-  rt->heap_limit_raised = true;
-  return wanted;
-}
 
 namespace {
 

@@ -2,6 +2,8 @@
 #include "core/call.h"
 #include "host/host.h"
 #include "debug/inspector.h"
+#include "core/stop.h"
+#include "debug/diagnostics.h"
 #include "limits/limits.h"
 #include "loop/loop.h"
 #include "module/module.h"

@@ -34,6 +34,8 @@
 #include "core/lifecycle.h"
 #include "loop/loop.h"
 #include "embed/snapshot.h"
+#include "marshal/proxy.h"
+#include "module/module.h"
 #include "v8host.h"
 
 namespace vh {

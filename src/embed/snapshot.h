@@ -41,9 +41,5 @@ int check_heap_serializable(v8::Isolate* iso);
 // builder remembers it (vh_snapshot_create refuses a runtime that loaded modules).
 void note_builder_modules(Runtime* rt);
 
-// module.cc: the C callbacks of its functions, for the external-reference registry.
-void module_external_references(std::vector<intptr_t>* out);
-// proxy.cc: the traps of the host proxies' handler class, and their targets' function.
-void proxy_external_references(std::vector<intptr_t>* out);
 
 }  // namespace vh

@@ -13,19 +13,6 @@
 
 namespace vh {
 
-void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {
-  v8::Local<v8::String> message;
-  if (!v8::String::NewFromUtf8(iso, text, v8::NewStringType::kNormal).ToLocal(&message))
-    message = v8::String::Empty(iso);  // a text too long for V8: the kind still tells
-  iso->ThrowException(make_error_of_kind(iso, engine_of(iso->GetCurrentContext()), kind, message));
-}
-
-// "VH_ETYPE: the value is not of the type the call needs"
-void throw_status(v8::Isolate* iso, int rc) {
-  std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
-  throw_message(iso, VH_ERROR, text.c_str());
-}
-
 namespace {
 
 constexpr int kInlineArgs = 8;

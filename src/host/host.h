@@ -66,9 +66,6 @@ inline Instance* instance_of_checked(v8::Local<v8::Object> object) {
   return static_cast<Instance*>(fast_internal_field(object, kInstanceField));
 }
 
-// Throws "<VH_NAME>: <text>" as an Error into the running script.
-void throw_status(v8::Isolate* iso, int rc);
-void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text);
 
 // Makes a FunctionTemplate whose calls reach record (owned by rt->functions).
 v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "host/host.h"
+#include "core/error_kinds.h"
 #include "core/v8_compat.h"
 #include "v8host.h"
 

@@ -13,7 +13,7 @@
 #include <mutex>
 
 #include "core/call.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "core/waits.h"
 #include "core/platform.h"
 #include "v8host.h"
@@ -110,7 +110,6 @@ struct LoopState {
   bool owns_loop = false;
   LoopHandles* handles = nullptr;
   std::shared_ptr<TaskQueue> queue;
-  std::atomic<uint32_t> running{0};  // ordinal of the thread inside uv_run, 0 when none
   bool keep_alive = false;           // a worker's loop waits for tasks while idle
   bool stopping = false;
   vh_error_handler error_handler = nullptr;
@@ -300,7 +299,7 @@ void on_stop_check(uv_check_t* handle) {
   if (!ls || ls->rt->stop_reason.load(std::memory_order_relaxed) == 0) return;
   // A host running its own loop with uv_run: not a run of ours, which alone a stop ends (each of
   // its callbacks ended its own stop, limits.cc stopped_status).
-  if (ls->running.load(std::memory_order_relaxed) == 0) return;
+  if (ls->rt->loop_thread.load(std::memory_order_relaxed) == 0) return;
   if (!ls->keep_alive) {
     uv_stop(ls->loop);
     return;
@@ -386,10 +385,6 @@ void run_microtasks(Runtime* rt) {
   report_rejections(rt);
 }
 
-bool loop_runs_on(Runtime* rt, uint32_t ordinal) {
-  return rt->loop && rt->loop->running.load(std::memory_order_relaxed) == ordinal;
-}
-
 void wake_loop(Runtime* rt) {
   TaskQueue* queue = rt->loop_queue.get();
   if (!queue) return;
@@ -457,12 +452,12 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
 
 int check_loop_idle(Runtime* rt) {
   // Also from the running thread itself (a callback of the loop): the loop's state is in use.
-  return rt->loop && rt->loop->running.load(std::memory_order_relaxed) != 0 ? VH_EBUSY : VH_OK;
+  return rt->loop_thread.load(std::memory_order_relaxed) != 0 ? VH_EBUSY : VH_OK;
 }
 
 bool loop_is_mine(Runtime* rt) {
   if (!rt->loop) return false;
-  uint32_t running = rt->loop->running.load(std::memory_order_relaxed);
+  uint32_t running = rt->loop_thread.load(std::memory_order_relaxed);
   return running == 0 || running == ThreadState::current()->ordinal;
 }
 
@@ -506,17 +501,17 @@ void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
     if (promise->State() != v8::Promise::kPending || stopped()) break;
     // Something else must settle it: the loop's timers, tasks or async work, if it runs here.
     bool alive = false;
-    if (ls && ls->running.load(std::memory_order_relaxed) == 0) {
+    if (ls && ls->rt->loop_thread.load(std::memory_order_relaxed) == 0) {
       uint32_t me = ThreadState::current()->ordinal;
       uint32_t expected = 0;
-      if (ls->running.compare_exchange_strong(expected, me)) {
+      if (ls->rt->loop_thread.compare_exchange_strong(expected, me)) {
         drain_tasks(ls);
         ls->queue->runner.store(me, std::memory_order_release);
         alive = uv_run(ls->loop, UV_RUN_ONCE) != 0;
         // V8's own work in flight (async WebAssembly) may settle it too.
         if (!alive) alive = wait_for_platform_work(ls);
         ls->queue->runner.store(0, std::memory_order_release);
-        ls->running.store(0, std::memory_order_relaxed);
+        ls->rt->loop_thread.store(0, std::memory_order_relaxed);
       }
     }
     idle_rounds = alive ? 0 : idle_rounds + 1;
@@ -561,7 +556,7 @@ void keep_loop_alive(Runtime* rt) {
 bool claim_loop(Runtime* rt) {
   uint32_t expected = 0;
   uint32_t me = ThreadState::current()->ordinal;
-  if (!rt->loop->running.compare_exchange_strong(expected, me)) return false;
+  if (!rt->loop_thread.compare_exchange_strong(expected, me)) return false;
   rt->loop->queue->runner.store(me, std::memory_order_release);
   return true;
 }
@@ -655,7 +650,7 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
   }
   ls->queue->runner.store(0, std::memory_order_release);
   if (!more && !ls->stopping) more = platform_work_left(ls);
-  ls->running.store(0, std::memory_order_relaxed);
+  ls->rt->loop_thread.store(0, std::memory_order_relaxed);
   int status = VH_OK;
   if (stopped()) {
     RuntimeLock lock(rt);

@@ -25,8 +25,6 @@ uv_loop_t* uv_loop_of(Runtime* rt);
 // Runs microtasks, then reports unhandled rejections (the lock is held). Stopped (rt's
 // stop_reason set), V8 has dropped the rest of the queue.
 void run_microtasks(Runtime* rt);
-// Whether the thread with this ordinal is running rt's loop (a run, or a module's top-level await).
-bool loop_runs_on(Runtime* rt, uint32_t ordinal);
 // Wakes rt's loop if it waits (any thread, rt still in the runtime table, even while it is
 // being disposed): a stop requested meanwhile ends the run.
 void wake_loop(Runtime* rt);

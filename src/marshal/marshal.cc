@@ -7,7 +7,7 @@
 
 #include "core/call.h"
 #include "core/v8_compat.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "marshal/marshal.h"
 #include "marshal/proxy.h"
 #include "v8host.h"

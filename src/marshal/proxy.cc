@@ -1,7 +1,6 @@
 // Host proxies (see marshal/proxy.h): identity, creation, the traps, lifetimes, and the wait
 // for the source runtime that never holds the waiter's own runtime.
 #include "marshal/proxy.h"
-#include "embed/snapshot.h"
 #include "core/v8_compat.h"
 
 #include <chrono>
@@ -12,8 +11,7 @@
 #include "core/call.h"
 #include "marshal/descriptor.h"
 #include "core/error_kinds.h"
-#include "host/host.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "marshal/marshal.h"
 #include "core/v8_compat.h"
 

@@ -5,6 +5,8 @@
 
 #include <v8.h>
 
+#include <vector>
+
 #include <memory>
 
 #include "core/lock.h"
@@ -82,5 +84,9 @@ void destroy_proxies(Runtime* rt);
 // that very operation still runs (later, it does nothing), so the operation returns and rt's own
 // stop takes effect. Called with the runtime table's mutex held (the runtimes cannot go).
 void propagate_stop(Runtime* rt);
+
+// For snapshots (embed/snapshot.cc): the traps of the host proxies' handler class, and their
+// targets' function, for the external-reference registry.
+void proxy_external_references(std::vector<intptr_t>* out);
 
 }  // namespace vh

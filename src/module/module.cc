@@ -13,12 +13,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/error_kinds.h"
 #include "core/call.h"
 #include "core/v8_compat.h"
 #include "host/host.h"
 #include "loop/loop.h"
 #include "core/frame.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 #include "module/module.h"
 #include "embed/snapshot.h"
 #include "v8host.h"

@@ -6,7 +6,7 @@
 #include "debug/inspector/inspector_impl.h"
 #include "core/call.h"
 #include "core/v8_compat.h"
-#include "limits/limits.h"
+#include "core/stop.h"
 
 namespace vh {
 
