@@ -54,11 +54,27 @@
 namespace vh {
 namespace {
 
-// The view kinds V8 10.2 has (no Float16Array yet). The copy's byte form stores these numbers
-// (view_kind(), copy.cc): append new kinds, never reorder.
+// The view kinds V8 10.2 has (no Float16Array yet), written once: X(Kind, V8 class, element
+// size). The copy's byte form stores their numbers (view_kind(), copy.cc): append new kinds,
+// never reorder. The global constructor of each is named after its V8 class.
+#define VH_VIEW_KINDS(X)                         \
+  X(Int8, Int8Array, 1)                          \
+  X(Uint8, Uint8Array, 1)                        \
+  X(Uint8Clamped, Uint8ClampedArray, 1)          \
+  X(Int16, Int16Array, 2)                        \
+  X(Uint16, Uint16Array, 2)                      \
+  X(Int32, Int32Array, 4)                        \
+  X(Uint32, Uint32Array, 4)                      \
+  X(Float32, Float32Array, 4)                    \
+  X(Float64, Float64Array, 8)                    \
+  X(BigInt64, BigInt64Array, 8)                  \
+  X(BigUint64, BigUint64Array, 8)                \
+  X(DataView, DataView, 1)
+
 enum class Kind {
-  kInt8, kUint8, kUint8Clamped, kInt16, kUint16, kInt32, kUint32, kFloat32, kFloat64,
-  kBigInt64, kBigUint64, kDataView
+#define VH_KIND_ENUM_(kind, cls, size) k##kind,
+  VH_VIEW_KINDS(VH_KIND_ENUM_)
+#undef VH_KIND_ENUM_
 };
 
 struct KindInfo {
@@ -68,44 +84,29 @@ struct KindInfo {
 
 const KindInfo& info(Kind k) {
   static const KindInfo table[] = {
-      {"Int8Array", 1},      {"Uint8Array", 1},    {"Uint8ClampedArray", 1},
-      {"Int16Array", 2},     {"Uint16Array", 2},   {"Int32Array", 4},
-      {"Uint32Array", 4},    {"Float32Array", 4},  {"Float64Array", 8},
-      {"BigInt64Array", 8},  {"BigUint64Array", 8}, {"DataView", 1}};
+#define VH_KIND_INFO_(kind, cls, size) {#cls, size},
+      VH_VIEW_KINDS(VH_KIND_INFO_)
+#undef VH_KIND_INFO_
+  };
   return table[static_cast<int>(k)];
-}
-
-Kind kind_of(v8::Local<v8::ArrayBufferView> v) {
-  if (v->IsDataView()) return Kind::kDataView;
-  if (v->IsUint8Array()) return Kind::kUint8;
-  if (v->IsInt32Array()) return Kind::kInt32;
-  if (v->IsFloat64Array()) return Kind::kFloat64;
-  if (v->IsInt8Array()) return Kind::kInt8;
-  if (v->IsUint8ClampedArray()) return Kind::kUint8Clamped;
-  if (v->IsInt16Array()) return Kind::kInt16;
-  if (v->IsUint16Array()) return Kind::kUint16;
-  if (v->IsUint32Array()) return Kind::kUint32;
-  if (v->IsFloat32Array()) return Kind::kFloat32;
-  if (v->IsBigInt64Array()) return Kind::kBigInt64;
-  return Kind::kBigUint64;
 }
 
 bool is_kind(v8::Local<v8::Value> v, Kind k) {
   switch (k) {
-    case Kind::kInt8: return v->IsInt8Array();
-    case Kind::kUint8: return v->IsUint8Array();
-    case Kind::kUint8Clamped: return v->IsUint8ClampedArray();
-    case Kind::kInt16: return v->IsInt16Array();
-    case Kind::kUint16: return v->IsUint16Array();
-    case Kind::kInt32: return v->IsInt32Array();
-    case Kind::kUint32: return v->IsUint32Array();
-    case Kind::kFloat32: return v->IsFloat32Array();
-    case Kind::kFloat64: return v->IsFloat64Array();
-    case Kind::kBigInt64: return v->IsBigInt64Array();
-    case Kind::kBigUint64: return v->IsBigUint64Array();
-    case Kind::kDataView: return v->IsDataView();
+#define VH_KIND_IS_(kind, cls, size) \
+  case Kind::k##kind: return v->Is##cls();
+    VH_VIEW_KINDS(VH_KIND_IS_)
+#undef VH_KIND_IS_
   }
   return false;
+}
+
+Kind kind_of(v8::Local<v8::ArrayBufferView> v) {
+#define VH_KIND_OF_(kind, cls, size) \
+  if (v->Is##cls()) return Kind::k##kind;
+  VH_VIEW_KINDS(VH_KIND_OF_)
+#undef VH_KIND_OF_
+  return Kind::kDataView;  // not reached: every view is one of the kinds
 }
 
 // A view through V8's API (length in elements; bytes for a DataView). Only over a buffer whose
@@ -113,18 +114,10 @@ bool is_kind(v8::Local<v8::Value> v, Kind k) {
 template <typename Buffer>
 v8::Local<v8::ArrayBufferView> api_view(Kind k, v8::Local<Buffer> b, size_t offset, size_t length) {
   switch (k) {
-    case Kind::kInt8: return v8::Int8Array::New(b, offset, length);
-    case Kind::kUint8: return v8::Uint8Array::New(b, offset, length);
-    case Kind::kUint8Clamped: return v8::Uint8ClampedArray::New(b, offset, length);
-    case Kind::kInt16: return v8::Int16Array::New(b, offset, length);
-    case Kind::kUint16: return v8::Uint16Array::New(b, offset, length);
-    case Kind::kInt32: return v8::Int32Array::New(b, offset, length);
-    case Kind::kUint32: return v8::Uint32Array::New(b, offset, length);
-    case Kind::kFloat32: return v8::Float32Array::New(b, offset, length);
-    case Kind::kFloat64: return v8::Float64Array::New(b, offset, length);
-    case Kind::kBigInt64: return v8::BigInt64Array::New(b, offset, length);
-    case Kind::kBigUint64: return v8::BigUint64Array::New(b, offset, length);
-    case Kind::kDataView: return v8::DataView::New(b, offset, length);
+#define VH_KIND_NEW_(kind, cls, size) \
+  case Kind::k##kind: return v8::cls::New(b, offset, length);
+    VH_VIEW_KINDS(VH_KIND_NEW_)
+#undef VH_KIND_NEW_
   }
   return {};
 }
