@@ -66,8 +66,14 @@ inline Instance* instance_of_checked(v8::Local<v8::Object> object) {
   return static_cast<Instance*>(fast_internal_field(object, kInstanceField));
 }
 
-// Throws "<VH_NAME>: <text>" as an Error into the running script.
-void throw_status(v8::Isolate* iso, int rc);
+// "<VH_NAME>: <sentence>" (vh_strerror's sentence when sentence is null).
+std::string status_text(int rc, const char* sentence = nullptr);
+// A new error of kind, in the current context, with message and an own property `code`
+// "<VH_NAME>" of rc: how every status reaches script (docs/errors.md, "Errors in script").
+v8::Local<v8::Value> status_error(v8::Isolate* iso, int rc, const std::string& message,
+                                  vh_error_kind kind = VH_ERROR);
+// Throws status_error(status_text(rc, sentence)) into the running script.
+void throw_status(v8::Isolate* iso, int rc, const char* sentence = nullptr, vh_error_kind kind = VH_ERROR);
 void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text);
 
 // Makes a FunctionTemplate whose calls reach record (owned by rt->functions).
