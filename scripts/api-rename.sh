@@ -55,7 +55,7 @@ case "$mode" in
     awk 'BEGIN { started = 0 }
          /^$/ { started = 1; next }
          !started { next }
-         /^# / { sub(/^# /, ""); printf "\n%s\n\n", $0; next }
+         /^# / { sub(/^# /, ""); sub(/\.$/, ""); printf "\n#### %s\n\n", $0; next }
          NF == 2 { printf "- `%s` → `%s`\n", $1, $2 }' "$map"
     exit 0
     ;;
