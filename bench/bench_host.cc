@@ -232,10 +232,10 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_scope_open(eg, &s));
     vh_value obj, add;
     BENCH_VH(vh_class_new_instance(eg, counter_class, &ours_counter, &obj));
-    BENCH_VH(vh_engine_set_global(eg, "obj", obj));
+    BENCH_VH(bench::set_global(eg, "obj", obj));
     BENCH_VH(vh_eval(eg, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
     BENCH_VH(vh_function_new_numeric(ef, "add", vh_add_numeric, nullptr, &add));
-    BENCH_VH(vh_engine_set_global(ef, "add", add));
+    BENCH_VH(bench::set_global(ef, "add", add));
     BENCH_VH(vh_eval(ef, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
     BENCH_VH(vh_scope_close(s));
   }

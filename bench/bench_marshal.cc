@@ -5,7 +5,7 @@
 // be dropped. Unit: ns per get.
 //
 // direct_get (target 1.05) — engine A makes obj = {x: 1} (x made a mutable field, so the
-//   compiler cannot fold obj.x to a constant); vh_engine_set_global() makes it the global `obj`
+//   compiler cannot fold obj.x to a constant); bench::set_global() (vh_engine_global() + vh_set()) makes it the global `obj`
 //   of A and of engine B of the same runtime (vh_pass says VH_PASS_DIRECT: the very object).
 //     ours: the loop in B (a get on an object of another engine);
 //     base: the same loop in A (a get on its own object). Both through the library, in one
@@ -298,8 +298,8 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_eval(ea, kMakeObject, VH_AUTO_LENGTH, "bench_marshal.js", &obj));
     BENCH_VH(vh_pass(eb, obj, &in_b, &how));
     BENCH_CHECK(how == VH_PASS_DIRECT);
-    BENCH_VH(vh_engine_set_global(ea, "obj", obj));
-    BENCH_VH(vh_engine_set_global(eb, "obj", obj));
+    BENCH_VH(bench::set_global(ea, "obj", obj));
+    BENCH_VH(bench::set_global(eb, "obj", obj));
     BENCH_VH(vh_eval(ea, kScript, VH_AUTO_LENGTH, "bench_marshal.js", nullptr));
     BENCH_VH(vh_eval(eb, kScript, VH_AUTO_LENGTH, "bench_marshal.js", nullptr));
     // The very object on both sides.
@@ -332,7 +332,7 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_eval(es, kMakeObject, VH_AUTO_LENGTH, "bench_marshal.js", &obj));
     BENCH_VH(vh_pass(ed, obj, &proxy, &how));
     BENCH_CHECK(how == VH_PASS_PROXY);
-    BENCH_VH(vh_engine_set_global(ed, "obj", proxy));
+    BENCH_VH(bench::set_global(ed, "obj", proxy));
     BENCH_VH(vh_eval(ed, kScript, VH_AUTO_LENGTH, "bench_marshal.js", nullptr));
     BENCH_VH(vh_eval(ed, "obj.x", VH_AUTO_LENGTH, "bench_marshal.js", &x));  // through the trap
     int32_t xv = 0;

@@ -291,7 +291,7 @@ void pingpong_figure(const bench::Options& opt) {
                      "make.js", &turn));
     BENCH_VH(vh_pass(e[1], turn, &passed, &how));
     BENCH_CHECK(how == VH_PASS_SHARED);
-    BENCH_VH(vh_engine_set_global(e[1], "turn", passed));
+    BENCH_VH(bench::set_global(e[1], "turn", passed));
     BENCH_VH(vh_scope_close(s1));
     BENCH_VH(vh_scope_close(s0));
   }

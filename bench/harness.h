@@ -284,6 +284,13 @@ inline void raw_context_dispose(v8::Isolate* iso, v8::Global<v8::Context>* ctx) 
   ctx->Reset();
 }
 
+// globalThis[name] = value in engine e (vh_engine_global() then vh_set()).
+inline int set_global(vh_engine e, const char* name, vh_value value) {
+  vh_value global;
+  int rc = vh_engine_global(e, &global);
+  return rc != VH_OK ? rc : vh_set(e, global, name, value);
+}
+
 // A global of an engine (a function, typically), kept in a reference across rounds.
 inline vh_ref global_ref(vh_engine e, const char* name) {
   vh_scope s;

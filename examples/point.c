@@ -219,10 +219,11 @@ int main(void) {
   CHECK(show(a, "A", "p.add(q)"));
 
   /* Hand A's p to B: the very same object, set on B's global as fromA. */
-  vh_value global_a, p;
+  vh_value global_a, global_b, p;
   CHECK(vh_engine_global(a, &global_a));
   CHECK(vh_get(a, global_a, "p", &p));
-  CHECK(vh_engine_set_global(b, "fromA", p));
+  CHECK(vh_engine_global(b, &global_b));
+  CHECK(vh_set(b, global_b, "fromA", p));
 
   printf("Engine B uses A's point (the brand is the runtime's):\n");
   CHECK(show(b, "B", "fromA.norm()"));

@@ -96,7 +96,7 @@ static int setup_engine(vh_engine e) {
   vh_value f;
   if (vh_engine_install_builtins(e, VH_BUILTIN_ALL) != VH_OK) return -1;
   if (vh_function_new(e, "compute", cb_compute, NULL, &f) != VH_OK) return -1;
-  return vh_engine_set_global(e, "compute", f) == VH_OK ? 0 : -1;
+  return set_global(e, "compute", f) == VH_OK ? 0 : -1;
 }
 
 static int setup(void **state) {
@@ -194,8 +194,8 @@ static void test_reject_by_code(void **state) {
   /* done returns VH_ETYPE itself; done passes on the work's VH_ERANGE */
   snprintf(src, sizeof src,
            "var msg, msg2;"
-           "compute(1, 1, 0, 0, %d).catch(e => { msg = e instanceof Error && e.message; });"
-           "compute(1, 4, 0, %d).catch(e => { msg2 = e instanceof Error && e.message; });",
+           "compute(1, 1, 0, 0, %d).catch(e => { msg = e instanceof Error && e.code === 'VH_ETYPE' && e.message; });"
+           "compute(1, 4, 0, %d).catch(e => { msg2 = e instanceof Error && e.code === 'VH_ERANGE' && e.message; });",
            VH_ETYPE, VH_ERANGE);
   run_js(src);
   run_all();
@@ -348,7 +348,7 @@ static int worker_init(vh_engine engine, void *data) {
   vh_value f;
   if (setup_engine(engine) != 0) return VH_EINVAL;
   if (vh_function_new(engine, "report", cb_report, NULL, &f) != VH_OK) return VH_EINVAL;
-  return vh_engine_set_global(engine, "report", f);
+  return set_global(engine, "report", f);
 }
 
 static bool wait_reported(int n) {

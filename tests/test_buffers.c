@@ -18,7 +18,7 @@ static void test_new_array_buffer_host_fills_script_sums(void **state) {
   unsigned char *bytes = data;
   for (int i = 0; i < 1000; i++) assert_int_equal(bytes[i], 0); /* zero-filled */
   for (int i = 0; i < 1000; i++) bytes[i] = (unsigned char)(i & 0xff);
-  assert_ok(vh_engine_set_global(g_e, "ab", ab));
+  assert_ok(set_global(g_e, "ab", ab));
   assert_eval_string(g_e,
                      "let s = 0; for (const b of new Uint8Array(ab)) s += b;"
                      "`${ab instanceof ArrayBuffer} ${ab.byteLength} ${s}`",
@@ -62,7 +62,7 @@ static void test_new_shared_array_buffer(void **state) {
   vh_value sab;
   assert_ok(vh_new_shared_array_buffer(g_e, 8, &data, &sab));
   ((int32_t *)data)[1] = 42;
-  assert_ok(vh_engine_set_global(g_e, "sab", sab));
+  assert_ok(set_global(g_e, "sab", sab));
   assert_eval_string(g_e, "`${sab instanceof SharedArrayBuffer} ${Atomics.load(new Int32Array(sab), 1)}`",
                      "true 42");
 }
@@ -210,12 +210,12 @@ static void test_external_buffer_freed_once_at_dispose(void **state) {
   assert_ok(vh_array_buffer_data(ab, &data, &n));
   assert_ptr_equal(data, mem); /* zero copy */
   assert_int_equal(n, 64);
-  assert_ok(vh_engine_set_global(e, "x", ab));
+  assert_ok(set_global(e, "x", ab));
   assert_eval_string(e, "String(new Uint8Array(x)[63])", "63");
   /* an empty one is handed back too (its user is NULL: not recorded) */
   vh_value empty;
   assert_ok(vh_new_external_array_buffer(e, malloc(1), 0, count_free, NULL, &empty));
-  assert_ok(vh_engine_set_global(e, "empty", empty));
+  assert_ok(set_global(e, "empty", empty));
   assert_ok(vh_scope_close(s));
   assert_int_equal(atomic_load(&g_freed), 0); /* the globals still hold them */
   assert_ok(vh_runtime_dispose(rt));
@@ -290,7 +290,7 @@ static void test_external_shared_buffer_outlives_first_runtime(void **state) {
   assert_ok(vh_new_external_shared_array_buffer(e1, mem, 16, count_free, NULL, &sab));
   assert_ok(vh_pass(e2, sab, &there, &how));
   assert_int_equal(how, VH_PASS_SHARED);
-  assert_ok(vh_engine_set_global(e2, "s", there));
+  assert_ok(set_global(e2, "s", there));
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_scope_close(s1));
   assert_ok(vh_runtime_dispose(r1));
@@ -329,8 +329,8 @@ static void test_external_strings_read_and_freed_once(void **state) {
   uint16_t *umem = malloc(sizeof units);
   memcpy(umem, units, sizeof units);
   assert_ok(vh_new_external_string_utf16(e, umem, 4, count_free, NULL, &u));
-  assert_ok(vh_engine_set_global(e, "a", a));
-  assert_ok(vh_engine_set_global(e, "u", u));
+  assert_ok(set_global(e, "a", a));
+  assert_ok(set_global(e, "u", u));
   assert_eval_string(e, "`${a.length} ${a.slice(0, 5)} ${a.charCodeAt(3)}`", "60 caf\xc3\xa9  233");
   uint16_t back[8];
   size_t n;

@@ -525,7 +525,7 @@ static int worker_init(vh_engine engine, void *data) {
   vh_value f;
   rc = vh_function_new(engine, "report", cb_report, NULL, &f);
   if (rc != VH_OK) return rc;
-  return vh_engine_set_global(engine, "report", f);
+  return set_global(engine, "report", f);
 }
 
 static void task_set_timer(vh_engine engine, int status, void *data) {

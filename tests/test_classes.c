@@ -88,8 +88,8 @@ static vh_class_def point_def(void) {
 }
 static vh_class_def plain_def(const char *name) {
   vh_class_def d;
-  memset(&d, 0, sizeof d);
-  d.struct_size = sizeof d;
+  memset(&d, 0xA5, sizeof d); /* vh_class_def_init must set every field */
+  assert_ok(vh_class_def_init(&d));
   d.name = name;
   d.construct = cb_point_ctor;
   d.finalize = point_finalize;
@@ -171,7 +171,7 @@ static void test_construct_methods_accessors(void **state) {
   assert_ok(vh_int32(g_e, 5, &args[1]));
   assert_ok(vh_construct(g_e, ctor, 2, args, &out));
   assert_int_equal(unwrap_point(out)->y, 5);
-  assert_ok(vh_engine_set_global(g_e, "ctorFromC", ctor));
+  assert_ok(set_global(g_e, "ctorFromC", ctor));
   assert_js("ctorFromC === Point");
 }
 
@@ -199,7 +199,7 @@ static void test_not_constructible(void **state) {
   assert_ok(vh_class_new_instance(g_e, opaque, &native_marker, &v));
   assert_ok(vh_class_unwrap(v, opaque, &p));
   assert_ptr_equal(p, &native_marker);
-  assert_ok(vh_engine_set_global(g_e, "op", v));
+  assert_ok(set_global(g_e, "op", v));
   assert_js("op instanceof Opaque");
   assert_status(VH_EBRAND, vh_class_unwrap(v, g_point, &p));
 }
@@ -262,7 +262,7 @@ static void test_across_engines(void **state) {
   bool same = true;
   assert_ok(vh_engine_new(g_rt, NULL, &b));
   a_inst = eval_ok(g_e, "new Point(20, 22)");
-  assert_ok(vh_engine_set_global(b, "aInst", a_inst));
+  assert_ok(set_global(b, "aInst", a_inst));
   assert_js_in(b, "Point.prototype.sum.call(aInst) === 42");
   assert_js_in(b, "Object.getOwnPropertyDescriptor(Point.prototype, 'x').get.call(aInst) === 20");
   vh_value b_inst = eval_ok(b, "new Point(1, 1)");
@@ -495,6 +495,16 @@ static void test_define_misuse(void **state) {
   d = plain_def("Bad");
   d.static_method_count = 1;
   assert_status(VH_EINVAL, vh_class_define(g_rt, &d, &c));
+  /* vh_class_def_init: every field zero but struct_size; NULL refused */
+  vh_class_def zero, init;
+  memset(&zero, 0, sizeof zero);
+  memset(&init, 0x5A, sizeof init);
+  assert_ok(vh_class_def_init(&init));
+  assert_int_equal(init.struct_size, sizeof init);
+  zero.struct_size = sizeof zero;
+  assert_memory_equal(&init, &zero, sizeof init);
+  assert_status(VH_EINVAL, vh_class_def_init(NULL));
+  assert_status(VH_EINVAL, vh_class_define(g_rt, &init, &c)); /* no name yet */
   d = plain_def("Bad");
   assert_status(VH_EINVAL, vh_class_define(g_rt, &d, NULL));
   assert_status(VH_EINVAL, vh_class_define(g_rt, NULL, &c));

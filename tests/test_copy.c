@@ -11,7 +11,7 @@
 static void copy_as(vh_engine from, const char *source, vh_engine to, const char *name) {
   vh_value v = eval_ok(from, source), out;
   assert_ok(vh_engine_copy(from, v, to, NULL, &out));
-  assert_ok(vh_engine_set_global(to, name, out));
+  assert_ok(set_global(to, name, out));
 }
 
 static const char kEveryKind[] =
@@ -75,7 +75,7 @@ static void test_shared_buffers_take_the_shared_path(void **state) {
                                "globalThis.pack = { sab, view: new Int32Array(sab, 4, 2), again: sab }; pack");
   vh_value out, out2;
   assert_ok(vh_engine_copy(f->a, sab, f->b, NULL, &out));
-  assert_ok(vh_engine_set_global(f->b, "p", out));
+  assert_ok(set_global(f->b, "p", out));
   assert_eval_string(f->b, "p.sab === p.again && p.view.buffer === p.sab && p.view.byteOffset === 4 ? 'ok' : 'no'", "ok");
   /* the same memory: a write in B is seen in A */
   eval_ok(f->b, "p.view[0] = 42");
@@ -83,11 +83,11 @@ static void test_shared_buffers_take_the_shared_path(void **state) {
   /* vh_pass's identity: the same buffer copied again into B arrives as the same object, and as
    * the object vh_pass gives */
   assert_ok(vh_engine_copy(f->a, eval_ok(f->a, "sab"), f->b, NULL, &out2));
-  assert_ok(vh_engine_set_global(f->b, "again", out2));
+  assert_ok(set_global(f->b, "again", out2));
   vh_value passed;
   vh_pass_kind how;
   assert_ok(vh_pass(f->b, eval_ok(f->a, "sab"), &passed, &how));
-  assert_ok(vh_engine_set_global(f->b, "passed", passed));
+  assert_ok(set_global(f->b, "passed", passed));
   assert_eval_string(f->b, "String(again === p.sab && passed === p.sab)", "true");
   /* within one runtime: the very object, as vh_pass */
   copy_as(f->a, "pack", f->a2, "q");
@@ -125,7 +125,7 @@ static void test_transfer_detaches_and_moves_without_copy(void **state) {
   opts.transfer_count = 1;
   vh_value out;
   assert_ok(vh_engine_copy(f->a, eval_ok(f->a, "wrap"), f->b, &opts, &out));
-  assert_ok(vh_engine_set_global(f->b, "w", out));
+  assert_ok(set_global(f->b, "w", out));
   /* detached at home, the same memory over there */
   assert_eval_string(f->a, "`${big.byteLength} ${wrap.view.length}`", "0 0");
   assert_status(VH_EDETACHED, vh_array_buffer_data(ab, &after, &n));
@@ -240,7 +240,7 @@ static void test_bytes_round_trip(void **state) {
   assert_memory_equal(bytes, "VHCB\1", 5);
   vh_value out;
   assert_ok(vh_engine_copy_from_bytes(f->b, bytes, length, &out));
-  assert_ok(vh_engine_set_global(f->b, "c", out));
+  assert_ok(set_global(f->b, "c", out));
   assert_eval_string(f->b, kCheckEveryKind, kExpected);
   vh_free(bytes);
 }

@@ -49,6 +49,48 @@ static void test_many_engines(void **state) {
 }
 
 /* vh_engine_new checks its arguments and options; a refused call creates nothing. */
+/* vh_engine_equal / vh_runtime_equal: the same handle, before and after disposal, and nothing
+ * else; an engine's runtime equals the runtime it was made in. */
+static void test_handle_equality(void **state) {
+  (void)state;
+  vh_runtime rt, rt2, got, copy;
+  vh_engine a, b, a_copy, priv;
+  assert_ok(vh_runtime_new(NULL, &rt));
+  assert_ok(vh_runtime_new(NULL, &rt2));
+  assert_ok(vh_engine_new(rt, NULL, &a));
+  assert_ok(vh_engine_new(rt, NULL, &b));
+  assert_ok(vh_engine_new_private(NULL, NULL, &priv));
+  a_copy = a;
+  copy = rt;
+  assert_true(vh_engine_equal(a, a_copy));
+  assert_false(vh_engine_equal(a, b));
+  assert_false(vh_engine_equal(a, priv));
+  assert_false(vh_engine_equal(a, (vh_engine){0}));
+  assert_true(vh_engine_equal((vh_engine){0}, (vh_engine){0}));
+  assert_true(vh_runtime_equal(rt, copy));
+  assert_false(vh_runtime_equal(rt, rt2));
+  assert_true(vh_runtime_equal((vh_runtime){0}, (vh_runtime){0}));
+  assert_ok(vh_engine_runtime(b, &got));
+  assert_true(vh_runtime_equal(got, rt));
+  assert_ok(vh_engine_runtime(priv, &got));
+  assert_false(vh_runtime_equal(got, rt));
+  assert_false(vh_runtime_equal(got, rt2));
+  /* disposed: still equal to its copies; a new engine in the freed slot is another engine */
+  assert_ok(vh_engine_dispose(a));
+  assert_true(vh_engine_equal(a, a_copy));
+  vh_engine c;
+  assert_ok(vh_engine_new(rt, NULL, &c));
+  assert_false(vh_engine_equal(a, c));
+  assert_ok(vh_engine_dispose(priv));
+  assert_ok(vh_runtime_dispose(rt));
+  assert_true(vh_runtime_equal(rt, copy));
+  vh_runtime rt3;
+  assert_ok(vh_runtime_new(NULL, &rt3));
+  assert_false(vh_runtime_equal(rt3, copy));
+  assert_ok(vh_runtime_dispose(rt3));
+  assert_ok(vh_runtime_dispose(rt2));
+}
+
 static void test_engine_new_arguments(void **state) {
   (void)state;
   vh_runtime rt, got;
@@ -72,7 +114,7 @@ static void test_engine_new_arguments(void **state) {
   eo.reserved_flags = 0;
   assert_ok(vh_engine_new(rt, &eo, &e));
   assert_ok(vh_engine_runtime(e, &got));
-  assert_int_equal(got.id_, rt.id_);
+  assert_true(vh_runtime_equal(got, rt));
   assert_status(VH_EINVAL, vh_engine_runtime(e, NULL));
   assert_status(VH_EINVAL, vh_engine_runtime((vh_engine){0}, &got));
   assert_status(VH_EINVAL, vh_engine_dispose((vh_engine){0}));
@@ -457,6 +499,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_many_engines),
       cmocka_unit_test(test_engine_new_arguments),
+      cmocka_unit_test(test_handle_equality),
       cmocka_unit_test(test_separate_globals),
       cmocka_unit_test(test_object_identity_across_engines),
       cmocka_unit_test(test_dispose_engine_keeps_objects),

@@ -23,7 +23,7 @@ static vh_value make_fn(vh_engine e, const char *name, vh_host_function cb, void
   return f;
 }
 static void def_fn(vh_engine e, const char *name, vh_host_function cb, void *data) {
-  assert_ok(vh_engine_set_global(e, name, make_fn(e, name, cb, data)));
+  assert_ok(set_global(e, name, make_fn(e, name, cb, data)));
 }
 static void take_expect(vh_engine e, const char *needle) {
   vh_exception x;
@@ -50,7 +50,7 @@ static int cb_this(const vh_call_info *info, vh_value *result) {
 static bool g_construct, g_nt_empty;
 static int cb_new_target(const vh_call_info *info, vh_value *result) {
   g_construct = vh_call_is_construct(info);
-  g_nt_empty = info->new_target.serial_ == 0;
+  g_nt_empty = vh_value_is_empty(info->new_target);
   if (g_construct) *result = info->new_target; /* an object returned from `new` replaces this */
   return VH_OK;
 }
@@ -126,7 +126,7 @@ static void test_args_and_result(void **state) {
   assert_js("sum(1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1) === 20");
   assert_js("typeof sum === 'function' && sum.name === 'sum'");
   vh_value anon = make_fn(g_e, NULL, cb_sum, NULL);
-  assert_ok(vh_engine_set_global(g_e, "anon", anon));
+  assert_ok(set_global(g_e, "anon", anon));
   assert_js("anon.name === ''");
 }
 
@@ -190,7 +190,7 @@ static void test_throw_error_kinds(void **state) {
   /* vh_error_new makes the same objects without throwing */
   vh_value err;
   assert_ok(vh_error_new(g_e, VH_RANGE_ERROR, "made", &err));
-  assert_ok(vh_engine_set_global(g_e, "made", err));
+  assert_ok(set_global(g_e, "made", err));
   assert_js("made instanceof RangeError && made.message === 'made' && typeof made.stack === 'string'");
 }
 
@@ -215,6 +215,13 @@ static void test_status_codes_throw(void **state) {
   assert_js("(() => { try { erange(); } catch (e) { return e.message.startsWith('VH_ERANGE'); } })()");
   assert_js("(() => { try { sum(1, 'x'); } catch (e) { return e.message.startsWith('VH_ETYPE'); } })()");
   assert_js("(() => { try { eexc(); } catch (e) { return e instanceof Error; } return false; })()");
+  /* each carries the code's name as `code`, an own enumerable data property */
+  assert_js("(() => { try { etype(); } catch (e) { const d = Object.getOwnPropertyDescriptor(e, 'code');"
+            " return e.code === 'VH_ETYPE' && d.enumerable && d.writable && !('get' in d); } })()");
+  assert_js("(() => { try { erange(); } catch (e) { return e.code === 'VH_ERANGE'; } })()");
+  assert_js("(() => { try { eexc(); } catch (e) { return e.code === 'VH_EEXCEPTION'; } })()");
+  /* a failed v8host call's status, returned by the callback as is */
+  assert_js("(() => { try { sum(1, 'x'); } catch (e) { return e.code === 'VH_ETYPE'; } })()");
   /* uncaught: the eval fails and the message names the code */
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "etype()", VH_AUTO_LENGTH, "t.js", NULL));
   take_expect(g_e, "VH_ETYPE");
@@ -237,7 +244,7 @@ static void test_value_kept_past_callback(void **state) {
   eval_ok(g_e, "keep(3)");
   assert_status(VH_ESCOPE_CLOSED, vh_get_int32(g_kept_arg, &n));
   assert_status(VH_ESCOPE_CLOSED, vh_get_int32(g_kept_made, &n));
-  assert_status(VH_ESCOPE_CLOSED, vh_engine_set_global(g_e, "k", g_kept_arg));
+  assert_status(VH_ESCOPE_CLOSED, set_global(g_e, "k", g_kept_arg));
 }
 
 /* Scopes a callback leaves open are closed for it; the caller's scopes still close in order. */
@@ -284,8 +291,8 @@ static void test_call_and_construct_js(void **state) {
   assert_int_equal(n, 142);
   ctor = eval_ok(g_e, "(function Pt(x, y) { this.x = x; this.y = y; })");
   assert_ok(vh_construct(g_e, ctor, 2, args, &out));
-  assert_ok(vh_engine_set_global(g_e, "pt", out));
-  assert_ok(vh_engine_set_global(g_e, "Pt", ctor));
+  assert_ok(set_global(g_e, "pt", out));
+  assert_ok(set_global(g_e, "Pt", ctor));
   assert_js("pt instanceof Pt && pt.x === 6 && pt.y === 7");
   assert_ok(vh_construct(g_e, eval_ok(g_e, "(class { constructor() { this.c = 1; } })"), 0, NULL, &out));
   assert_ok(vh_get(g_e, out, "c", &out));
@@ -303,7 +310,7 @@ static void test_construct_errors(void **state) {
   assert_status(VH_EEXCEPTION, vh_construct(g_e, eval_ok(g_e, "() => 1"), 0, NULL, &out));
   vh_exception x;
   assert_ok(vh_exception_take(g_e, &x));
-  assert_ok(vh_engine_set_global(g_e, "err", x.value));
+  assert_ok(set_global(g_e, "err", x.value));
   vh_exception_clear(&x);
   assert_js("err instanceof TypeError");
   assert_status(VH_EEXCEPTION,
@@ -438,15 +445,15 @@ static void test_install_globals_failure(void **state) {
   assert_true(replaced);
 }
 
-/* vh_engine_set_global sets globalThis[name]; misuse is refused. */
+/* vh_engine_global() + vh_set() set globalThis[name]; misuse is refused. */
 static void test_set_global_and_misuse(void **state) {
   (void)state;
   vh_value f, v = i32(11);
-  assert_ok(vh_engine_set_global(g_e, "eleven", v));
+  assert_ok(set_global(g_e, "eleven", v));
   assert_js("eleven === 11 && globalThis.eleven === 11");
-  assert_status(VH_EINVAL, vh_engine_set_global(g_e, NULL, v));
-  assert_status(VH_EINVAL, vh_engine_set_global(g_e, "x", (vh_value){0}));
-  assert_status(VH_EINVAL, vh_engine_set_global((vh_engine){0}, "x", v));
+  assert_status(VH_EINVAL, set_global(g_e, NULL, v));
+  assert_status(VH_EINVAL, set_global(g_e, "x", (vh_value){0}));
+  assert_status(VH_EINVAL, set_global((vh_engine){0}, "x", v));
   assert_status(VH_EINVAL, vh_function_new(g_e, "f", NULL, NULL, &f));
   assert_status(VH_EINVAL, vh_function_new(g_e, "f", cb_sum, NULL, NULL));
   assert_status(VH_EINVAL, vh_function_new((vh_engine){0}, "f", cb_sum, NULL, &f));
@@ -469,7 +476,7 @@ static void test_set_global_and_misuse(void **state) {
   assert_ok(vh_engine_new(rt2, NULL, &e2));
   assert_ok(vh_scope_open(e2, &s2));
   assert_ok(vh_object(e2, &other));
-  int rc_set = vh_engine_set_global(g_e, "other", other);
+  int rc_set = set_global(g_e, "other", other);
   int rc_throw = vh_throw(g_e, other); /* outside a callback: pending in g_e */
   bool pending = false;
   vh_exception_pending(g_e, &pending);

@@ -88,11 +88,11 @@ static void test_wrong_receivers(void **state) {
   vh_value ctor, fn;
   define_classes(&host, &other);
   assert_ok(vh_class_constructor_of(g_e, host, &ctor));
-  assert_ok(vh_engine_set_global(g_e, "Host", ctor));
+  assert_ok(set_global(g_e, "Host", ctor));
   assert_ok(vh_class_constructor_of(g_e, other, &ctor));
-  assert_ok(vh_engine_set_global(g_e, "Other", ctor));
+  assert_ok(set_global(g_e, "Other", ctor));
   assert_ok(vh_function_new(g_e, "plain", plain_fn, NULL, &fn));
-  assert_ok(vh_engine_set_global(g_e, "plain", fn));
+  assert_ok(set_global(g_e, "plain", fn));
   /* The receivers a script can make; each method, accessor and native method refuses them. */
   run(g_e,
           "globalThis.receivers = [{}, 1, 'str', Symbol('s'), null, undefined, Object.create(Host.prototype),"
@@ -126,9 +126,9 @@ static void test_poisoned_realm(void **state) {
   assert_ok(vh_engine_new(g_rt, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_class_constructor_of(e, host, &ctor));
-  assert_ok(vh_engine_set_global(e, "Host", ctor));
+  assert_ok(set_global(e, "Host", ctor));
   assert_ok(vh_function_new(e, "plain", plain_fn, NULL, &fn));
-  assert_ok(vh_engine_set_global(e, "plain", fn));
+  assert_ok(set_global(e, "plain", fn));
   run(e, "const dp = Object.defineProperty, E = Error, nd = (d) => Object.assign(Object.create(null), d);"
              "const boom = nd({ get() { throw new E('poisoned') }, configurable: true });"
              "for (const k of ['value', 'get', 'set', 'constructor', 'prototype', 'name', 'length', 'message', 'stack'])"

@@ -74,7 +74,7 @@ static void js_check(vh_engine e, const char *src, int line) {
 static void give(vh_engine from, const char *src, vh_engine to, const char *name) {
   vh_value passed;
   assert_ok(vh_pass(to, run(from, src), &passed, NULL));
-  assert_ok(vh_engine_set_global(to, name, passed));
+  assert_ok(set_global(to, name, passed));
 }
 
 /* Script that defines a getter on Object.prototype for every trap name (and every descriptor
@@ -214,7 +214,7 @@ static void test_exotic_receivers_and_lengths(void **state) {
   def.method_count = 1;
   assert_ok(vh_class_define(g_rb, &def, &cls));
   assert_ok(vh_class_new_instance(g_b, cls, NULL, &inst));
-  assert_ok(vh_engine_set_global(g_b, "host", inst));
+  assert_ok(set_global(g_b, "host", inst));
   run(g_a, "globalThis.big = {}; for (let i = 0; i < 70000; i++) big['k' + i] = i;"
            "globalThis.who = function () { return typeof this }; globalThis.K = class { constructor() { this.ok = 1 } }");
   give(g_a, "big", g_b, "pbig");
@@ -276,7 +276,7 @@ static void test_error_kinds(void **state) {
   for (size_t i = 0; i < 3; i++) {
     vh_value err;
     assert_ok(vh_error_new(g_b, kinds[i], "host", &err));
-    assert_ok(vh_engine_set_global(g_b, "herr", err));
+    assert_ok(set_global(g_b, "herr", err));
     snprintf(check, sizeof check, "herr instanceof %s && herr.message === 'host' && herr.name === '%s'", names[i],
              names[i]);
     JS(g_b, check);
@@ -319,7 +319,7 @@ static void test_poisoned_api_paths(void **state) {
   assert_ok(vh_get(g_b, p, "K", &pK));
   assert_ok(vh_construct(g_b, pK, 1, args, &v));
   assert_ok(vh_error_new(g_b, VH_EVAL_ERROR, "intrinsic", &err));
-  assert_ok(vh_engine_set_global(g_b, "herr", err));
+  assert_ok(set_global(g_b, "herr", err));
   JS(g_b, "gp(herr) === realEval");
   assert_ok(vh_pass(g_a, p, &v, NULL)); /* home again */
   assert_ok(vh_strict_equals(v, run(g_a, "api"), &b));
@@ -367,9 +367,9 @@ static void test_identity_three_runtimes(void **state) {
   /* through script: B hands its proxy to C's function, which keeps it */
   c_obj = run(g_c, "globalThis.keep = { take(o) { globalThis.kept = o; return o.n } }; keep");
   assert_ok(vh_pass(g_b, c_obj, &c_in_b, NULL));
-  assert_ok(vh_engine_set_global(g_b, "ckeep", c_in_b));
+  assert_ok(set_global(g_b, "ckeep", c_in_b));
   assert_ok(vh_pass(g_b, obj, &in_b, NULL));
-  assert_ok(vh_engine_set_global(g_b, "pa", in_b));
+  assert_ok(set_global(g_b, "pa", in_b));
   JS(g_b, "ckeep.take(pa) === 1");
   assert_ok(vh_pass(g_c, obj, &direct, NULL));
   assert_ok(vh_strict_equals(run(g_c, "kept"), direct, &same));
@@ -407,7 +407,7 @@ static void test_engine_memory_released(void **state) {
   assert_ok(vh_engine_new(other, NULL, &oe));
   assert_ok(vh_scope_open(oe, &so));
   assert_ok(vh_pass(first, eval_ok(oe, "({ f() { return 1 } })"), &passed, NULL));
-  assert_ok(vh_engine_set_global(first, "proxied", passed));
+  assert_ok(set_global(first, "proxied", passed));
   assert_ok(vh_eval(first, "proxied.f()", VH_AUTO_LENGTH, "use.js", NULL));
   assert_ok(vh_scope_close(so));
   assert_ok(vh_scope_close(s));

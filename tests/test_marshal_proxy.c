@@ -62,7 +62,7 @@ static vh_pass_kind pass_as(vh_engine from, const char *src, vh_engine to, const
   vh_pass_kind how = 0;
   v = run(from, src);
   assert_ok(vh_pass(to, v, &passed, &how));
-  assert_ok(vh_engine_set_global(to, name, passed));
+  assert_ok(set_global(to, name, passed));
   if (out) *out = passed;
   return how;
 }
@@ -145,7 +145,7 @@ static void test_pass_direct_same_runtime(void **state) {
   assert_ok(vh_strict_equals(v, out, &same));
   assert_true(same);
   assert_false(is_kind(out, VH_KIND_PROXY));
-  assert_ok(vh_engine_set_global(g_a2, "d", out));
+  assert_ok(set_global(g_a2, "d", out));
   JS(g_a2, "d.f() === 1 && (d.n = 2, true)");
   JS(g_a, "direct.n === 2");
 }
@@ -389,8 +389,8 @@ static void test_identity(void **state) {
   assert_ok(vh_pass(g_b, v, &p2, NULL));
   assert_ok(vh_strict_equals(p1, p2, &same));
   assert_true(same);
-  assert_ok(vh_engine_set_global(g_b, "pc", p1));
-  assert_ok(vh_engine_set_global(g_b, "pc2", v)); /* a value of A given to B's call is passed too */
+  assert_ok(set_global(g_b, "pc", p1));
+  assert_ok(set_global(g_b, "pc2", v)); /* a value of A given to B's call is passed too */
   JS(g_b, "pc === pc2 && pc.self === pc && pc.self.self === pc && pc.arr[0] === pc");
   JS(g_b, "pc.is(pc) && pc.is(pc.self) && !pc.is({})");
   assert_ok(vh_pass(g_a, p1, &home, NULL));
@@ -449,7 +449,7 @@ static void test_symbols_other(void **state) {
   s = run(g_a, "globalThis.mine = Symbol('tag'); mine");
   assert_ok(vh_pass(g_b, s, &p1, &how));
   assert_int_equal(how, VH_PASS_PRIMITIVE);
-  assert_ok(vh_engine_set_global(g_b, "ps", p1));
+  assert_ok(set_global(g_b, "ps", p1));
   JS(g_b, "typeof ps === 'symbol' && ps.description === 'tag' && ps !== Symbol.for('tag')");
   pass_as(g_a, "Symbol()", g_b, "pnone", NULL);
   JS(g_b, "typeof pnone === 'symbol' && pnone.description === undefined");
@@ -482,7 +482,7 @@ static void test_lifetime_proxy_releases(void **state) {
   obj = run(g_a, "({ payload: new Array(1000).fill(7) })");
   assert_ok(vh_ref_new(obj, 0, &weak));
   assert_ok(vh_pass(g_b, obj, &px, NULL));
-  assert_ok(vh_engine_set_global(g_b, "held", px));
+  assert_ok(set_global(g_b, "held", px));
   assert_ok(vh_scope_close(sb));
   assert_ok(vh_scope_close(sa));
   for (int i = 0; i < 2; i++) { /* the proxy lives: the object stays */
@@ -576,7 +576,7 @@ static void test_dispose_destination(void **state) {
   assert_ok(vh_scope_open(ey, &sy));
   obj = run(g_a, "({ v: 'kept by Y' })");
   assert_ok(vh_ref_new(obj, 0, &weak));
-  assert_ok(vh_engine_set_global(ey, "held", obj)); /* Y's global holds a proxy of it */
+  assert_ok(set_global(ey, "held", obj)); /* Y's global holds a proxy of it */
   JS(ey, "held.v === 'kept by Y'");
   pass_as(ey, "globalThis.yobj = { w: 1 }; yobj", g_a, "fromY", NULL);
   assert_ok(vh_scope_close(sy));

@@ -17,7 +17,7 @@ static vh_value pass_as(vh_engine from, const char *expr, vh_engine to, const ch
   memset(&out, 0, sizeof out);
   assert_ok(vh_pass(to, v, &out, &how));
   assert_int_equal(how, VH_PASS_SHARED);
-  assert_ok(vh_engine_set_global(to, name, out));
+  assert_ok(set_global(to, name, out));
   return out;
 }
 
@@ -198,12 +198,12 @@ static void test_identity(void **state) {
   assert_ok(vh_strict_equals(v1, v3, &eq));
   assert_false(eq); /* another engine of B: its own realm's object */
   /* Made in b2's realm although b's context is the one the open scope entered. */
-  assert_ok(vh_engine_set_global(f->b2, "s3", v3));
+  assert_ok(set_global(f->b2, "s3", v3));
   assert_eval_string(f->b2, "String(Object.getPrototypeOf(s3) === SharedArrayBuffer.prototype)", "true");
-  assert_ok(vh_engine_set_global(f->b, "s3", v3));
+  assert_ok(set_global(f->b, "s3", v3));
   assert_eval_string(f->b, "String(Object.getPrototypeOf(s3) === SharedArrayBuffer.prototype)", "false");
   /* A view's buffer is the engine's object for that memory too. */
-  assert_ok(vh_engine_set_global(f->b, "s", v1));
+  assert_ok(set_global(f->b, "s", v1));
   pass_as(f->a, "new Uint16Array(s, 2, 1)", f->b, "v");
   assert_eval_string(f->b, "String(v.buffer === s)", "true");
   /* Back home: the original object. */
@@ -299,7 +299,7 @@ static void test_identity_survives_pruning(void **state) {
                out;
       assert_ok(vh_pass(f->b, src, &out, NULL));
       if (kept) {
-        assert_ok(vh_engine_set_global(f->b, "tmp", out));
+        assert_ok(set_global(f->b, "tmp", out));
         eval_ok(f->b, "got.push(tmp); 0");
       }
     }
@@ -342,7 +342,7 @@ static void test_dispose_engine_with_cache(void **state) {
   assert_ok(vh_scope_open(extra, &s));
   v = eval_ok(f->a, "globalThis.s = new SharedArrayBuffer(8, { maxByteLength: 16 }); s");
   assert_ok(vh_pass(extra, v, &out, NULL));
-  assert_ok(vh_engine_set_global(extra, "s", out));
+  assert_ok(set_global(extra, "s", out));
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(extra));
   pass_as(f->a, "s", f->b, "s");
@@ -465,7 +465,7 @@ static void test_errors(void **state) {
 static void copy_as(fixture *f, const char *expr, vh_engine to, const char *name) {
   vh_value out;
   assert_ok(vh_copy_array_buffer(to, eval_ok(f->a, expr), &out));
-  assert_ok(vh_engine_set_global(to, name, out));
+  assert_ok(set_global(to, name, out));
   char src[128];
   snprintf(src, sizeof src, "String(%s instanceof ArrayBuffer)", name);
   assert_eval_string(to, src, "true");

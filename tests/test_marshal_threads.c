@@ -55,8 +55,8 @@ static void link_pair(rt_pair *a, rt_pair *b) {
   assert_ok(vh_pass(a->e, api_b, &pb, &how_b));
   assert_int_equal(how_a, VH_PASS_PROXY);
   assert_int_equal(how_b, VH_PASS_PROXY);
-  assert_ok(vh_engine_set_global(b->e, "other", pa));
-  assert_ok(vh_engine_set_global(a->e, "other", pb));
+  assert_ok(set_global(b->e, "other", pa));
+  assert_ok(set_global(a->e, "other", pb));
   assert_ok(vh_scope_close(sb));
   assert_ok(vh_scope_close(sa));
 }
@@ -267,9 +267,9 @@ static void test_proxy_wait_timeout(void **state) {
   link_pair(&a, &b);
   start_holder(&h, &t, a.e, 1000);
   assert_ok(vh_scope_open(b.e, &sb));
-  double ms = timed_eval(b.e, "try { String(other.inc()) } catch (e) { (e instanceof Error) + ' ' + e.message }", text,
-                         sizeof text);
-  if (strncmp(text, "true VH_ETIMEDOUT", 17) != 0) fail_msg("got '%s'", text);
+  double ms = timed_eval(b.e, "try { String(other.inc()) } catch (e) { (e instanceof Error) + ' ' + e.code + ' ' + e.message }",
+                         text, sizeof text);
+  if (strncmp(text, "true VH_ETIMEDOUT VH_ETIMEDOUT: ", 32) != 0) fail_msg("got '%s'", text);
   if (ms < 150 || ms >= 900) fail_msg("timed out after %.1f ms, expected about 200", ms);
   /* from the host: the call fails with the same Error, pending in B */
   other = run(b.e, "other");

@@ -10,7 +10,7 @@ static vh_pass_kind pass_as(vh_engine from, const char *expr, vh_engine to, cons
   vh_value v = eval_ok(from, expr), out;
   vh_pass_kind how = 0;
   assert_ok(vh_pass(to, v, &out, &how));
-  assert_ok(vh_engine_set_global(to, name, out));
+  assert_ok(set_global(to, name, out));
   return how;
 }
 

@@ -175,7 +175,7 @@ static void noop_interrupt(vh_runtime runtime, void *data) {
   (void)runtime;
   (void)data;
 }
-static int noop_syn_init(vh_engine engine, vh_value module, void *data) {
+static int noop_syn_init(vh_engine engine, vh_synthetic_module module, void *data) {
   (void)engine;
   (void)module;
   (void)data;
@@ -532,7 +532,7 @@ static int synthetic_null_export(void) {
 }
 /* Inside a synthetic module's init: set an export it does not have, or with a closed value. */
 static int set_export_rc;
-static int misusing_syn_init(vh_engine engine, vh_value module, void *data) {
+static int misusing_syn_init(vh_engine engine, vh_synthetic_module module, void *data) {
   int which = *(const int *)data;
   vh_value v;
   if (vh_int32(engine, 1, &v) != VH_OK) return VH_EINVAL;
@@ -562,8 +562,8 @@ static int set_export_in_init(int which) {
   return set_export_rc;
 }
 /* The module handle of a synthetic init kept past its return. */
-static vh_value kept_module;
-static int keeping_syn_init(vh_engine engine, vh_value module, void *data) {
+static vh_synthetic_module kept_module;
+static int keeping_syn_init(vh_engine engine, vh_synthetic_module module, void *data) {
   (void)data;
   vh_value v;
   kept_module = module;
@@ -627,7 +627,7 @@ static int symbol_invalid_utf8(void) {
   static const uint16_t want[] = {'s', 0xFFFD};
   vh_value sym, desc;
   TRY_OK(vh_symbol(F.e1, "s\xff", &sym));
-  TRY_OK(vh_engine_set_global(F.e1, "misuseSym", sym));
+  TRY_OK(set_global(F.e1, "misuseSym", sym));
   TRY_OK(vh_eval(F.e1, "misuseSym.description", VH_AUTO_LENGTH, NULL, &desc));
   return utf16_equals(desc, want, 2);
 }
@@ -970,6 +970,20 @@ static int free_null(void) {
   vh_free(NULL);
   return VH_OK;
 }
+/* vh_value_is_empty looks at the handle only: true for the empty handle alone. */
+static int is_empty_is(vh_value v, bool want) {
+  CHECK(vh_value_is_empty(v) == want);
+  return VH_OK;
+}
+/* vh_engine_equal and vh_runtime_equal: the same handle, whatever its state, and nothing else. */
+static int engines_equal_are(vh_engine a, vh_engine b, bool want) {
+  CHECK(vh_engine_equal(a, b) == want && vh_engine_equal(b, a) == want);
+  return VH_OK;
+}
+static int runtimes_equal_are(vh_runtime a, vh_runtime b, bool want) {
+  CHECK(vh_runtime_equal(a, b) == want && vh_runtime_equal(b, a) == want);
+  return VH_OK;
+}
 static int deadline_forever_then_clear(void) {
   TRY_OK(vh_runtime_set_deadline(F.r_term, UINT64_MAX));
   return vh_runtime_set_deadline(F.r_term, 0);
@@ -1102,6 +1116,9 @@ static int inspector_case(enum insp_case c) {
   return insp_done(&f, rc);
 }
 
+/* A synthetic module handle no init ever had. */
+#define MADE_UP_MODULE ((vh_synthetic_module){UINT64_MAX})
+
 #define T 1u /* runs on the row thread while the main thread holds r1, r2 and priv */
 #define W 2u /* writes its out-parameters although it fails (a documented exception) */
 
@@ -1150,7 +1167,6 @@ static int inspector_case(enum insp_case c) {
 #define E_vh_throw(e) vh_throw(e, F.num)
 #define E_vh_throw_error(e) vh_throw_error(e, VH_ERROR, "m")
 #define E_vh_construct(e) vh_construct(e, F.ctor, 0, NULL, &S.v)
-#define E_vh_engine_set_global(e) vh_engine_set_global(e, "g", F.num)
 #define E_vh_engine_install_globals(e) vh_engine_install_globals(e)
 #define E_vh_class_constructor_of(e) vh_class_constructor_of(e, F.cls1, &S.v)
 #define E_vh_class_new_instance(e) vh_class_new_instance(e, F.cls1, NULL, &S.v)
@@ -1162,7 +1178,7 @@ static int inspector_case(enum insp_case c) {
 #define E_vh_array_buffer_detach(e) vh_array_buffer_detach(e, F.ab)
 #define E_vh_module_eval(e) vh_module_eval(e, "export const a = 1;", VH_AUTO_LENGTH, "fresh.mjs", &S.v)
 #define E_vh_module_define_synthetic(e) vh_module_define_synthetic(e, "syn-fresh", kExports, 1, noop_syn_init, NULL)
-#define E_vh_module_set_export(e) vh_module_set_export(e, F.obj, "a", F.num)
+#define E_vh_module_set_export(e) vh_module_set_export(e, MADE_UP_MODULE, "a", F.num)
 #define E_vh_code_cache_create(e) vh_code_cache_create(e, "1", VH_AUTO_LENGTH, "c.js", &S.cache, &S.len)
 #define E_vh_eval_with_cache(e) vh_eval_with_cache(e, "1", VH_AUTO_LENGTH, "c.js", NULL, 0, &S.b, &S.v)
 #define E_vh_async_queue(e) vh_async_queue(e, noop_work, noop_done, NULL, &S.v)
@@ -1296,6 +1312,18 @@ static int inspector_case(enum insp_case c) {
   X(vh_engine_dispose, inside_its_host_callback, VH_EBUSY, 0, in_callback(CB_DISPOSE_OWN_ENGINE))    \
   X(vh_engine_dispose, private_scope_open, VH_EBUSY, 0, dispose_private_with_scope(false))           \
   X(vh_engine_dispose, private_held_by_other_thread, VH_EBUSY, T, vh_engine_dispose(F.priv))         \
+  X(vh_engine_equal, two_empty_engines, VH_OK, 0, engines_equal_are(NE, NE, true))                   \
+  X(vh_engine_equal, empty_and_live, VH_OK, 0, engines_equal_are(NE, F.e1, false))                   \
+  X(vh_engine_equal, two_engines, VH_OK, 0, engines_equal_are(F.e1, F.e1b, false))                   \
+  X(vh_engine_equal, disposed_engine_itself, VH_OK, 0, engines_equal_are(F.e_dead, F.e_dead, true))  \
+  X(vh_engine_equal, made_up_engine, VH_OK, 0, engines_equal_are(made_up_engine(), F.e1, false))     \
+  X(vh_engine_equal, from_other_thread, VH_OK, T, engines_equal_are(F.e1, F.e1, true))               \
+  X(vh_runtime_equal, two_empty_runtimes, VH_OK, 0, runtimes_equal_are(NR, NR, true))                \
+  X(vh_runtime_equal, empty_and_live, VH_OK, 0, runtimes_equal_are(NR, F.r1, false))                 \
+  X(vh_runtime_equal, two_runtimes, VH_OK, 0, runtimes_equal_are(F.r1, F.r2, false))                 \
+  X(vh_runtime_equal, disposed_runtime_itself, VH_OK, 0, runtimes_equal_are(F.rt_dead, F.rt_dead, true)) \
+  X(vh_runtime_equal, made_up_runtime, VH_OK, 0, runtimes_equal_are(made_up_runtime(), F.r1, false)) \
+  X(vh_runtime_equal, from_other_thread, VH_OK, T, runtimes_equal_are(F.r1, F.r1, true))             \
   X(vh_engine_runtime, null_out, VH_EINVAL, 0, vh_engine_runtime(F.e1, NULL))                        \
   X(vh_engine_runtime, empty_engine, VH_EINVAL, 0, vh_engine_runtime(NE, &S.rt))                     \
   X(vh_engine_runtime, disposed_engine, VH_EDISPOSED, 0, vh_engine_runtime(F.e_dead, &S.rt))         \
@@ -1481,7 +1509,12 @@ static int inspector_case(enum insp_case c) {
   X(vh_strict_equals, second_value_empty, VH_EINVAL, 0, vh_strict_equals(F.num, NV, &S.b))           \
   X(vh_strict_equals, second_value_of_other_thread, VH_EWRONG_THREAD, T, vh_strict_equals(F.t_num, F.num, &S.b)) \
   VALUE_ROWS(X, vh_strict_equals)                                                                    \
-  X(vh_free, null, VH_OK, T, free_null())
+  X(vh_free, null, VH_OK, T, free_null())                                                            \
+  X(vh_value_is_empty, empty_value, VH_OK, 0, is_empty_is(NV, true))                                 \
+  X(vh_value_is_empty, live_value, VH_OK, 0, is_empty_is(F.num, false))                              \
+  X(vh_value_is_empty, closed_value, VH_OK, 0, is_empty_is(F.closed, false))                         \
+  X(vh_value_is_empty, made_up_value, VH_OK, 0, is_empty_is(made_up_value(), false))                 \
+  X(vh_value_is_empty, value_of_other_thread, VH_OK, T, is_empty_is(F.num, false))
 
 /* object.h */
 #define OBJECT_ROWS(X)                                                                               \
@@ -1697,19 +1730,13 @@ static int inspector_case(enum insp_case c) {
   X(vh_construct, constructor_of_other_thread, VH_EWRONG_THREAD, T, vh_construct(F.e3, F.ctor, 0, NULL, &S.v)) \
   ENGINE_ROWS(X, vh_construct)                                                                       \
   PENDING_ROW(X, vh_construct)                                                                       \
-  X(vh_engine_set_global, null_name, VH_EINVAL, 0, vh_engine_set_global(F.e1, NULL, F.num))          \
-  X(vh_engine_set_global, empty_value, VH_EINVAL, 0, vh_engine_set_global(F.e1, "g", NV))            \
-  X(vh_engine_set_global, closed_value, VH_ESCOPE_CLOSED, 0, vh_engine_set_global(F.e1, "g", F.closed)) \
-  X(vh_engine_set_global, value_of_other_thread, VH_EWRONG_THREAD, T, vh_engine_set_global(F.e3, "g", F.num)) \
-  X(vh_engine_set_global, value_of_other_runtime, VH_OK, 0, vh_engine_set_global(F.e1, "fromR2", F.obj2)) \
-  ENGINE_ROWS(X, vh_engine_set_global)                                                               \
-  PENDING_ROW(X, vh_engine_set_global)                                                               \
   X(vh_engine_install_globals, exception_pending_still_works, VH_OK, 0, vh_engine_install_globals(F.ep)) \
   X(vh_engine_install_globals, twice, VH_OK, 0, install_globals_after_register())                    \
   ENGINE_ROWS(X, vh_engine_install_globals)
 
 /* class.h */
 #define CLASS_ROWS(X)                                                                                \
+  X(vh_class_def_init, null_def, VH_EINVAL, 0, vh_class_def_init(NULL))                              \
   X(vh_class_define, null_out, VH_EINVAL, 0, vh_class_define(F.r1, NULL, NULL))                      \
   X(vh_class_define, null_def, VH_EINVAL, 0, vh_class_define(F.r1, NULL, &S.cls))                    \
   X(vh_class_define, empty_runtime, VH_EINVAL, 0, define_class(NR, -1))                              \
@@ -1948,15 +1975,14 @@ static int inspector_case(enum insp_case c) {
   X(vh_module_define_synthetic, duplicate_export, VH_EINVAL, 0, synthetic_duplicate_exports())       \
   X(vh_module_define_synthetic, name_taken, VH_EINVAL, 0, synthetic_name_taken())                    \
   ENGINE_ROWS(X, vh_module_define_synthetic)                                                         \
-  X(vh_module_set_export, not_a_module_handle, VH_EINVAL, 0, vh_module_set_export(F.e1, F.obj, "a", F.num)) \
-  X(vh_module_set_export, empty_module, VH_EINVAL, 0, vh_module_set_export(F.e1, NV, "a", F.num))    \
-  X(vh_module_set_export, module_kept_past_init, VH_ESCOPE_CLOSED, 0, set_export_after_init())       \
+  X(vh_module_set_export, made_up_module, VH_EDISPOSED, 0, vh_module_set_export(F.e1, MADE_UP_MODULE, "a", F.num)) \
+  X(vh_module_set_export, empty_module, VH_EINVAL, 0, vh_module_set_export(F.e1, (vh_synthetic_module){0}, "a", F.num)) \
+  X(vh_module_set_export, module_kept_past_init, VH_EDISPOSED, 0, set_export_after_init())           \
   X(vh_module_set_export, not_an_export, VH_EINVAL, 0, set_export_in_init(0))                        \
   X(vh_module_set_export, closed_value, VH_ESCOPE_CLOSED, 0, set_export_in_init(1))                  \
   X(vh_module_set_export, empty_value, VH_EINVAL, 0, set_export_in_init(2))                          \
   X(vh_module_set_export, null_name, VH_EINVAL, 0, set_export_in_init(3))                            \
   X(vh_module_set_export, value_of_other_runtime, VH_OK, 0, set_export_in_init(4))                   \
-  X(vh_module_set_export, module_of_other_thread, VH_EWRONG_THREAD, T, vh_module_set_export(F.e3, F.obj, "a", F.t_num)) \
   ENGINE_ROWS(X, vh_module_set_export)                                                               \
   X(vh_code_cache_create, null_source, VH_EINVAL, 0, vh_code_cache_create(F.e1, NULL, 0, NULL, &S.cache, &S.len)) \
   X(vh_code_cache_create, null_cache, VH_EINVAL, 0, vh_code_cache_create(F.e1, "1", VH_AUTO_LENGTH, NULL, NULL, &S.len)) \

@@ -127,7 +127,7 @@ static void test_current_engine_restored(void **state) {
   assert_engines_work();
   vh_value o;
   assert_ok(vh_object(g_a, &o));
-  assert_ok(vh_engine_set_global(g_a, "fromC", o));
+  assert_ok(set_global(g_a, "fromC", o));
   assert_js_in(g_a, "fromC instanceof Object");
   assert_eval_string(g_a, "whereAmI()", "A");
 }

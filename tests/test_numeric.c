@@ -229,7 +229,7 @@ static vh_value make_num(vh_engine e, const char *name, vh_numeric_function cb, 
   return f;
 }
 static void def_num(vh_engine e, const char *name, vh_numeric_function cb, void *data) {
-  assert_ok(vh_engine_set_global(e, name, make_num(e, name, cb, data)));
+  assert_ok(set_global(e, name, make_num(e, name, cb, data)));
 }
 static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
 static vec *unwrap_vec(vh_value v) {
@@ -414,7 +414,7 @@ static void test_numeric_type_errors(void **state) {
                      "TypeError|add: argument 1 is not a number");
   assert_int_equal(g_calls, 150000);
   /* an unnamed function's message starts with its empty name */
-  assert_ok(vh_engine_set_global(g_e, "anon", make_num(g_e, NULL, nf_probe, NULL)));
+  assert_ok(set_global(g_e, "anon", make_num(g_e, NULL, nf_probe, NULL)));
   assert_js_string(g_e, "thrown(() => anon(1, 'x'))", "TypeError|: argument 2 is not a number");
   assert_int_equal(g_calls, 150000);
   /* uncaught: vh_eval fails with the TypeError pending */
@@ -441,6 +441,7 @@ static void test_numeric_status(void **state) {
   assert_int_equal(g_calls, 10);
   g_code = VH_ERANGE;
   assert_js("(() => { try { failing(); } catch (e) { return e.constructor === Error && e.message.startsWith('VH_ERANGE: '); } return false; })()");
+  assert_js("(() => { try { failing(); } catch (e) { return e.code === 'VH_ERANGE'; } return false; })()");
   /* uncaught, through vh_eval */
   vh_exception x;
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "failing(2)", VH_AUTO_LENGTH, "t.js", NULL));
@@ -471,9 +472,9 @@ static void test_numeric_name_and_vh_call(void **state) {
   (void)state;
   vh_value f = make_num(g_e, "hypotenuse", nf_sum, NULL), out, args[3];
   double d = 0;
-  assert_ok(vh_engine_set_global(g_e, "h", f));
+  assert_ok(set_global(g_e, "h", f));
   assert_js("h.name === 'hypotenuse' && typeof h === 'function' && h instanceof Function");
-  assert_ok(vh_engine_set_global(g_e, "anon", make_num(g_e, NULL, nf_sum, NULL)));
+  assert_ok(set_global(g_e, "anon", make_num(g_e, NULL, nf_sum, NULL)));
   assert_js("anon.name === ''");
   assert_ok(vh_double(g_e, 1.5, &args[0]));
   assert_ok(vh_int32(g_e, 2, &args[1]));
@@ -509,7 +510,7 @@ static void test_numeric_new_misuse_and_engines(void **state) {
   assert_status(VH_ENOSCOPE, rc_noscope);
   assert_ok(vh_scope_open(b, &sb));
   vh_value fa = make_num(g_e, "fromA", nf_probe, &marker);
-  assert_ok(vh_engine_set_global(b, "fromA", fa));
+  assert_ok(set_global(b, "fromA", fa));
   run(b, "fromA(1.5, 2.5)");
   assert_int_equal(g_calls, 1);
   assert_int_equal(g_argc, 2);
@@ -557,8 +558,8 @@ static void test_numeric_after_engine_dispose(void **state) {
   assert_ok(vh_scope_open(a, &sa));
   vh_value f = make_num(a, "fromA", nf_data, &five);
   vh_value p = make_num(a, "probeA", nf_probe, &five);
-  assert_ok(vh_engine_set_global(g_e, "fromA", f));
-  assert_ok(vh_engine_set_global(g_e, "probeA", p));
+  assert_ok(set_global(g_e, "fromA", f));
+  assert_ok(set_global(g_e, "probeA", p));
   assert_ok(vh_scope_close(sa));
   assert_ok(vh_engine_dispose(a));
   assert_ok(vh_scope_close(g_scope));
@@ -806,7 +807,7 @@ static void test_native_across_engines(void **state) {
   assert_ok(vh_scope_open(b, &sb));
   vh_value a_inst = run(g_e, "new Vec(20, 22)");
   vec *native = unwrap_vec(a_inst);
-  assert_ok(vh_engine_set_global(b, "aInst", a_inst));
+  assert_ok(set_global(b, "aInst", a_inst));
   reset_probe();
   assert_js_in(b, "!(aInst instanceof Vec) && Vec.prototype.dot.call(aInst, 1, 1) === 42");
   assert_js_in(b, "Number.isNaN(Vec.prototype.probe.call(aInst, 0.5, 1, 2, 3, 4, 5, 6, 7, 8))");
@@ -818,7 +819,7 @@ static void test_native_across_engines(void **state) {
   assert_js_in(b, "aInst.dot(0.5, 0) === 10"); /* A's own method, called from B */
   /* and the other way: B's instance with A's method */
   vh_value b_inst = run(b, "new Vec(1.5, 2)");
-  assert_ok(vh_engine_set_global(g_e, "bInst", b_inst));
+  assert_ok(set_global(g_e, "bInst", b_inst));
   run(g_e, "Vec.prototype.probe.call(bInst)");
   assert_ptr_equal(g_native, unwrap_vec(b_inst));
   assert_ok(vh_scope_close(sb));
@@ -898,7 +899,7 @@ static void test_native_new_instance_pointer(void **state) {
   vh_value a, b;
   assert_ok(vh_class_new_instance(g_e, g_vec, NULL, &b));
   ++g_made; /* the finalizer counts it too (free(NULL) is fine) */
-  assert_ok(vh_engine_set_global(g_e, "nullInst", b));
+  assert_ok(set_global(g_e, "nullInst", b));
   reset_probe();
   run(g_e, "nullInst.probe(1)");
   assert_int_equal(g_calls, 1);
@@ -908,7 +909,7 @@ static void test_native_new_instance_pointer(void **state) {
   *heap = marker;
   assert_ok(vh_class_new_instance(g_e, g_vec, heap, &a));
   ++g_made;
-  assert_ok(vh_engine_set_global(g_e, "made", a));
+  assert_ok(set_global(g_e, "made", a));
   run(g_e, "made.probe()");
   assert_ptr_equal(g_native, heap);
   assert_js("made.dot(1, 1) === 30");

@@ -29,7 +29,7 @@ static void check_json(vh_engine e, sink *s, const char *check, const char *expe
   vh_value doc;
   assert_non_null(s->data);
   assert_ok(vh_json_parse(e, s->data, s->size, &doc));
-  assert_ok(vh_engine_set_global(e, "doc", doc));
+  assert_ok(set_global(e, "doc", doc));
   assert_eval_string(e, check, expected);
 }
 

@@ -43,7 +43,7 @@ static void test_resolve(void **state) {
   assert_ok(vh_deferred_resolve(g_e, d, i32(42)));
   assert_int_equal(state_of(p), VH_PROMISE_FULFILLED);
   assert_int_equal(result_i32(p), 42);
-  assert_ok(vh_engine_set_global(g_e, "p", p));
+  assert_ok(set_global(g_e, "p", p));
   assert_js("p instanceof Promise");
 }
 
@@ -54,7 +54,7 @@ static void test_reject(void **state) {
   vh_deferred d;
   bool same = false;
   assert_ok(vh_promise_new(g_e, &p, &d));
-  assert_ok(vh_engine_set_global(g_e, "p", p));
+  assert_ok(set_global(g_e, "p", p));
   eval_ok(g_e, "p.catch(() => {})"); /* handled */
   assert_ok(vh_error_new(g_e, VH_TYPE_ERROR, "nope", &reason));
   assert_ok(vh_deferred_reject(g_e, d, reason));
@@ -70,7 +70,7 @@ static void test_reactions_wait_for_microtasks(void **state) {
   vh_value p;
   vh_deferred d;
   assert_ok(vh_promise_new(g_e, &p, &d));
-  assert_ok(vh_engine_set_global(g_e, "p", p));
+  assert_ok(set_global(g_e, "p", p));
   eval_ok(g_e, "var seen = 0; var chained = p.then(v => { seen = v; return v + 1; });"
                " var rejectedChain = p.then(() => { throw new Error('in reaction'); });");
   assert_ok(vh_deferred_resolve(g_e, d, i32(7)));
@@ -120,7 +120,7 @@ static void test_resolve_follows_thenables(void **state) {
   /* a rejected promise: the follower is rejected too */
   assert_ok(vh_promise_new(g_e, &p, &d));
   assert_ok(vh_deferred_resolve(g_e, d, eval_ok(g_e, "var rj = Promise.reject(11); rj.catch(() => {}); rj")));
-  assert_ok(vh_engine_set_global(g_e, "follower", p));
+  assert_ok(set_global(g_e, "follower", p));
   eval_ok(g_e, "follower.catch(() => {})");
   assert_ok(vh_runtime_run_microtasks(g_rt));
   assert_int_equal(state_of(p), VH_PROMISE_REJECTED);
@@ -128,7 +128,7 @@ static void test_resolve_follows_thenables(void **state) {
   /* a thenable whose then throws rejects */
   assert_ok(vh_promise_new(g_e, &p, &d));
   assert_ok(vh_deferred_resolve(g_e, d, eval_ok(g_e, "({ then() { throw 'bad then'; } })")));
-  assert_ok(vh_engine_set_global(g_e, "badThen", p));
+  assert_ok(set_global(g_e, "badThen", p));
   eval_ok(g_e, "badThen.catch(() => {})");
   assert_ok(vh_runtime_run_microtasks(g_rt));
   assert_int_equal(state_of(p), VH_PROMISE_REJECTED);
@@ -146,7 +146,7 @@ static void test_deferred_used_twice(void **state) {
   assert_int_equal(state_of(p), VH_PROMISE_FULFILLED);
   assert_int_equal(result_i32(p), 1);
   assert_ok(vh_promise_new(g_e, &p, &d));
-  assert_ok(vh_engine_set_global(g_e, "p", p));
+  assert_ok(set_global(g_e, "p", p));
   eval_ok(g_e, "p.catch(() => {})");
   assert_ok(vh_deferred_reject(g_e, d, i32(4)));
   assert_status(VH_EDISPOSED, vh_deferred_resolve(g_e, d, i32(5)));

@@ -59,7 +59,7 @@ static void give_proxy(rt_one *from, const char *src, rt_one *to, const char *na
   assert_ok(vh_scope_open(to->e, &st));
   assert_ok(vh_eval(from->e, src, VH_AUTO_LENGTH, "give.js", &v));
   assert_ok(vh_pass(to->e, v, &p, NULL));
-  assert_ok(vh_engine_set_global(to->e, name, p));
+  assert_ok(set_global(to->e, name, p));
   assert_ok(vh_scope_close(st));
   assert_ok(vh_scope_close(sf));
 }
@@ -97,7 +97,7 @@ static void test_dispose_source_while_dest_collects(void **state) {
     assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
     /* An array of S's objects passes as one proxy; its elements become proxies as D reads them. */
     assert_ok(vh_pass(d.e, objs, &proxies, NULL));
-    assert_ok(vh_engine_set_global(d.e, "arr", proxies));
+    assert_ok(set_global(d.e, "arr", proxies));
     assert_ok(vh_eval(d.e, "let n = 0; for (let k = 0; k < arr.length; k++) n += arr[k].i; arr = null; n",
                       VH_AUTO_LENGTH, "d.js", NULL));
     assert_ok(vh_scope_close(sd));
@@ -153,7 +153,7 @@ static void test_dispose_both_sides_at_once(void **state) {
     assert_ok(vh_scope_open(d.e, &sd));
     assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
     assert_ok(vh_pass(d.e, objs, &proxies, NULL));
-    assert_ok(vh_engine_set_global(d.e, "arr", proxies));
+    assert_ok(set_global(d.e, "arr", proxies));
     assert_ok(vh_eval(d.e, "globalThis.kept = Array.from(arr)", VH_AUTO_LENGTH, "d.js", NULL));
     assert_ok(vh_scope_close(sd));
     assert_ok(vh_scope_close(ss));

@@ -171,7 +171,7 @@ static void check_json_file(const char *path, const char *check, const char *exp
   assert_ok(vh_engine_new_private(NULL, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_json_parse(e, text, n, &doc));
-  assert_ok(vh_engine_set_global(e, "doc", doc));
+  assert_ok(set_global(e, "doc", doc));
   assert_eval_string(e, check, expected);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e));

@@ -280,7 +280,7 @@ static void unsnapshottable_state_is_refused(void **state) {
   assert_ok(vh_scope_open(e, &s));
   eval_ok(e, "keep = undefined;");
   assert_ok(vh_function_new(e, "f", engine_function, NULL, &f));
-  assert_ok(vh_engine_set_global(e, "engineFn", f));
+  assert_ok(set_global(e, "engineFn", f));
   assert_ok(vh_scope_close(s));
   assert_status(VH_ENOTSUP, vh_snapshot_create(rt, e, &blob, &len)); /* an engine function */
   assert_ok(vh_scope_open(e, &s));
@@ -318,7 +318,7 @@ static void host_proxies_in_the_builder(void **state) {
   obj = eval_ok(other, "({ answer: 42 })");
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_pass(e, obj, &proxied, NULL));
-  assert_ok(vh_engine_set_global(e, "remote", proxied));
+  assert_ok(set_global(e, "remote", proxied));
   assert_eval_string(e, "String(remote.answer)", "42");
   assert_ok(vh_scope_close(s));
   assert_ok(vh_scope_close(so));
@@ -364,7 +364,7 @@ static void finalization_registry_cleanup_runs_first(void **state) {
   vh_free(blob);
 }
 
-static int cfg_init(vh_engine engine, vh_value module, void *data) {
+static int cfg_init(vh_engine engine, vh_synthetic_module module, void *data) {
   vh_value v;
   (void)data;
   int rc = vh_double(engine, 7, &v);
@@ -388,7 +388,7 @@ static void modules_in_the_builder(void **state) {
   assert_ok(vh_module_define_synthetic(e, "cfg", names, 1, cfg_init, NULL));
   assert_ok(vh_module_eval(e, "import { x } from 'cfg'; export const y = x * 6;", VH_AUTO_LENGTH,
                            "main.mjs", &ns));
-  assert_ok(vh_engine_set_global(e, "mainNs", ns));
+  assert_ok(set_global(e, "mainNs", ns));
   assert_ok(vh_scope_close(s));
   assert_status(VH_ENOTSUP, vh_snapshot_create(rt, e, &blob, &len));
   /* Still refused after a reset: the old global's namespace may have been kept elsewhere. */
@@ -403,7 +403,7 @@ static void modules_in_the_builder(void **state) {
   assert_ok(vh_engine_new(rt, NULL, &kept));
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_module_eval(e, "export const y = 42;", VH_AUTO_LENGTH, "m.mjs", &ns));
-  assert_ok(vh_engine_set_global(kept, "otherNs", ns));
+  assert_ok(set_global(kept, "otherNs", ns));
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e));
   assert_status(VH_ENOTSUP, vh_snapshot_create(rt, kept, &blob, &len));

@@ -64,9 +64,9 @@ static void engine_cycle(vh_runtime rt, int i) {
   assert_ok(vh_engine_new(rt, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_function_new(e, "addOne", add_one, NULL, &fn));
-  assert_ok(vh_engine_set_global(e, "addOne", fn));
+  assert_ok(set_global(e, "addOne", fn));
   assert_ok(vh_int32(e, i, &v));
-  assert_ok(vh_engine_set_global(e, "i", v));
+  assert_ok(set_global(e, "i", v));
   snprintf(src, sizeof src,
            "globalThis.junk = Array.from({ length: 64 }, (_, k) => ({ k, s: 'x' + k }));"
            " addOne(i) + junk.length - 64");
@@ -155,7 +155,7 @@ static void test_proxy_operations(void **state) {
   api = eval_ok(a, "globalThis.api = { n: 0, inc() { return ++this.n }, child: { v: 3 } }; api");
   assert_ok(vh_pass(b, api, &proxy, &how));
   assert_int_equal(how, VH_PASS_PROXY);
-  assert_ok(vh_engine_set_global(b, "p", proxy));
+  assert_ok(set_global(b, "p", proxy));
   snprintf(src, sizeof src,
            "(() => { let t = 0; for (let i = 0; i < %ld; i++) { p.inc(); t += p.child.v } return t })()",
            chunk);

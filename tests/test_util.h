@@ -33,6 +33,13 @@ static inline vh_value eval_ok(vh_engine e, const char *source) {
   return v;
 }
 
+/* globalThis[name] = value in engine e: vh_engine_global() then vh_set(). */
+static inline int set_global(vh_engine e, const char *name, vh_value value) {
+  vh_value global;
+  int rc = vh_engine_global(e, &global);
+  return rc != VH_OK ? rc : vh_set(e, global, name, value);
+}
+
 /* Evaluates source and asserts the completion value is the string expected. */
 static inline void assert_eval_string(vh_engine e, const char *source, const char *expected) {
   char buf[1024];

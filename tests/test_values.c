@@ -48,6 +48,25 @@ static void test_undefined_null_bool(void **state) {
   assert_true(eval_bool("u_ === undefined && n_ === null"));
 }
 
+/* vh_value_is_empty: true for the zero handle only; a made value (undefined included) is not
+ * empty, and stays not empty after its scope closed (the handle is looked at, not the slot). */
+static void test_value_is_empty(void **state) {
+  (void)state;
+  vh_value empty, u, inner;
+  vh_scope s;
+  memset(&empty, 0, sizeof empty);
+  assert_true(vh_value_is_empty(empty));
+  assert_ok(vh_undefined(g_e, &u));
+  assert_false(vh_value_is_empty(u));
+  assert_ok(vh_scope_open(g_e, &s));
+  assert_ok(vh_object(g_e, &inner));
+  assert_false(vh_value_is_empty(inner));
+  assert_ok(vh_scope_close(s));
+  assert_false(vh_value_is_empty(inner));
+  assert_status(VH_ESCOPE_CLOSED, vh_typeof(inner, &(vh_type){0}));
+  assert_status(VH_EINVAL, vh_typeof(empty, &(vh_type){0}));
+}
+
 /* Numbers made from int32/uint32/int64/double read back exactly through every reader. */
 static void test_numbers_round_trip(void **state) {
   (void)state;
@@ -480,6 +499,7 @@ static void test_cross_runtime_and_closed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_undefined_null_bool, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_value_is_empty, setup, teardown),
       cmocka_unit_test_setup_teardown(test_numbers_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_int64_out_of_range, setup, teardown),
       cmocka_unit_test_setup_teardown(test_int_readers_strict, setup, teardown),

@@ -63,7 +63,7 @@ static void main_error_handler(vh_engine engine, vh_error_event event, const vh_
 
 /* ---- modules ------------------------------------------------------------------------------- */
 
-static int on_module_start(vh_engine engine, vh_value module, void *data) {
+static int on_module_start(vh_engine engine, vh_synthetic_module module, void *data) {
   shell_runtime *srt = data;
   vh_value yes;
   srt->module_started = true;

@@ -16,7 +16,10 @@
 #ifndef V8HOST_CLASS_H
 #define V8HOST_CLASS_H
 
+#include <string.h>
+
 #include "v8host/api.h"
+#include "v8host/errors.h"
 #include "v8host/function.h"
 #include "v8host/types.h"
 
@@ -89,10 +92,10 @@ typedef struct vh_native_method_def {
   vh_native_method callback; /**< must not be NULL */
 } vh_native_method_def;
 
-/** A class definition, for vh_class_define(). Zero it, set struct_size to sizeof(vh_class_def),
- *  then fill it; versioned by size like ::vh_runtime_options (unknown trailing fields must be 0). */
+/** A class definition, for vh_class_define(). Fill it with vh_class_def_init(), then set the
+ *  fields; versioned by size like ::vh_runtime_options (unknown trailing fields must be 0). */
 typedef struct vh_class_def {
-  /** sizeof(vh_class_def) as the caller compiled it. */
+  /** sizeof(vh_class_def) as the caller compiled it; set by vh_class_def_init(). */
   size_t struct_size;
   /** The class name (constructor's `name`, the global's name); must not be NULL. */
   const char *name;
@@ -119,6 +122,20 @@ typedef struct vh_class_def {
   const vh_native_method_def *native_methods;
   size_t native_method_count; /**< Number of entries in native_methods. */
 } vh_class_def;
+
+/**
+ * @brief Fills @p def with the defaults (no name, no callbacks, no members, no parent) and sets
+ *        its struct_size. Inline, so that the size recorded is the one the caller was compiled
+ *        with.
+ * @param[out] def the definition to fill; must not be NULL.
+ * @return ::VH_OK, or ::VH_EINVAL when @p def is NULL. Any thread.
+ */
+static inline int vh_class_def_init(vh_class_def *def) {
+  if (!def) return VH_EINVAL;
+  memset(def, 0, sizeof *def);
+  def->struct_size = sizeof *def;
+  return VH_OK;
+}
 
 /**
  * @brief Defines a class in @p runtime. Strings in @p def are copied; the arrays need not outlive

@@ -29,8 +29,8 @@ typedef struct vh_call_info {
   /** `this`. As for any V8 API function, a call with an undefined or null receiver (also from
    *  strict code) gets the global object, and a primitive receiver arrives wrapped in an object. */
   vh_value this_value;
-  /** `new.target` when called with `new`; the empty handle otherwise (test with serial_ == 0 or
-   *  vh_call_is_construct()). */
+  /** `new.target` when called with `new`; the empty handle otherwise (test with
+   *  vh_value_is_empty() or vh_call_is_construct()). */
   vh_value new_target;
   /** Number of arguments passed. */
   size_t argc;
@@ -49,7 +49,7 @@ typedef struct vh_call_info {
  *         ::VH_EEXCEPTION. Returning ::VH_EEXCEPTION after a v8host call that failed with it (the
  *         exception then pending in some engine) rethrows that exception into the caller, with its
  *         message and location. Any other negative code throws an `Error` whose message is
- *         "<VH_NAME>: <vh_strerror text>".
+ *         "<VH_NAME>: <vh_strerror text>" and whose `code` property is "<VH_NAME>".
  */
 typedef int (*vh_host_function)(const vh_call_info *info, vh_value *result);
 
@@ -87,7 +87,8 @@ VH_API int vh_function_new(vh_engine engine, const char *name, vh_host_function 
  * @param argc how many the script passed.
  * @param[out] result the return value; starts as NaN.
  * @param data the user data given when the function was made.
- * @return ::VH_OK to return *result; any negative code throws an Error "<VH_NAME>: <text>".
+ * @return ::VH_OK to return *result; any negative code throws an Error "<VH_NAME>: <text>"
+ *         with `code` "<VH_NAME>".
  */
 typedef int (*vh_numeric_function)(const double *args, size_t argc, double *result, void *data);
 
@@ -177,15 +178,6 @@ VH_API int vh_throw_error(vh_engine engine, vh_error_kind kind, const char *mess
  */
 VH_API int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value *argv,
                         vh_value *out);
-
-/**
- * @brief Sets a global variable of one engine (`globalThis[name] = value`).
- * @param engine the engine; a scope of its runtime must be open on this thread.
- * @param name NUL-terminated UTF-8; must not be NULL.
- * @param value the value to assign.
- * @return as vh_set().
- */
-VH_API int vh_engine_set_global(vh_engine engine, const char *name, vh_value value);
 
 /**
  * @brief Registers a host function as a global of every engine of @p runtime: engines created

@@ -45,7 +45,8 @@ typedef struct vh_module_source {
  * @param[out] out fill it in; its strings need only live until the loader returns.
  * @param data the loader's user data.
  * @return ::VH_OK, or any negative code: the import fails with an Error
- *         "Cannot load module '<specifier>' from '<referrer>': <VH_NAME>".
+ *         "Cannot load module '<specifier>' from '<referrer>': <VH_NAME>" whose `code` is
+ *         "<VH_NAME>".
  */
 typedef int (*vh_module_loader)(vh_engine engine, const char *specifier, const char *referrer,
                                 vh_module_source *out, void *data);
@@ -103,15 +104,22 @@ VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_ho
 VH_API int vh_module_eval(vh_engine engine, const char *source, size_t length,
                           const char *resolved_name, vh_value *namespace_out);
 
+/** A synthetic module being initialised: handed to its ::vh_synthetic_init, valid until that
+ *  returns (later calls with it give ::VH_EDISPOSED). */
+typedef struct vh_synthetic_module {
+  uint64_t id_;
+} vh_synthetic_module;
+
 /**
  * @brief Called to fill a synthetic module's exports when it is first evaluated, with the
  *        runtime's lock held and a scope open. Set each export with vh_module_set_export().
  * @param engine the engine, with a scope open on it.
- * @param module a handle for vh_module_set_export(), valid during the call.
+ * @param module the module, for vh_module_set_export(); valid during the call.
  * @param data the data given to vh_module_define_synthetic().
- * @return ::VH_OK, or a negative code: the import that evaluated it fails.
+ * @return ::VH_OK, or a negative code: the import that evaluated it fails with an Error
+ *         "Cannot initialise synthetic module '<name>': <VH_NAME>" whose `code` is "<VH_NAME>".
  */
-typedef int (*vh_synthetic_init)(vh_engine engine, vh_value module, void *data);
+typedef int (*vh_synthetic_init)(vh_engine engine, vh_synthetic_module module, void *data);
 
 /**
  * @brief Registers a synthetic module: a module whose exports are values made in C.
@@ -137,10 +145,13 @@ VH_API int vh_module_define_synthetic(vh_engine engine, const char *resolved_nam
  * @param module the handle @p init received.
  * @param name one of the module's export names; must not be NULL.
  * @param value the export's value.
- * @return ::VH_OK; ::VH_EINVAL (not an export of it, or @p module is not a synthetic module in
- *         initialisation); the common value codes.
+ * @return ::VH_OK; ::VH_EINVAL (NULL @p name, the empty @p module, or @p name not an export of
+ *         it); ::VH_EDISPOSED (@p module is not being initialised in @p engine: its init has
+ *         returned, or it is another engine's); the common engine and value codes.
+ * @par Thread: the thread holding the runtime's lock.
  */
-VH_API int vh_module_set_export(vh_engine engine, vh_value module, const char *name, vh_value value);
+VH_API int vh_module_set_export(vh_engine engine, vh_synthetic_module module, const char *name,
+                                vh_value value);
 
 #ifdef __cplusplus
 }

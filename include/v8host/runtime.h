@@ -143,6 +143,16 @@ VH_API int vh_process_configure(const vh_process_options *options);
 VH_API int vh_runtime_new(const vh_runtime_options *options, vh_runtime *out);
 
 /**
+ * @brief Whether two runtime handles name the same runtime (the handles' fields are private: do
+ *        not compare them yourself). Two empty handles are equal; a disposed runtime's handle
+ *        stays equal to its copies and to no other runtime's. Never fails.
+ * @param a a runtime handle, empty or stale allowed.
+ * @param b a runtime handle, empty or stale allowed.
+ * @return true when they are the same handle. Any thread; never takes a lock.
+ */
+VH_API bool vh_runtime_equal(vh_runtime a, vh_runtime b);
+
+/**
  * @brief Disposes a runtime, and with it every engine and reference it still holds.
  *
  * Handles of those engines and references become stale: later calls give ::VH_EDISPOSED.
@@ -306,6 +316,16 @@ VH_API int vh_engine_new_private(const vh_runtime_options *runtime_options,
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_engine_dispose(vh_engine engine);
+
+/**
+ * @brief Whether two engine handles name the same engine (the handles' fields are private: do
+ *        not compare them yourself). Two empty handles are equal; a disposed engine's handle
+ *        stays equal to its copies and to no other engine's. Never fails.
+ * @param a an engine handle, empty or stale allowed.
+ * @param b an engine handle, empty or stale allowed.
+ * @return true when they are the same handle. Any thread; never takes a lock.
+ */
+VH_API bool vh_engine_equal(vh_engine a, vh_engine b);
 
 /**
  * @brief The runtime an engine lives in.

@@ -359,6 +359,15 @@ VH_API int vh_array_length(vh_value value, uint32_t *out);
 VH_API int vh_strict_equals(vh_value a, vh_value b, bool *out);
 
 /**
+ * @brief Whether @p value is the empty handle (a zero-initialised ::vh_value: "no value", as
+ *        vh_call_info.new_target outside a construct call). Looks only at the handle: a value
+ *        whose scope has closed is not empty. Never fails.
+ * @param value any handle.
+ * @return true for the empty handle. Any thread.
+ */
+VH_API bool vh_value_is_empty(vh_value value);
+
+/**
  * @brief Frees memory the library handed out (vh_dup_string_utf8()). NULL is ignored.
  * @param memory what the library handed out, or NULL.
  */

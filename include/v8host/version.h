@@ -7,10 +7,10 @@
 
 #include "v8host/api.h"
 
-/** Major version of these headers: raised by incompatible API changes (0 before 1.0). */
-#define VH_VERSION_MAJOR 0
+/** Major version of these headers: raised by incompatible API changes. */
+#define VH_VERSION_MAJOR 1
 /** Minor version of these headers: raised by compatible additions. */
-#define VH_VERSION_MINOR 1
+#define VH_VERSION_MINOR 0
 /** Patch version of these headers: raised by fixes. */
 #define VH_VERSION_PATCH 0
 /** The version as one number, `major * 10000 + minor * 100 + patch`, for `#if` tests. */
@@ -25,7 +25,7 @@ extern "C" {
  *
  * Compare it with ::VH_VERSION_NUMBER to detect a header/library mismatch at run time.
  * Any thread; never fails.
- * @return the version number, e.g. 100 for 0.1.0.
+ * @return the version number, e.g. 10000 for 1.0.0.
  */
 VH_API int vh_version(void);
 

@@ -78,10 +78,31 @@ void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {
   iso->ThrowException(make_error_of_kind(iso, engine_of(iso->GetCurrentContext()), kind, message));
 }
 
-// "VH_ETYPE: the value is not of the type the call needs"
-void throw_status(v8::Isolate* iso, int rc) {
-  std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
-  throw_message(iso, VH_ERROR, text.c_str());
+std::string status_text(int rc, const char* sentence) {
+  return std::string(vh_err_name(rc)) + ": " + (sentence ? sentence : vh_strerror(rc));
+}
+
+// The one place a status becomes a JavaScript error: every error the library raises in script
+// for a status (host function and numeric function failures, async rejections, proxy
+// operations, module loading) is made here, so that each carries `code`.
+v8::Local<v8::Value> status_error(v8::Isolate* iso, int rc, const std::string& message, vh_error_kind kind) {
+  v8::Local<v8::String> text;
+  if (!v8::String::NewFromUtf8(iso, message.data(), v8::NewStringType::kNormal,
+                               static_cast<int>(message.size()))
+           .ToLocal(&text))
+    text = v8::String::Empty(iso);  // a text too long for V8: the kind and code still tell
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::Local<v8::Value> error = make_error_of_kind(iso, engine_of(ctx), kind, text);
+  v8::Local<v8::String> code;
+  // A fresh error object: defining its own data property runs no script.
+  if (error->IsObject() && v8::String::NewFromUtf8(iso, vh_err_name(rc)).ToLocal(&code))
+    error.As<v8::Object>()->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "code"), code).IsJust();
+  return error;
+}
+
+// "VH_ETYPE: the value is not of the type the call needs", with code "VH_ETYPE".
+void throw_status(v8::Isolate* iso, int rc, const char* sentence, vh_error_kind kind) {
+  iso->ThrowException(status_error(iso, rc, status_text(rc, sentence), kind));
 }
 
 }  // namespace vh

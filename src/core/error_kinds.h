@@ -6,6 +6,8 @@
 
 #include <v8.h>
 
+#include <string>
+
 #include "v8host/function.h"
 
 namespace vh {
@@ -48,9 +50,15 @@ v8::Local<v8::Value> make_error_of_kind(v8::Isolate* iso, Engine* e, int kind, v
 // no standard prototype is on the chain.
 int error_kind_of(Engine* e, v8::Local<v8::Object> error);
 
-// Throws "<VH_NAME>: <description>" as an Error into the running script (error_kinds.cc).
-void throw_status(v8::Isolate* iso, int rc);
-// Throws an error of kind (an error of the current engine's realm) with text as its message.
+// "<VH_NAME>: <sentence>" (vh_strerror's sentence when sentence is null).
+std::string status_text(int rc, const char* sentence = nullptr);
+// A new error of kind, in the current context, with message and an own property `code`
+// "<VH_NAME>" of rc: how every status reaches script (docs/errors.md, "Errors in script").
+v8::Local<v8::Value> status_error(v8::Isolate* iso, int rc, const std::string& message,
+                                  vh_error_kind kind = VH_ERROR);
+// Throws status_error(status_text(rc, sentence)) into the running script.
+void throw_status(v8::Isolate* iso, int rc, const char* sentence = nullptr, vh_error_kind kind = VH_ERROR);
+// Throws an error of kind (of the current engine's realm) with text as its message.
 void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text);
 
 }  // namespace vh

@@ -171,6 +171,8 @@ int vh_engine_dispose(vh_engine engine) {
   return VH_OK;
 }
 
+bool vh_engine_equal(vh_engine a, vh_engine b) { return a.id_ == b.id_; }
+
 int vh_engine_runtime(vh_engine engine, vh_runtime* out) {
   if (!out) return VH_EINVAL;
   Engine* e;

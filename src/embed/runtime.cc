@@ -115,6 +115,8 @@ int vh_runtime_new(const vh_runtime_options* options, vh_runtime* out) {
   return new_runtime(options, nullptr, out);
 }
 
+bool vh_runtime_equal(vh_runtime a, vh_runtime b) { return a.id_ == b.id_; }
+
 int vh_runtime_dispose(vh_runtime runtime) {
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));

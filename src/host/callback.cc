@@ -28,7 +28,7 @@ void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, 
   if (iso->IsExecutionTerminating()) return;  // the script is being stopped: nothing to return
   if (rc == VH_EEXCEPTION) {
     if (!frame.rethrow_failed(iso))
-      throw_message(iso, VH_ERROR, "VH_EEXCEPTION: the host function reported an exception it did not throw");
+      throw_status(iso, VH_EEXCEPTION, "the host function reported an exception it did not throw");
     return;
   }
   if (rc != VH_OK) return throw_status(iso, rc);

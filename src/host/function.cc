@@ -194,12 +194,6 @@ int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_v
   return VH_OK;
 }
 
-int vh_engine_set_global(vh_engine engine, const char* name, vh_value value) {
-  vh_value global;
-  VH_TRY(vh_engine_global(engine, &global));
-  return vh_set(engine, global, name, value);
-}
-
 int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function callback,
                                void* data) {
   if (!callback) return VH_EINVAL;

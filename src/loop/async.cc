@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/call.h"
+#include "core/error_kinds.h"
 #include "loop/loop.h"
 #include "core/thread_state.h"
 #include "v8host.h"
@@ -60,8 +61,7 @@ void settle(Engine* e, AsyncWork* w, int rc, vh_value result) {
     e->has_pending = false;
     reject = true;
   } else if (rc < 0) {
-    std::string text = std::string(vh_err_name(rc)) + ": " + vh_strerror(rc);
-    value = v8::Exception::Error(v8::String::NewFromUtf8(iso, text.c_str()).FromMaybe(v8::String::Empty(iso)));
+    value = status_error(iso, rc, status_text(rc));
     reject = true;
   }
   vh_value v = call.result(value);

@@ -391,17 +391,17 @@ class ProxyOp {
 
   bool begin() {
     rec_ = handler_record(info_.This());
-    if (!rec_) return fail("VH_EBRAND: a proxy trap was called on something other than its handler");
+    if (!rec_) return fail(VH_EBRAND, "a proxy trap was called on something other than its handler");
     dest_ = rec_->dest;
     ts_ = ThreadState::current();
     // A trap nests on the stack like a host callback (C frames, the source's script): same bound.
-    if (ts_->depth >= kMaxCallDepth) return fail("VH_EDEPTH: calls between engines and the host are nested too deeply");
+    if (ts_->depth >= kMaxCallDepth) return fail(VH_EDEPTH, "calls between engines and the host are nested too deeply");
     ++ts_->depth;
     counted_depth_ = true;
     dest_engine_ = engine_table().get(rec_->dest_engine);
     if (!dest_engine_) dest_engine_ = engine_of(diso_->GetCurrentContext());
     if (!dest_engine_) dest_engine_ = dest_->entered;
-    if (!dest_engine_) return fail("VH_EDISPOSED: no engine of the proxy's runtime is left");
+    if (!dest_engine_) return fail(VH_EDISPOSED, "no engine of the proxy's runtime is left");
     ++dest_engine_->in_use;
     const std::shared_ptr<RuntimeLink>& shared_link = rec_->source;
     RuntimeLink* link = shared_link.get();
@@ -414,20 +414,20 @@ class ProxyOp {
       if (!link->mu.try_lock()) {
         int waited = wait_for_source(shared_link);
         if (waited == VH_ETIMEDOUT)
-          return fail("VH_ETIMEDOUT: the proxied object's runtime stayed busy longer than proxy_wait_ms");
-        if (waited != VH_OK) return fail("VH_ETERMINATED: a runtime was stopped while the operation waited");
+          return fail(VH_ETIMEDOUT, "the proxied object's runtime stayed busy longer than proxy_wait_ms");
+        if (waited != VH_OK) return fail(VH_ETERMINATED, "a runtime was stopped while the operation waited");
       }
       // Disposal holds this mutex while it marks the link dead: with it held, the answer is
       // final, and the Runtime is only touched when alive.
       if (!source_alive()) {
         link->mu.unlock();
-        return fail("VH_EDISPOSED: the proxied object's runtime has been disposed");
+        return fail(VH_EDISPOSED, "the proxied object's runtime has been disposed");
       }
       source_ = link->rt;
       enter_locked_runtime(source_, ts_, &slocker_);
       took_source_ = true;
     }
-    if (rec_->object.IsEmpty()) return fail("VH_EDISPOSED: the proxied object has been released");
+    if (rec_->object.IsEmpty()) return fail(VH_EDISPOSED, "the proxied object has been released");
     siso_scope_.emplace(source_->isolate);
     shandles_.emplace(source_->isolate);
     object_ = rec_->object.Get(source_->isolate);
@@ -445,7 +445,7 @@ class ProxyOp {
     }
     if (!source_engine_ || source_engine_->rt != source_)
       source_engine_ = source_->engines.empty() ? nullptr : *source_->engines.begin();
-    if (!source_engine_) return fail("VH_EDISPOSED: no engine of the proxied object's runtime is left");
+    if (!source_engine_) return fail(VH_EDISPOSED, "no engine of the proxied object's runtime is left");
     ++source_engine_->in_use;
     ++source_->js_calls;
     counted_js_ = true;
@@ -481,14 +481,14 @@ class ProxyOp {
     if (!key->IsString()) return to_source(key, out);
     if (copy_string(diso_, key.As<v8::String>(), source_->isolate, v8::NewStringType::kInternalized, out) == VH_OK)
       return true;
-    fail("VH_ENOMEM: a key could not be passed to the proxied object's runtime");
+    fail(VH_ENOMEM, "a key could not be passed to the proxied object's runtime");
     return false;
   }
 
   // A value of the destination, passed into the source.
   bool to_source(v8::Local<v8::Value> v, v8::Local<v8::Value>* out) {
     if (pass_value(dest_, v, source_engine_, out, nullptr) == VH_OK) return true;
-    fail("VH_ENOMEM: a value could not be passed to the proxied object's runtime");
+    fail(VH_ENOMEM, "a value could not be passed to the proxied object's runtime");
     return false;
   }
 
@@ -496,7 +496,7 @@ class ProxyOp {
   bool to_dest(v8::Local<v8::Value> v, v8::Local<v8::Value>* out) {
     v8::Isolate::Scope dest_entered(diso_);
     if (pass_value(source_, v, dest_engine_, out, nullptr) == VH_OK) return true;
-    fail("VH_ENOMEM: a value could not be passed back from the proxied object's runtime");
+    fail(VH_ENOMEM, "a value could not be passed back from the proxied object's runtime");
     return false;
   }
 
@@ -523,7 +523,7 @@ class ProxyOp {
       // The source was stopped under the operation. This thread entered the source only for
       // it, so no script of the source is left running here: the source works again.
       if (took_source_) end_stop(source_);
-      fail("VH_ETERMINATED: the proxied object's runtime stopped the operation");
+      fail(VH_ETERMINATED, "the proxied object's runtime stopped the operation");
       return;
     }
     v8::Local<v8::Value> exception = tc_->Exception();
@@ -564,9 +564,9 @@ class ProxyOp {
   }
 
   // Throws an Error with text in the destination; returns false for begin()'s callers.
-  bool fail(const char* text) {
+  bool fail(int rc, const char* sentence) {
     v8::Isolate::Scope dest_entered(diso_);
-    throw_message(diso_, VH_ERROR, text);
+    throw_status(diso_, rc, sentence);
     return false;
   }
 
@@ -808,7 +808,7 @@ bool source_args(ProxyOp& op, v8::Local<v8::Value> array, std::vector<v8::Local<
   uint32_t n = args->Length();
   if (n > kMaxTrapArgs) {
     v8::Isolate::Scope dest_entered(diso);
-    throw_message(diso, VH_RANGE_ERROR, "VH_ERANGE: more than 65535 arguments for a proxied function");
+    throw_status(diso, VH_ERANGE, "more than 65535 arguments for a proxied function", VH_RANGE_ERROR);
     return false;
   }
   out->resize(n);

@@ -7,6 +7,7 @@
 // The host's hooks (loader, import.meta hook, synthetic init) run in a HostFrame, as host
 // functions run in callback.cc's Frame: their values and leftover scopes are released when they
 // return, and an exception they throw is theirs to report through the status they return.
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -38,11 +39,15 @@ struct ModuleEntry {
   int hash = 0;
 };
 
-// A synthetic module whose init is running: what its vh_value (an External) points at.
+// A synthetic module whose init is running, named by its vh_synthetic_module handle: an id
+// never reused in the process, so a handle kept past its init is recognised.
 struct SyntheticInit {
   v8::Local<v8::Module> module;
   const SyntheticDef* def;
+  uint64_t id;
 };
+
+std::atomic<uint64_t> g_next_synthetic_id{1};
 
 struct ModuleMap {
   std::unordered_map<std::string, std::unique_ptr<ModuleEntry>> by_name;
@@ -125,6 +130,12 @@ void throw_cannot_load(v8::Isolate* iso, const std::string& spec, const std::str
   throw_error(iso, "Cannot load module '" + spec + "' from '" + referrer + "': " + reason);
 }
 
+// The loader failed with rc: the same message, and the Error carries `code`.
+void throw_loader_status(v8::Isolate* iso, const std::string& spec, const std::string& referrer, int rc) {
+  iso->ThrowException(status_error(
+      iso, rc, "Cannot load module '" + spec + "' from '" + referrer + "': " + vh_err_name(rc)));
+}
+
 // Runs the loader for one import. On VH_OK *name is the resolved name and *source the text
 // (when *has_source). Whatever the loader throws is dropped: its status decides.
 int call_loader(Engine* e, const std::string& spec, const std::string& referrer, std::string* name,
@@ -179,7 +190,7 @@ v8::MaybeLocal<v8::Module> load_module(Engine* e, const std::string& spec, const
     int rc = call_loader(e, spec, referrer, &name, &source, &has_source);
     if (iso->IsExecutionTerminating()) return {};
     if (rc != VH_OK) {
-      throw_cannot_load(iso, spec, referrer, vh_err_name(rc));
+      throw_loader_status(iso, spec, referrer, rc);
       return {};
     }
   }
@@ -201,7 +212,7 @@ v8::MaybeLocal<v8::Module> load_module(Engine* e, const std::string& spec, const
   v8::Local<v8::String> text;
   int rc = make_utf8_string(iso, source.data(), source.size(), v8::NewStringType::kNormal, &text);
   if (rc != VH_OK) {
-    throw_cannot_load(iso, spec, referrer, vh_err_name(rc));
+    throw_loader_status(iso, spec, referrer, rc);
     return {};
   }
   v8::ScriptOrigin origin = compat::script_origin(iso, v8_str(iso, name), 0, 0, true);
@@ -258,14 +269,13 @@ v8::MaybeLocal<v8::Value> synthetic_steps(v8::Local<v8::Context> ctx, v8::Local<
     throw_status(iso, VH_EDEPTH);
     return {};
   }
-  SyntheticInit rec{module, &def};
+  SyntheticInit rec{module, &def, g_next_synthetic_id.fetch_add(1, std::memory_order_relaxed)};
   map->initializing.push_back(&rec);
   int rc;
   bool threw;
   {
     HostFrame frame(ts, rt, e);
-    vh_value token = ts->push(rt, v8::External::New(iso, &rec));
-    rc = def.init(vh_engine{e->handle}, token, def.data);
+    rc = def.init(vh_engine{e->handle}, vh_synthetic_module{rec.id}, def.data);
     threw = ts->frame_threw || (rc == VH_EEXCEPTION && frame.rethrow_failed(iso));
   }
   for (size_t i = map->initializing.size(); i-- > 0;)
@@ -275,7 +285,7 @@ v8::MaybeLocal<v8::Value> synthetic_steps(v8::Local<v8::Context> ctx, v8::Local<
     }
   if (threw) return {};
   if (rc < 0) {
-    throw_error(iso, "Cannot initialise synthetic module '" + name + "': " + vh_err_name(rc));
+    iso->ThrowException(status_error(iso, rc, "Cannot initialise synthetic module '" + name + "': " + vh_err_name(rc)));
     return {};
   }
   v8::Local<v8::Promise::Resolver> resolver;
@@ -531,19 +541,16 @@ int vh_module_define_synthetic(vh_engine engine, const char* resolved_name,
   return VH_OK;
 }
 
-int vh_module_set_export(vh_engine engine, vh_value module, const char* name, vh_value value) {
-  if (!name) return VH_EINVAL;
+int vh_module_set_export(vh_engine engine, vh_synthetic_module module, const char* name, vh_value value) {
+  if (!name || module.id_ == 0) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(engine, false));
-  const Slot* slot;
-  VH_TRY(lookup_value(module, &slot));
   ModuleMap* map = call.engine->modules;
-  if (slot->rt != call.rt || !slot->local->IsExternal() || !map) return VH_EINVAL;
-  void* token = slot->local.As<v8::External>()->Value();
   SyntheticInit* rec = nullptr;
-  for (SyntheticInit* r : map->initializing)
-    if (r == token) rec = r;
-  if (!rec) return VH_EINVAL;
+  if (map)
+    for (SyntheticInit* r : map->initializing)
+      if (r->id == module.id_) rec = r;
+  if (!rec) return VH_EDISPOSED;  // its init returned, or another engine's module
   bool known = false;
   for (const std::string& n : rec->def->exports) known = known || n == name;
   if (!known) return VH_EINVAL;

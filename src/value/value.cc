@@ -301,6 +301,8 @@ int vh_strict_equals(vh_value a, vh_value b, bool* out) {
   return VH_OK;
 }
 
+bool vh_value_is_empty(vh_value value) { return value.serial_ == 0; }
+
 void vh_free(void* memory) { free(memory); }
 
 }  // extern "C"

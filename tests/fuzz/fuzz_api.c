@@ -149,6 +149,13 @@ static struct {
 
 static int g_trace = -1;
 
+/* globalThis[name] = value: vh_engine_global() then vh_set(). */
+static int set_global(vh_engine e, const char *name, vh_value value) {
+  vh_value global;
+  int rc = vh_engine_global(e, &global);
+  return rc != VH_OK ? rc : vh_set(e, global, name, value);
+}
+
 #define TRACE(...)                                                            \
   do {                                                                        \
     if (g_trace) {                                                            \
@@ -569,7 +576,7 @@ static int host_fn(const vh_call_info *info, vh_value *result) {
       vh_value out;
       r2 = vh_pass(S.eng[r][e].h, arg, &out, NULL);
       if (r2 == VH_OK) {
-        vh_engine_set_global(S.eng[r][e].h, "p", out);
+        set_global(S.eng[r][e].h, "p", out);
         store(sub % kVals, out, r);
       }
       rc = r2 == VH_EEXCEPTION ? r2 : VH_OK;
@@ -740,7 +747,7 @@ static int meta_hook(vh_engine engine, const char *name, vh_value meta, void *da
   return rc == VH_OK ? vh_set(engine, meta, "url", url) : rc;
 }
 
-static int syn_init(vh_engine engine, vh_value module, void *data) {
+static int syn_init(vh_engine engine, vh_synthetic_module module, void *data) {
   (void)data;
   vh_value v;
   int rc = vh_int32(engine, 5, &v);
@@ -1261,7 +1268,7 @@ static void op_pass(void) {
     check(r >= 0 && eng_alive(r, e), "vh_pass into a stale engine", rc);
     made(rc, r, ko, out);
     if (b & 2) {
-      int rc2 = vh_engine_set_global(to, "p", out);
+      int rc2 = set_global(to, "p", out);
       TRACE("  set_global p -> %s\n", vh_err_name(rc2));
     }
   }
@@ -1496,7 +1503,7 @@ static void op_globals(void) {
     case 1:
       rc = vh_engine_install_builtins(h, (b >> 2) & (VH_BUILTIN_QUEUE_MICROTASK | VH_BUILTIN_CONSOLE | 8u));
       break;
-    case 2: rc = vh_engine_set_global(h, pick_name(nbuf), S.vals[k].v); break;
+    case 2: rc = set_global(h, pick_name(nbuf), S.vals[k].v); break;
   }
   disarm();
   TRACE("globals op %d (rt %d, slot %d) -> %s\n", b % 3, r, e, vh_err_name(rc));
