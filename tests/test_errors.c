@@ -97,34 +97,10 @@ static void test_strings_are_static(void **state) {
 
 /* ---- docs/errors.md against the headers ------------------------------------------------------ */
 
-/* The text of a file of the source tree (rel: relative to the top), or NULL (with a message)
- * when this test does not run from a source tree. Free it. */
-static char *source_file(const char *rel) {
-  const char *slash = strrchr(__FILE__, '/');
-  char path[1200];
-  FILE *f;
-  long size;
-  char *text;
-  if (!slash) return NULL;
-  snprintf(path, sizeof path, "%.*s/../%s", (int)(slash - __FILE__), __FILE__, rel);
-  f = fopen(path, "r");
-  if (!f) {
-    print_message("  %s not found\n", path);
-    return NULL;
-  }
-  fseek(f, 0, SEEK_END);
-  size = ftell(f);
-  rewind(f);
-  text = calloc(1, (size_t)size + 1);
-  assert_non_null(text);
-  assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-  fclose(f);
-  return text;
-}
 
 /* The text of docs/errors.md; the test is skipped outside a source tree. */
 static char *errors_md(void) {
-  char *text = source_file("docs/errors.md");
+  char *text = source_text("docs/errors.md");
   if (!text) skip();
   return text;
 }
@@ -385,9 +361,7 @@ static void test_doc_limits_match_headers(void **state) {
   (void)state;
   char *md = errors_md();
   limit_env env;
-  assert_ok(vh_runtime_new(NULL, &env.rt));
-  assert_ok(vh_engine_new(env.rt, NULL, &env.e));
-  assert_ok(vh_scope_open(env.e, &env.s));
+  open_runtime(NULL, &env.rt, &env.e, &env.s);
   for (size_t i = 0; i < sizeof k_limits / sizeof k_limits[0]; i++) {
     const doc_limit *l = &k_limits[i];
     uint64_t doc = limit_after(md, "docs/errors.md", l->doc);
@@ -400,7 +374,7 @@ static void test_doc_limits_match_headers(void **state) {
     if (l->header) {
       char rel[64];
       snprintf(rel, sizeof rel, "include/v8host/%s", l->header);
-      char *h = source_file(rel);
+      char *h = source_text(rel);
       assert_non_null(h);
       uint64_t in_header = limit_after(h, l->header, l->in_header);
       if (in_header != doc)

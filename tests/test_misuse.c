@@ -408,8 +408,7 @@ static void make_dead_handles(void) {
   vh_value v;
   vh_class_def def;
   /* A runtime, with an engine, a class, a reference and a deferred, then disposed. */
-  assert_ok(vh_runtime_new(NULL, &F.rt_dead));
-  assert_ok(vh_engine_new(F.rt_dead, NULL, &F.e_dead_rt));
+  open_runtime(NULL, &F.rt_dead, &F.e_dead_rt, NULL);
   memset(&def, 0, sizeof def);
   def.struct_size = sizeof def;
   def.name = "Dead";
@@ -627,25 +626,16 @@ static int check_header(const char *path, const char *name, int *functions) {
 }
 
 /* Checks that every row of file k names a function its header declares ("name(" in the text). */
-static int check_rows_of(const char *dir, size_t k) {
-  char path[1200];
-  FILE *f;
+static int check_rows_of(size_t k) {
+  char rel[128];
   char *text;
-  long size;
   int wrong = 0;
-  snprintf(path, sizeof path, "%s/%s", dir, kFiles[k].header);
-  f = fopen(path, "r");
-  if (!f) {
-    print_error("%s has rows but %s does not exist\n", kFiles[k].path, path);
+  snprintf(rel, sizeof rel, "include/v8host/%s", kFiles[k].header);
+  text = source_text(rel);
+  if (!text) {
+    print_error("%s has rows but %s does not exist\n", kFiles[k].path, rel);
     return 1;
   }
-  fseek(f, 0, SEEK_END);
-  size = ftell(f);
-  rewind(f);
-  text = calloc(1, (size_t)size + 1);
-  assert_non_null(text);
-  assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-  fclose(f);
   for (size_t i = first_row(k); i < first_row(k) + kFiles[k].rows; i++) {
     const char *at = text;
     size_t n = strlen(kRows[i].fn);
@@ -690,7 +680,7 @@ static void test_every_function_covered(void **state) {
   }
   closedir(d);
   for (size_t k = 0; k < FILE_COUNT; k++) {
-    misplaced += check_rows_of(dir, k);
+    misplaced += check_rows_of(k);
     rows += kFiles[k].rows;
   }
   print_message("  %d functions in %d headers, %d without a row in their header's row file; %zu row files, "
