@@ -127,18 +127,7 @@ static void run_js(const char *src) {
   eval_ok(g_e, src);
   assert_ok(vh_scope_close(s));
 }
-static bool js_true(const char *src) {
-  vh_scope s;
-  bool b = false;
-  assert_ok(vh_scope_open(g_e, &s));
-  assert_ok(vh_get_bool(eval_ok(g_e, src), &b));
-  assert_ok(vh_scope_close(s));
-  return b;
-}
-#define assert_js(src)                                                              \
-  do {                                                                              \
-    if (!js_true(src)) fail_msg("JS check failed: %s", (const char *)(src));        \
-  } while (0)
+#define assert_js(src) assert_js_scoped(g_e, src)
 static void run_all(void) {
   bool alive = true;
   assert_ok(vh_runtime_run(g_rt, VH_RUN_DEFAULT, &alive));
@@ -271,15 +260,10 @@ static void test_host_loop_dispose_in_flight(void **state) {
   (void)state;
   uv_loop_t loop;
   assert_int_equal(uv_loop_init(&loop), 0);
-  vh_runtime_options opts;
-  vh_runtime_options_init(&opts);
-  opts.loop = &loop;
   vh_runtime rt;
   vh_engine e;
   vh_scope s;
-  assert_ok(vh_runtime_new(&opts, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime_on_loop(&loop, &rt, &e, &s);
   assert_int_equal(setup_engine(e), 0);
   eval_ok(e, "var v; compute(6, 0, 5).then(x => { v = x; });");
   assert_ok(vh_scope_close(s));

@@ -198,9 +198,7 @@ static void test_external_buffer_freed_once_at_dispose(void **state) {
   vh_runtime rt;
   vh_engine e;
   vh_scope s;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   unsigned char *mem = malloc(64);
   for (int i = 0; i < 64; i++) mem[i] = (unsigned char)i;
   vh_value ab;
@@ -230,9 +228,7 @@ static void test_external_buffer_freed_once_when_collected(void **state) {
   vh_runtime rt;
   vh_engine e;
   vh_scope s;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   vh_value ab;
   assert_ok(vh_new_external_array_buffer(e, malloc(1 << 20), 1 << 20, count_free, NULL, &ab));
   assert_ok(vh_scope_close(s));
@@ -278,12 +274,7 @@ static void test_external_shared_buffer_outlives_first_runtime(void **state) {
   vh_runtime r1, r2;
   vh_engine e1, e2;
   vh_scope s1, s2;
-  assert_ok(vh_runtime_new(NULL, &r1));
-  assert_ok(vh_runtime_new(NULL, &r2));
-  assert_ok(vh_engine_new(r1, NULL, &e1));
-  assert_ok(vh_engine_new(r2, NULL, &e2));
-  assert_ok(vh_scope_open(e1, &s1));
-  assert_ok(vh_scope_open(e2, &s2));
+  open_two_runtimes(&r1, &e1, &s1, &r2, &e2, &s2);
   int32_t *mem = calloc(4, sizeof *mem);
   vh_value sab, there;
   vh_pass_kind how;
@@ -317,9 +308,7 @@ static void test_external_strings_read_and_freed_once(void **state) {
   vh_runtime rt;
   vh_engine e;
   vh_scope s;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   vh_value a, u;
   /* "caf\xe9 " repeated: Latin-1 bytes, as long as V8 wants before keeping a string external */
   char text[64];
@@ -361,10 +350,7 @@ static void test_external_string_empty_and_checks(void **state) {
 int main(void) {
   /* test_data_of_resized_and_length_tracking needs resizable buffers: the process opts in (V8
    * 10.2 keeps them behind an unsafe flag, docs/limits.md). */
-  vh_process_options po;
-  vh_process_options_init(&po);
-  po.flags = VH_PROCESS_FLAG_UNSAFE_RAB_GSAB;
-  if (vh_process_configure(&po) != VH_OK) return 1;
+  if (opt_in_rab_gsab() != VH_OK) return 1;
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
       T(test_new_array_buffer_host_fills_script_sums),

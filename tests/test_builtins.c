@@ -74,18 +74,7 @@ static void run_js(vh_engine e, const char *src) {
   eval_ok(e, src);
   assert_ok(vh_scope_close(s));
 }
-static bool js_true(vh_engine e, const char *src) {
-  vh_scope s;
-  bool b = false;
-  assert_ok(vh_scope_open(e, &s));
-  assert_ok(vh_get_bool(eval_ok(e, src), &b));
-  assert_ok(vh_scope_close(s));
-  return b;
-}
-#define assert_js(src)                                                                    \
-  do {                                                                                    \
-    if (!js_true(g_e, (src))) fail_msg("JS check failed: %s", (const char *)(src));       \
-  } while (0)
+#define assert_js(src) assert_js_scoped(g_e, src)
 static void js_string(const char *src, char *buf, size_t size) {
   vh_scope s;
   assert_ok(vh_scope_open(g_e, &s));
@@ -478,15 +467,10 @@ static void test_host_loop(void **state) {
   (void)state;
   uv_loop_t loop;
   assert_int_equal(uv_loop_init(&loop), 0);
-  vh_runtime_options opts;
-  vh_runtime_options_init(&opts);
-  opts.loop = &loop;
   vh_runtime rt;
   vh_engine e;
   vh_scope s;
-  assert_ok(vh_runtime_new(&opts, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime_on_loop(&loop, &rt, &e, &s);
   assert_ok(vh_engine_install_builtins(e, VH_BUILTIN_ALL));
   eval_ok(e, "var n = 0; setTimeout(() => n++, 5); setTimeout(() => n++, 10);");
   assert_ok(vh_scope_close(s));

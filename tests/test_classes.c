@@ -128,15 +128,6 @@ static int teardown(void **state) {
   return g_finalized == g_made && g_bad_class_data == 0 ? 0 : -1;
 }
 
-static bool eval_bool_in(vh_engine e, const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e, src), &b));
-  return b;
-}
-#define assert_js_in(e, src)                                                              \
-  do {                                                                                    \
-    if (!eval_bool_in((e), (src))) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
 #define assert_js(src) assert_js_in(g_e, src)
 static point *unwrap_point(vh_value v) {
   void *p = NULL;

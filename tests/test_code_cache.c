@@ -102,8 +102,7 @@ static void test_cache_reused(void **state) {
   size_t n = 0;
   bool accepted;
   char buf[256];
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &a));
+  open_runtime(NULL, &rt, &a, NULL);
   assert_ok(vh_engine_new(rt, NULL, &b));
   assert_ok(vh_scope_open(a, &s));
   assert_ok(vh_code_cache_create(a, kScript, VH_AUTO_LENGTH, "app.js", &cache, &n));
@@ -429,8 +428,7 @@ static void test_cache_arguments(void **state) {
   uint8_t *cache = NULL, *good = NULL;
   size_t n = 5, gn = 0;
   bool accepted = true;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_engine_new(rt, NULL, &gone));
   assert_ok(vh_engine_dispose(gone));
   assert_status(VH_ENOSCOPE, vh_code_cache_create(e, "1", VH_AUTO_LENGTH, NULL, &cache, &n));

@@ -369,10 +369,7 @@ static void test_structured_clone_builtin(void **state) {
 int main(void) {
   /* test_growable_shared_view_in_a_copy needs growable SharedArrayBuffers: the process opts in
    * (V8 10.2 keeps them behind an unsafe flag, docs/limits.md). */
-  vh_process_options po;
-  vh_process_options_init(&po);
-  po.flags = VH_PROCESS_FLAG_UNSAFE_RAB_GSAB;
-  if (vh_process_configure(&po) != VH_OK) return 1;
+  if (opt_in_rab_gsab() != VH_OK) return 1;
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
       T(test_every_kind_across_runtimes),

@@ -27,8 +27,7 @@ static int hog(vh_runtime_options *o, limit_log *log, double *reached_mb) {
   vh_engine e;
   vh_scope s;
   vh_value v;
-  assert_ok(vh_runtime_new(o, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(o, &rt, &e, NULL);
   assert_ok(vh_runtime_set_heap_limit_cb(rt, on_heap_limit, log));
   assert_ok(vh_scope_open(e, &s));
   int rc = vh_eval(e, kHog, VH_AUTO_LENGTH, "hog.js", &v);
@@ -88,9 +87,7 @@ static void test_memory_pressure(void **state) {
   vh_engine e;
   vh_scope s;
   vh_value v;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   /* garbage, then critical pressure from the thread holding the runtime: collected at once */
   assert_ok(vh_eval(e, "for (let i = 0; i < 200; i++) new Array(10000).fill(i); 0", VH_AUTO_LENGTH, "g.js", &v));
   vh_heap_stats before, after;
@@ -263,8 +260,7 @@ static void test_runtime_stats_first_release_size(void **state) {
   (void)state;
   vh_runtime rt;
   vh_engine e;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   const size_t first = offsetof(vh_runtime_stats, proxies_exported);
   unsigned char buf[sizeof(vh_runtime_stats) + 8];
   memset(buf, 0xAB, sizeof buf);

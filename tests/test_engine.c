@@ -133,8 +133,7 @@ static void test_separate_globals(void **state) {
   vh_scope s;
   vh_value ga, gb;
   bool same = true;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &a));
+  open_runtime(NULL, &rt, &a, NULL);
   assert_ok(vh_engine_new(rt, NULL, &b));
   assert_ok(vh_scope_open(a, &s));
   eval_ok(a, "globalThis.onlyA = 1; Array.prototype.patchedInA = true");
@@ -157,8 +156,7 @@ static void test_object_identity_across_engines(void **state) {
   vh_scope s;
   vh_value orig, gb, seen_in_b, ga;
   bool same = false;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &a));
+  open_runtime(NULL, &rt, &a, NULL);
   assert_ok(vh_engine_new(rt, NULL, &b));
   assert_ok(vh_scope_open(a, &s));
   orig = eval_ok(a, "globalThis.orig = { tag: 'made in A' }; orig");
@@ -188,8 +186,7 @@ static void test_dispose_engine_keeps_objects(void **state) {
   vh_scope s;
   vh_value obj, fn, gb, x, r;
   int32_t n = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &a));
+  open_runtime(NULL, &rt, &a, NULL);
   assert_ok(vh_engine_new(rt, NULL, &b));
   assert_ok(vh_scope_open(b, &s));
   obj = eval_ok(a, "globalThis.o = { x: 41, inc() { return this.x + 1; } }; o");
@@ -275,8 +272,7 @@ static void test_dispose_engine_busy(void **state) {
   vh_runtime rt;
   vh_engine e, other;
   vh_scope s, inner;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_engine_new(rt, NULL, &other));
   assert_ok(vh_scope_open(e, &s));
   eval_ok(e, "globalThis.alive = 7");
@@ -408,8 +404,7 @@ static void test_engine_global(void **state) {
   vh_value g, g2, js_g, num;
   bool same = false;
   vh_type t = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &a));
+  open_runtime(NULL, &rt, &a, NULL);
   assert_ok(vh_engine_new(rt, NULL, &b));
   assert_status(VH_ENOSCOPE, vh_engine_global(a, &g));
   assert_ok(vh_scope_open(a, &s));
@@ -457,9 +452,7 @@ static void test_create_dispose_memory(void **state) {
   }
   for (int i = 0; i < 10; i++) {
     vh_runtime r2;
-    assert_ok(vh_runtime_new(NULL, &r2));
-    assert_ok(vh_engine_new(r2, NULL, &e));
-    assert_ok(vh_scope_open(e, &s));
+    open_runtime(NULL, &r2, &e, &s);
     eval_ok(e, "1");
     assert_ok(vh_scope_close(s));
     assert_ok(vh_runtime_dispose(r2));
@@ -477,9 +470,7 @@ static void test_create_dispose_memory(void **state) {
   }
   assert_ok(vh_runtime_dispose(rt));
   for (int i = 0; i < 100; i++) {
-    assert_ok(vh_runtime_new(NULL, &rt));
-    assert_ok(vh_engine_new(rt, NULL, &e));
-    assert_ok(vh_scope_open(e, &s));
+    open_runtime(NULL, &rt, &e, &s);
     snprintf(src, sizeof src, "[%d].map(x => x * 3)[0]", i);
     assert_int_equal(eval_int(e, src), i * 3);
     assert_ok(vh_scope_close(s));

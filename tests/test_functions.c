@@ -2,21 +2,6 @@
 #define VH_TEST_FIXTURE /* g_rt, g_e, g_scope and their setup/teardown */
 #include "test_util.h"
 
-static bool eval_bool_in(vh_engine e, const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e, src), &b));
-  return b;
-}
-#define assert_js_in(e, src)                                                          \
-  do {                                                                                \
-    if (!eval_bool_in((e), (src))) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
-#define assert_js(src) assert_js_in(g_e, src)
-static vh_value i32(int32_t n) {
-  vh_value v;
-  assert_ok(vh_int32(g_e, n, &v));
-  return v;
-}
 static vh_value make_fn(vh_engine e, const char *name, vh_host_function cb, void *data) {
   vh_value f;
   assert_ok(vh_function_new(e, name, cb, data, &f));
@@ -372,8 +357,7 @@ static void test_runtime_global_function(void **state) {
   vh_scope s;
   vh_value f1, f2;
   bool same = true;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &before));
+  open_runtime(NULL, &rt, &before, NULL);
   assert_ok(vh_runtime_global_function(rt, "hostVal", cb_data, &one)); /* no lock held here */
   assert_ok(vh_engine_new(rt, NULL, &after));
   assert_ok(vh_scope_open(after, &s));
@@ -411,8 +395,7 @@ static void test_install_globals_failure(void **state) {
   vh_runtime rt;
   vh_engine e1, e2;
   vh_scope s;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e1));
+  open_runtime(NULL, &rt, &e1, NULL);
   assert_ok(vh_engine_new(rt, NULL, &e2));
   assert_ok(vh_scope_open(e1, &s));
   eval_ok(e1, "Object.defineProperty(globalThis, 'fixedG', { value: 0, writable: false })");
@@ -472,9 +455,7 @@ static void test_set_global_and_misuse(void **state) {
   vh_engine e2;
   vh_scope s2;
   vh_value other;
-  assert_ok(vh_runtime_new(NULL, &rt2));
-  assert_ok(vh_engine_new(rt2, NULL, &e2));
-  assert_ok(vh_scope_open(e2, &s2));
+  open_runtime(NULL, &rt2, &e2, &s2);
   assert_ok(vh_object(e2, &other));
   int rc_set = set_global(g_e, "other", other);
   int rc_throw = vh_throw(g_e, other); /* outside a callback: pending in g_e */

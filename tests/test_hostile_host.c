@@ -37,20 +37,7 @@ static int plain_fn(const vh_call_info *info, vh_value *result) {
 }
 
 /* Evaluates src; an exception fails the test with its message. */
-static vh_value run(vh_engine e, const char *src) {
-  vh_value v;
-  memset(&v, 0, sizeof v);
-  int rc = vh_eval(e, src, VH_AUTO_LENGTH, "hostile.js", &v);
-  if (rc == VH_EEXCEPTION) {
-    vh_exception x;
-    assert_ok(vh_exception_take(e, &x));
-    print_error("%s\n  threw: %s\n", src, x.message);
-    vh_exception_clear(&x);
-    fail();
-  }
-  assert_ok(rc);
-  return v;
-}
+static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, "hostile.js"); }
 
 static void check_string(vh_engine e, const char *src, const char *expected) {
   char buf[256];

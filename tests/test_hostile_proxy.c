@@ -48,20 +48,7 @@ static int teardown(void **state) {
              : -1;
 }
 
-static vh_value run(vh_engine e, const char *src) {
-  vh_value v;
-  memset(&v, 0, sizeof v);
-  int rc = vh_eval(e, src, VH_AUTO_LENGTH, e.id_ == g_a.id_ ? "source-a.js" : "dest.js", &v);
-  if (rc == VH_EEXCEPTION) {
-    vh_exception x;
-    assert_ok(vh_exception_take(e, &x));
-    print_error("%s\n  threw: %s\n", src, x.message);
-    vh_exception_clear(&x);
-    fail();
-  }
-  assert_ok(rc);
-  return v;
-}
+static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, e.id_ == g_a.id_ ? "source-a.js" : "dest.js"); }
 static void js_check(vh_engine e, const char *src, int line) {
   char block[4096];
   bool b = false;
@@ -390,8 +377,7 @@ static void test_engine_memory_released(void **state) {
   vh_engine first, second;
   vh_scope s;
   vh_heap_stats before, after;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &first));
+  open_runtime(NULL, &rt, &first, NULL);
   assert_ok(vh_engine_new(rt, NULL, &second));
   assert_ok(vh_scope_open(first, &s));
   /* about 40 MiB of live objects, reachable only from first's global */
@@ -403,9 +389,7 @@ static void test_engine_memory_released(void **state) {
   vh_engine oe;
   vh_scope so;
   vh_value passed;
-  assert_ok(vh_runtime_new(NULL, &other));
-  assert_ok(vh_engine_new(other, NULL, &oe));
-  assert_ok(vh_scope_open(oe, &so));
+  open_runtime(NULL, &other, &oe, &so);
   assert_ok(vh_pass(first, eval_ok(oe, "({ f() { return 1 } })"), &passed, NULL));
   assert_ok(set_global(first, "proxied", passed));
   assert_ok(vh_eval(first, "proxied.f()", VH_AUTO_LENGTH, "use.js", NULL));

@@ -224,8 +224,7 @@ static void test_pause_on_start_after_relock(void **state) {
   vh_engine e;
   vh_scope s;
   vh_value v;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   client c;
   client_open(&c, rt, NULL);
   uv_thread_t t;
@@ -381,9 +380,7 @@ static void test_requests_reach_idle_loop(void **state) {
   vh_runtime rt;
   vh_engine e;
   vh_scope s;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   assert_ok(vh_engine_install_builtins(e, VH_BUILTIN_TIMERS));
   /* A timer far away keeps the loop waiting; the client's second request clears it. */
   eval_ok(e, "globalThis.keepAlive = setTimeout(() => {}, 60000)");
@@ -570,8 +567,7 @@ static void test_dispose_with_session_open(void **state) {
   (void)state;
   vh_runtime rt;
   vh_engine e;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   client c;
   client_open(&c, rt, NULL);
   client_call(&c, "Debugger.enable", NULL);

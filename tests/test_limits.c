@@ -42,10 +42,8 @@ static void test_heap_limit(void **state) {
   bool pending = true;
   assert_ok(vh_runtime_options_init(&o));
   o.heap_max_bytes = 32u << 20;
-  assert_ok(vh_runtime_new(&o, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_runtime_new(NULL, &other));
-  assert_ok(vh_engine_new(other, NULL, &oe));
+  open_runtime(&o, &rt, &e, NULL);
+  open_runtime(NULL, &other, &oe, NULL);
   assert_status(VH_EHEAPLIMIT, run(e, "(() => { const a = []; while (true) a.push(new Array(1000).fill(a.length)); })()", text, sizeof text));
   assert_ok(vh_exception_pending(e, &pending));
   assert_false(pending);
@@ -62,18 +60,6 @@ static void test_heap_limit(void **state) {
   assert_status(VH_EDISPOSED, vh_runtime_heap_stats(rt, &hs));
 }
 
-typedef struct {
-  vh_runtime rt;
-  int delay_ms;
-  int rc;
-} killer_job;
-
-static void killer(void *arg) {
-  killer_job *j = arg;
-  uv_sleep((unsigned)j->delay_ms);
-  j->rc = vh_runtime_terminate(j->rt);
-}
-
 /* vh_runtime_terminate from another thread stops an endless script with VH_ETERMINATED; the
  * runtime works afterwards; stale and empty handles are refused. */
 static void test_terminate(void **state) {
@@ -82,11 +68,10 @@ static void test_terminate(void **state) {
   vh_engine e;
   char text[256];
   uv_thread_t t;
-  killer_job j = {{0}, 100, -1};
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  terminator j = {{0}, 100, -1};
+  open_runtime(NULL, &rt, &e, NULL);
   j.rt = rt;
-  assert_int_equal(uv_thread_create(&t, killer, &j), 0);
+  assert_int_equal(uv_thread_create(&t, terminate_after, &j), 0);
   assert_status(VH_ETERMINATED, run(e, "while (true) {}", text, sizeof text));
   assert_int_equal(uv_thread_join(&t), 0);
   assert_status(VH_OK, j.rc);
@@ -102,8 +87,7 @@ static void test_deadline(void **state) {
   vh_runtime rt;
   vh_engine e;
   char text[256];
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   uint64_t t0 = uv_hrtime();
   assert_ok(vh_runtime_set_deadline(rt, 100));
   assert_status(VH_ETIMEDOUT, run(e, "for (;;) {}", text, sizeof text));
@@ -137,8 +121,7 @@ static void test_heap_limit_host_allocations(void **state) {
   char text[256];
   assert_ok(vh_runtime_options_init(&o));
   o.heap_max_bytes = 16u << 20;
-  assert_ok(vh_runtime_new(&o, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(&o, &rt, &e, NULL);
   size_t size = 12u << 20;
   char *bytes = malloc(size);
   assert_non_null(bytes);
@@ -166,8 +149,7 @@ static void test_requests_while_idle(void **state) {
   vh_engine e;
   char text[256];
   int count = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_runtime_interrupt(rt, count_fn, &count));
   assert_status(VH_OK, run(e, "let s = 0; for (let i = 0; i < 3e7; i++) s += i; s > 0", text, sizeof text));
   assert_int_equal(count, 1);
@@ -202,8 +184,7 @@ static void test_interrupt(void **state) {
   char text[256];
   int count = 0;
   uv_thread_t t;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   interrupt_job j = {rt, &count};
   assert_int_equal(uv_thread_create(&t, interrupter, &j), 0);
   assert_status(VH_ETERMINATED, run(e, "while (true) {}", text, sizeof text));
@@ -259,8 +240,7 @@ static void test_small_stack_thread(void **state) {
   vh_runtime rt;
   deep_job j;
   memset(&j, 0, sizeof j);
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &j.e));
+  open_runtime(NULL, &rt, &j.e, NULL);
   uv_thread_options_t options;
   options.flags = UV_THREAD_HAS_STACK_SIZE;
   options.stack_size = 256u << 10;

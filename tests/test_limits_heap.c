@@ -125,8 +125,7 @@ static void test_proxy_copies_count(void **state) {
   vh_engine big, small;
   vh_scope bs, ss;
   vh_value holder, passed, global;
-  assert_ok(vh_runtime_new(NULL, &big_rt));
-  assert_ok(vh_engine_new(big_rt, NULL, &big));
+  open_runtime(NULL, &big_rt, &big, NULL);
   new_limited(16 * MIB, &small_rt, &small);
   size_t configured = stats_of(small_rt).limit;
   assert_ok(vh_scope_open(big, &bs));
@@ -164,9 +163,7 @@ static void test_stops_caught_through_proxy(void **state) {
   vh_value grow, passed, global, v;
   new_limited(16 * MIB, &src_rt, &src);
   size_t configured = stats_of(src_rt).limit;
-  assert_ok(vh_runtime_new(NULL, &dst_rt));
-  assert_ok(vh_engine_new(dst_rt, NULL, &dst));
-  assert_ok(vh_scope_open(dst, &ds));
+  open_runtime(NULL, &dst_rt, &dst, &ds);
   assert_ok(vh_scope_open(src, &ss));
   assert_ok(vh_eval(src, "globalThis.keep = []; () => { for (;;) keep.push(new Array(1000).fill(1.5)); }",
                     VH_AUTO_LENGTH, "src.js", &grow));

@@ -96,17 +96,6 @@ static void test_heap_limit_in_timer(void **state) {
   assert_ok(vh_runtime_dispose(rt));
 }
 
-typedef struct {
-  vh_runtime rt;
-  unsigned delay_ms;
-} killer_job;
-
-static void killer(void *arg) {
-  killer_job *j = arg;
-  uv_sleep(j->delay_ms);
-  vh_runtime_terminate(j->rt);
-}
-
 static const char kWaitsLong[] = "await new Promise(resolve => setTimeout(resolve, 8000)); export const done = 1;";
 
 /* A terminate 200 ms into a module's top-level await that waits on an 8 s timer: vh_module_eval
@@ -118,10 +107,10 @@ static void test_terminate_during_top_level_await(void **state) {
   vh_scope s;
   uv_thread_t t;
   new_runtime(0, &rt, &e);
-  killer_job j = {rt, 200};
+  terminator j = {rt, 200, 0};
   assert_ok(vh_scope_open(e, &s));
   uint64_t t0 = uv_hrtime();
-  assert_int_equal(uv_thread_create(&t, killer, &j), 0);
+  assert_int_equal(uv_thread_create(&t, terminate_after, &j), 0);
   assert_status(VH_ETERMINATED, vh_module_eval(e, kWaitsLong, VH_AUTO_LENGTH, "waits.mjs", NULL));
   assert_int_equal(uv_thread_join(&t), 0);
   assert_true((uv_hrtime() - t0) / 1000000 < 4000);
@@ -162,8 +151,8 @@ static void test_stops_end_a_run(void **state) {
   assert_status(VH_ETIMEDOUT, vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
   assert_ok(vh_runtime_set_deadline(rt, 0));
   assert_true(alive);
-  killer_job j = {rt, 100};
-  assert_int_equal(uv_thread_create(&t, killer, &j), 0);
+  terminator j = {rt, 100, 0};
+  assert_int_equal(uv_thread_create(&t, terminate_after, &j), 0);
   assert_status(VH_ETERMINATED, vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
   assert_int_equal(uv_thread_join(&t), 0);
   assert_true(alive);

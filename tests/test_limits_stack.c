@@ -141,12 +141,7 @@ static void test_traps_count_toward_depth(void **state) {
   vh_scope sa, sb;
   vh_value fa, fb, pa, pb, global, v;
   char text[256];
-  assert_ok(vh_runtime_new(NULL, &ra));
-  assert_ok(vh_runtime_new(NULL, &rb));
-  assert_ok(vh_engine_new(ra, NULL, &a));
-  assert_ok(vh_engine_new(rb, NULL, &b));
-  assert_ok(vh_scope_open(a, &sa));
-  assert_ok(vh_scope_open(b, &sb));
+  open_two_runtimes(&ra, &a, &sa, &rb, &b, &sb);
   const char *pingpong = "(function f(n) { return n > 0 ? other(n - 1) + 1 : 0; })";
   assert_ok(vh_eval(a, pingpong, VH_AUTO_LENGTH, "a.js", &fa));
   assert_ok(vh_eval(b, pingpong, VH_AUTO_LENGTH, "b.js", &fb));

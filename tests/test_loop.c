@@ -217,9 +217,7 @@ static void test_post_and_wait_inline(void **state) {
   vh_scope s;
   where here = {0};
   uv_thread_t me = uv_thread_self();
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   eval_ok(e, "globalThis.count = 10");
   assert_ok(vh_post_and_wait(e, note_thread, &here)); /* nobody runs the loop: would deadlock */
   assert_int_equal(here.calls, 1);
@@ -282,8 +280,7 @@ static void test_post_disposed(void **state) {
   vh_runtime rt;
   vh_engine e, e2, priv;
   never_calls = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_engine_new(rt, NULL, &e2));
   /* Bad arguments. */
   assert_status(VH_EINVAL, vh_post(e, NULL, NULL));
@@ -333,8 +330,7 @@ static void test_task_leaving_scope_open(void **state) {
   vh_runtime rt;
   vh_engine e;
   int opened = -1;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_post(e, leaky_task, &opened));
   assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));
   assert_status(VH_OK, opened);
@@ -347,8 +343,7 @@ static void test_queued_at_disposal(void **state) {
   vh_engine e, gone;
   cancel_note notes[6];
   for (int i = 0; i < 6; i++) notes[i] = (cancel_note){0, 0x7fff, 99};
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_engine_new(rt, NULL, &gone));
   /* A task for an engine disposed before the run: called with VH_EDISPOSED by the run. */
   assert_ok(vh_post(gone, note_cancel, &notes[5]));
@@ -388,8 +383,7 @@ static void test_post_and_wait_cancelled(void **state) {
   vh_runtime rt;
   blocked_waiter b = {.note = {0, 0x7fff, 99}, .rc = 0x7fff};
   uv_thread_t t;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &b.e));
+  open_runtime(NULL, &rt, &b.e, NULL);
   assert_int_equal(uv_sem_init(&b.posting, 0), 0);
   assert_int_equal(uv_thread_create(&t, wait_for_unrun_task, &b), 0);
   uv_sem_wait(&b.posting);
@@ -482,8 +476,7 @@ static void dispose_race_round(int use_worker) {
   if (use_worker) {
     assert_ok(vh_worker_start(NULL, NULL, NULL, &w, &e));
   } else {
-    assert_ok(vh_runtime_new(NULL, &rt));
-    assert_ok(vh_engine_new(rt, NULL, &e));
+    open_runtime(NULL, &rt, &e, NULL);
   }
   for (int t = 0; t < RACE_THREADS; t++) {
     race_calls[t] = calloc(RACE_CAP, sizeof(int));
@@ -575,8 +568,7 @@ static void test_task_values_die(void **state) {
   vh_runtime rt;
   vh_engine e;
   kept k = {.rc_inside = 0x7fff, .rc_later = 0x7fff};
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_post(e, keep_value, &k));
   assert_ok(vh_post(e, use_kept_value, &k));
   assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));
@@ -606,8 +598,7 @@ static void test_run_modes(void **state) {
   vh_engine e;
   bool alive = true;
   simple_calls = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   /* Nothing to do: every mode returns at once (well before the 50 ms platform pump). */
   vh_run_mode modes[3] = {VH_RUN_DEFAULT, VH_RUN_ONCE, VH_RUN_NOWAIT};
   for (int m = 0; m < 3; m++) {
@@ -653,8 +644,7 @@ static void test_run_default_runs_reposted(void **state) {
   vh_engine e;
   bool alive = true;
   chain_left = 100;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_post(e, chain_task, NULL));
   assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
   assert_int_equal(chain_left, 0);
@@ -706,8 +696,7 @@ static void test_run_busy(void **state) {
   memset(&h, 0, sizeof h);
   h.run_rc = 0x7fff;
   simple_calls = 0;
-  assert_ok(vh_runtime_new(NULL, &h.rt));
-  assert_ok(vh_engine_new(h.rt, NULL, &e));
+  open_runtime(NULL, &h.rt, &e, NULL);
   assert_ok(vh_runtime_loop(h.rt, &loop));
   assert_non_null(loop);
   assert_int_equal(uv_sem_init(&h.entered, 0), 0);
@@ -808,8 +797,7 @@ static void test_host_loop(void **state) {
   assert_int_equal(uv_loop_init(&loop), 0);
   vh_runtime_options_init(&o);
   o.loop = &loop;
-  assert_ok(vh_runtime_new(&o, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(&o, &rt, &e, NULL);
   assert_ok(vh_runtime_loop(rt, &got));
   assert_ptr_equal(got, &loop);
   /* Tasks run when the host runs its loop. */
@@ -867,8 +855,7 @@ static void test_host_loop_on_host_thread(void **state) {
   assert_int_equal(uv_async_init(&j.loop, &j.quit, on_quit), 0); /* keeps the loop alive */
   vh_runtime_options_init(&o);
   o.loop = &j.loop;
-  assert_ok(vh_runtime_new(&o, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(&o, &rt, &e, NULL);
   {
     vh_scope s;
     assert_ok(vh_scope_open(e, &s));

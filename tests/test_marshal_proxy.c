@@ -32,20 +32,7 @@ static int teardown(void **state) {
 }
 
 /* Evaluates src (resource "a.js"/"b.js"); an exception fails the test with its message. */
-static vh_value run(vh_engine e, const char *src) {
-  vh_value v;
-  memset(&v, 0, sizeof v);
-  int rc = vh_eval(e, src, VH_AUTO_LENGTH, e.id_ == g_b.id_ ? "b.js" : "a.js", &v);
-  if (rc == VH_EEXCEPTION) {
-    vh_exception x;
-    assert_ok(vh_exception_take(e, &x));
-    print_error("%s\n  threw: %s\n", src, x.message);
-    vh_exception_clear(&x);
-    fail();
-  }
-  assert_ok(rc);
-  return v;
-}
+static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, e.id_ == g_b.id_ ? "b.js" : "a.js"); }
 /* Asserts that src, run as a block (its declarations stay local), evaluates to true. */
 static void js_check(vh_engine e, const char *src, int line) {
   char block[2048]; /* on the stack: a failing run() jumps out of here */
@@ -510,8 +497,7 @@ static void test_outlives_home_engine(void **state) {
   vh_runtime rx;
   vh_engine ex1, ex2;
   vh_scope sx, sb;
-  assert_ok(vh_runtime_new(NULL, &rx));
-  assert_ok(vh_engine_new(rx, NULL, &ex1));
+  open_runtime(NULL, &rx, &ex1, NULL);
   assert_ok(vh_engine_new(rx, NULL, &ex2));
   assert_ok(vh_scope_open(ex1, &sx));
   assert_ok(vh_scope_open(g_b, &sb));
@@ -537,9 +523,7 @@ static void test_dispose_source(void **state) {
   vh_runtime rx;
   vh_engine ex;
   vh_scope sx, sb;
-  assert_ok(vh_runtime_new(NULL, &rx));
-  assert_ok(vh_engine_new(rx, NULL, &ex));
-  assert_ok(vh_scope_open(ex, &sx));
+  open_runtime(NULL, &rx, &ex, &sx);
   assert_ok(vh_scope_open(g_b, &sb));
   pass_as(ex, "globalThis.o = { x: 1, f() { return 2 }, K: class {} }; o", g_b, "dead", NULL);
   pass_as(ex, "o.f", g_b, "deadf", NULL);
@@ -570,8 +554,7 @@ static void test_dispose_destination(void **state) {
   vh_scope sa, sy, sb;
   vh_value obj;
   vh_ref weak;
-  assert_ok(vh_runtime_new(NULL, &ry));
-  assert_ok(vh_engine_new(ry, NULL, &ey));
+  open_runtime(NULL, &ry, &ey, NULL);
   assert_ok(vh_scope_open(g_a, &sa));
   assert_ok(vh_scope_open(ey, &sy));
   obj = run(g_a, "({ v: 'kept by Y' })");

@@ -357,12 +357,7 @@ static void test_buffer_outlives_its_runtime(void **state) {
   vh_runtime ra, rb;
   vh_engine a, b;
   vh_scope sa, sb;
-  assert_ok(vh_runtime_new(NULL, &ra));
-  assert_ok(vh_runtime_new(NULL, &rb));
-  assert_ok(vh_engine_new(ra, NULL, &a));
-  assert_ok(vh_engine_new(rb, NULL, &b));
-  assert_ok(vh_scope_open(a, &sa));
-  assert_ok(vh_scope_open(b, &sb));
+  open_two_runtimes(&ra, &a, &sa, &rb, &b, &sb);
   pass_as(a, "globalThis.s = new SharedArrayBuffer(1024); new Uint8Array(s)[5] = 5; s", b, "s");
   assert_ok(vh_scope_close(sb));
   assert_ok(vh_scope_close(sa));
@@ -643,10 +638,7 @@ int main(void) {
   /* Growable SharedArrayBuffer and resizable ArrayBuffer are an opt-in on V8 10.2 (unsafe there
    * for untrusted script, see docs/limits.md): these tests are about them, so this binary opts
    * in before its first runtime. On V8 11.1 and later the flag changes nothing. */
-  vh_process_options po;
-  vh_process_options_init(&po);
-  po.flags = VH_PROCESS_FLAG_UNSAFE_RAB_GSAB;
-  if (vh_process_configure(&po) != VH_OK) return 1;
+  if (opt_in_rab_gsab() != VH_OK) return 1;
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(test_sab_same_memory),

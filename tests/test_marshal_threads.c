@@ -4,35 +4,8 @@
 
 #include <uv.h>
 
-/* One runtime with one engine, made and disposed on the main thread. */
-typedef struct rt_pair {
-  vh_runtime rt;
-  vh_engine e;
-} rt_pair;
-
-static void pair_new(rt_pair *p, uint64_t proxy_wait_ms) {
-  vh_runtime_options o;
-  assert_ok(vh_runtime_options_init(&o));
-  o.proxy_wait_ms = proxy_wait_ms;
-  assert_ok(vh_runtime_new(&o, &p->rt));
-  assert_ok(vh_engine_new(p->rt, NULL, &p->e));
-}
-
 /* Evaluates src; an exception fails the test with its message. Main thread only. */
-static vh_value run(vh_engine e, const char *src) {
-  vh_value v;
-  memset(&v, 0, sizeof v);
-  int rc = vh_eval(e, src, VH_AUTO_LENGTH, "main.js", &v);
-  if (rc == VH_EEXCEPTION) {
-    vh_exception x;
-    assert_ok(vh_exception_take(e, &x));
-    print_error("%s\n  threw: %s\n", src, x.message);
-    vh_exception_clear(&x);
-    fail();
-  }
-  assert_ok(rc);
-  return v;
-}
+static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, "main.js"); }
 static void js_true(vh_engine e, const char *src) {
   bool b = false;
   assert_ok(vh_get_bool(run(e, src), &b));
@@ -41,7 +14,7 @@ static void js_true(vh_engine e, const char *src) {
 
 /* Gives each runtime `count`, `api` (inc, viaBack) and `other`: the other runtime's api, a
  * proxy. The vh_pass calls run on the main thread holding both runtimes. */
-static void link_pair(rt_pair *a, rt_pair *b) {
+static void link_pair(rt_engine *a, rt_engine *b) {
   vh_scope sa, sb;
   vh_value api_a, api_b, pa, pb;
   vh_pass_kind how_a = 0, how_b = 0;
@@ -113,7 +86,7 @@ static void caller_main(void *arg) {
 }
 
 /* Starts one caller per runtime and waits (bounded) for both; checks each finished cleanly. */
-static void run_callers(rt_pair *a, rt_pair *b, const char *method, int iterations) {
+static void run_callers(rt_engine *a, rt_engine *b, const char *method, int iterations) {
   uv_mutex_t mu;
   uv_cond_t cv;
   uv_barrier_t both_hold;
@@ -158,7 +131,7 @@ static void run_callers(rt_pair *a, rt_pair *b, const char *method, int iteratio
   uv_mutex_destroy(&mu);
 }
 
-static void assert_count(rt_pair *p, int expected) {
+static void assert_count(rt_engine *p, int expected) {
   vh_scope s;
   int32_t n = -1;
   assert_ok(vh_scope_open(p->e, &s));
@@ -171,9 +144,9 @@ static void assert_count(rt_pair *p, int expected) {
  * does the same into A: no deadlock (each waits without its own lock), exact counts. */
 static void test_two_threads_call_each_other(void **state) {
   (void)state;
-  rt_pair a, b;
-  pair_new(&a, 0);
-  pair_new(&b, 0);
+  rt_engine a, b;
+  rt_engine_new(&a, 0);
+  rt_engine_new(&b, 0);
   link_pair(&a, &b);
   run_callers(&a, &b, "inc", 10000);
   assert_count(&a, 10000);
@@ -186,9 +159,9 @@ static void test_two_threads_call_each_other(void **state) {
  * (other.backInc()) while B's thread does the mirror image; counts exact, no deadlock. */
 static void test_two_threads_nested_round_trips(void **state) {
   (void)state;
-  rt_pair a, b;
-  pair_new(&a, 0);
-  pair_new(&b, 0);
+  rt_engine a, b;
+  rt_engine_new(&a, 0);
+  rt_engine_new(&b, 0);
   link_pair(&a, &b);
   run_callers(&a, &b, "viaBack", 2000);
   assert_count(&a, 2000); /* A's own calls, come back through B */
@@ -255,15 +228,15 @@ static double timed_eval(vh_engine e, const char *src, char *text, size_t cap) {
  * object throws "VH_ETIMEDOUT..." after about 200 ms; once A is free it works again. */
 static void test_proxy_wait_timeout(void **state) {
   (void)state;
-  rt_pair a, b;
+  rt_engine a, b;
   holder h;
   uv_thread_t t;
   vh_scope sb;
   vh_value other, v;
   vh_exception x;
   char text[512];
-  pair_new(&a, 0);
-  pair_new(&b, 200);
+  rt_engine_new(&a, 0);
+  rt_engine_new(&b, 200);
   link_pair(&a, &b);
   start_holder(&h, &t, a.e, 1000);
   assert_ok(vh_scope_open(b.e, &sb));
@@ -295,12 +268,12 @@ static void test_proxy_wait_long_limits(void **state) {
   static const uint64_t limits[] = {0, UINT64_MAX, (uint64_t)1 << 40, UINT64_MAX - 1, (uint64_t)1 << 62};
   char text[512], report[2048] = "";
   for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
-    rt_pair a, b;
+    rt_engine a, b;
     holder h;
     uv_thread_t t;
     vh_scope sb;
-    pair_new(&a, 0);
-    pair_new(&b, limits[i]);
+    rt_engine_new(&a, 0);
+    rt_engine_new(&b, limits[i]);
     link_pair(&a, &b);
     start_holder(&h, &t, a.e, 300);
     assert_ok(vh_scope_open(b.e, &sb));

@@ -135,15 +135,7 @@ static void take_expect(const char *needle, const char *resource, int line) {
   if (line) assert_int_equal(x.line, line);
   vh_exception_clear(&x);
 }
-static bool js_bool(const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(g_e, src), &b));
-  return b;
-}
-#define assert_js(src)                                                         \
-  do {                                                                         \
-    if (!js_bool(src)) fail_msg("JS check failed: %s", (const char *)(src));   \
-  } while (0)
+#define assert_js(src) assert_js_in(g_e, src)
 
 /* ---- basic modules and graphs ----------------------------------------------------------------- */
 

@@ -85,15 +85,6 @@ static int teardown(void **state) {
   return vh_scope_close(g_scope) == VH_OK ? 0 : -1;
 }
 
-static bool eval_bool_in(vh_engine e, const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e, src), &b));
-  return b;
-}
-#define assert_js_in(e, src)                                                              \
-  do {                                                                                    \
-    if (!eval_bool_in((e), (src))) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
 static bool pending(vh_engine e) {
   bool b = true;
   assert_ok(vh_exception_pending(e, &b));

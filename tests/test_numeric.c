@@ -185,37 +185,13 @@ static int teardown(void **state) {
   return g_finalized == g_made && g_bad_class_data == 0 ? 0 : -1;
 }
 
-/* eval_ok, but a failure reports the exception's message. */
-static vh_value run(vh_engine e, const char *src) {
-  vh_value v;
-  memset(&v, 0, sizeof v);
-  int rc = vh_eval(e, src, VH_AUTO_LENGTH, "test.js", &v);
-  if (rc != VH_OK) {
-    vh_exception x;
-    char msg[512] = "(no exception)";
-    if (rc == VH_EEXCEPTION && vh_exception_take(e, &x) == VH_OK) {
-      snprintf(msg, sizeof msg, "%s", x.message);
-      vh_exception_clear(&x);
-    }
-    fail_msg("eval of `%s` returned %s: %s", src, vh_err_name(rc), msg);
-  }
-  return v;
-}
+static vh_value run(vh_engine e, const char *src) { return eval_ok(e, src); }
 static void assert_js_string(vh_engine e, const char *src, const char *expected) {
   char buf[1024];
   assert_ok(vh_get_string_utf8(run(e, src), buf, sizeof buf, NULL));
   if (strcmp(buf, expected) != 0) fail_msg("`%s` gave '%s', expected '%s'", src, buf, expected);
 }
 
-static bool eval_bool_in(vh_engine e, const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(run(e, src), &b));
-  return b;
-}
-#define assert_js_in(e, src)                                                              \
-  do {                                                                                    \
-    if (!eval_bool_in((e), (src))) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
 #define assert_js(src) assert_js_in(g_e, src)
 
 static double eval_double(vh_engine e, const char *src) {
@@ -587,8 +563,7 @@ static void test_runtime_global_numeric(void **state) {
   vh_scope s;
   vh_value f1, f2;
   bool same = true;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &before));
+  open_runtime(NULL, &rt, &before, NULL);
   assert_ok(vh_runtime_global_numeric(rt, "hostNum", nf_data, &one)); /* no lock held here */
   assert_ok(vh_engine_new(rt, NULL, &after));
   assert_ok(vh_scope_open(after, &s));

@@ -2,35 +2,6 @@
 #define VH_TEST_FIXTURE /* g_rt, g_e, g_scope and their setup/teardown */
 #include "test_util.h"
 
-static void put_global(vh_engine e, const char *name, vh_value v) {
-  vh_value g;
-  assert_ok(vh_engine_global(e, &g));
-  assert_ok(vh_set(e, g, name, v));
-}
-static bool eval_bool(const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(g_e, src), &b));
-  return b;
-}
-#define assert_js(src)                                                         \
-  do {                                                                         \
-    if (!eval_bool(src)) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
-static int32_t get_i32(vh_value v) {
-  int32_t n = 0;
-  assert_ok(vh_get_int32(v, &n));
-  return n;
-}
-static vh_value i32(int32_t n) {
-  vh_value v;
-  assert_ok(vh_int32(g_e, n, &v));
-  return v;
-}
-static vh_value str(const char *s) {
-  vh_value v;
-  assert_ok(vh_string_utf8(g_e, s, VH_AUTO_LENGTH, &v));
-  return v;
-}
 /* Takes the pending exception and checks its message contains needle. */
 static void take_expect(vh_engine e, const char *needle) {
   vh_exception x;

@@ -39,8 +39,7 @@ static void test_cpu_profile(void **state) {
   vh_engine e, checker;
   vh_scope s, sc;
   vh_value v;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_engine_new_private(NULL, NULL, &checker));
   assert_ok(vh_runtime_cpu_profile_start(rt, 100));
   assert_status(VH_EBUSY, vh_runtime_cpu_profile_start(rt, 100));
@@ -87,8 +86,7 @@ static void test_heap_snapshot(void **state) {
   vh_engine e, checker;
   vh_scope s, sc;
   vh_value v;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_engine_new_private(NULL, NULL, &checker));
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_eval(e, "class MarkerThing { constructor(i) { this.i = i; } }"

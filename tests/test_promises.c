@@ -2,20 +2,6 @@
 #define VH_TEST_FIXTURE
 #include "test_util.h"
 
-static bool eval_bool(const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(g_e, src), &b));
-  return b;
-}
-#define assert_js(src)                                                         \
-  do {                                                                         \
-    if (!eval_bool(src)) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
-static vh_value i32(int32_t n) {
-  vh_value v;
-  assert_ok(vh_int32(g_e, n, &v));
-  return v;
-}
 static vh_promise_state state_of(vh_value p) {
   vh_promise_state s = 0;
   assert_ok(vh_promise_state_of(p, &s));
@@ -212,9 +198,7 @@ static void test_runtime_mismatch(void **state) {
   vh_value p, v2, p2;
   vh_deferred d, d2;
   assert_ok(vh_promise_new(g_e, &p, &d));
-  assert_ok(vh_runtime_new(NULL, &rt2));
-  assert_ok(vh_engine_new(rt2, NULL, &e2));
-  assert_ok(vh_scope_open(e2, &s2));
+  open_runtime(NULL, &rt2, &e2, &s2);
   assert_ok(vh_int32(e2, 1, &v2));
   int rc_resolve = vh_deferred_resolve(e2, d, v2);
   int rc_reject = vh_deferred_reject(e2, d, v2);
@@ -244,9 +228,7 @@ static void test_unused_deferreds_freed(void **state) {
   vh_scope s;
   vh_value p;
   vh_deferred d[100];
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   for (int i = 0; i < 100; ++i) assert_ok(vh_promise_new(e, &p, &d[i]));
   assert_ok(vh_deferred_resolve(e, d[0], p)); /* one used (with a pending promise) */
   assert_ok(vh_scope_close(s));

@@ -19,10 +19,7 @@ extern char **environ;
 
 static int child_main(const char *mode, const char *source) {
   if (strcmp(mode, "optin") == 0) {
-    vh_process_options po;
-    vh_process_options_init(&po);
-    po.flags = VH_PROCESS_FLAG_UNSAFE_RAB_GSAB;
-    if (vh_process_configure(&po) != VH_OK) return 10;
+    if (opt_in_rab_gsab() != VH_OK) return 10;
   }
   vh_runtime rt;
   vh_engine e;

@@ -27,19 +27,6 @@ static void hang_guard(unsigned seconds) {
  * ThreadSanitizer each round is ten times slower, and what it looks for needs no sweep). */
 static int rounds(int n) { return getenv("VH_RACES_QUICK") ? (n + 3) / 4 : n; }
 
-typedef struct rt_one {
-  vh_runtime rt;
-  vh_engine e;
-} rt_one;
-
-static void one_new(rt_one *p, uint64_t proxy_wait_ms) {
-  vh_runtime_options o;
-  assert_ok(vh_runtime_options_init(&o));
-  o.proxy_wait_ms = proxy_wait_ms;
-  assert_ok(vh_runtime_new(&o, &p->rt));
-  assert_ok(vh_engine_new(p->rt, NULL, &p->e));
-}
-
 /* The message of the pending exception (or the code's name), for failure reports. */
 static void describe(vh_engine e, int rc, char *buf, size_t size) {
   vh_exception x;
@@ -52,7 +39,7 @@ static void describe(vh_engine e, int rc, char *buf, size_t size) {
 }
 
 /* Gives `to` a global `name`: a proxy of what `src` evaluates to in `from`. Main thread. */
-static void give_proxy(rt_one *from, const char *src, rt_one *to, const char *name) {
+static void give_proxy(rt_engine *from, const char *src, rt_engine *to, const char *name) {
   vh_scope sf, st;
   vh_value v, p;
   assert_ok(vh_scope_open(from->e, &sf));
@@ -87,11 +74,11 @@ static void gc_main(void *arg) {
 static void test_dispose_source_while_dest_collects(void **state) {
   (void)state;
   for (int round = 0; round < rounds(40); round++) {
-    rt_one s, d;
+    rt_engine s, d;
     vh_scope ss, sd;
     vh_value objs, proxies;
-    one_new(&s, 0);
-    one_new(&d, 0);
+    rt_engine_new(&s, 0);
+    rt_engine_new(&d, 0);
     assert_ok(vh_scope_open(s.e, &ss));
     assert_ok(vh_scope_open(d.e, &sd));
     assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
@@ -144,11 +131,11 @@ static void dispose_main(void *arg) {
 static void test_dispose_both_sides_at_once(void **state) {
   (void)state;
   for (int round = 0; round < rounds(30); round++) {
-    rt_one s, d;
+    rt_engine s, d;
     vh_scope ss, sd;
     vh_value objs, proxies;
-    one_new(&s, 0);
-    one_new(&d, 0);
+    rt_engine_new(&s, 0);
+    rt_engine_new(&d, 0);
     assert_ok(vh_scope_open(s.e, &ss));
     assert_ok(vh_scope_open(d.e, &sd));
     assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
@@ -206,10 +193,10 @@ static void interrupter_main(void *arg) {
 static void test_interrupt_during_dispose(void **state) {
   (void)state;
   for (int round = 0; round < rounds(40); round++) {
-    rt_one r;
+    rt_engine r;
     uv_barrier_t go;
     uv_thread_t t;
-    one_new(&r, 0);
+    rt_engine_new(&r, 0);
     interrupter it = {r.rt, &go, 0};
     assert_int_equal(uv_barrier_init(&go, 2), 0);
     assert_int_equal(uv_thread_create(&t, interrupter_main, &it), 0);
@@ -258,12 +245,12 @@ static void ring_main(void *arg) {
  * next.hop(): every thread needs three runtimes, each held by another thread. With a short
  * proxy_wait_ms every call completes or throws VH_ETIMEDOUT; the run always ends. */
 static void run_ring(int n, int iterations) {
-  rt_one r[5];
+  rt_engine r[5];
   ring_thread th[5];
   uv_thread_t t[5];
   uv_barrier_t all_hold;
   for (int i = 0; i < n; i++) {
-    one_new(&r[i], 1000);
+    rt_engine_new(&r[i], 1000);
     vh_scope s;
     assert_ok(vh_scope_open(r[i].e, &s));
     assert_ok(vh_eval(r[i].e,
@@ -312,21 +299,10 @@ static void test_ring_of_five(void **state) {
 
 /* ---- §3: a stop of the destination stops the source's script it waits on --------------------- */
 
-typedef struct stopper {
-  vh_runtime rt;
-  unsigned delay_ms;
-} stopper;
-
-static void stopper_main(void *arg) {
-  stopper *s = arg;
-  uv_sleep(s->delay_ms);
-  vh_runtime_terminate(s->rt);
-}
-
 static void stop_through_proxy(const char *call, bool by_deadline) {
-  rt_one s, d;
-  one_new(&s, 0);
-  one_new(&d, 0);
+  rt_engine s, d;
+  rt_engine_new(&s, 0);
+  rt_engine_new(&d, 0);
   give_proxy(&s,
              "({ spin() { for (;;) {} },"
              "   block() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return 'woke' } })",
@@ -334,12 +310,12 @@ static void stop_through_proxy(const char *call, bool by_deadline) {
   hang_guard(60);
   vh_scope sd;
   uv_thread_t t;
-  stopper st = {d.rt, 200};
+  terminator st = {d.rt, 200, 0};
   assert_ok(vh_scope_open(d.e, &sd));
   if (by_deadline)
     assert_ok(vh_runtime_set_deadline(d.rt, 200));
   else
-    assert_int_equal(uv_thread_create(&t, stopper_main, &st), 0);
+    assert_int_equal(uv_thread_create(&t, terminate_after, &st), 0);
   int rc = vh_eval(d.e, call, VH_AUTO_LENGTH, "d.js", NULL);
   if (!by_deadline) assert_int_equal(uv_thread_join(&t), 0);
   alarm(0);

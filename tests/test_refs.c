@@ -1,18 +1,6 @@
 /* References: keeping values past their scope, counting, weakness (v8host/ref.h). */
+#define VH_TEST_RUNTIME /* g_rt and g_e, made once for the group */
 #include "test_util.h"
-
-static vh_runtime g_rt;
-static vh_engine g_e;
-
-static int group_setup(void **state) {
-  (void)state;
-  if (vh_runtime_new(NULL, &g_rt) != VH_OK) return -1;
-  return vh_engine_new(g_rt, NULL, &g_e) == VH_OK ? 0 : -1;
-}
-static int group_teardown(void **state) {
-  (void)state;
-  return vh_runtime_dispose(g_rt) == VH_OK ? 0 : -1;
-}
 
 static vh_scope open_scope(void) {
   vh_scope s;
@@ -236,9 +224,7 @@ static void test_runtime_dispose_disposes_refs(void **state) {
   vh_scope s;
   vh_value v;
   vh_ref strong, weak;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   assert_ok(vh_object(e, &v));
   assert_ok(vh_ref_new(v, 1, &strong));
   assert_ok(vh_ref_new(v, 0, &weak));
@@ -332,5 +318,5 @@ int main(void) {
       cmocka_unit_test(test_bad_arguments),
       cmocka_unit_test(test_ref_across_engines),
   };
-  return cmocka_run_group_tests(tests, group_setup, group_teardown);
+  return cmocka_run_group_tests(tests, runtime_setup, runtime_teardown);
 }

@@ -186,9 +186,7 @@ static void test_dispose_busy(void **state) {
   vh_scope s;
   vh_value v;
   int32_t n = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   v = eval_ok(e, "globalThis.kept = 5; kept");
   assert_status(VH_EBUSY, vh_runtime_dispose(rt));
   /* Nothing was disposed: the value, the engine and its global are intact. */
@@ -208,8 +206,7 @@ static void test_dispose_disposes_engines(void **state) {
   vh_engine e1, e2, other;
   vh_scope s;
   vh_value v;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e1));
+  open_runtime(NULL, &rt, &e1, NULL);
   assert_ok(vh_engine_new(rt, NULL, &e2));
   vh_ref ref;
   assert_ok(vh_scope_open(e1, &s));
@@ -274,8 +271,7 @@ static void test_gc(void **state) {
   vh_value v, got;
   vh_ref weak, strong;
   int32_t n = 0;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
+  open_runtime(NULL, &rt, &e, NULL);
   assert_ok(vh_runtime_gc(rt)); /* without any scope open: takes the lock itself */
 
   assert_ok(vh_scope_open(e, &s));
@@ -305,9 +301,7 @@ static void test_run_microtasks(void **state) {
   vh_engine e;
   vh_scope s;
   int32_t n = -1;
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   eval_ok(e, "globalThis.r = 0; Promise.resolve().then(() => r = 1)");
   assert_ok(vh_get_int32(eval_ok(e, "r"), &n));
   assert_int_equal(n, 0); /* not run by vh_eval */

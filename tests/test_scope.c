@@ -1,19 +1,6 @@
 /* Scopes: value lifetimes, escaping, close order, and scopes of two runtimes on one thread. */
+#define VH_TEST_RUNTIME /* g_rt and g_e, made afresh for each test */
 #include "test_util.h"
-
-static vh_runtime g_rt;
-static vh_engine g_e;
-
-static int setup(void **state) {
-  (void)state;
-  if (vh_runtime_new(NULL, &g_rt) != VH_OK) return -1;
-  return vh_engine_new(g_rt, NULL, &g_e) == VH_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return vh_runtime_dispose(g_rt) == VH_OK ? 0 : -1;
-}
 
 static int32_t read_int(vh_value v) {
   int32_t n = INT32_MIN;
@@ -273,8 +260,7 @@ static void test_two_runtimes_nested(void **state) {
   vh_value obj_a, val_a, val_b, obj_b, got, late_a;
   bool eq;
   int32_t n;
-  assert_ok(vh_runtime_new(NULL, &rb));
-  assert_ok(vh_engine_new(rb, NULL, &eb));
+  open_runtime(NULL, &rb, &eb, NULL);
   assert_ok(vh_scope_open(g_e, &sa));
   obj_a = eval_ok(g_e, "globalThis.tagA = 'A'; ({})");
   assert_ok(vh_int32(g_e, 10, &val_a));
@@ -330,5 +316,5 @@ int main(void) {
       cmocka_unit_test(test_no_scope),
       cmocka_unit_test(test_two_runtimes_nested),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, runtime_setup, runtime_teardown);
 }

@@ -289,8 +289,7 @@ static void unsnapshottable_state_is_refused(void **state) {
   /* A plain runtime is not a builder. */
   vh_runtime plain;
   vh_engine pe;
-  assert_ok(vh_runtime_new(NULL, &plain));
-  assert_ok(vh_engine_new(plain, NULL, &pe));
+  open_runtime(NULL, &plain, &pe, NULL);
   assert_status(VH_EINVAL, vh_snapshot_create(plain, pe, &blob, &len));
   assert_status(VH_ERUNTIME_MISMATCH, vh_snapshot_create(rt, pe, &blob, &len));
   assert_ok(vh_runtime_dispose(plain));

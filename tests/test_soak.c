@@ -104,9 +104,7 @@ static void runtime_cycle(int i) {
   vh_engine e;
   vh_scope s;
   char src[96];
-  assert_ok(vh_runtime_new(NULL, &rt));
-  assert_ok(vh_engine_new(rt, NULL, &e));
-  assert_ok(vh_scope_open(e, &s));
+  open_runtime(NULL, &rt, &e, &s);
   snprintf(src, sizeof src, "[%d, 1, 2].map(x => x * 2).reduce((a, b) => a + b)", i);
   assert_int_equal(eval_int(e, src), 2 * i + 6);
   assert_ok(vh_scope_close(s));
@@ -146,12 +144,7 @@ static void test_proxy_operations(void **state) {
   char src[256];
   double sum = 0;
   uint64_t t0 = uv_hrtime();
-  assert_ok(vh_runtime_new(NULL, &ra));
-  assert_ok(vh_runtime_new(NULL, &rb));
-  assert_ok(vh_engine_new(ra, NULL, &a));
-  assert_ok(vh_engine_new(rb, NULL, &b));
-  assert_ok(vh_scope_open(a, &sa));
-  assert_ok(vh_scope_open(b, &sb));
+  open_two_runtimes(&ra, &a, &sa, &rb, &b, &sb);
   api = eval_ok(a, "globalThis.api = { n: 0, inc() { return ++this.n }, child: { v: 3 } }; api");
   assert_ok(vh_pass(b, api, &proxy, &how));
   assert_int_equal(how, VH_PASS_PROXY);

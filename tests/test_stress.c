@@ -64,20 +64,7 @@ static const char kSetup[] =
     " make(k) { this.made++; return { v: k } } };"
     "globalThis.views = []; globalThis.peers = []; api";
 
-static vh_value run(vh_engine e, const char *src) {
-  vh_value v;
-  memset(&v, 0, sizeof v);
-  int rc = vh_eval(e, src, VH_AUTO_LENGTH, "stress.js", &v);
-  if (rc == VH_EEXCEPTION) {
-    vh_exception x;
-    assert_ok(vh_exception_take(e, &x));
-    print_error("%s\n  threw: %s\n", src, x.message);
-    vh_exception_clear(&x);
-    fail();
-  }
-  assert_ok(rc);
-  return v;
-}
+static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, "stress.js"); }
 
 /* On the main thread, holding all four runtimes: the buffers and the proxies. */
 static void link_runtimes(stress *st) {
@@ -191,8 +178,7 @@ static void test_ring_of_runtimes(void **state) {
    * watchdog reports it; a time-out would only turn it into a miscount. */
   o.proxy_wait_ms = UINT64_MAX;
   for (int i = 0; i < RUNTIMES; i++) {
-    assert_ok(vh_runtime_new(&o, &st.rt[i]));
-    assert_ok(vh_engine_new(st.rt[i], NULL, &st.e[i]));
+    open_runtime(&o, &st.rt[i], &st.e[i], NULL);
   }
   link_runtimes(&st);
   assert_int_equal(uv_mutex_init(&st.mu), 0);

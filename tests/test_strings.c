@@ -8,15 +8,6 @@ static void put_s(vh_value v) {
   assert_ok(vh_engine_global(g_e, &g));
   assert_ok(vh_set(g_e, g, "s", v));
 }
-static bool eval_bool(const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(g_e, src), &b));
-  return b;
-}
-#define assert_js(src)                                                  \
-  do {                                                                  \
-    if (!eval_bool(src)) fail_msg("JS check failed: %s", (const char *)(src)); \
-  } while (0)
 
 /* UTF-8 with 2-, 3- and 4-byte characters survives the round trip; JS sees the right units. */
 static void test_utf8_round_trip_multibyte(void **state) {

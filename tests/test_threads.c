@@ -139,8 +139,7 @@ static void test_eval_while_other_thread_holds(void **state) {
   vh_value v = {0};
   vh_exception ex;
   job_init(&j);
-  assert_ok(vh_runtime_new(NULL, &j.rt));
-  assert_ok(vh_engine_new(j.rt, NULL, &j.e));
+  open_runtime(NULL, &j.rt, &j.e, NULL);
   assert_int_equal(uv_thread_create(&t, hold_scope, &j), 0);
   uv_sem_wait(&j.done);
   assert_status(VH_OK, j.rc[0]);
@@ -207,8 +206,7 @@ static void test_lock_taking_calls_wait(void **state) {
   vh_scope s;
   int32_t n = 0;
   job_init(&j);
-  assert_ok(vh_runtime_new(NULL, &j.rt));
-  assert_ok(vh_engine_new(j.rt, NULL, &held_engine));
+  open_runtime(NULL, &j.rt, &held_engine, NULL);
   assert_ok(vh_engine_new(j.rt, NULL, &j.e)); /* the one waiter 3 disposes */
   assert_ok(vh_scope_open(held_engine, &s));
   eval_ok(held_engine, "globalThis.r = 0; Promise.resolve().then(() => r = 1)");
@@ -270,9 +268,7 @@ static void test_scope_open_waits(void **state) {
   int opened;
   int32_t n = 0;
   job_init(&j);
-  assert_ok(vh_runtime_new(NULL, &j.rt));
-  assert_ok(vh_engine_new(j.rt, NULL, &j.e));
-  assert_ok(vh_scope_open(j.e, &s));
+  open_runtime(NULL, &j.rt, &j.e, &s);
   eval_ok(j.e, "globalThis.handoff = 'set by main'; var mainOnly = 1");
   assert_int_equal(uv_thread_create(&t, open_after_main, &j), 0);
   uv_sem_wait(&j.go);
@@ -380,9 +376,7 @@ static void test_runtime_moves_between_threads(void **state) {
   uv_thread_t t;
   vh_scope s;
   job_init(&j);
-  assert_ok(vh_runtime_new(NULL, &j.rt));
-  assert_ok(vh_engine_new(j.rt, NULL, &j.e));
-  assert_ok(vh_scope_open(j.e, &s));
+  open_runtime(NULL, &j.rt, &j.e, &s);
   eval_ok(j.e, "globalThis.made = 'made on main'");
   assert_ok(vh_scope_close(s));
   assert_int_equal(uv_thread_create(&t, use_main_runtime, &j), 0);

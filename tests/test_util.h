@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdbool.h>
+#include <uv.h>
 
 #include <v8host.h>
 
@@ -25,11 +27,20 @@
   } while (0)
 #define assert_ok(call) assert_status(VH_OK, call)
 
-/* Evaluates source in engine and returns the completion value (asserting success). */
-static inline vh_value eval_ok(vh_engine e, const char *source) {
+/* Evaluates source in engine under the resource name name and returns the completion value; any
+ * other status than VH_OK fails the test, with the exception's message when script threw. */
+static inline vh_value eval_named(vh_engine e, const char *source, const char *name) {
   vh_value v;
   memset(&v, 0, sizeof v);
-  assert_ok(vh_eval(e, source, VH_AUTO_LENGTH, "test.js", &v));
+  int rc = vh_eval(e, source, VH_AUTO_LENGTH, name, &v);
+  if (rc == VH_EEXCEPTION) {
+    vh_exception x;
+    assert_ok(vh_exception_take(e, &x));
+    print_error("%s\n  threw: %s\n", source, x.message);
+    vh_exception_clear(&x);
+    fail();
+  }
+  assert_ok(rc);
   return v;
 }
 
@@ -40,12 +51,134 @@ static inline int set_global(vh_engine e, const char *name, vh_value value) {
   return rc != VH_OK ? rc : vh_set(e, global, name, value);
 }
 
+/* Evaluates source in engine ("test.js") and returns the completion value (asserting success). */
+static inline vh_value eval_ok(vh_engine e, const char *source) { return eval_named(e, source, "test.js"); }
+
+/* The completion value of source in engine, asserted to be a boolean. */
+static inline bool eval_bool_in(vh_engine e, const char *source) {
+  bool b = false;
+  assert_ok(vh_get_bool(eval_ok(e, source), &b));
+  return b;
+}
+
+/* eval_bool_in inside a scope of its own, for a caller that holds none. */
+static inline bool eval_bool_scoped(vh_engine e, const char *source) {
+  vh_scope s;
+  bool b;
+  assert_ok(vh_scope_open(e, &s));
+  b = eval_bool_in(e, source);
+  assert_ok(vh_scope_close(s));
+  return b;
+}
+
+/* Fails the test unless src evaluates to true in engine e. */
+#define assert_js_in(e, src)                                                                  \
+  do {                                                                                        \
+    if (!eval_bool_in((e), (src))) fail_msg("JS check failed: %s", (const char *)(src));     \
+  } while (0)
+/* The same, in a scope of its own. */
+#define assert_js_scoped(e, src)                                                              \
+  do {                                                                                        \
+    if (!eval_bool_scoped((e), (src))) fail_msg("JS check failed: %s", (const char *)(src)); \
+  } while (0)
+
+/* Sets globalThis[name] = v in engine e, so script can inspect a host-made value. */
+static inline void put_global(vh_engine e, const char *name, vh_value v) { assert_ok(set_global(e, name, v)); }
+
+/* A new runtime (options may be NULL) with one engine; with s, a scope open on the engine. */
+static inline void open_runtime(const vh_runtime_options *options, vh_runtime *rt, vh_engine *e, vh_scope *s) {
+  assert_ok(vh_runtime_new(options, rt));
+  assert_ok(vh_engine_new(*rt, NULL, e));
+  if (s) assert_ok(vh_scope_open(*e, s));
+}
+
+/* Opts this process in to resizable and growable buffers (VH_PROCESS_FLAG_UNSAFE_RAB_GSAB; V8
+ * 10.2 keeps them behind an unsafe flag, docs/limits.md). Before any runtime; VH_OK or the
+ * status of vh_process_configure. */
+static inline int opt_in_rab_gsab(void) {
+  vh_process_options po;
+  vh_process_options_init(&po);
+  po.flags = VH_PROCESS_FLAG_UNSAFE_RAB_GSAB;
+  return vh_process_configure(&po);
+}
+
+/* Two runtimes, each with one engine and a scope open on it: ra (a, sa), then rb (b, sb). */
+static inline void open_two_runtimes(vh_runtime *ra, vh_engine *a, vh_scope *sa, vh_runtime *rb, vh_engine *b,
+                                     vh_scope *sb) {
+  assert_ok(vh_runtime_new(NULL, ra));
+  assert_ok(vh_runtime_new(NULL, rb));
+  assert_ok(vh_engine_new(*ra, NULL, a));
+  assert_ok(vh_engine_new(*rb, NULL, b));
+  assert_ok(vh_scope_open(*a, sa));
+  assert_ok(vh_scope_open(*b, sb));
+}
+
+/* open_runtime on a loop the host runs (vh_runtime_options.loop). */
+static inline void open_runtime_on_loop(uv_loop_t *loop, vh_runtime *rt, vh_engine *e, vh_scope *s) {
+  vh_runtime_options o;
+  assert_ok(vh_runtime_options_init(&o));
+  o.loop = loop;
+  open_runtime(&o, rt, e, s);
+}
+
+/* One runtime with one engine. */
+typedef struct rt_engine {
+  vh_runtime rt;
+  vh_engine e;
+} rt_engine;
+
+/* A new runtime with the given proxy_wait_ms (0: the default) and one engine, into p. */
+static inline void rt_engine_new(rt_engine *p, uint64_t proxy_wait_ms) {
+  vh_runtime_options o;
+  assert_ok(vh_runtime_options_init(&o));
+  o.proxy_wait_ms = proxy_wait_ms;
+  open_runtime(&o, &p->rt, &p->e, NULL);
+}
+
+/* A thread body (uv_thread_create) that sleeps delay_ms, then terminates rt's script; rc gets
+ * vh_runtime_terminate's status. */
+typedef struct terminator {
+  vh_runtime rt;
+  unsigned delay_ms;
+  int rc;
+} terminator;
+static inline void terminate_after(void *arg) {
+  terminator *t = arg;
+  uv_sleep(t->delay_ms);
+  t->rc = vh_runtime_terminate(t->rt);
+}
+
 /* Evaluates source and asserts the completion value is the string expected. */
 static inline void assert_eval_string(vh_engine e, const char *source, const char *expected) {
   char buf[1024];
   vh_value v = eval_ok(e, source);
   assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
   assert_string_equal(buf, expected);
+}
+
+/* The text of a file of the source tree (rel: relative to its top, found next to this header),
+ * or NULL (with a message) when the tests do not run from a source tree. Free it. */
+static inline char *source_text(const char *rel) {
+  const char *slash = strrchr(__FILE__, '/');
+  char path[1200];
+  FILE *f;
+  long size;
+  char *text;
+  if (!slash) return NULL;
+  snprintf(path, sizeof path, "%.*s/../%s", (int)(slash - __FILE__), __FILE__, rel);
+  f = fopen(path, "r");
+  if (!f) {
+    print_message("  %s not found\n", path);
+    return NULL;
+  }
+  fseek(f, 0, SEEK_END);
+  size = ftell(f);
+  rewind(f);
+  text = calloc(1, (size_t)size + 1);
+  assert_non_null(text);
+  assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+  fclose(f);
+  return text;
 }
 
 /* Resident set size of this process in KiB, from /proc/self/status. */
@@ -60,23 +193,31 @@ static inline long rss_kib(void) {
   return kib;
 }
 
-#ifdef VH_TEST_FIXTURE
-/* The common fixture: one runtime and engine per test group (group_setup/group_teardown), a
- * fresh scope per test (setup/teardown; after each test a pending exception is dropped and
- * the microtasks run). */
+#if defined(VH_TEST_FIXTURE) || defined(VH_TEST_RUNTIME)
+/* One runtime g_rt with one engine g_e: made by runtime_setup, disposed by runtime_teardown (as
+ * group or per-test setup). VH_TEST_RUNTIME gives just these. */
 static vh_runtime g_rt;
 static vh_engine g_e;
-static vh_scope g_scope;
 
-static int group_setup(void **state) {
+static inline int runtime_setup(void **state) {
   (void)state;
   if (vh_runtime_new(NULL, &g_rt) != VH_OK) return -1;
   return vh_engine_new(g_rt, NULL, &g_e) == VH_OK ? 0 : -1;
 }
-static int group_teardown(void **state) {
+static inline int runtime_teardown(void **state) {
   (void)state;
   return vh_runtime_dispose(g_rt) == VH_OK ? 0 : -1;
 }
+#endif
+
+#ifdef VH_TEST_FIXTURE
+/* The common fixture: the runtime and engine per test group (group_setup/group_teardown), a
+ * fresh scope per test (setup/teardown; after each test a pending exception is dropped and
+ * the microtasks run). assert_js(src) checks that src is true in g_e. */
+static vh_scope g_scope;
+
+static int group_setup(void **state) { return runtime_setup(state); }
+static int group_teardown(void **state) { return runtime_teardown(state); }
 static int setup(void **state) {
   (void)state;
   return vh_scope_open(g_e, &g_scope) == VH_OK ? 0 : -1;
@@ -87,6 +228,24 @@ static int teardown(void **state) {
   vh_runtime_run_microtasks(g_rt); /* nothing a test queued carries over to the next one */
   return vh_scope_close(g_scope) == VH_OK ? 0 : -1;
 }
+static inline bool eval_bool(const char *source) { return eval_bool_in(g_e, source); }
+/* An int32 Number and a string made in g_e, and a Number read as an int32. */
+static inline vh_value i32(int32_t n) {
+  vh_value v;
+  assert_ok(vh_int32(g_e, n, &v));
+  return v;
+}
+static inline vh_value str(const char *s) {
+  vh_value v;
+  assert_ok(vh_string_utf8(g_e, s, VH_AUTO_LENGTH, &v));
+  return v;
+}
+static inline int32_t get_i32(vh_value v) {
+  int32_t n = 0;
+  assert_ok(vh_get_int32(v, &n));
+  return n;
+}
+#define assert_js(src) assert_js_in(g_e, src)
 #endif
 
 #ifdef VH_TEST_TWO_RUNTIMES

@@ -14,17 +14,6 @@ static bool is_kind(vh_value v, vh_kind k) {
   assert_ok(vh_is(v, k, &b));
   return b;
 }
-/* Sets globalThis[name] = v, so JS can inspect a host-made value. */
-static void put_global(const char *name, vh_value v) {
-  vh_value g;
-  assert_ok(vh_engine_global(g_e, &g));
-  assert_ok(vh_set(g_e, g, name, v));
-}
-static bool eval_bool(const char *src) {
-  bool b = false;
-  assert_ok(vh_get_bool(eval_ok(g_e, src), &b));
-  return b;
-}
 
 /* undefined, null and booleans are made with the right type and read back. */
 static void test_undefined_null_bool(void **state) {
@@ -43,8 +32,8 @@ static void test_undefined_null_bool(void **state) {
   assert_ok(vh_get_bool(f, &b));
   assert_false(b);
   assert_status(VH_ETYPE, vh_get_bool(n, &b));
-  put_global("u_", u);
-  put_global("n_", n);
+  put_global(g_e, "u_", u);
+  put_global(g_e, "n_", n);
   assert_true(eval_bool("u_ === undefined && n_ === null"));
 }
 
@@ -103,7 +92,7 @@ static void test_numbers_round_trip(void **state) {
   assert_ok(vh_double(g_e, NAN, &v));
   assert_ok(vh_get_double(v, &d));
   assert_true(isnan(d));
-  put_global("nan_", v);
+  put_global(g_e, "nan_", v);
   assert_true(eval_bool("Number.isNaN(nan_)"));
 }
 
@@ -170,7 +159,7 @@ static void test_bigint_int64_uint64(void **state) {
   assert_ok(vh_get_bigint_uint64(v, &u, &lossless));
   assert_true(u == UINT64_MAX);
   assert_true(lossless);
-  put_global("big_", v);
+  put_global(g_e, "big_", v);
   assert_true(eval_bool("big_ === 18446744073709551615n"));
   /* uint64 max does not fit an int64: wraps, lossless false */
   lossless = true;
@@ -215,7 +204,7 @@ static void test_bigint_words_round_trip(void **state) {
   assert_true(neg);
   assert_int_equal(count, 3);
   assert_memory_equal(back, words, sizeof words);
-  put_global("bw_", v);
+  put_global(g_e, "bw_", v);
   assert_true(eval_bool("bw_ === -(0x42n << 128n | 0xfedcba9876543210n << 64n | 0x0123456789abcdefn)"));
   /* a count-only query */
   count = 0;
@@ -265,8 +254,8 @@ static void test_symbols(void **state) {
   assert_false(eq);
   assert_ok(vh_strict_equals(a, a, &eq));
   assert_true(eq);
-  put_global("sa_", a);
-  put_global("sc_", c);
+  put_global(g_e, "sa_", a);
+  put_global(g_e, "sc_", c);
   assert_eval_string(g_e, "typeof sa_ + ':' + sa_.description + ':' + sc_.description",
                      "symbol:tag:undefined");
 }
@@ -287,8 +276,8 @@ static void test_objects_and_arrays(void **state) {
   assert_int_equal(type_of(a), VH_TYPE_OBJECT);
   assert_ok(vh_array_length(a, &len));
   assert_int_equal(len, 5);
-  put_global("o_", o);
-  put_global("a_", a);
+  put_global(g_e, "o_", o);
+  put_global(g_e, "a_", a);
   assert_true(eval_bool("Object.getPrototypeOf(o_) === Object.prototype && Array.isArray(a_)"
                         " && !(0 in a_)"));
   assert_status(VH_ETYPE, vh_array_length(o, &len));
@@ -305,12 +294,12 @@ static void test_dates(void **state) {
   assert_ok(vh_get_date(d, &ms));
   assert_true(ms == 1700000000123.0);
   assert_true(is_kind(d, VH_KIND_DATE));
-  put_global("d_", d);
+  put_global(g_e, "d_", d);
   assert_eval_string(g_e, "d_.toISOString()", "2023-11-14T22:13:20.123Z");
   assert_ok(vh_date(g_e, NAN, &d));
   assert_ok(vh_get_date(d, &ms));
   assert_true(isnan(ms));
-  put_global("d_", d);
+  put_global(g_e, "d_", d);
   assert_true(eval_bool("d_ instanceof Date && isNaN(d_)"));
   assert_eval_string(g_e, "String(d_)", "Invalid Date");
   assert_ok(vh_date(g_e, 8.64e15 + 1, &d));

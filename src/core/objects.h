@@ -146,7 +146,8 @@ struct Runtime {
   // first thrown: when the same value is caught again, that message (location) is kept rather
   // than the rethrow site's.
   v8::Global<v8::Value> rethrown_exception;
-  v8::Global<v8::Message> rethrown_message;  // set for a runtime made by vh_engine_new_private
+  v8::Global<v8::Message> rethrown_message;  // rethrown_exception's first message (frame.h sets
+                                             // both; call.cc and module.cc read and clear them)
 };
 
 // Intrinsics of one engine's realm, read from its fresh global before any script ran

@@ -114,7 +114,9 @@ struct ThreadState {
   // Scopes below this index belong to callers of the running host callback: the callback may
   // not close them (V8 is executing inside them).
   size_t frame_floor = 0;
-  // Nesting of host callbacks on this thread (JS -> C -> JS -> C ...), bounded by kMaxDepth.
+  // Nesting on this thread of host frames (host functions, module loaders and hooks, synthetic
+  // inits: HostFrame) and proxy traps (JS -> C -> JS -> C ...). A call that would run script or
+  // enter a frame or trap at kMaxCallDepth (core/call.h) fails with VH_EDEPTH.
   uint32_t depth = 0;
   // Set by vh_throw inside a host callback: the callback's frame has a thrown exception.
   bool frame_threw = false;

@@ -314,8 +314,10 @@ void destroy_builtins(Runtime* rt) {
   rt->timers = nullptr;
 }
 
-// Cancels the timers of an engine being disposed (lock held). Not yet called by engine.cc: until
-// it is, such timers are cancelled when they next fire.
+// Cancels the timers of an engine whose context goes away (lock held): engine.cc's
+// unbind_context calls it when the engine is disposed or reset. Each is marked cleared and its
+// values released, so none runs again; it is closed now on the loop's thread, otherwise when it
+// next fires. The engine's console state goes too.
 void cancel_engine_timers(Engine* engine) {
   Runtime* rt = engine->rt;
   if (!rt->timers) return;

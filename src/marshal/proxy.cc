@@ -105,7 +105,9 @@ ProxyRecord* record_of(Runtime* rt, v8::Local<v8::Proxy> proxy) {
   return static_cast<ProxyRecord*>(compat::internal_field(handler.As<v8::Object>(), 0));
 }
 
-void dummy_function(const v8::FunctionCallbackInfo<v8::Value>&) {}  // never called: traps are
+// The function behind a callable proxy's target (new_proxy). Never called: a call or `new` on the
+// proxy goes to its apply or construct trap, and the target is reachable from no script.
+void dummy_function(const v8::FunctionCallbackInfo<v8::Value>&) {}
 
 // ---- lifetimes -------------------------------------------------------------------------------
 

@@ -4,9 +4,10 @@
 // Every module an engine has compiled or created is in its ModuleMap under its resolved name;
 // V8 hands us modules (the referrer of a static import, the module whose import.meta is read,
 // a synthetic module being evaluated) and the map finds their names by identity hash.
-// The host's hooks (loader, import.meta hook, synthetic init) run in a HostFrame, as host
-// functions run in callback.cc's Frame: their values and leftover scopes are released when they
-// return, and an exception they throw is theirs to report through the status they return.
+// The host's hooks (loader, import.meta hook, synthetic init) run in a HostFrame
+// (core/frame.h), as host functions do in callback.cc: their values and leftover scopes are
+// released when they return, and an exception they throw is theirs to report through the status
+// they return.
 #include <atomic>
 #include <cstring>
 #include <memory>
