@@ -7,6 +7,7 @@
 #include "internal/loop.h"
 #include "internal/marshal.h"
 #include "internal/module.h"
+#include "internal/safe_builtins.h"
 #include "internal/snapshot.h"
 #include "internal/versioned.h"
 #include "internal/lifecycle.h"
@@ -115,6 +116,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   v8::Local<v8::Context> ctx = v8::Context::New(rt->isolate);
   if (ctx.IsEmpty()) return VH_ENOMEM;
+  VH_TRY(install_safe_builtins(rt, ctx));  // before any script can run in it
   verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;

@@ -4,6 +4,7 @@
 #include "internal/lifecycle.h"
 #include "internal/loop.h"
 #include "internal/module.h"
+#include "internal/safe_builtins.h"
 #include "internal/snapshot.h"
 #include "v8host.h"
 
@@ -22,6 +23,7 @@ int vh_engine_reset(vh_engine engine) {
   // A runtime made from a snapshot gives every new context the snapshot's state.
   v8::Local<v8::Context> fresh = v8::Context::New(iso);
   if (fresh.IsEmpty()) return VH_ENOMEM;
+  VH_TRY(install_safe_builtins(rt, fresh));  // before any script can run in it
   // What the engine kept of its old context goes with it, as when an engine is disposed; the
   // fresh context is bound as a new engine's is (engine.cc).
   unbind_context(e);

@@ -33,6 +33,7 @@
 #include "internal/host.h"
 #include "internal/lifecycle.h"
 #include "internal/loop.h"
+#include "internal/safe_builtins.h"
 #include "internal/snapshot.h"
 #include "v8host.h"
 
@@ -99,6 +100,7 @@ std::vector<intptr_t> static_references() {
   refs.push_back(reinterpret_cast<intptr_t>(native_method_callback));
   module_external_references(&refs);
   proxy_external_references(&refs);
+  safe_builtins_external_references(&refs);
   return refs;
 }
 
@@ -323,6 +325,10 @@ HostFunction* snapshot_record(Runtime* rt) {
 
 void note_builder_modules(Runtime* rt) {
   if (rt->snapshot && rt->snapshot->mode == SnapshotState::kBuilder) rt->snapshot->modules_used = true;
+}
+
+bool snapshot_restored(Runtime* rt) {
+  return rt->snapshot && rt->snapshot->mode == SnapshotState::kLoaded;
 }
 
 int check_snapshot_bindings(Runtime* rt) {
