@@ -10,6 +10,7 @@
 #include "embed/snapshot.h"
 #include "core/versioned.h"
 #include "core/lifecycle.h"
+#include "limits/safe_builtins.h"
 #include "v8host.h"
 
 namespace vh {
@@ -115,6 +116,9 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   v8::Local<v8::Context> ctx = v8::Context::New(rt->isolate);
   if (ctx.IsEmpty()) return VH_ENOMEM;
+  // Before any script can run in it; a context restored from a snapshot has them already (the
+  // builder's context had them when it was serialized).
+  if (!snapshot_restored(rt)) VH_TRY(install_safe_builtins(rt, ctx));
   verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;

@@ -5,6 +5,7 @@
 #include "loop/loop.h"
 #include "module/module.h"
 #include "embed/snapshot.h"
+#include "limits/safe_builtins.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -22,6 +23,9 @@ int vh_engine_reset(vh_engine engine) {
   // A runtime made from a snapshot gives every new context the snapshot's state.
   v8::Local<v8::Context> fresh = v8::Context::New(iso);
   if (fresh.IsEmpty()) return VH_ENOMEM;
+  // Before any script can run in it; a context restored from a snapshot has them already (the
+  // builder's context had them when it was serialized).
+  if (!snapshot_restored(rt)) VH_TRY(install_safe_builtins(rt, fresh));
   // What the engine kept of its old context goes with it, as when an engine is disposed; the
   // fresh context is bound as a new engine's is (engine.cc).
   unbind_context(e);

@@ -36,6 +36,7 @@
 #include "embed/snapshot.h"
 #include "marshal/proxy.h"
 #include "module/module.h"
+#include "limits/safe_builtins.h"
 #include "v8host.h"
 
 namespace vh {
@@ -101,6 +102,7 @@ std::vector<intptr_t> static_references() {
   refs.push_back(reinterpret_cast<intptr_t>(native_method_callback));
   module_external_references(&refs);
   proxy_external_references(&refs);
+  safe_builtins_external_references(&refs);
   return refs;
 }
 
@@ -325,6 +327,10 @@ HostFunction* snapshot_record(Runtime* rt) {
 
 void note_builder_modules(Runtime* rt) {
   if (rt->snapshot && rt->snapshot->mode == SnapshotState::kBuilder) rt->snapshot->modules_used = true;
+}
+
+bool snapshot_restored(Runtime* rt) {
+  return rt->snapshot && rt->snapshot->mode == SnapshotState::kLoaded;
 }
 
 int check_snapshot_bindings(Runtime* rt) {

@@ -32,6 +32,10 @@ HostFunction* snapshot_record(Runtime* rt);
 // the host functions and classes the blob was made with.
 int check_snapshot_bindings(Runtime* rt);
 
+// True for a runtime made from a blob: its contexts are the blob's, made by a builder of this
+// very build (the blob's build id), and already hold what the library installs in a context.
+bool snapshot_restored(Runtime* rt);
+
 // snapshot_heap.cc: VH_ENOTSUP when the heap holds what V8 cannot serialize without ending the
 // process (an Intl object: a global handle to a Foreign); VH_ENOMEM when it cannot be looked at.
 // The isolate is locked and entered.
