@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The include direction of src/: each folder of src/ is a layer, listed here from the bottom up;
-# a file may include headers of its own layer and of the layers below it, never above. Run by
+# a file may include headers of its own layer and of the layers below it, never above (src/README.md). Run by
 # ctest (the `layers` entry); prints every include that goes up and fails when there is one.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../src" && pwd)
@@ -32,9 +32,13 @@ while IFS= read -r file; do
     fi
   done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$file")
 done < <(find "$src" -mindepth 2 -name '*.cc' -o -mindepth 2 -name '*.h' | sort)
-if [[ $(find "$src" -maxdepth 1 -type f | wc -l) -ne 0 ]]; then
-  echo "layers: files directly in src/ belong in a layer's folder:"; find "$src" -maxdepth 1 -type f
+if [[ $(find "$src" -maxdepth 1 -type f ! -name README.md | wc -l) -ne 0 ]]; then
+  echo "layers: files directly in src/ belong in a layer's folder:"; find "$src" -maxdepth 1 -type f ! -name README.md
   bad=1
 fi
+# Each layer says what it is and what it may use.
+for layer in "${layers[@]}"; do
+  [[ -f $src/$layer/README.md ]] || { echo "layers: src/$layer/ has no README.md"; bad=1; }
+done
 [[ $bad -eq 0 ]] && echo "layers: every include of src/ goes down or sideways (${layers[*]})"
 exit $bad

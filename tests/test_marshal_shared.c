@@ -256,7 +256,7 @@ static void test_identity_is_weak(void **state) {
  * source comes back as itself. The caches key buffers by their store's address and keep dead
  * entries until they prune, so a new store the allocator makes at a dead entry's address must
  * still get its source registered (here V8 frees stores on a sweeper thread and the address
- * is not reused within the test; the rule is in marshal_shared.cc's remember_home). */
+ * is not reused within the test; the rule is in marshal/shared.cc's remember_home). */
 static void test_identity_after_store_reuse(void **state) {
   fixture *f = *state;
   for (int round = 0; round < 20; round++) {

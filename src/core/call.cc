@@ -2,7 +2,6 @@
 #include "core/call.h"
 #include "core/v8_compat.h"
 #include "core/stop.h"
-#include "marshal/marshal.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -35,10 +34,6 @@ int EngineCall::failed(const v8::TryCatch& tc) {
   record_pending(engine, exception, message);
   ts->last_failed_engine = engine->handle;
   return VH_EEXCEPTION;
-}
-
-int EngineCall::pass_in(const Slot* slot, v8::Local<v8::Value>* out) const {
-  return pass_value(slot->rt, slot->local, engine, out, nullptr);
 }
 
 int make_utf8_string(v8::Isolate* isolate, const char* data, size_t length, v8::NewStringType type,

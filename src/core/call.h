@@ -118,25 +118,8 @@ class EngineCall {
     }
   }
 
-  // An argument value as this call's engine sees it: a value of another runtime is passed in
-  // by the marshaling rules (marshal.h).
-  int arg(vh_value value, v8::Local<v8::Value>* out) const {
-    const Slot* slot;
-    VH_TRY(lookup_value(value, &slot));
-    if (slot->rt != rt) return pass_in(slot, out);
-    *out = slot->local;
-    return VH_OK;
-  }
-  int pass_in(const Slot* slot, v8::Local<v8::Value>* out) const;
-
-  // An argument that must be an object.
-  int object_arg(vh_value value, v8::Local<v8::Object>* out) const {
-    v8::Local<v8::Value> v;
-    VH_TRY(arg(value, &v));
-    if (!v->IsObject()) return VH_ETYPE;
-    *out = v.As<v8::Object>();
-    return VH_OK;
-  }
+  // (An argument value as this call's engine sees it: marshal.h's call_arg, which passes in a
+  // value of another runtime by the marshaling rules.)
 
   // Puts a result in the innermost scope.
   vh_value result(v8::Local<v8::Value> local) { return ts->push(rt, local); }

@@ -1,6 +1,4 @@
 // Status code names and descriptions, generated from the one table in v8host/errors.h.
-#include <v8.h>
-
 #include "v8host.h"
 
 extern "C" {
@@ -26,9 +24,5 @@ const char* vh_err_name(int code) {
   }
   return "VH_E?";
 }
-
-int vh_version(void) { return VH_VERSION_NUMBER; }
-
-const char* vh_v8_version(void) { return v8::V8::GetVersion(); }
 
 }  // extern "C"

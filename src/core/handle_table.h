@@ -128,4 +128,18 @@ class HandleTable {
   uint32_t free_tail_ = kNone;
 };
 
+struct Runtime;
+struct Engine;
+struct Ref;
+
+// The tables of core's objects (handle_table.cc): constant-initialised globals, never destroyed.
+// The layers above keep the tables of their own objects (host/class.cc, host/promise.cc,
+// loop/worker.cc, embed/pool.cc).
+extern HandleTable<Runtime> g_runtime_table;
+extern HandleTable<Engine> g_engine_table;
+extern HandleTable<Ref> g_ref_table;
+inline HandleTable<Runtime>& runtime_table() { return g_runtime_table; }
+inline HandleTable<Engine>& engine_table() { return g_engine_table; }
+inline HandleTable<Ref>& ref_table() { return g_ref_table; }
+
 }  // namespace vh

@@ -1,4 +1,5 @@
-// xxHash64 (code_cache.cc): keys and checksums of the byte blobs the library hands out.
+// xxHash64 (hash.cc): keys and checksums of the byte blobs the library hands out (the code
+// cache, snapshots).
 #pragma once
 
 #include <cstddef>

@@ -6,6 +6,19 @@
 #include <vector>
 
 namespace vh {
+
+std::mutex g_link_mu;
+
+void drain_releases(Runtime* rt) {
+  std::vector<ReleaseOnLock*> queued;
+  {
+    std::lock_guard<std::mutex> lock(g_link_mu);
+    queued.swap(rt->link->release_queue);
+    rt->link->has_releases.store(false, std::memory_order_relaxed);
+  }
+  for (ReleaseOnLock* released : queued) delete released;
+}
+
 namespace {
 
 // Tries every mutex of held; on success all are locked (returns held.size()); otherwise none

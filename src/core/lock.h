@@ -5,7 +5,7 @@
 // thread waiting for a runtime that is being disposed wakes up to a dead link instead of freed
 // memory); V8's Locker is taken right after, always uncontended. With try and timed locking, a
 // proxy operation that needs another runtime can avoid deadlock: it releases every runtime the
-// thread holds while it waits (see proxy.cc); other waits publish what they wait for, so
+// thread holds while it waits (see marshal/proxy.cc); other waits publish what they wait for, so
 // cycles are found (waits.h).
 #pragma once
 
@@ -20,7 +20,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_set>
 #include <vector>
 
 #include "core/objects.h"
@@ -36,8 +35,6 @@
   } while (0)
 
 namespace vh {
-
-struct ProxyRecord;
 
 // The runtime's mutex: a plain pthread mutex, locked, tried, or waited for until a steady-clock
 // deadline. Not std::timed_mutex: its try_lock_until is pthread_mutex_clocklock, which
@@ -73,26 +70,37 @@ class RuntimeMutex {
   pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
 };
 
-// Guards every RuntimeLink's alive flag, export set and release queue (short critical sections;
-// never held while waiting for a runtime).
-extern std::mutex g_marshal_mu;
+// Something a runtime holds in its isolate for another runtime that the other one is done
+// with (marshal's ProxyRecord: the real object of a proxy collected elsewhere). Deleting it
+// releases it, and must happen under the holding runtime's lock (a thread touches an isolate's
+// handles only with its lock), while the thread that lets it go (a GC callback of the other
+// runtime) never waits for that lock: it queues it on the link, and the next thread that takes
+// the lock deletes it (drain_releases). A base class with a virtual destructor rather than a
+// hook the marshal layer registers: the lock needs nothing of it but `delete`, and the queue's
+// type says so.
+struct ReleaseOnLock {
+  virtual ~ReleaseOnLock() = default;
+};
+
+// Guards every RuntimeLink's alive flag and release queue, and what the marshal layer keeps
+// consistent with them (a runtime's exported proxy records, a record's done flags). Short
+// critical sections; never held while waiting for a runtime. lock.cc.
+extern std::mutex g_link_mu;
 
 struct RuntimeLink {
   RuntimeMutex mu;              // the runtime's lock
   Runtime* rt = nullptr;        // valid while alive
-  bool alive = true;            // g_marshal_mu; false once disposal began
-  // Records of proxies (in other runtimes) whose real object lives in this runtime.
-  std::unordered_set<ProxyRecord*> exported;  // g_marshal_mu
-  // Records whose proxy was collected elsewhere: their object here is released by the next
-  // thread that takes this runtime's lock (a collector never waits for another runtime).
-  std::vector<ProxyRecord*> release_queue;    // g_marshal_mu
+  bool alive = true;            // g_link_mu; false once disposal began
+  // Released while alive (g_link_mu), deleted by the next thread that takes this runtime's
+  // lock (a collector never waits for another runtime).
+  std::vector<ReleaseOnLock*> release_queue;  // g_link_mu
   std::atomic<bool> has_releases{false};
   // The lock holder's thread ordinal (a mirror of Runtime::lock_owner that stays readable after
   // the runtime is gone: proxies of its objects read it).
   std::atomic<uint32_t> owner{0};
 };
 
-// Frees the objects of collected proxies queued on rt (its lock is held). proxy.cc.
+// Deletes what is queued on rt's link (its lock is held). lock.cc.
 void drain_releases(Runtime* rt);
 
 // Takes rt's lock for this thread (waiting), then V8's Locker.

@@ -1,4 +1,5 @@
-// The objects behind the public handles: runtimes, engines, references; and their tables.
+// The objects behind the public handles: runtimes (core's part of one, and the names of the
+// parts the layers above add), engines, references.
 #pragma once
 
 #include <v8.h>
@@ -6,53 +7,45 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
-#include "marshal/buffer_cache.h"
 #include "core/error_kinds.h"
 #include "core/handle_table.h"
-#include "v8host/loop.h"
-#include "v8host/module.h"
 #include "v8host/diagnostics.h"
-
-namespace v8 {
-class CpuProfiler;
-}
 
 namespace vh {
 
 struct Engine;
 struct Ref;
-struct HostFunction;
-struct ProxyRecord;
-struct ModuleMap;  // module.cc: an engine's modules by resolved name
-struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
-struct TaskQueue;  // loop.cc: the posting side of the loop, shared with posters
-struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
-struct Consoles;   // console.cc: console.count/time/group state of the runtime's engines
-struct HostClass;
-struct Instance;
-struct Deferred;
-struct Inspector;  // src/inspector/: the runtime's V8 inspector, when attached
-struct SnapshotState;  // snapshot.cc: a snapshot builder's creator, or a loaded blob and its bindings
+struct Interrupt;  // core/stop.cc: a vh_runtime_interrupt not run yet
 
-// A global that every engine of a runtime gets its own instance of (functions and classes).
-struct RuntimeGlobal {
-  std::string name;
-  v8::Global<v8::FunctionTemplate> tmpl;
-};
+// The parts of a Runtime that belong to the layers above core, each declared in its own
+// layer's header (src/README.md lists the layers). Core sees only their names: a part is held
+// through a pointer, made when the runtime is made and freed when it is freed (embed/runtime.cc,
+// make_parts / free_runtime), so it is there for the Runtime's whole life. A layer's code
+// touches its own part and the parts below it, never one above.
+struct MarshalPart;  // marshal/marshal.h: proxies, identity ids, symbols that crossed
+struct HostPart;     // host/host.h: host functions, classes, instances, deferreds, globals
+struct LoopPart;     // loop/loop.h: the event loop, timers, consoles
+struct LimitsPart;   // limits/limits.h: deadlines
+struct ModulePart;   // module/module.h: the host's module loader and import.meta hook
+struct DebugPart;    // debug/diagnostics.h: GC callback, CPU profiler, inspector
+struct EmbedPart;    // embed/lifecycle.h: snapshot state, the private engine, the security token
+struct ModuleMap;    // module/module.cc: an engine's modules by resolved name
+class BufferCache;   // marshal/buffer_cache.h: an engine's SharedArrayBuffers by backing store
 
-struct RuntimeLink;  // lock.h: the runtime's lock and marshaling bookkeeping, shared by proxies
+struct RuntimeLink;  // lock.h: the runtime's lock, outliving the runtime
 
+// A runtime: one V8 isolate and its engines. What core itself needs (the lock, how a script is
+// stopped, the engines, references, the current engine) is here; the rest is in the parts.
 struct Runtime {
   uint64_t handle = 0;
   v8::Isolate* isolate = nullptr;
   std::shared_ptr<RuntimeLink> link;
-  // How long a proxy operation waits for another runtime's lock (vh_runtime_options).
-  uint64_t proxy_wait_ms = 10000;
   // Calls running script in this runtime right now (EngineCall with runs_js, proxy operations
   // on its objects); read by the heap-limit callback on the lock holder's thread.
   int js_calls = 0;
@@ -60,64 +53,21 @@ struct Runtime {
   // VH_EHEAPLIMIT. Set from any thread before TerminateExecution.
   std::atomic<int> stop_reason{0};
   // V8's heap size limit as configured (vh_heap_stats.limit before any stop raised it), and its
-  // old generation's share (known once the near-heap-limit callback ran; limits.cc).
+  // old generation's share (known once the near-heap-limit callback ran; core/stop.cc).
   size_t heap_limit = 0;
   size_t heap_old_limit = 0;
-  // Interrupts requested and not run yet (limits.cc): re-requested by the next lock holder.
+  // Interrupts requested and not run yet (core/stop.cc): re-requested by the next lock holder.
   std::mutex interrupts_mu;
-  std::vector<struct Interrupt*> interrupts;
+  std::vector<Interrupt*> interrupts;
   std::atomic<bool> has_interrupts{false};
-  // The running CPU profile's profiler (profiler.cc), or null.
-  v8::CpuProfiler* cpu_profiler = nullptr;
-  // The host's near-heap-limit callback (diagnostics.cc) and whether it raised the limit yet.
+  // The host's near-heap-limit callback (set by vh_runtime_set_heap_limit_callback in
+  // debug/diagnostics.cc, called by core/stop.cc) and whether it raised the limit yet.
   vh_heap_limit_cb heap_limit_cb = nullptr;
   void* heap_limit_data = nullptr;
   bool heap_limit_raised = false;
-  // The host's garbage collection callback (diagnostics.cc); V8's prologue and epilogue
-  // callbacks are installed while it is set. Lock held to read or change.
-  vh_gc_cb gc_cb = nullptr;
-  void* gc_data = nullptr;
-  // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
-  std::atomic<uint64_t> deadline_generation{0};
   // Threads inside a proxy operation of this runtime that released its lock while waiting for
   // another runtime: the runtime cannot be disposed under them.
   std::atomic<int> parked{0};
-  // Proxy operations (proxy.cc), written by the lock holder only: the serial of the innermost
-  // operation running in this runtime on behalf of another (0: none), and the handle of the
-  // runtime this runtime's innermost proxy operation runs in (0: none). A stop of this runtime
-  // follows calling_into to stop the script it waits on there (propagate_stop).
-  std::atomic<uint64_t> serving{0};
-  std::atomic<uint64_t> calling_into{0};
-  // Proxies in this runtime of objects of other runtimes, by the object's identity id.
-  std::unordered_map<uint64_t, ProxyRecord*> proxies;
-  // Every record of a proxy in this runtime whose handler lives (released at disposal).
-  std::unordered_set<ProxyRecord*> live_records;
-  // The private symbol holding an object's identity id (in this runtime's isolate).
-  v8::Global<v8::Private> id_key;
-  // The handler class of this runtime's proxies (its brand tells our proxies apart).
-  v8::Global<v8::FunctionTemplate> handler_class;
-  // The two well-known symbols V8 10.2's API has no getter for, read from the first engine
-  // before any script ran. A symbol belongs to the isolate, not to a realm: holding it keeps
-  // no engine alive (the realm-bound intrinsics are per engine: Engine::intrinsics).
-  v8::Global<v8::Symbol> symbol_match_all, symbol_species;
-  // Symbols that crossed between runtimes, by a process-wide id, so each keeps its identity:
-  // this runtime's symbol for an id, and the id of a symbol (by identity hash).
-  std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
-  std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
-  LoopState* loop = nullptr;
-  // The loop's queue, kept until the Runtime is freed: a stop requested from another thread
-  // wakes the loop through it, safely even while disposal tears the loop down (loop.cc).
-  std::shared_ptr<TaskQueue> loop_queue;
-  Inspector* inspector = nullptr;  // lock held to read or change
-  Timers* timers = nullptr;  // made on first use (builtins.cc)
-  Consoles* consoles = nullptr;  // made on first use (console.cc)
-  vh_console_sink console_sink = nullptr;
-  void* console_data = nullptr;
-  // ES modules (module.cc).
-  vh_module_loader module_loader = nullptr;
-  void* module_loader_data = nullptr;
-  vh_import_meta_hook import_meta_hook = nullptr;
-  void* import_meta_data = nullptr;
   // Shared with V8: backing stores keep it alive, so a SharedArrayBuffer's memory that outlives
   // this runtime (shared into another one) is still freed by the allocator that made it.
   std::shared_ptr<v8::ArrayBuffer::Allocator> allocator;
@@ -132,22 +82,22 @@ struct Runtime {
   uint32_t stack_limit_thread = 0;
   // The engine whose context is entered at the top of the lock holder's stack.
   Engine* entered = nullptr;
-  v8::Global<v8::Value> security_token;  // shared by all engines: direct access between them
   std::unordered_set<Engine*> engines;
   std::unordered_set<Ref*> refs;
-  std::unordered_set<HostClass*> classes;
-  std::unordered_set<Instance*> instances;    // live class instances, finalized at dispose
-  std::unordered_set<HostFunction*> functions;  // host function records (freed at dispose/GC)
-  std::unordered_set<Deferred*> deferreds;
-  std::vector<RuntimeGlobal> globals;
-  Engine* private_owner = nullptr;
-  SnapshotState* snapshot = nullptr;  // runtimes made for or from a snapshot only
   // An exception a host callback rethrew from a nested call, with the message of where it was
   // first thrown: when the same value is caught again, that message (location) is kept rather
-  // than the rethrow site's.
+  // than the rethrow site's (core/frame.h sets them, EngineCall::failed reads them).
   v8::Global<v8::Value> rethrown_exception;
   v8::Global<v8::Message> rethrown_message;  // rethrown_exception's first message (frame.h sets
                                              // both; call.cc and module.cc read and clear them)
+  // The parts of the layers above, bottom-up (never null from creation to disposal).
+  MarshalPart* marshal = nullptr;
+  HostPart* host = nullptr;
+  LoopPart* loop = nullptr;
+  LimitsPart* limits = nullptr;
+  ModulePart* module = nullptr;
+  DebugPart* debug = nullptr;
+  EmbedPart* embed = nullptr;
 };
 
 // Intrinsics of one engine's realm, read from its fresh global before any script ran
@@ -161,7 +111,12 @@ struct Intrinsics {
   v8::Global<v8::Function> function_bind;  // Function.prototype.bind: a target without own
                                            // non-configurable properties (proxy.cc)
   v8::Global<v8::Object> error_protos[kErrorKindCount];  // <Kind>.prototype, error_kinds.h order
-  void Reset();
+  void Reset() {
+    reflect_set.Reset();
+    reflect_set_prototype_of.Reset();
+    function_bind.Reset();
+    for (v8::Global<v8::Object>& proto : error_protos) proto.Reset();
+  }
 };
 
 struct Engine {
@@ -175,9 +130,10 @@ struct Engine {
   v8::Global<v8::Value> pending_exception;
   v8::Global<v8::Message> pending_message;
   // SharedArrayBuffers passed in from other runtimes, by backing store: the same store passed
-  // twice yields the same object while it lives (weak; marshal_shared.cc).
-  BufferCache shared_buffers;
-  ModuleMap* modules = nullptr;  // made on first use (module.cc)
+  // twice yields the same object while it lives (weak; marshal/shared.cc). Made and freed with
+  // the engine (embed/engine.cc).
+  BufferCache* shared_buffers = nullptr;
+  ModuleMap* modules = nullptr;  // made on first use (module/module.cc), freed with the engine
 };
 
 struct Ref {
@@ -187,18 +143,6 @@ struct Ref {
   uint32_t count = 0;
   bool can_be_weak = false;  // objects only: primitives are never observably collected
 };
-
-// The handle tables: constant-initialised globals (see handle_table.h), never destroyed.
-extern HandleTable<Runtime> g_runtime_table;
-extern HandleTable<Engine> g_engine_table;
-extern HandleTable<Ref> g_ref_table;
-extern HandleTable<HostClass> g_class_table;
-extern HandleTable<Deferred> g_deferred_table;
-inline HandleTable<Runtime>& runtime_table() { return g_runtime_table; }
-inline HandleTable<Engine>& engine_table() { return g_engine_table; }
-inline HandleTable<Ref>& ref_table() { return g_ref_table; }
-inline HandleTable<HostClass>& class_table() { return g_class_table; }
-inline HandleTable<Deferred>& deferred_table() { return g_deferred_table; }
 
 // The Runtime an isolate belongs to (isolate data slot 0).
 inline Runtime* runtime_of(v8::Isolate* isolate) { return static_cast<Runtime*>(isolate->GetData(0)); }
@@ -221,7 +165,5 @@ inline Engine* engine_of(v8::Local<v8::Context> context) {
   return static_cast<Engine*>(context->GetAlignedPointerFromEmbedderData(kEngineEmbedderSlot));
 }
 
-// Starts V8 once per process (flags, platform); safe from many threads at once.
-void ensure_platform();
 
 }  // namespace vh

@@ -387,14 +387,6 @@ void ensure_platform() {
   });
 }
 
-// Constant-initialised (HandleTable has a constexpr constructor), so usable from any static
-// initialiser and never destroyed while threads may still look handles up at exit.
-HandleTable<Runtime> g_runtime_table;
-HandleTable<Engine> g_engine_table;
-HandleTable<Ref> g_ref_table;
-HandleTable<HostClass> g_class_table;
-HandleTable<Deferred> g_deferred_table;
-
 }  // namespace vh
 
 extern "C" int vh_process_configure(const vh_process_options* options) {

@@ -53,7 +53,7 @@
 #endif
 
 // Whether a growable SharedArrayBuffer reports ByteLength() 0 (V8 10.2, verified there; other
-// versions are not, and marshal_shared.cc then takes the slower path that is always right).
+// versions are not, and marshal/shared.cc then takes the slower path that is always right).
 #define VH_V8_GROWABLE_SAB_LENGTH_ZERO VH_V8_IS_10_2
 
 namespace vh {
@@ -135,7 +135,7 @@ inline v8::Maybe<bool> set_prototype(v8::Local<v8::Context> ctx, v8::Local<v8::O
 // The isolate of a context / of a heap object. 14.x has no such accessor; there the isolate the
 // thread entered last (Isolate::GetCurrent()) stands in, which is right only where the caller
 // runs in the object's own isolate. Call sites that may hold another isolate's object take the
-// isolate as a parameter instead (marshal_shared.cc's is_shared_view). Nothing runs on 14.x
+// isolate as a parameter instead (marshal/shared.cc's is_shared_view). Nothing runs on 14.x
 // yet (compile only), so this is not verified there.
 inline v8::Isolate* isolate_of(v8::Local<v8::Context> ctx) {
 #if VH_V8_AT_LEAST(14, 0)

@@ -9,6 +9,9 @@
 #include "core/stop.h"
 #include "core/v8_compat.h"
 #include "core/lock.h"
+#include "debug/diagnostics.h"
+#include "host/host.h"
+#include "marshal/marshal.h"
 #include "v8host.h"
 
 namespace vh {
@@ -31,7 +34,7 @@ bool gc_kind_of(v8::GCType type, vh_gc_kind* out) {
 // gc_cb, changed only under that lock, cannot change during the call.
 void tell_gc(Runtime* rt, v8::GCType type, vh_gc_phase phase) {
   vh_gc_kind kind;
-  if (rt->gc_cb && gc_kind_of(type, &kind)) rt->gc_cb(vh_runtime{rt->handle}, kind, phase, rt->gc_data);
+  if (rt->debug->gc_cb && gc_kind_of(type, &kind)) rt->debug->gc_cb(vh_runtime{rt->handle}, kind, phase, rt->debug->gc_data);
 }
 
 void on_gc_start(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
@@ -45,9 +48,9 @@ void on_gc_end(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
 }  // namespace
 
 void set_gc_callback(Runtime* rt, vh_gc_cb cb, void* data) {
-  bool installed = rt->gc_cb != nullptr;
-  rt->gc_cb = cb;
-  rt->gc_data = data;
+  bool installed = rt->debug->gc_cb != nullptr;
+  rt->debug->gc_cb = cb;
+  rt->debug->gc_data = data;
   // Installed once while a callback is set (a replacement only swaps the fields): V8 keeps a
   // list, and a second pair with the same data would tell the host twice.
   if (cb && !installed) {
@@ -98,15 +101,15 @@ int vh_runtime_stats_get(vh_runtime runtime, vh_runtime_stats* out) {
     RuntimeLock lock(rt);
     s.engines = rt->engines.size();
     s.references = rt->refs.size();
-    s.class_instances = rt->instances.size();
-    // One record per proxy, both ways: live_records holds this runtime's proxies (rt->proxies,
+    s.class_instances = rt->host->instances.size();
+    // One record per proxy, both ways: live_records holds this runtime's proxies (rt->marshal->proxies,
     // by object id, may lack one whose object has no id); exported the records of proxies
-    // elsewhere of objects here, kept exact under g_marshal_mu by pass_proxy, forward_proxy and
+    // elsewhere of objects here, kept exact under g_link_mu by pass_proxy, forward_proxy and
     // release_record (a proxy collected or its runtime disposed) on other threads.
-    s.proxies_imported = rt->live_records.size();
+    s.proxies_imported = rt->marshal->live_records.size();
     {
-      std::lock_guard<std::mutex> marshal(g_marshal_mu);
-      s.proxies_exported = rt->link->exported.size();
+      std::lock_guard<std::mutex> marshal(g_link_mu);
+      s.proxies_exported = rt->marshal->exported.size();
     }
     size_t n = rt->isolate->NumberOfHeapSpaces();
     for (size_t i = 0; i < n && s.space_count < VH_HEAP_SPACE_MAX; ++i) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/call.h"
+#include "debug/diagnostics.h"
 #include "v8host.h"
 
 namespace vh {
@@ -128,12 +129,12 @@ class SnapshotStream final : public v8::OutputStream {
 }  // namespace
 
 void stop_profiler(Runtime* rt) {
-  if (!rt->cpu_profiler) return;
+  if (!rt->debug->cpu_profiler) return;
   v8::HandleScope handles(rt->isolate);
-  v8::CpuProfile* profile = rt->cpu_profiler->StopProfiling(v8::String::NewFromUtf8Literal(rt->isolate, kTitle));
+  v8::CpuProfile* profile = rt->debug->cpu_profiler->StopProfiling(v8::String::NewFromUtf8Literal(rt->isolate, kTitle));
   if (profile) profile->Delete();
-  rt->cpu_profiler->Dispose();
-  rt->cpu_profiler = nullptr;
+  rt->debug->cpu_profiler->Dispose();
+  rt->debug->cpu_profiler = nullptr;
 }
 
 }  // namespace vh
@@ -148,12 +149,12 @@ int vh_runtime_cpu_profile_start(vh_runtime runtime, uint32_t interval_us) {
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  if (rt->cpu_profiler) return VH_EBUSY;
+  if (rt->debug->cpu_profiler) return VH_EBUSY;
   v8::CpuProfiler* profiler = v8::CpuProfiler::New(rt->isolate);
   if (!profiler) return VH_ENOMEM;
   profiler->SetSamplingInterval(static_cast<int>(interval_us));
   profiler->StartProfiling(v8::String::NewFromUtf8Literal(rt->isolate, kTitle), true);
-  rt->cpu_profiler = profiler;
+  rt->debug->cpu_profiler = profiler;
   return VH_OK;
 }
 
@@ -162,13 +163,13 @@ int vh_runtime_cpu_profile_stop(vh_runtime runtime, vh_write_cb write, void* use
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  if (!rt->cpu_profiler) return VH_EINVAL;
-  v8::CpuProfile* profile = rt->cpu_profiler->StopProfiling(v8::String::NewFromUtf8Literal(rt->isolate, kTitle));
+  if (!rt->debug->cpu_profiler) return VH_EINVAL;
+  v8::CpuProfile* profile = rt->debug->cpu_profiler->StopProfiling(v8::String::NewFromUtf8Literal(rt->isolate, kTitle));
   // The profile belongs to its profiler: written before either is freed.
   int rc = profile ? write_profile(profile, write, user) : VH_ENOMEM;
   if (profile) profile->Delete();
-  rt->cpu_profiler->Dispose();
-  rt->cpu_profiler = nullptr;
+  rt->debug->cpu_profiler->Dispose();
+  rt->debug->cpu_profiler = nullptr;
   return rc;
 }
 

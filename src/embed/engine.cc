@@ -5,11 +5,12 @@
 #include "host/host.h"
 #include "debug/inspector.h"
 #include "loop/loop.h"
+#include "marshal/buffer_cache.h"
 #include "marshal/marshal.h"
 #include "module/module.h"
 #include "embed/snapshot.h"
 #include "core/versioned.h"
-#include "core/lifecycle.h"
+#include "embed/lifecycle.h"
 #include "limits/safe_builtins.h"
 #include "v8host.h"
 
@@ -19,13 +20,14 @@ void destroy_engine_object(Engine* e) {
   unbind_context(e);
   e->context.Reset();
   engine_table().remove(e->handle);
+  delete e->shared_buffers;
   delete e;
 }
 
 void unbind_context(Engine* e) {
   inspector_engine_destroyed(e);
   cancel_engine_timers(e);
-  e->shared_buffers.clear();  // its weak Globals, while the lock is held
+  e->shared_buffers->clear();  // its weak Globals, while the lock is held
   destroy_module_map(e);
   e->pending_exception.Reset();
   e->pending_message.Reset();
@@ -70,32 +72,25 @@ void capture_intrinsics(Engine* e, v8::Local<v8::Context> ctx) {
     v8::Local<v8::Value> proto = get(get(global, error_kind_name(i)), "prototype");
     if (proto->IsObject()) in.error_protos[i].Reset(iso, proto.As<v8::Object>());
   }
-  if (rt->symbol_match_all.IsEmpty()) {
+  if (rt->marshal->symbol_match_all.IsEmpty()) {
     v8::Local<v8::Value> symbol = get(global, "Symbol");
     v8::Local<v8::Value> match_all = get(symbol, "matchAll"), species = get(symbol, "species");
-    if (match_all->IsSymbol()) rt->symbol_match_all.Reset(iso, match_all.As<v8::Symbol>());
-    if (species->IsSymbol()) rt->symbol_species.Reset(iso, species.As<v8::Symbol>());
+    if (match_all->IsSymbol()) rt->marshal->symbol_match_all.Reset(iso, match_all.As<v8::Symbol>());
+    if (species->IsSymbol()) rt->marshal->symbol_species.Reset(iso, species.As<v8::Symbol>());
   }
 }
 
 }  // namespace
 
-void vh::Intrinsics::Reset() {
-  reflect_set.Reset();
-  reflect_set_prototype_of.Reset();
-  function_bind.Reset();
-  for (v8::Global<v8::Object>& proto : error_protos) proto.Reset();
-}
-
 // Makes ctx the engine's context: the runtime's security token, the pointer back to the engine,
 // the intrinsics read before any script runs, the runtime's globals, the inspector's target.
 void vh::bind_context(Engine* e, v8::Local<v8::Context> ctx) {
   Runtime* rt = e->rt;
-  ctx->SetSecurityToken(rt->security_token.Get(rt->isolate));
+  ctx->SetSecurityToken(rt->embed->security_token.Get(rt->isolate));
   ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, e);
   e->context.Reset(rt->isolate, ctx);
   capture_intrinsics(e, ctx);
-  if (!rt->globals.empty()) {
+  if (!rt->host->globals.empty()) {
     v8::Context::Scope entered(ctx);
     // Cannot fail: registration refuses the names a fresh engine holds non-configurably.
     install_runtime_globals(e, ctx);
@@ -113,7 +108,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   auto e = std::make_unique<Engine>();
   e->rt = rt;
   RuntimeLock lock(rt);
-  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
+  if (rt->embed->snapshot) VH_TRY(check_snapshot_bindings(rt));  // before script can call a record
   v8::Local<v8::Context> ctx = v8::Context::New(rt->isolate);
   if (ctx.IsEmpty()) return VH_ENOMEM;
   // Before any script can run in it; a context restored from a snapshot has them already (the
@@ -122,6 +117,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;
+  e->shared_buffers = new BufferCache();  // freed by destroy_engine_object
   bind_context(e.get(), ctx);
   rt->engines.insert(e.get());
   *out = e.release();
@@ -158,7 +154,7 @@ int vh_engine_new_private(const vh_runtime_options* runtime_options,
     dispose_runtime(rt);
     return rc;
   }
-  rt->private_owner = e;
+  rt->embed->private_owner = e;
   out->id_ = e->handle;
   return VH_OK;
 }
@@ -167,7 +163,7 @@ int vh_engine_dispose(vh_engine engine) {
   Engine* e;
   VH_TRY(resolve_engine(engine, &e));
   Runtime* rt = e->rt;
-  if (rt->private_owner == e) return dispose_runtime(rt);
+  if (rt->embed->private_owner == e) return dispose_runtime(rt);
   RuntimeLock lock(rt);  // in_use is the lock holder's to read: take the lock first
   if (e->in_use) return VH_EBUSY;
   rt->engines.erase(e);

@@ -1,7 +1,7 @@
 // vh_engine_reset: gives an engine a fresh global (a new V8 context) under the same handle.
 #include "core/call.h"
 #include "host/host.h"
-#include "core/lifecycle.h"
+#include "embed/lifecycle.h"
 #include "loop/loop.h"
 #include "module/module.h"
 #include "embed/snapshot.h"
@@ -18,7 +18,7 @@ int vh_engine_reset(vh_engine engine) {
   Runtime* rt = e->rt;
   RuntimeLock lock(rt);  // in_use is the lock holder's to read: take the lock first
   if (e->in_use) return VH_EBUSY;
-  if (rt->snapshot) VH_TRY(check_snapshot_bindings(rt));
+  if (rt->embed->snapshot) VH_TRY(check_snapshot_bindings(rt));
   v8::Isolate* iso = rt->isolate;
   // A runtime made from a snapshot gives every new context the snapshot's state.
   v8::Local<v8::Context> fresh = v8::Context::New(iso);

@@ -1,5 +1,6 @@
 // vh_runtime_*: creating and disposing runtimes (V8 isolates).
 #include "core/call.h"
+#include "core/platform.h"
 #include "host/host.h"
 #include "debug/inspector.h"
 #include "core/stop.h"
@@ -7,13 +8,38 @@
 #include "limits/limits.h"
 #include "loop/loop.h"
 #include "module/module.h"
+#include "marshal/marshal.h"
 #include "marshal/proxy.h"
+#include "marshal/symbol.h"
 #include "embed/snapshot.h"
 #include "core/versioned.h"
-#include "core/lifecycle.h"
+#include "embed/lifecycle.h"
 #include "v8host.h"
 
 namespace vh {
+
+Runtime* make_runtime() {
+  auto* rt = new Runtime();
+  rt->marshal = new MarshalPart();
+  rt->host = new HostPart();
+  rt->loop = new LoopPart();
+  rt->limits = new LimitsPart();
+  rt->module = new ModulePart();
+  rt->debug = new DebugPart();
+  rt->embed = new EmbedPart();
+  return rt;
+}
+
+void free_runtime(Runtime* rt) {
+  delete rt->embed;
+  delete rt->debug;
+  delete rt->module;
+  delete rt->limits;
+  delete rt->loop;
+  delete rt->host;
+  delete rt->marshal;
+  delete rt;
+}
 
 int dispose_runtime(Runtime* rt) {
   if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
@@ -37,12 +63,13 @@ int dispose_runtime(Runtime* rt) {
     }
     rt->refs.clear();
     destroy_proxies(rt);
+    destroy_symbols(rt);
     destroy_host_objects(rt);
     destroy_deferreds(rt);
     destroy_builtins(rt);
     stop_profiler(rt);
     destroy_loop(rt);
-    rt->security_token.Reset();
+    rt->embed->security_token.Reset();
     rt->rethrown_exception.Reset();
     rt->rethrown_message.Reset();
   }
@@ -51,7 +78,7 @@ int dispose_runtime(Runtime* rt) {
   runtime_table().remove(rt->handle);
   free_interrupts(rt);
   dispose_isolate(rt);  // a snapshot builder's blob is made there: no handle of ours is left
-  delete rt;
+  free_runtime(rt);
   return VH_OK;
 }
 
@@ -69,18 +96,18 @@ int new_runtime(const vh_runtime_options* options, SnapshotState* snapshot, vh_r
   if (options) VH_TRY(copy_versioned(options, sizeof(vh_runtime_options), &opts));
 
   ensure_platform();
-  auto rt = std::make_unique<Runtime>();
+  std::unique_ptr<Runtime, void (*)(Runtime*)> rt(make_runtime(), free_runtime);
   rt->link = std::make_shared<RuntimeLink>();
   rt->link->rt = rt.get();
   // Anything above a century is "forever", capped so steady_clock arithmetic cannot overflow.
   constexpr uint64_t kForeverMs = 1000ull * 3600 * 24 * 365 * 100;
-  if (opts.proxy_wait_ms != 0) rt->proxy_wait_ms = opts.proxy_wait_ms < kForeverMs ? opts.proxy_wait_ms : kForeverMs;
+  if (opts.proxy_wait_ms != 0) rt->marshal->proxy_wait_ms = opts.proxy_wait_ms < kForeverMs ? opts.proxy_wait_ms : kForeverMs;
   rt->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator_shared = rt->allocator;
   VH_TRY(configure_heap(opts, &params));
-  rt->snapshot = snap.release();
-  rt->isolate = make_isolate(rt.get(), params);  // frees rt->snapshot when it fails
+  rt->embed->snapshot = snap.release();
+  rt->isolate = make_isolate(rt.get(), params);  // frees rt->embed->snapshot when it fails
   if (!rt->isolate) return VH_ENOMEM;
   // The host decides when promise reactions run (vh_runtime_run_microtasks).
   rt->isolate->SetData(kRuntimeIsolateSlot, rt.get());
@@ -94,11 +121,11 @@ int new_runtime(const vh_runtime_options* options, SnapshotState* snapshot, vh_r
   {
     RuntimeLock lock(rt.get());
     // One token for all engines: objects of one engine are used directly in the others.
-    rt->security_token.Reset(rt->isolate, v8::Symbol::New(rt->isolate));
+    rt->embed->security_token.Reset(rt->isolate, v8::Symbol::New(rt->isolate));
   }
   rt->handle = runtime_table().add(rt.get());
   if (rt->handle == 0) {
-    rt->security_token.Reset();
+    rt->embed->security_token.Reset();
     dispose_isolate(rt.get());
     return VH_ENOMEM;
   }

@@ -29,9 +29,10 @@
 #include <v8-snapshot.h>
 
 #include "core/call.h"
+#include "core/platform.h"
 #include "core/hash.h"
 #include "host/host.h"
-#include "core/lifecycle.h"
+#include "embed/lifecycle.h"
 #include "loop/loop.h"
 #include "embed/snapshot.h"
 #include "marshal/proxy.h"
@@ -57,20 +58,17 @@ struct SnapshotState {
   size_t static_refs = 0;
   // Builder.
   v8::SnapshotCreator* creator = nullptr;
-  std::vector<HostFunction*> order;  // records in registration order
-  bool overflow = false;             // more than kMaxRecords
   bool create = false;               // vh_snapshot_create: serialize in dispose_isolate
   bool keep = false;                 // vh_snapshot_create owns this state past disposal
-  bool modules_used = false;         // an engine dropped its loaded modules (module.cc)
   v8::StartupData out{nullptr, 0};
-  std::string signatures;            // of order, in the blob's format
+  std::string signatures;            // of the runtime's records (HostPart::order), in the blob's format
   // Loaded.
   // The blob: V8 reads contexts from its bytes after Isolate::New (shared, checked_blob()).
   std::shared_ptr<const CheckedBlob> blob;
   v8::StartupData data{nullptr, 0};
+  // The records the blob refers to, made before the runtime (then its HostPart::order's).
   std::vector<HostFunction*> placeholders;
   std::vector<std::string> expected;  // kind + name of each placeholder, from the blob
-  size_t bound = 0;
   bool verified = false;
 };
 
@@ -250,14 +248,15 @@ std::shared_ptr<const CheckedBlob> checked_blob(const void* blob, size_t length,
 
 void free_snapshot_state(SnapshotState* state) {
   if (!state) return;
-  for (size_t i = state->bound; i < state->placeholders.size(); ++i) delete state->placeholders[i];
+  for (HostFunction* rec : state->placeholders) delete rec;  // not yet the runtime's
   delete[] state->out.data;
   delete state;
 }
 
 v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params) {
-  SnapshotState* s = rt->snapshot;
+  SnapshotState* s = rt->embed->snapshot;
   if (!s) return v8::Isolate::New(params);
+  RecordOrder& order = rt->host->order;
   std::vector<intptr_t> statics = static_references();
   s->static_refs = statics.size();
   v8::Isolate* iso = nullptr;
@@ -265,6 +264,8 @@ v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params) {
     // V8 reads the array when it serializes: sized now for every record, filled then.
     s->refs.assign(statics.size() + kMaxRecords + 1, 0);
     std::copy(statics.begin(), statics.end(), s->refs.begin());
+    order.numbering = true;
+    order.limit = kMaxRecords;
     iso = v8::Isolate::Allocate();
     if (iso) {
       s->creator = new v8::SnapshotCreator(iso, s->refs.data());
@@ -280,6 +281,9 @@ v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params) {
       s->refs.push_back(reinterpret_cast<intptr_t>(rec));
     }
     s->refs.push_back(0);
+    // The host's registrations get them, in order (RecordOrder::next).
+    order.records = std::move(s->placeholders);
+    s->placeholders.clear();
     size_t skip = sizeof(Header) + s->blob->header.signatures_length;
     s->data.data = s->blob->bytes.data() + skip;
     s->data.raw_size = static_cast<int>(s->blob->bytes.size() - skip);
@@ -289,13 +293,13 @@ v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params) {
   }
   if (!iso) {
     free_snapshot_state(s);
-    rt->snapshot = nullptr;
+    rt->embed->snapshot = nullptr;
   }
   return iso;
 }
 
 void dispose_isolate(Runtime* rt) {
-  SnapshotState* s = rt->snapshot;
+  SnapshotState* s = rt->embed->snapshot;
   if (!s) return rt->isolate->Dispose();
   if (s->creator) {
     if (s->create) {
@@ -309,36 +313,21 @@ void dispose_isolate(Runtime* rt) {
   } else {
     rt->isolate->Dispose();
   }
-  rt->snapshot = nullptr;
+  rt->embed->snapshot = nullptr;
   if (!s->keep) free_snapshot_state(s);
 }
 
-HostFunction* snapshot_record(Runtime* rt) {
-  SnapshotState* s = rt->snapshot;
-  if (s->mode == SnapshotState::kBuilder) {
-    auto* rec = new HostFunction();
-    if (s->order.size() < kMaxRecords) s->order.push_back(rec);
-    else s->overflow = true;
-    return rec;
-  }
-  if (s->bound < s->placeholders.size()) return s->placeholders[s->bound++];
-  return new HostFunction();  // registered after the snapshot's: not in the blob
-}
-
-void note_builder_modules(Runtime* rt) {
-  if (rt->snapshot && rt->snapshot->mode == SnapshotState::kBuilder) rt->snapshot->modules_used = true;
-}
-
 bool snapshot_restored(Runtime* rt) {
-  return rt->snapshot && rt->snapshot->mode == SnapshotState::kLoaded;
+  return rt->embed->snapshot && rt->embed->snapshot->mode == SnapshotState::kLoaded;
 }
 
 int check_snapshot_bindings(Runtime* rt) {
-  SnapshotState* s = rt->snapshot;
+  SnapshotState* s = rt->embed->snapshot;
+  const RecordOrder& order = rt->host->order;
   if (s->mode == SnapshotState::kBuilder || s->verified) return VH_OK;
-  if (s->bound != s->placeholders.size()) return VH_EBADDATA;
-  for (size_t i = 0; i < s->placeholders.size(); ++i)
-    if (signature(s->placeholders[i]) != s->expected[i]) return VH_EBADDATA;
+  if (order.handed != order.records.size()) return VH_EBADDATA;
+  for (size_t i = 0; i < order.records.size(); ++i)
+    if (signature(order.records[i]) != s->expected[i]) return VH_EBADDATA;
   s->verified = true;
   return VH_OK;
 }
@@ -351,15 +340,14 @@ namespace {
 
 // The refusals of vh_snapshot_create, checked before anything changes (lock held).
 int check_snapshottable(Runtime* rt, Engine* chosen) {
-  SnapshotState* s = rt->snapshot;
-  if (s->overflow) return VH_ENOTSUP;
-  if (!rt->instances.empty()) return VH_ENOTSUP;  // native pointers in internal fields
-  if (!rt->proxies.empty() || !rt->live_records.empty()) return VH_ENOTSUP;
-  for (HostFunction* rec : rt->functions)
+  if (rt->host->order.overflow) return VH_ENOTSUP;
+  if (!rt->host->instances.empty()) return VH_ENOTSUP;  // native pointers in internal fields
+  if (!rt->marshal->proxies.empty() || !rt->marshal->live_records.empty()) return VH_ENOTSUP;
+  for (HostFunction* rec : rt->host->functions)
     if (!rec->weak.IsEmpty()) return VH_ENOTSUP;  // an engine's function: not re-bindable
   // V8 10.2 cannot save a module namespace (its accessors are not in V8's own reference table:
   // it would end the process), and any module an engine loaded may be reachable from it.
-  if (s->modules_used) return VH_ENOTSUP;
+  if (rt->module->dropped_modules) return VH_ENOTSUP;
   for (Engine* e : rt->engines)
     if (e->modules) return VH_ENOTSUP;
   (void)chosen;
@@ -385,7 +373,7 @@ int vh_snapshot_create(vh_runtime runtime, vh_engine engine, void** blob, size_t
   Engine* e;
   VH_TRY(resolve_engine(engine, &e));
   if (e->rt != rt) return VH_ERUNTIME_MISMATCH;
-  SnapshotState* s = rt->snapshot;
+  SnapshotState* s = rt->embed->snapshot;
   if (!s || s->mode != SnapshotState::kBuilder) return VH_EINVAL;
   // What would make the disposal below refuse, refused first: nothing has changed yet.
   if (rt->lock_owner.load(std::memory_order_relaxed) != 0) return VH_EBUSY;
@@ -408,15 +396,16 @@ int vh_snapshot_create(vh_runtime runtime, vh_engine engine, void** blob, size_t
     // The engine pointer must not come back from the blob: set again by each new engine.
     ctx->SetAlignedPointerInEmbedderData(kEngineEmbedderSlot, nullptr);
     s->creator->SetDefaultContext(ctx);
-    for (size_t i = 0; i < s->order.size(); ++i) {
-      s->refs[s->static_refs + i] = reinterpret_cast<intptr_t>(s->order[i]);
-      s->signatures += signature(s->order[i]);
+    const std::vector<HostFunction*>& order = rt->host->order.records;
+    for (size_t i = 0; i < order.size(); ++i) {
+      s->refs[s->static_refs + i] = reinterpret_cast<intptr_t>(order[i]);
+      s->signatures += signature(order[i]);
       s->signatures += '\0';
     }
   }
   s->create = true;
   s->keep = true;
-  uint32_t records = static_cast<uint32_t>(s->order.size());
+  uint32_t records = static_cast<uint32_t>(rt->host->order.records.size());
   int rc = dispose_runtime(rt);  // serializes in dispose_isolate, after every handle is gone
   if (rc != VH_OK) {             // cannot happen after the checks above, on the builder's thread
     s->create = s->keep = false;

@@ -1,4 +1,5 @@
-// Startup snapshots (snapshot.cc): the hooks the runtime, engine and host-function code call.
+// Startup snapshots (snapshot.cc): the hooks the runtime and engine code call. (The host
+// layer keeps its records in registration order for them: host.h, RecordOrder.)
 #pragma once
 
 #include <v8.h>
@@ -7,26 +8,21 @@
 #include <vector>
 
 #include "core/objects.h"
+#include "embed/lifecycle.h"
 #include "v8host/runtime.h"
 
 namespace vh {
-
-struct HostFunction;
 
 // runtime.cc: makes a runtime; snapshot (may be NULL) is owned by it from the call on.
 int new_runtime(const vh_runtime_options* options, SnapshotState* snapshot, vh_runtime* out);
 
 // Makes rt's isolate: a plain one, one owned by a SnapshotCreator (a builder), or one
-// deserialized from a blob. On failure returns NULL and frees rt->snapshot.
+// deserialized from a blob. On failure returns NULL and frees rt->embed->snapshot.
 v8::Isolate* make_isolate(Runtime* rt, v8::Isolate::CreateParams& params);
 // Disposes rt's isolate (and its snapshot state), whatever made it. Called by dispose_runtime
 // after every handle of the runtime is gone: a builder being turned into a blob serializes there.
 void dispose_isolate(Runtime* rt);
 void free_snapshot_state(SnapshotState* state);
-
-// new_runtime_record: the record a snapshot runtime's next registration uses (a builder's new
-// record, numbered; a loaded runtime's placeholder the blob points at, in registration order).
-HostFunction* snapshot_record(Runtime* rt);
 
 // vh_engine_new on a runtime from a blob: VH_EBADDATA unless the host has registered, in order,
 // the host functions and classes the blob was made with.
@@ -40,10 +36,6 @@ bool snapshot_restored(Runtime* rt);
 // process (an Intl object: a global handle to a Foreign); VH_ENOMEM when it cannot be looked at.
 // The isolate is locked and entered.
 int check_heap_serializable(v8::Isolate* iso);
-
-// module.cc: an engine of rt that loaded modules drops its module map (reset, disposal): a
-// builder remembers it (vh_snapshot_create refuses a runtime that loaded modules).
-void note_builder_modules(Runtime* rt);
 
 
 }  // namespace vh

@@ -9,7 +9,6 @@
 #include "core/frame.h"
 #include "host/host.h"
 #include "marshal/marshal.h"
-#include "embed/snapshot.h"
 
 namespace vh {
 
@@ -131,13 +130,13 @@ v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
 HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
                                  void* data, HostClass* cls) {
   // A snapshot runtime numbers its records: the blob refers to them by registration order.
-  auto* rec = rt->snapshot ? snapshot_record(rt) : new HostFunction();
+  auto* rec = rt->host->order.next();
   rec->kind = kind;
   rec->fn = fn;
   rec->data = data;
   rec->cls = cls;
   rec->rt = rt;
-  rt->functions.insert(rec);
+  rt->host->functions.insert(rec);
   return rec;
 }
 

@@ -7,12 +7,19 @@
 #include "v8host.h"
 
 namespace vh {
+
+// The classes' handles (constant-initialised, never destroyed: see core/handle_table.h).
+namespace {
+HandleTable<HostClass> g_class_table;
+inline HandleTable<HostClass>& class_table() { return g_class_table; }
+}  // namespace
+
 namespace {
 
 void finalize_collected(const v8::WeakCallbackInfo<Instance>& info) {
   Instance* inst = info.GetParameter();
   inst->weak.Reset();
-  inst->cls->rt->instances.erase(inst);
+  inst->cls->rt->host->instances.erase(inst);
   if (inst->cls->finalize) inst->cls->finalize(inst->native, inst->cls->data);
   delete inst;
 }
@@ -65,30 +72,30 @@ void attach_instance(HostClass* cls, v8::Local<v8::Object> object, void* native)
   compat::set_internal_field(object, kInstanceField, inst);
   inst->weak.Reset(cls->rt->isolate, object);
   inst->weak.SetWeak(inst, finalize_collected, v8::WeakCallbackType::kParameter);
-  cls->rt->instances.insert(inst);
+  cls->rt->host->instances.insert(inst);
 }
 
 void destroy_host_objects(Runtime* rt) {
   // Finalizers first: each remaining instance exactly once, before its class goes away.
-  for (Instance* inst : rt->instances) {
+  for (Instance* inst : rt->host->instances) {
     inst->weak.Reset();
     if (inst->cls->finalize) inst->cls->finalize(inst->native, inst->cls->data);
     delete inst;
   }
-  rt->instances.clear();
-  for (HostFunction* rec : rt->functions) {
+  rt->host->instances.clear();
+  for (HostFunction* rec : rt->host->functions) {
     rec->weak.Reset();
     delete rec;
   }
-  rt->functions.clear();
-  for (HostClass* cls : rt->classes) {
+  rt->host->functions.clear();
+  for (HostClass* cls : rt->host->classes) {
     cls->tmpl.Reset();
     class_table().remove(cls->handle);
     delete cls;
   }
-  rt->classes.clear();
-  for (RuntimeGlobal& g : rt->globals) g.tmpl.Reset();
-  rt->globals.clear();
+  rt->host->classes.clear();
+  for (RuntimeGlobal& g : rt->host->globals) g.tmpl.Reset();
+  rt->host->globals.clear();
 }
 
 }  // namespace vh
@@ -121,7 +128,7 @@ int vh_class_define(vh_runtime runtime, const vh_class_def* user_def, vh_class* 
   cls->construct = def->construct;
   cls->finalize = def->finalize;
   cls->data = def->data;
-  rt->classes.insert(cls);  // from here on freed with the runtime, whatever happens below
+  rt->host->classes.insert(cls);  // from here on freed with the runtime, whatever happens below
   HostFunction* ctor = new_runtime_record(rt, HostFunction::kConstructor, nullptr, def->data, cls);
   cls->records.push_back(ctor);
   v8::Local<v8::FunctionTemplate> tmpl = host_template(rt, ctor, v8::Local<v8::Signature>());

@@ -4,6 +4,7 @@
 
 #include "core/error_kinds.h"
 #include "host/host.h"
+#include "marshal/marshal.h"
 #include "v8host.h"
 
 namespace vh {
@@ -14,7 +15,7 @@ constexpr size_t kMaxArgs = 65535;
 void free_collected_function(const v8::WeakCallbackInfo<HostFunction>& info) {
   HostFunction* rec = info.GetParameter();
   rec->weak.Reset();
-  rec->rt->functions.erase(rec);
+  rec->rt->host->functions.erase(rec);
   delete rec;
 }
 
@@ -66,7 +67,7 @@ int make_engine_function(vh_engine engine, const char* name, const HostFunction&
   // The record lives as long as the function: freed when it is collected (or with the runtime).
   rec->weak.Reset(call.isolate, fn);
   rec->weak.SetWeak(rec, free_collected_function, v8::WeakCallbackType::kParameter);
-  call.rt->functions.insert(rec);
+  call.rt->host->functions.insert(rec);
   *out = call.result(fn);
   return VH_OK;
 }
@@ -87,13 +88,13 @@ int make_runtime_global_function(vh_runtime runtime, const char* name, const Hos
 }
 
 int register_runtime_global(Runtime* rt, const std::string& name, v8::Local<v8::FunctionTemplate> tmpl) {
-  for (RuntimeGlobal& g : rt->globals) {
+  for (RuntimeGlobal& g : rt->host->globals) {
     if (g.name == name) {
       g.tmpl.Reset(rt->isolate, tmpl);
       return VH_OK;
     }
   }
-  rt->globals.push_back(RuntimeGlobal{name, v8::Global<v8::FunctionTemplate>(rt->isolate, tmpl)});
+  rt->host->globals.push_back(RuntimeGlobal{name, v8::Global<v8::FunctionTemplate>(rt->isolate, tmpl)});
   return VH_OK;
 }
 
@@ -102,7 +103,7 @@ int install_runtime_globals(Engine* engine, v8::Local<v8::Context> ctx) {
   v8::Isolate* iso = rt->isolate;
   v8::TryCatch tc(iso);
   v8::Local<v8::Object> global = ctx->Global();
-  for (const RuntimeGlobal& g : rt->globals) {
+  for (const RuntimeGlobal& g : rt->host->globals) {
     v8::Local<v8::String> name;
     v8::Local<v8::Function> fn;
     VH_TRY(make_name(iso, g.name.c_str(), &name));
@@ -161,7 +162,7 @@ int vh_throw(vh_engine engine, vh_value value) {
   EngineCall call;
   VH_TRY(call.enter(engine, false));
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(value, &v));
+  VH_TRY(call_arg(call, value, &v));
   return throw_value(call, v);
 }
 
@@ -180,10 +181,10 @@ int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_v
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Value> ctor;
-  VH_TRY(call.arg(constructor, &ctor));
+  VH_TRY(call_arg(call, constructor, &ctor));
   if (!ctor->IsFunction()) return VH_ETYPE;
   std::vector<v8::Local<v8::Value>> args(argc);
-  for (size_t i = 0; i < argc; ++i) VH_TRY(call.arg(argv[i], &args[i]));
+  for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args[i]));
   v8::TryCatch tc(call.isolate);
   v8::Local<v8::Object> result;
   if (!ctor.As<v8::Function>()

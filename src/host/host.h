@@ -5,6 +5,7 @@
 #include <v8.h>
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/call.h"
@@ -13,6 +14,8 @@
 #include "v8host/function.h"
 
 namespace vh {
+
+struct HostClass;
 
 // What a V8 function's data External points at.
 struct HostFunction {
@@ -48,6 +51,55 @@ struct Instance {
   v8::Global<v8::Object> weak;
 };
 
+struct Deferred;  // promise.cc
+
+// A global that every engine of a runtime gets its own instance of (functions and classes).
+struct RuntimeGlobal {
+  std::string name;
+  v8::Global<v8::FunctionTemplate> tmpl;
+};
+
+// The runtime's host-function records in registration order, kept for snapshot runtimes
+// (embed/snapshot.cc): a snapshot refers to the records behind its functions by that order.
+// A runtime made from a snapshot has its records made before its isolate (`records`, handed out
+// in order by next()); a builder appends every new one (`numbering`), at most `limit`.
+struct RecordOrder {
+  std::vector<HostFunction*> records;
+  size_t handed = 0;       // records[handed] is the next registration's, if any
+  bool numbering = false;  // a builder: next() appends each new record
+  size_t limit = 0;
+  bool overflow = false;   // a builder was asked for more than limit records
+  RecordOrder() = default;
+  RecordOrder(const RecordOrder&) = delete;
+  RecordOrder& operator=(const RecordOrder&) = delete;
+  // Records never handed out are this order's (a blob's records the host did not register).
+  ~RecordOrder() {
+    for (size_t i = handed; i < records.size(); ++i) delete records[i];
+  }
+  // The record the next registration uses (not yet initialised; owned by the caller).
+  HostFunction* next() {
+    if (handed < records.size()) return records[handed++];
+    auto* rec = new HostFunction();
+    if (numbering && records.size() < limit) {
+      records.push_back(rec);
+      ++handed;
+    } else if (numbering) {
+      overflow = true;
+    }
+    return rec;
+  }
+};
+
+// The host layer's part of a Runtime (Runtime::host; core/objects.h).
+struct HostPart {
+  std::unordered_set<HostClass*> classes;
+  std::unordered_set<Instance*> instances;      // live class instances, finalized at dispose
+  std::unordered_set<HostFunction*> functions;  // host function records (freed at dispose/GC)
+  std::unordered_set<Deferred*> deferreds;
+  std::vector<RuntimeGlobal> globals;
+  RecordOrder order;
+};
+
 // The trampoline every host-made V8 function is created with (and the fast-path ones, for
 // kNumeric and kNativeMethod records).
 void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info);
@@ -67,7 +119,7 @@ inline Instance* instance_of_checked(v8::Local<v8::Object> object) {
 }
 
 
-// Makes a FunctionTemplate whose calls reach record (owned by rt->functions).
+// Makes a FunctionTemplate whose calls reach record (owned by rt->host->functions).
 v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
                                               v8::Local<v8::Signature> signature);
 

@@ -1,5 +1,6 @@
 // Promises made and settled from C: a Deferred owns the resolver until it is used once.
 #include "host/host.h"
+#include "marshal/marshal.h"
 #include "v8host.h"
 
 namespace vh {
@@ -10,13 +11,19 @@ struct Deferred {
   v8::Global<v8::Promise::Resolver> resolver;
 };
 
+// The deferreds' handles (constant-initialised, never destroyed: see core/handle_table.h).
+namespace {
+HandleTable<Deferred> g_deferred_table;
+inline HandleTable<Deferred>& deferred_table() { return g_deferred_table; }
+}  // namespace
+
 void destroy_deferreds(Runtime* rt) {
-  for (Deferred* d : rt->deferreds) {
+  for (Deferred* d : rt->host->deferreds) {
     d->resolver.Reset();
     deferred_table().remove(d->handle);
     delete d;
   }
-  rt->deferreds.clear();
+  rt->host->deferreds.clear();
 }
 
 namespace {
@@ -29,11 +36,11 @@ int settle(vh_engine engine, vh_deferred handle, vh_value value, bool resolve) {
   VH_TRY(call.enter(engine, true));
   if (d->rt != call.rt) return VH_ERUNTIME_MISMATCH;
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(value, &v));
+  VH_TRY(call_arg(call, value, &v));
   v8::Local<v8::Promise::Resolver> resolver = d->resolver.Get(call.isolate);
   // The deferred is used up whatever settling does: a promise settles once.
   d->resolver.Reset();
-  call.rt->deferreds.erase(d);
+  call.rt->host->deferreds.erase(d);
   deferred_table().remove(d->handle);
   delete d;
   v8::TryCatch tc(call.isolate);
@@ -71,7 +78,7 @@ int vh_promise_new(vh_engine engine, vh_value* promise, vh_deferred* deferred) {
     delete d;
     return VH_ENOMEM;
   }
-  call.rt->deferreds.insert(d);
+  call.rt->host->deferreds.insert(d);
   *promise = call.result(resolver->GetPromise());
   deferred->id_ = d->handle;
   return VH_OK;

@@ -54,7 +54,7 @@ void watchdog_main() {
     w.deadlines.erase(first);
     // Within the table's lock the runtime cannot be freed under us.
     runtime_table().with(entry.first, [&](Runtime* rt) {
-      if (rt->deadline_generation.load(std::memory_order_relaxed) != entry.second) return;  // cleared
+      if (rt->limits->deadline_generation.load(std::memory_order_relaxed) != entry.second) return;  // cleared
       int expected = 0;
       rt->stop_reason.compare_exchange_strong(expected, VH_ETIMEDOUT);
       rt->isolate->TerminateExecution();
@@ -110,7 +110,7 @@ int vh_runtime_set_deadline(vh_runtime runtime, uint64_t timeout_ms) {
   if (runtime.id_ == 0) return VH_EINVAL;
   uint64_t generation = 0;
   bool found = runtime_table().with(runtime.id_, [&](Runtime* rt) {
-    generation = rt->deadline_generation.fetch_add(1, std::memory_order_relaxed) + 1;  // voids older ones
+    generation = rt->limits->deadline_generation.fetch_add(1, std::memory_order_relaxed) + 1;  // voids older ones
     // A deadline that already fired, with nothing run since, is cancelled too: otherwise the
     // next, unrelated call would be the one stopped.
     int fired = VH_ETIMEDOUT;

@@ -4,9 +4,19 @@
 
 #include <v8.h>
 
+#include <atomic>
+#include <cstdint>
+
+#include "core/objects.h"
 #include "v8host/runtime.h"
 
 namespace vh {
+
+// The limits layer's part of a Runtime (Runtime::limits; core/objects.h).
+struct LimitsPart {
+  // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
+  std::atomic<uint64_t> deadline_generation{0};
+};
 
 // Applies vh_runtime_options' heap_max_bytes to the isolate's parameters (VH_EINVAL when it is
 // set below the least heap V8 can run in).

@@ -22,6 +22,8 @@
 //                            "Invalid array length", as V8 reports other array-size limits.
 #include "limits/safe_builtins.h"
 
+#include "core/call.h"
+#include "core/stop.h"
 #include "core/v8_compat.h"
 
 namespace vh {
@@ -33,7 +35,7 @@ namespace {
 //
 // FixedArray::kMaxLength in a 64-bit V8 is (1 GiB - 16) / 8 = 134217726 elements; an array of
 // exactly that size also fails, so the last safe size is one less.
-constexpr char kInstaller[] = R"JS((function (global, isArray) {
+constexpr char kInstaller[] = R"JS((function (global, isArray, heapCheck) {
 'use strict';
 const ObjectFn = global.Object, TypeErrorFn = global.TypeError, RangeErrorFn = global.RangeError;
 const defineProperty = ObjectFn.defineProperty;
@@ -50,6 +52,7 @@ const kMaxSafeLength = 9007199254740991;
 const kMaxElements = 134217725;
 const kDelegate = 4096;
 const kSmall = 16;
+const kCheckMask = 4095;
 
 function toIntegerOrInfinity(value) {
   const n = +value;
@@ -74,7 +77,12 @@ const table = {
     // then bounded. Past that, V8 grows the backing store to the chunk's end on every call, and
     // in dictionary mode loops unchecked: the JS loop, whose back edges see every stop.
     if (final - k > kSmall && final <= kDelegate && isArray(O)) return originalFill(O, value, k, final);
-    for (; k < final; k++) O[k] = value;
+    // Every kCheckEvery elements, the heap: a dictionary's backing store grows by doubling, and
+    // one doubling may need more room than a stop grants to unwind (see heap_check).
+    for (let base = -1; k < final; k++) {
+      O[k] = value;
+      if ((k & kCheckMask) === kCheckMask) base = heapCheck(base);
+    }
     return O;
   },
   split(separator, limit) {
@@ -120,6 +128,27 @@ void is_array(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(info.Length() > 0 && info[0]->IsArray());
 }
 
+// The fill loop's heap check, heapCheck(base) -> base: base is the heap in use when the loop
+// first called it (-1 before). V8 grows a dictionary's backing store by doubling, in one
+// allocation it must make whole: when the heap the loop grew, taken twice more, no longer fits
+// under the configured limit, the script is stopped for the heap limit now (VH_EHEAPLIMIT, seen
+// at the loop's next back edge), before a growth step it has no room for ends the process.
+void heap_check(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* iso = info.GetIsolate();
+  Runtime* rt = runtime_of(iso);
+  v8::HeapStatistics s;
+  iso->GetHeapStatistics(&s);
+  double used = static_cast<double>(s.used_heap_size());
+  double base = info.Length() > 0 && info[0]->IsNumber() ? info[0].As<v8::Number>()->Value() : -1;
+  if (!(base >= 0)) {
+    info.GetReturnValue().Set(used);
+    return;
+  }
+  double grown = used > base ? used - base : 0;
+  if (rt && used + 2 * grown > static_cast<double>(rt->heap_limit)) stop_for_heap_limit(rt);
+  info.GetReturnValue().Set(base);
+}
+
 }  // namespace
 
 int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx) {
@@ -130,7 +159,7 @@ int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx) {
   v8::Local<v8::String> source, name;
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> installer, ignored;
-  v8::Local<v8::Function> check;
+  v8::Local<v8::Function> check, heap;
   source = v8::String::NewFromUtf8Literal(iso, kInstaller);
   name = v8::String::NewFromUtf8Literal(iso, "v8host:safe-builtins");
   v8::ScriptOrigin origin = compat::script_origin(iso, name);
@@ -138,15 +167,18 @@ int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx) {
       !script->Run(ctx).ToLocal(&installer) || !installer->IsFunction() ||
       !v8::Function::New(ctx, is_array, v8::Local<v8::Value>(), 1, v8::ConstructorBehavior::kThrow,
                          v8::SideEffectType::kHasNoSideEffect)
-           .ToLocal(&check))
+           .ToLocal(&check) ||
+      !v8::Function::New(ctx, heap_check, v8::Local<v8::Value>(), 1, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&heap))
     return VH_ENOMEM;
-  v8::Local<v8::Value> args[] = {ctx->Global(), check};
-  if (!installer.As<v8::Function>()->Call(ctx, v8::Undefined(iso), 2, args).ToLocal(&ignored)) return VH_ENOMEM;
+  v8::Local<v8::Value> args[] = {ctx->Global(), check, heap};
+  if (!installer.As<v8::Function>()->Call(ctx, v8::Undefined(iso), 3, args).ToLocal(&ignored)) return VH_ENOMEM;
   return VH_OK;
 }
 
 void safe_builtins_external_references(std::vector<intptr_t>* out) {
   out->push_back(reinterpret_cast<intptr_t>(is_array));
+  out->push_back(reinterpret_cast<intptr_t>(heap_check));
 }
 
 }  // namespace vh

@@ -11,6 +11,7 @@
 
 #include "core/call.h"
 #include "core/error_kinds.h"
+#include "marshal/marshal.h"
 #include "loop/loop.h"
 #include "core/thread_state.h"
 #include "v8host.h"
@@ -49,7 +50,7 @@ void settle(Engine* e, AsyncWork* w, int rc, vh_value result) {
   bool reject = false;
   if (!e->has_pending && rc >= 0 && result.serial_ != 0) {
     // A value of another runtime is passed in by the marshaling rules.
-    int got = call.arg(result, &value);
+    int got = call_arg(call, result, &value);
     if (got != VH_OK) rc = got;
   }
   if (e->has_pending) {

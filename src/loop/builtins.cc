@@ -20,6 +20,7 @@
 
 #include "loop/builtins.h"
 #include "core/call.h"
+#include "marshal/marshal.h"
 #include "marshal/copy.h"
 #include "loop/loop.h"
 #include "v8host.h"
@@ -63,8 +64,8 @@ constexpr double kMaxDelayMs = 2147483647.0;  // larger delays become 1 ms, as i
 bool loop_here(Runtime* rt) { return loop_is_mine(rt); }
 
 Timers* timers_of(Runtime* rt) {
-  if (!rt->timers) rt->timers = new Timers();
-  return rt->timers;
+  if (!rt->loop->timers) rt->loop->timers = new Timers();
+  return rt->loop->timers;
 }
 
 void on_timer_closed(uv_handle_t* handle) { delete static_cast<Timer*>(handle->data); }
@@ -89,7 +90,7 @@ void close_timer(Timer* t) {
 // Takes the timer out of the table and closes it (lock held, loop's thread or idle loop).
 void finish(Runtime* rt, Timer* t) {
   if (t->state == TimerState::kFinished) return;
-  if (rt->timers) rt->timers->live.erase(t->id);
+  if (rt->loop->timers) rt->loop->timers->live.erase(t->id);
   close_timer(t);
 }
 
@@ -103,7 +104,7 @@ void start(Runtime* rt, Timer* t) {
   t->inited = true;
   // The loop's cached time may be old (it has not run for a while): count from now. Not inside
   // a timer callback, where a zero-delay chain could then keep the timer phase from ending.
-  if (!rt->timers->firing) uv_update_time(loop);
+  if (!rt->loop->timers->firing) uv_update_time(loop);
   uv_timer_start(&t->handle, on_timer, t->delay, t->repeat);
 }
 
@@ -124,9 +125,9 @@ void timer_op_task(vh_engine engine, int status, void* data) {
   delete static_cast<TimerOp*>(data);
   if (status != VH_OK) return;  // engine or runtime gone: disposal or the next firing closes it
   Engine* e = engine_table().get(engine.id_);
-  if (!e || !e->rt->timers) return;
-  auto it = e->rt->timers->live.find(id);
-  if (it != e->rt->timers->live.end()) settle_timer(e->rt, it->second);
+  if (!e || !e->rt->loop->timers) return;
+  auto it = e->rt->loop->timers->live.find(id);
+  if (it != e->rt->loop->timers->live.end()) settle_timer(e->rt, it->second);
 }
 
 // Starts or closes the timer now when the loop is ours, else asks the loop's thread to.
@@ -175,7 +176,7 @@ void on_timer(uv_timer_t* handle) {
       std::vector<v8::Local<v8::Value>> args;
       args.reserve(t->args.size());
       for (const auto& a : t->args) args.push_back(a.Get(iso));
-      ++rt->timers->firing;
+      ++rt->loop->timers->firing;
       // A loop run may be nested in a host callback (drive_until_settled): leave its record of
       // the last failed call as it was.
       uint64_t last_failed = call.ts->last_failed_engine;
@@ -186,7 +187,7 @@ void on_timer(uv_timer_t* handle) {
                .ToLocal(&ignored))
         call.failed(tc);  // pending in the engine: after_callback reports it
       call.ts->last_failed_engine = last_failed;
-      --rt->timers->firing;
+      --rt->loop->timers->firing;
     }
   }
   if (t->state == TimerState::kCleared) finish(rt, t);  // one-shot done, or cleared by itself
@@ -209,13 +210,13 @@ int js_set_timer(const vh_call_info* info, vh_value* result) {
   EngineCall call;
   VH_TRY(call.enter(info->engine, false));
   v8::Local<v8::Value> fn;
-  if (info->argc < 1 || call.arg(info->argv[0], &fn) != VH_OK || !fn->IsFunction())
+  if (info->argc < 1 || call_arg(call, info->argv[0], &fn) != VH_OK || !fn->IsFunction())
     return throw_type_error(info->engine, interval ? "setInterval: the callback must be a function"
                                                    : "setTimeout: the callback must be a function");
   double ms = 0;
   if (info->argc >= 2) {
     v8::Local<v8::Value> delay;
-    VH_TRY(call.arg(info->argv[1], &delay));
+    VH_TRY(call_arg(call, info->argv[1], &delay));
     v8::TryCatch tc(call.isolate);
     if (!delay->NumberValue(call.context).To(&ms)) return call.failed(tc);
   }
@@ -233,7 +234,7 @@ int js_set_timer(const vh_call_info* info, vh_value* result) {
   t->fn.Reset(call.isolate, fn.As<v8::Function>());
   for (size_t i = 2; i < info->argc; ++i) {
     v8::Local<v8::Value> a;
-    int rc = call.arg(info->argv[i], &a);
+    int rc = call_arg(call, info->argv[i], &a);
     if (rc != VH_OK) {
       release_values(t);
       delete t;
@@ -259,14 +260,14 @@ int js_clear_timer(const vh_call_info* info, vh_value*) {
   EngineCall call;
   VH_TRY(call.enter(info->engine, false));
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(info->argv[0], &v));
+  VH_TRY(call_arg(call, info->argv[0], &v));
   if (v->IsNullOrUndefined()) return VH_OK;
   double d;
   {
     v8::TryCatch tc(call.isolate);
     if (!v->NumberValue(call.context).To(&d)) return call.failed(tc);
   }
-  Timers* tm = call.rt->timers;
+  Timers* tm = call.rt->loop->timers;
   if (!tm || !(d >= 1) || d > 9007199254740991.0 || d != std::floor(d)) return VH_OK;
   auto it = tm->live.find(static_cast<uint64_t>(d));
   // Each engine clears its own timers only (as each window has its own list in HTML).
@@ -279,7 +280,7 @@ int js_queue_microtask(const vh_call_info* info, vh_value*) {
   EngineCall call;
   VH_TRY(call.enter(info->engine, false));
   v8::Local<v8::Value> fn;
-  if (info->argc < 1 || call.arg(info->argv[0], &fn) != VH_OK || !fn->IsFunction())
+  if (info->argc < 1 || call_arg(call, info->argv[0], &fn) != VH_OK || !fn->IsFunction())
     return throw_type_error(info->engine, "queueMicrotask: the callback must be a function");
   call.isolate->EnqueueMicrotask(fn.As<v8::Function>());
   return VH_OK;
@@ -301,17 +302,17 @@ int define_function(EngineCall& call, v8::Local<v8::Object> target, const char* 
   vh_value f;
   VH_TRY(vh_function_new(vh_engine{call.engine->handle}, name, fn, data, &f));
   v8::Local<v8::Value> local;
-  VH_TRY(call.arg(f, &local));
+  VH_TRY(call_arg(call, f, &local));
   return define(call, target, name, local);
 }
 
 void destroy_builtins(Runtime* rt) {
   destroy_console(rt);
-  Timers* tm = rt->timers;
+  Timers* tm = rt->loop->timers;
   if (!tm) return;
   for (auto& entry : tm->live) close_timer(entry.second);
   delete tm;
-  rt->timers = nullptr;
+  rt->loop->timers = nullptr;
 }
 
 // Cancels the timers of an engine whose context goes away (lock held): engine.cc's
@@ -320,9 +321,9 @@ void destroy_builtins(Runtime* rt) {
 // next fires. The engine's console state goes too.
 void cancel_engine_timers(Engine* engine) {
   Runtime* rt = engine->rt;
-  if (!rt->timers) return;
+  if (!rt->loop->timers) return;
   std::vector<Timer*> mine;
-  for (auto& entry : rt->timers->live)
+  for (auto& entry : rt->loop->timers->live)
     if (entry.second->engine == engine->handle) mine.push_back(entry.second);
   for (Timer* t : mine) {
     t->state = TimerState::kCleared;
@@ -362,8 +363,8 @@ int vh_runtime_set_console(vh_runtime runtime, vh_console_sink sink, void* data)
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  rt->console_sink = sink;
-  rt->console_data = data;
+  rt->loop->console_sink = sink;
+  rt->loop->console_data = data;
   return VH_OK;
 }
 

@@ -21,4 +21,7 @@ void forget_engine_console(Engine* engine);
 // Frees the runtime's console state: runtime disposal, lock held.
 void destroy_console(Runtime* rt);
 
+// clone_builtin.cc: defines the global structuredClone(value, { transfer }) in engine.
+int install_structured_clone(vh_engine engine);
+
 }  // namespace vh

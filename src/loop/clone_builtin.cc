@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/call.h"
+#include "loop/builtins.h"
 #include "marshal/copy.h"
 #include "v8host.h"
 

@@ -15,6 +15,8 @@
 #include "loop/builtins.h"
 #include "core/v8_compat.h"
 #include "core/call.h"
+#include "loop/loop.h"
+#include "marshal/marshal.h"
 #include "v8host.h"
 
 namespace vh {
@@ -128,8 +130,8 @@ bool append_value(v8::Isolate* iso, v8::Local<v8::Context> ctx, v8::Local<v8::Va
 }
 
 EngineConsole& state_of(Runtime* rt, uint64_t engine) {
-  if (!rt->consoles) rt->consoles = new Consoles();
-  return rt->consoles->engines[engine];
+  if (!rt->loop->consoles) rt->loop->consoles = new Consoles();
+  return rt->loop->consoles->engines[engine];
 }
 
 // Sends one message: indented by the engine's group depth (every line), to the sink or to
@@ -150,8 +152,8 @@ void emit(EngineCall& call, vh_console_level level, const std::string& text) {
     out = text;
   }
   vh_engine engine{call.engine->handle};
-  if (rt->console_sink) {
-    rt->console_sink(engine, level, out.data(), out.size(), rt->console_data);
+  if (rt->loop->console_sink) {
+    rt->loop->console_sink(engine, level, out.data(), out.size(), rt->loop->console_data);
     return;
   }
   if (level == VH_CONSOLE_CLEAR) return;
@@ -165,7 +167,7 @@ void emit(EngineCall& call, vh_console_level level, const std::string& text) {
 bool format_args(EngineCall& call, const vh_call_info* info, size_t first, std::string* text) {
   for (size_t i = first; i < info->argc; ++i) {
     v8::Local<v8::Value> v;
-    if (call.arg(info->argv[i], &v) != VH_OK) continue;
+    if (call_arg(call, info->argv[i], &v) != VH_OK) continue;
     if (!text->empty()) *text += ' ';
     if (!append_value(call.isolate, call.context, v, text)) return false;
   }
@@ -175,7 +177,7 @@ bool format_args(EngineCall& call, const vh_call_info* info, size_t first, std::
 // The label of count/time methods: String(first argument), "default" when absent or undefined.
 bool label_of(EngineCall& call, const vh_call_info* info, std::string* label) {
   v8::Local<v8::Value> v;
-  if (info->argc < 1 || call.arg(info->argv[0], &v) != VH_OK || v->IsUndefined()) {
+  if (info->argc < 1 || call_arg(call, info->argv[0], &v) != VH_OK || v->IsUndefined()) {
     *label = "default";
     return true;
   }
@@ -233,7 +235,7 @@ int js_console(const vh_call_info* info, vh_value*) {
       break;
     case Kind::kAssert: {
       v8::Local<v8::Value> cond;
-      if (info->argc >= 1 && call.arg(info->argv[0], &cond) == VH_OK && cond->BooleanValue(call.isolate)) break;
+      if (info->argc >= 1 && call_arg(call, info->argv[0], &cond) == VH_OK && cond->BooleanValue(call.isolate)) break;
       text = "Assertion failed";
       std::string args;
       if (!format_args(call, info, 1, &args)) break;
@@ -313,12 +315,12 @@ int install_console(EngineCall& call, v8::Local<v8::Object> global) {
 }
 
 void forget_engine_console(Engine* engine) {
-  if (engine->rt->consoles) engine->rt->consoles->engines.erase(engine->handle);
+  if (engine->rt->loop->consoles) engine->rt->loop->consoles->engines.erase(engine->handle);
 }
 
 void destroy_console(Runtime* rt) {
-  delete rt->consoles;
-  rt->consoles = nullptr;
+  delete rt->loop->consoles;
+  rt->loop->consoles = nullptr;
 }
 
 }  // namespace vh

@@ -165,7 +165,7 @@ void call_error_handler(LoopState* ls, Engine* engine, vh_error_event event, con
 
 // Reports an event through the runtime's handler, or to stderr. A scope is open on engine.
 void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8::Local<v8::Message> message) {
-  LoopState* ls = engine->rt->loop;
+  LoopState* ls = engine->rt->loop->state;
   EngineCall call;
   if (call.enter(vh_engine{engine->handle}, false) != VH_OK) return;
   vh_exception x;
@@ -194,8 +194,8 @@ void on_promise_reject(v8::PromiseRejectMessage message) {
   v8::Local<v8::Promise> promise = message.GetPromise();
   v8::Isolate* iso = compat::isolate_of(promise);
   Runtime* rt = runtime_of(iso);
-  if (!rt || !rt->loop) return;
-  std::vector<Rejection>& list = rt->loop->rejections;
+  if (!rt || !rt->loop->state) return;
+  std::vector<Rejection>& list = rt->loop->state->rejections;
   switch (message.GetEvent()) {
     case v8::kPromiseRejectWithNoHandler:
       list.push_back(Rejection{v8::Global<v8::Promise>(iso, promise), v8::Global<v8::Value>(iso, message.GetValue())});
@@ -230,9 +230,9 @@ void on_uncaught_message(v8::Local<v8::Message> message, v8::Local<v8::Value> ex
 
 // Reports the rejections still unhandled after the microtasks (the lock is held).
 void report_rejections(Runtime* rt) {
-  if (!rt->loop || rt->loop->rejections.empty()) return;
+  if (!rt->loop->state || rt->loop->state->rejections.empty()) return;
   std::vector<Rejection> list;
-  list.swap(rt->loop->rejections);
+  list.swap(rt->loop->state->rejections);
   v8::Isolate* iso = rt->isolate;
   for (Rejection& r : list) {
     v8::HandleScope handles(iso);
@@ -379,14 +379,14 @@ void run_microtasks(Runtime* rt) {
   --rt->js_calls;
   // Stopped, V8 dropped the queue; what the stopped script rejected is not reported.
   if (rt->stop_reason.load(std::memory_order_relaxed) != 0) {
-    if (rt->loop) rt->loop->rejections.clear();
+    if (rt->loop->state) rt->loop->state->rejections.clear();
     return;
   }
   report_rejections(rt);
 }
 
 void wake_loop(Runtime* rt) {
-  TaskQueue* queue = rt->loop_queue.get();
+  TaskQueue* queue = rt->loop->queue.get();
   if (!queue) return;
   std::lock_guard<std::mutex> lock(queue->mu);
   if (queue->alive) uv_async_send(queue->async);
@@ -410,7 +410,7 @@ void after_callback(Engine* engine) {
   run_microtasks(rt);
 }
 
-uv_loop_t* uv_loop_of(Runtime* rt) { return rt->loop ? rt->loop->loop : nullptr; }
+uv_loop_t* uv_loop_of(Runtime* rt) { return rt->loop->state ? rt->loop->state->loop : nullptr; }
 
 int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   auto ls = std::make_unique<LoopState>();
@@ -443,10 +443,10 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   uv_check_start(&ls->handles->stop_check, on_stop_check);
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->stop_check));
   ls->queue->async = &ls->handles->async;
-  rt->loop_queue = ls->queue;
+  rt->loop->queue = ls->queue;
   rt->isolate->SetPromiseRejectCallback(on_promise_reject);
   rt->isolate->AddMessageListenerWithErrorLevel(on_uncaught_message, v8::Isolate::kMessageError);
-  rt->loop = ls.release();
+  rt->loop->state = ls.release();
   return VH_OK;
 }
 
@@ -456,13 +456,13 @@ int check_loop_idle(Runtime* rt) {
 }
 
 bool loop_is_mine(Runtime* rt) {
-  if (!rt->loop) return false;
+  if (!rt->loop->state) return false;
   uint32_t running = rt->loop_thread.load(std::memory_order_relaxed);
   return running == 0 || running == ThreadState::current()->ordinal;
 }
 
 void destroy_loop(Runtime* rt) {
-  LoopState* ls = rt->loop;
+  LoopState* ls = rt->loop->state;
   if (!ls) return;
   // The listener reports to this loop; it lives in the heap, which a snapshot builder saves.
   rt->isolate->RemoveMessageListeners(on_uncaught_message);
@@ -488,12 +488,12 @@ void destroy_loop(Runtime* rt) {
     // Let the closes (and any work still finishing on the thread pool) complete.
     while (uv_loop_close(ls->loop) == UV_EBUSY) uv_run(ls->loop, UV_RUN_ONCE);
   }
-  rt->loop = nullptr;
+  rt->loop->state = nullptr;
   delete ls;
 }
 
 void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
-  LoopState* ls = rt->loop;
+  LoopState* ls = rt->loop->state;
   auto stopped = [rt] { return rt->stop_reason.load(std::memory_order_relaxed) != 0; };
   for (int idle_rounds = 0; promise->State() == v8::Promise::kPending && idle_rounds < 2 && !stopped();) {
     pump_platform(rt);
@@ -526,7 +526,7 @@ int post(vh_engine engine, const Task& task) {
   std::shared_ptr<TaskQueue> queue;
   if (engine.id_ == 0) return VH_EINVAL;
   if (!engine_table().with(engine.id_, [&](Engine* e) {
-        if (e->rt->loop) queue = e->rt->loop->queue;
+        if (e->rt->loop->state) queue = e->rt->loop->state->queue;
       }) ||
       !queue)
     return VH_EDISPOSED;
@@ -541,23 +541,23 @@ int post(vh_engine engine, const Task& task) {
 }  // namespace
 
 int post_stop(Runtime* rt) {
-  std::lock_guard<std::mutex> lock(rt->loop->queue->mu);
-  if (!rt->loop->queue->alive) return VH_EDISPOSED;
-  rt->loop->queue->tasks.push_back(Task{nullptr, nullptr, 0, nullptr, true});
-  uv_async_send(rt->loop->queue->async);
+  std::lock_guard<std::mutex> lock(rt->loop->state->queue->mu);
+  if (!rt->loop->state->queue->alive) return VH_EDISPOSED;
+  rt->loop->state->queue->tasks.push_back(Task{nullptr, nullptr, 0, nullptr, true});
+  uv_async_send(rt->loop->state->queue->async);
   return VH_OK;
 }
 
 void keep_loop_alive(Runtime* rt) {
-  rt->loop->keep_alive = true;
-  uv_ref(reinterpret_cast<uv_handle_t*>(&rt->loop->handles->async));
+  rt->loop->state->keep_alive = true;
+  uv_ref(reinterpret_cast<uv_handle_t*>(&rt->loop->state->handles->async));
 }
 
 bool claim_loop(Runtime* rt) {
   uint32_t expected = 0;
   uint32_t me = ThreadState::current()->ordinal;
   if (!rt->loop_thread.compare_exchange_strong(expected, me)) return false;
-  rt->loop->queue->runner.store(me, std::memory_order_release);
+  rt->loop->state->queue->runner.store(me, std::memory_order_release);
   return true;
 }
 
@@ -612,7 +612,7 @@ class LoopResidency {
 }  // namespace
 
 int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
-  LoopState* ls = rt->loop;
+  LoopState* ls = rt->loop->state;
   LoopResidency resident(rt);
   bool more = false;
   // A stop of the runtime while the run goes on stays in force until the run returns (the run is
@@ -707,7 +707,7 @@ int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
   // The loop's queue, kept for the wait: the thread running the loop is what this waits for.
   std::shared_ptr<TaskQueue> queue;
   engine_table().with(engine.id_, [&](Engine* found) {
-    if (found->rt->loop) queue = found->rt->loop->queue;
+    if (found->rt->loop->state) queue = found->rt->loop->state->queue;
   });
   if (!queue) return VH_EDISPOSED;
   ThreadState* me = ThreadState::current();
@@ -751,8 +751,8 @@ int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats* out) {
   RuntimeLock lock(rt);
   vh_loop_stats stats{};
   {
-    std::lock_guard<std::mutex> queue_lock(rt->loop->queue->mu);
-    stats.tasks_posted = rt->loop->queue->posted;
+    std::lock_guard<std::mutex> queue_lock(rt->loop->state->queue->mu);
+    stats.tasks_posted = rt->loop->state->queue->posted;
   }
   *out = stats;
   return VH_OK;
@@ -762,8 +762,8 @@ int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, v
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  rt->loop->error_handler = handler;
-  rt->loop->error_data = data;
+  rt->loop->state->error_handler = handler;
+  rt->loop->state->error_data = data;
   return VH_OK;
 }
 

@@ -4,11 +4,30 @@
 #include <uv.h>
 #include <v8.h>
 
+#include <memory>
+
 #include "core/objects.h"
+#include "v8host/loop.h"
 
 namespace vh {
 
-struct LoopState;
+struct LoopState;  // loop.cc: the runtime's libuv loop, posted tasks, error reporting
+struct TaskQueue;  // loop.cc: the posting side of the loop, shared with posters
+struct Timers;     // builtins.cc: setTimeout/setInterval timers of the runtime
+struct Consoles;   // console.cc: console.count/time/group state of the runtime's engines
+
+// The loop layer's part of a Runtime (Runtime::loop; core/objects.h). (Which thread runs the
+// loop is core's: Runtime::loop_thread, read by a stop.)
+struct LoopPart {
+  LoopState* state = nullptr;  // create_loop .. destroy_loop
+  // The loop's queue, kept until the Runtime is freed: a stop requested from another thread
+  // wakes the loop through it, safely even while disposal tears the loop down (loop.cc).
+  std::shared_ptr<TaskQueue> queue;
+  Timers* timers = nullptr;      // made on first use (builtins.cc)
+  Consoles* consoles = nullptr;  // made on first use (console.cc)
+  vh_console_sink console_sink = nullptr;
+  void* console_data = nullptr;
+};
 
 // Makes the runtime's loop state (runtime creation): host_loop, or a loop of its own.
 int create_loop(Runtime* rt, uv_loop_t* host_loop);

@@ -1,5 +1,5 @@
 // An engine's SharedArrayBuffers by backing store: the identity cache of the shared path of the
-// marshaling layer (marshal_shared.cc). The same store passed into an engine twice yields the
+// marshaling layer (shared.cc). The same store passed into an engine twice yields the
 // same object while that object lives; the cache never keeps one alive.
 //
 // Why not std::unordered_map: every share of a new buffer inserts an entry, and a node-based

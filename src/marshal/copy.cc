@@ -8,18 +8,21 @@
 //   destination engine's identity cache across runtimes).
 // * Every TypedArray and DataView is a "host object" here (SetTreatArrayBufferViewsAsHostObjects):
 //   V8 10.2's deserializer builds views with a factory that dies on a CHECK for a view over a
-//   growable SharedArrayBuffer (see marshal_shared.cc), so a view over a SAB takes
+//   growable SharedArrayBuffer (see shared.cc), so a view over a SAB takes
 //   pass_shared_view (kind, offset, length-tracking kept), and a view over an ArrayBuffer is
 //   written as its kind, its buffer (through the serializer again, so two views of one buffer
 //   share it in the copy), its offset and its current window length, checked against the
 //   buffer when read back.
 // * WebAssembly.Module objects go out as ids and arrive compiled (FromCompiledModule).
 // * Instances of host classes (objects with internal fields) are refused: DataCloneError.
+// Also vh_copy_array_buffer(): a buffer's bytes copied into another runtime's new ArrayBuffer.
 #include "marshal/copy.h"
 #include "core/v8_compat.h"
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 
 #include "core/call.h"
 #include "marshal/marshal.h"
@@ -85,7 +88,7 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
   v8::MaybeLocal<v8::Value> read(v8::Local<v8::Context> ctx, Engine* to) {
     v8::Isolate* iso = compat::isolate_of(ctx);
     // The shared path first: V8 forbids script while it deserializes, and rebuilding a view over
-    // a growable SAB calls the destination realm's constructor (marshal_shared.cc).
+    // a growable SAB calls the destination realm's constructor (shared.cc).
     for (v8::Global<v8::Value>& g : shared_) {
       v8::Local<v8::Value> passed;
       if (pass_value(from_, g.Get(iso_of_from()), to, &passed, nullptr) != VH_OK) {
@@ -414,5 +417,125 @@ int vh_engine_copy_from_bytes(vh_engine engine, const uint8_t* bytes, size_t len
   *out = call.result(handles.Escape(result));
   return VH_OK;
 }
+
+}  // extern "C"
+
+// ---- vh_copy_array_buffer: the explicit copy of a buffer's bytes into another runtime ----
+
+namespace {
+
+// The bytes of an ArrayBuffer, SharedArrayBuffer or view (of isolate iso, whose lock this
+// thread holds), as script sees them now, copied into memory from alloc (alloc->Free releases
+// it). VH_ETYPE for anything else, VH_ENOMEM.
+int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, v8::ArrayBuffer::Allocator* alloc, void** data,
+               size_t* size) {
+  v8::HandleScope handles(iso);
+  const uint8_t* src = nullptr;
+  size_t n = 0;
+  std::shared_ptr<v8::BackingStore> store;  // keeps src alive while we copy
+  v8::Local<v8::ArrayBufferView> on_heap;
+  if (v->IsArrayBuffer() || v->IsSharedArrayBuffer()) {
+    store = v->IsArrayBuffer() ? v.As<v8::ArrayBuffer>()->GetBackingStore()
+                               : v.As<v8::SharedArrayBuffer>()->GetBackingStore();
+    // The store's length is the current one for resizable and growable buffers too (the
+    // API's ByteLength() is 0 for a growable SAB); a detached buffer's store is empty.
+    n = store->Data() ? store->ByteLength() : 0;
+    src = static_cast<const uint8_t*>(store->Data());
+  } else if (v->IsArrayBufferView()) {
+    v8::Local<v8::ArrayBufferView> view = v.As<v8::ArrayBufferView>();
+    if (!view->HasBuffer()) {
+      // On-heap (small, fixed, never resizable): CopyContents reads it without moving it.
+      on_heap = view;
+      n = view->ByteLength();
+    } else {
+      // The API's offset and length are those at creation: a view over a resizable buffer
+      // may since have gone out of bounds (it reads as empty in script), and a length-tracking
+      // one has another length. CopyContents would trust them and read past the end of a
+      // shrunk buffer, so the bounds are worked out here as script sees them.
+      v8::Local<v8::ArrayBuffer> buffer = view->Buffer();
+      store = buffer->GetBackingStore();
+      size_t buffer_length = store->Data() ? store->ByteLength() : 0;
+      n = view_window_length(iso, view, buffer, buffer_length);
+      src = static_cast<const uint8_t*>(store->Data()) + (n ? view->ByteOffset() : 0);
+    }
+  } else {
+    return VH_ETYPE;
+  }
+  if (n == 0) {
+    *data = nullptr;
+    *size = 0;
+    return VH_OK;
+  }
+  void* copy = alloc->AllocateUninitialized(n);
+  if (!copy) return VH_ENOMEM;
+  if (!on_heap.IsEmpty())
+    n = on_heap->CopyContents(copy, n);
+  else
+    std::memcpy(copy, src, n);
+  *data = copy;
+  *size = n;
+  return VH_OK;
+}
+
+using AllocatorRef = std::shared_ptr<v8::ArrayBuffer::Allocator>;
+
+// A copy's deleter: frees it through the allocator that made it, held until then (the store
+// may outlive the runtime).
+void free_copy(void* data, size_t size, void* holder) {
+  AllocatorRef* alloc = static_cast<AllocatorRef*>(holder);
+  (*alloc)->Free(data, size);
+  delete alloc;
+}
+
+// A new ArrayBuffer of the current isolate holding a copy of value's bytes (value: of a runtime
+// this thread holds, see lookup_value).
+int copy_into(v8::Isolate* iso, const Slot& slot, v8::Local<v8::ArrayBuffer>* out) {
+  // The copy is made by the target runtime's ArrayBuffer::Allocator, the one V8 itself uses for
+  // that isolate's buffers: in a sandboxed V8 (V8_ENABLE_SANDBOX) a backing store must lie
+  // inside the sandbox, which memory from malloc does not. Not ArrayBuffer::New(isolate, size):
+  // that ends the process when the allocation fails; this returns VH_ENOMEM.
+  const AllocatorRef& allocator = runtime_of(iso)->allocator;
+  std::unique_ptr<AllocatorRef> holder(new (std::nothrow) AllocatorRef(allocator));
+  if (!holder) return VH_ENOMEM;
+  void* data;
+  size_t size;
+  // The copy is made inside its own HandleScope of the source isolate (which may be this
+  // one): the new buffer is made after it closed, in the caller's scope.
+  VH_TRY(copy_bytes(slot.rt->isolate, slot.local, allocator.get(), &data, &size));
+  if (size == 0) {
+    *out = v8::ArrayBuffer::New(iso, 0);
+    return VH_OK;
+  }
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(data, size, free_copy, holder.release());
+  *out = v8::ArrayBuffer::New(iso, std::move(store));
+  return VH_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+// GCC 12 at -O3 (the Release build) warns that the Context::Scope in EngineCall's
+// std::optional may be destroyed uninitialized: a known false positive of -Wmaybe-uninitialized
+// with std::optional (the scope is only destroyed when it was emplaced).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value* out) {
+  if (!out) return VH_EINVAL;
+  EngineCall call;
+  VH_TRY(call.enter(to, false));
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  v8::Local<v8::ArrayBuffer> ab;
+  VH_TRY(copy_into(call.isolate, *slot, &ab));
+  *out = call.result(ab);
+  return VH_OK;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // extern "C"

@@ -47,9 +47,6 @@ class Copy {
 // HandleScope open). Empty with an exception thrown for any malformed input.
 v8::MaybeLocal<v8::Value> read_bytes(v8::Local<v8::Context> ctx, const uint8_t* data, size_t size);
 
-// Defines the global structuredClone(value, { transfer }) in engine (clone_builtin.cc).
-int install_structured_clone(vh_engine engine);
-
 // Throws a DataCloneError (an Error whose name is "DataCloneError") in the current context.
 void throw_data_clone_error(v8::Isolate* iso, v8::Local<v8::String> message);
 void throw_data_clone_error(v8::Isolate* iso, const char* message);

@@ -1,6 +1,6 @@
 // vh_pass and the dispatch between the three ways a value crosses engines: primitives are
 // copied, objects of the same runtime are used directly, shared-backed buffers and views are
-// rebuilt over the same memory (marshal_shared.cc), anything else becomes a host proxy
+// rebuilt over the same memory (shared.cc), anything else becomes a host proxy
 // (proxy.cc).
 #include <new>
 #include <vector>
@@ -10,6 +10,7 @@
 #include "core/stop.h"
 #include "marshal/marshal.h"
 #include "marshal/proxy.h"
+#include "marshal/symbol.h"
 #include "v8host.h"
 
 namespace vh {
@@ -144,21 +145,15 @@ int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
   return VH_OK;
 }
 
+int call_arg_across(const EngineCall& call, const Slot* slot, v8::Local<v8::Value>* out) {
+  return pass_value(slot->rt, slot->local, call.engine, out, nullptr);
+}
+
 }  // namespace vh
 
 using namespace vh;
 
 extern "C" {
-
-int vh_array_buffer_detach(vh_engine engine, vh_value buffer) {
-  EngineCall call;
-  VH_TRY(call.enter(engine, false));
-  v8::Local<v8::Value> v;
-  VH_TRY(call.arg(buffer, &v));
-  if (!v->IsArrayBuffer() || !v.As<v8::ArrayBuffer>()->IsDetachable()) return VH_ETYPE;
-  v.As<v8::ArrayBuffer>()->Detach();
-  return VH_OK;
-}
 
 int vh_pass(vh_engine to, vh_value value, vh_value* out, vh_pass_kind* how) {
   if (!out) return VH_EINVAL;

@@ -4,10 +4,52 @@
 
 #include <v8.h>
 
+#include <atomic>
+#include <cstdint>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "core/call.h"
 #include "core/objects.h"
 #include "v8host/marshal.h"
 
 namespace vh {
+
+struct ProxyRecord;  // proxy.h
+
+// The marshaling layer's part of a Runtime (Runtime::marshal; core/objects.h).
+struct MarshalPart {
+  // How long a proxy operation waits for another runtime's lock (vh_runtime_options).
+  uint64_t proxy_wait_ms = 10000;
+  // Proxy operations (proxy.cc), written by the lock holder only: the serial of the innermost
+  // operation running in this runtime on behalf of another (0: none), and the handle of the
+  // runtime this runtime's innermost proxy operation runs in (0: none). A stop of this runtime
+  // follows calling_into to stop the script it waits on there (propagate_stop).
+  std::atomic<uint64_t> serving{0};
+  std::atomic<uint64_t> calling_into{0};
+  // Proxies in this runtime of objects of other runtimes, by the object's identity id.
+  std::unordered_map<uint64_t, ProxyRecord*> proxies;
+  // Every record of a proxy in this runtime whose handler lives (released at disposal).
+  std::unordered_set<ProxyRecord*> live_records;
+  // Records of proxies (in other runtimes) whose real object lives in this runtime. Under
+  // g_link_mu, while the runtime's link is alive (core/lock.h): destroy_proxies empties it as it
+  // marks the link dead.
+  std::unordered_set<ProxyRecord*> exported;
+  // The private symbol holding an object's identity id (in this runtime's isolate).
+  v8::Global<v8::Private> id_key;
+  // The handler class of this runtime's proxies (its brand tells our proxies apart).
+  v8::Global<v8::FunctionTemplate> handler_class;
+  // The two well-known symbols V8 10.2's API has no getter for, read from the first engine
+  // before any script ran (embed/engine.cc). A symbol belongs to the isolate, not to a realm:
+  // holding it keeps no engine alive (the realm-bound intrinsics are per engine:
+  // Engine::intrinsics).
+  v8::Global<v8::Symbol> symbol_match_all, symbol_species;
+  // Symbols that crossed between runtimes, by a process-wide id, so each keeps its identity:
+  // this runtime's symbol for an id, and the id of a symbol (by identity hash). symbol.cc.
+  std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
+  std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
+};
 
 // Passes value (of runtime from) into engine to. The calling thread holds both runtimes'
 // locks; to's isolate is entered with a HandleScope open (the result is a Local in it). For
@@ -40,7 +82,7 @@ int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local
 int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
                 v8::Local<v8::Value>* out);
 
-// --- the shared-backing-store path (marshal_shared.cc) ---
+// --- the shared-backing-store path (shared.cc) ---
 
 // Whether value (of isolate iso, not always the current one) is a TypedArray or DataView whose
 // buffer is a SharedArrayBuffer.
@@ -59,14 +101,14 @@ v8::Local<v8::SharedArrayBuffer> pass_shared_buffer(Runtime* from, v8::Local<v8:
 // VH_EEXCEPTION (that constructor threw: pending in to); VH_ETERMINATED.
 int pass_shared_view(Runtime* from, v8::Local<v8::ArrayBufferView> view, Engine* to, v8::Local<v8::Value>* out);
 
-// The byte length of view's window as script sees it now (marshal_shared.cc): its current
+// The byte length of view's window as script sees it now (shared.cc): its current
 // length when length-tracking, 0 when the resized buffer no longer covers it. buffer is
 // view->Buffer() (not detached), buffer_length its current byte length (the BackingStore's:
 // the API's ByteLength() is 0 for a growable SAB on 10.2). The window starts at ByteOffset().
 size_t view_window_length(v8::Isolate* iso, v8::Local<v8::ArrayBufferView> view,
                           v8::Local<v8::ArrayBuffer> buffer, size_t buffer_length);
 
-// View kinds as numbers 0 .. view_kind_count() - 1 (marshal_shared.cc; the copy's byte form
+// View kinds as numbers 0 .. view_kind_count() - 1 (shared.cc; the copy's byte form
 // stores them): a view's kind, a kind's element size (1 for a DataView), and a new view of a
 // kind over a non-growable buffer (length in elements, bytes for a DataView; the caller checks
 // that the window lies inside the buffer).
@@ -89,6 +131,26 @@ inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8:
     return VH_OK;
   }
   return pass_across(from, value, to, out, how);
+}
+
+// An argument value as call's engine sees it: a value of another runtime is passed in by the
+// marshaling rules (pass_value).
+int call_arg_across(const EngineCall& call, const Slot* slot, v8::Local<v8::Value>* out);  // marshal.cc
+inline int call_arg(const EngineCall& call, vh_value value, v8::Local<v8::Value>* out) {
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  if (slot->rt != call.rt) return call_arg_across(call, slot, out);
+  *out = slot->local;
+  return VH_OK;
+}
+
+// An argument that must be an object.
+inline int call_object_arg(const EngineCall& call, vh_value value, v8::Local<v8::Object>* out) {
+  v8::Local<v8::Value> v;
+  VH_TRY(call_arg(call, value, &v));
+  if (!v->IsObject()) return VH_ETYPE;
+  *out = v.As<v8::Object>();
+  return VH_OK;
 }
 
 }  // namespace vh

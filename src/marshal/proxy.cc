@@ -17,8 +17,6 @@
 
 namespace vh {
 
-std::mutex g_marshal_mu;
-
 namespace {
 
 // ---- the handler class -----------------------------------------------------------------------
@@ -68,7 +66,7 @@ alignas(8) const char kHandlerBrand = 0;  // aligned: V8 stores aligned pointers
 // instructions per proxied get (callgrind), the brand ~70 (InternalFieldCount is a call).
 v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   v8::Isolate* iso = rt->isolate;
-  if (!rt->handler_class.IsEmpty()) return strong_local(rt->handler_class);
+  if (!rt->marshal->handler_class.IsEmpty()) return strong_local(rt->marshal->handler_class);
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
   cls->InstanceTemplate()->SetInternalFieldCount(2);
   for (const Trap& t : kTraps) {
@@ -79,7 +77,7 @@ v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
                                                            v8::ConstructorBehavior::kThrow),
                                  static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontDelete | v8::DontEnum));
   }
-  rt->handler_class.Reset(iso, cls);
+  rt->marshal->handler_class.Reset(iso, cls);
   return cls;
 }
 
@@ -99,9 +97,9 @@ ProxyRecord* handler_record(v8::Local<v8::Object> receiver) {
 
 // The record behind a proxy of rt made by this library, or nullptr for any other proxy.
 ProxyRecord* record_of(Runtime* rt, v8::Local<v8::Proxy> proxy) {
-  if (rt->handler_class.IsEmpty()) return nullptr;
+  if (rt->marshal->handler_class.IsEmpty()) return nullptr;
   v8::Local<v8::Value> handler = proxy->GetHandler();
-  if (!handler->IsObject() || !strong_local(rt->handler_class)->HasInstance(handler)) return nullptr;
+  if (!handler->IsObject() || !strong_local(rt->marshal->handler_class)->HasInstance(handler)) return nullptr;
   return static_cast<ProxyRecord*>(compat::internal_field(handler.As<v8::Object>(), 0));
 }
 
@@ -112,18 +110,18 @@ void dummy_function(const v8::FunctionCallbackInfo<v8::Value>&) {}
 // ---- lifetimes -------------------------------------------------------------------------------
 
 // The destination is done with rec (its proxy was collected, or its runtime is being
-// disposed; the destination's lock is held and its handles are reset). Under g_marshal_mu the
+// disposed; the destination's lock is held and its handles are reset). Under g_link_mu the
 // two sides agree who frees the record: the side that finishes second. While the source lives,
 // its object is queued for the next thread that takes the source's lock, which resets it (a
 // thread never touches another isolate's handles) and frees the record. Once the source's
 // disposal began, that disposal owns the object: it frees the record after resetting it, unless
 // it is done already, and then the record (no handle left in it) is freed here.
 void release_record(ProxyRecord* rec) {
-  std::lock_guard<std::mutex> lock(g_marshal_mu);
+  std::lock_guard<std::mutex> lock(g_link_mu);
   RuntimeLink* source = rec->source.get();
   rec->dest_done = true;
   if (source->alive) {
-    source->exported.erase(rec);
+    source->rt->marshal->exported.erase(rec);
     source->release_queue.push_back(rec);
     source->has_releases.store(true, std::memory_order_release);
   } else if (rec->source_done) {
@@ -137,34 +135,21 @@ void on_handler_collected(const v8::WeakCallbackInfo<ProxyRecord>& info) {
   ProxyRecord* rec = info.GetParameter();
   rec->handler.Reset();
   rec->proxy.Reset();
-  rec->dest->live_records.erase(rec);
-  auto it = rec->dest->proxies.find(rec->id);
-  if (it != rec->dest->proxies.end() && it->second == rec) rec->dest->proxies.erase(it);
+  rec->dest->marshal->live_records.erase(rec);
+  auto it = rec->dest->marshal->proxies.find(rec->id);
+  if (it != rec->dest->marshal->proxies.end() && it->second == rec) rec->dest->marshal->proxies.erase(it);
   release_record(rec);
 }
 
 }  // namespace
 
-void drain_releases(Runtime* rt) {
-  std::vector<ProxyRecord*> queued;
-  {
-    std::lock_guard<std::mutex> lock(g_marshal_mu);
-    queued.swap(rt->link->release_queue);
-    rt->link->has_releases.store(false, std::memory_order_relaxed);
-  }
-  for (ProxyRecord* rec : queued) {
-    rec->object.Reset();
-    delete rec;
-  }
-}
-
 void destroy_proxies(Runtime* rt) {
   std::vector<ProxyRecord*> exported;
   {
-    std::lock_guard<std::mutex> lock(g_marshal_mu);
+    std::lock_guard<std::mutex> lock(g_link_mu);
     rt->link->alive = false;
-    exported.assign(rt->link->exported.begin(), rt->link->exported.end());
-    rt->link->exported.clear();
+    exported.assign(rt->marshal->exported.begin(), rt->marshal->exported.end());
+    rt->marshal->exported.clear();
   }
   drain_releases(rt);
   // Proxies elsewhere of objects here: the objects go now; those proxies throw from now on.
@@ -172,26 +157,22 @@ void destroy_proxies(Runtime* rt) {
   // release_record saw this runtime dead) are freed here, once their handle here is reset.
   for (ProxyRecord* rec : exported) rec->object.Reset();
   {
-    std::lock_guard<std::mutex> lock(g_marshal_mu);
+    std::lock_guard<std::mutex> lock(g_link_mu);
     for (ProxyRecord* rec : exported) {
       rec->source_done = true;
       if (rec->dest_done) delete rec;
     }
   }
   // Proxies here of objects elsewhere: give the objects back.
-  for (ProxyRecord* rec : rt->live_records) {
+  for (ProxyRecord* rec : rt->marshal->live_records) {
     rec->proxy.Reset();
     rec->handler.Reset();
     release_record(rec);
   }
-  rt->live_records.clear();
-  rt->proxies.clear();
-  rt->handler_class.Reset();
-  rt->id_key.Reset();
-  rt->symbol_match_all.Reset();
-  rt->symbol_species.Reset();
-  rt->symbols_by_id.clear();
-  rt->symbol_ids.clear();
+  rt->marshal->live_records.clear();
+  rt->marshal->proxies.clear();
+  rt->marshal->handler_class.Reset();
+  rt->marshal->id_key.Reset();
 }
 
 namespace {
@@ -200,7 +181,7 @@ namespace {
 // stop was meant for is still the one running here.
 void stop_if_serving(v8::Isolate* isolate, void* data) {
   Runtime* rt = runtime_of(isolate);
-  if (rt && rt->serving.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(data))
+  if (rt && rt->marshal->serving.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(data))
     isolate->TerminateExecution();
 }
 
@@ -209,10 +190,10 @@ void stop_if_serving(v8::Isolate* isolate, void* data) {
 void propagate_stop(Runtime* rt) {
   // A chain longer than this would have overflowed the stack long before (kMaxCallDepth).
   for (int hops = 0; rt && hops < 1024; ++hops) {
-    uint64_t into = rt->calling_into.load(std::memory_order_relaxed);
+    uint64_t into = rt->marshal->calling_into.load(std::memory_order_relaxed);
     Runtime* source = into ? runtime_table().get(into) : nullptr;
     if (!source || source == rt) return;
-    uint64_t serial = source->serving.load(std::memory_order_relaxed);
+    uint64_t serial = source->marshal->serving.load(std::memory_order_relaxed);
     // The serial rides in the data pointer: nothing to free if V8 never runs the interrupt.
     if (serial) source->isolate->RequestInterrupt(stop_if_serving, reinterpret_cast<void*>(static_cast<uintptr_t>(serial)));
     rt = source;
@@ -273,10 +254,10 @@ int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Loc
   rec->handler.SetWeak(rec, on_handler_collected, v8::WeakCallbackType::kParameter);
   compat::set_internal_field(handler, 0, rec);
   compat::set_internal_field(handler, 1, const_cast<char*>(&kHandlerBrand));
-  dest->live_records.insert(rec);
+  dest->marshal->live_records.insert(rec);
   // A record whose proxy died while its handler still runs a trap keeps living until that
   // handler is collected; the map now points at the new one (the old one's callback checks).
-  if (rec->id) dest->proxies[rec->id] = rec;
+  if (rec->id) dest->marshal->proxies[rec->id] = rec;
   *out = proxy;
   return VH_OK;
 }
@@ -288,8 +269,8 @@ int new_proxy(Engine* to, v8::Local<v8::Object> shape, ProxyRecord* rec, v8::Loc
 bool forward_proxy(ProxyRecord* rec, v8::Local<v8::Object> proxy, Engine* to, v8::Local<v8::Value>* out, int* rc) {
   Runtime* dest = to->rt;
   if (rec->id) {
-    auto it = dest->proxies.find(rec->id);
-    if (it != dest->proxies.end() && !it->second->proxy.IsEmpty()) {
+    auto it = dest->marshal->proxies.find(rec->id);
+    if (it != dest->marshal->proxies.end() && !it->second->proxy.IsEmpty()) {
       *out = it->second->proxy.Get(dest->isolate);
       *rc = VH_OK;
       return true;
@@ -302,7 +283,7 @@ bool forward_proxy(ProxyRecord* rec, v8::Local<v8::Object> proxy, Engine* to, v8
     // shared (rec, pinned by the proxy this thread holds, keeps a share: this one is never the
     // last), and the new record is exported before that disposal can look. No V8 call here:
     // a GC under this mutex would deadlock in release_record.
-    std::lock_guard<std::mutex> lock(g_marshal_mu);
+    std::lock_guard<std::mutex> lock(g_link_mu);
     if (!rec->source->alive || rec->object.IsEmpty()) {
       delete made;
       return false;
@@ -312,7 +293,7 @@ bool forward_proxy(ProxyRecord* rec, v8::Local<v8::Object> proxy, Engine* to, v8
     made->id = rec->id;
     made->source_engine = rec->source_engine;
     made->source_engine_is_home = rec->source_engine_is_home;
-    rec->source->exported.insert(made);
+    rec->source->rt->marshal->exported.insert(made);
   }
   *rc = new_proxy(to, proxy.As<v8::Proxy>()->GetTarget().As<v8::Object>(), made, out);
   if (*rc != VH_OK) release_record(made);  // the source frees it (under its lock) as for a collected proxy
@@ -337,8 +318,8 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
   }
   uint64_t id = identity_of(from, object);
   if (id) {
-    auto it = dest->proxies.find(id);
-    if (it != dest->proxies.end() && !it->second->proxy.IsEmpty()) {
+    auto it = dest->marshal->proxies.find(id);
+    if (it != dest->marshal->proxies.end() && !it->second->proxy.IsEmpty()) {
       *out = it->second->proxy.Get(iso);
       return VH_OK;
     }
@@ -357,8 +338,8 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
     delete rec;  // its handle's only share, dropped under from's lock
     return rc;
   }
-  std::lock_guard<std::mutex> lock(g_marshal_mu);
-  from->link->exported.insert(rec);
+  std::lock_guard<std::mutex> lock(g_link_mu);
+  from->marshal->exported.insert(rec);
   return VH_OK;
 }
 
@@ -383,8 +364,8 @@ class ProxyOp {
     if (source_engine_) --source_engine_->in_use;
     if (counted_js_) {
       --source_->js_calls;
-      source_->serving.store(prev_serving_, std::memory_order_relaxed);
-      dest_->calling_into.store(prev_calling_, std::memory_order_relaxed);
+      source_->marshal->serving.store(prev_serving_, std::memory_order_relaxed);
+      dest_->marshal->calling_into.store(prev_calling_, std::memory_order_relaxed);
     }
     if (took_source_) unlock_runtime(source_, &slocker_);
     if (dest_engine_) --dest_engine_->in_use;
@@ -454,11 +435,11 @@ class ProxyOp {
     // Marks where this thread runs on dest's behalf, for propagate_stop. Only the lock holders
     // write these: plain loads and stores. The serial is unique in the process (ordinal and a
     // serial of this thread), so a late stop meant for this operation never hits a later one.
-    prev_serving_ = source_->serving.load(std::memory_order_relaxed);
-    prev_calling_ = dest_->calling_into.load(std::memory_order_relaxed);
-    source_->serving.store((static_cast<uint64_t>(ts_->ordinal) << 40) | (ts_->next_serial++ & ((1ull << 40) - 1)),
+    prev_serving_ = source_->marshal->serving.load(std::memory_order_relaxed);
+    prev_calling_ = dest_->marshal->calling_into.load(std::memory_order_relaxed);
+    source_->marshal->serving.store((static_cast<uint64_t>(ts_->ordinal) << 40) | (ts_->next_serial++ & ((1ull << 40) - 1)),
                            std::memory_order_relaxed);
-    dest_->calling_into.store(source_->handle, std::memory_order_relaxed);
+    dest_->marshal->calling_into.store(source_->handle, std::memory_order_relaxed);
     if (!has_context) sctx_ = strong_local(source_engine_->context);
     sctx_scope_.emplace(sctx_);
     tc_.emplace(source_->isolate);
@@ -574,7 +555,7 @@ class ProxyOp {
 
  private:
   bool source_alive() {
-    std::lock_guard<std::mutex> lock(g_marshal_mu);
+    std::lock_guard<std::mutex> lock(g_link_mu);
     return rec_->source->alive;
   }
 
@@ -596,7 +577,7 @@ class ProxyOp {
   // proxy_wait_ms (wait_holding_nothing, lock.cc). VH_OK: the source's mutex is held (its
   // Runtime not touched yet); VH_ETIMEDOUT; or the stop reason of a runtime this thread runs in.
   int wait_for_source(const std::shared_ptr<RuntimeLink>& s) {
-    return wait_holding_nothing(ts_, s, std::chrono::milliseconds(dest_->proxy_wait_ms));
+    return wait_holding_nothing(ts_, s, std::chrono::milliseconds(dest_->marshal->proxy_wait_ms));
   }
 
   const v8::FunctionCallbackInfo<v8::Value>& info_;

@@ -11,6 +11,7 @@
 
 #include "core/lock.h"
 #include "core/objects.h"
+#include "marshal/marshal.h"
 
 namespace vh {
 
@@ -19,7 +20,7 @@ namespace vh {
 // handle, so an object passed A -> B -> C gets in C the same record (and proxy) as one passed
 // A -> C. The Global lives in the source isolate: it is made, reset, and its last share
 // dropped only under the source's lock (drain_releases, destroy_proxies) or after the source's
-// disposal has reset it; a share is copied under g_marshal_mu while the source is alive.
+// disposal has reset it; a share is copied under g_link_mu while the source is alive.
 class SourceHandle {
  public:
   bool IsEmpty() const { return !global_ || global_->IsEmpty(); }
@@ -35,8 +36,8 @@ class SourceHandle {
   std::shared_ptr<v8::Global<v8::Object>> global_;
 };
 
-// One proxied object. Owned by the destination runtime (dest->proxies, by id).
-struct ProxyRecord {
+// One proxied object. Owned by the destination runtime (dest->marshal->proxies, by id).
+struct ProxyRecord : ReleaseOnLock {
   std::shared_ptr<RuntimeLink> source;  // where the real object lives (may die first)
   Runtime* dest = nullptr;              // where the proxy lives
   uint64_t id = 0;                      // the object's identity id (a private property on it)
@@ -50,7 +51,7 @@ struct ProxyRecord {
   // releases the object. The proxy handle is weak without callback, for identity lookups only.
   v8::Global<v8::Object> handler;
   v8::Global<v8::Object> proxy;
-  // Under g_marshal_mu: which side is done with the record (release_record, destroy_proxies).
+  // Under g_link_mu: which side is done with the record (release_record, destroy_proxies).
   // The destination is done once its handles are reset; the source once `object` is. The side
   // that finishes second frees it: no thread frees a record another may still read.
   bool dest_done = false;
@@ -68,12 +69,6 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
 // object keeps it for life and script cannot see or change it. Process-wide unique; 0 when
 // none can be had. rt's lock is held.
 uint64_t identity_of(Runtime* rt, v8::Local<v8::Object> object);
-
-// A symbol of runtime from as runtime to sees it: well-known symbols map to to's own; any other
-// maps to one symbol per source symbol (same description), both ways, so identity holds; a
-// registered one (Symbol.for(key)) to to's registered symbol for the same key. Both
-// runtimes keep the symbols that crossed alive until they are disposed.
-int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out);
 
 // Runtime disposal (rt's lock held): the objects other runtimes' proxies point at here are
 // released and those proxies turned dead; rt's own proxies release their objects.

@@ -17,13 +17,13 @@
 
 #include "core/error_kinds.h"
 #include "core/call.h"
+#include "marshal/marshal.h"
 #include "core/v8_compat.h"
 #include "host/host.h"
 #include "loop/loop.h"
 #include "core/frame.h"
 #include "core/stop.h"
 #include "module/module.h"
-#include "embed/snapshot.h"
 #include "v8host.h"
 
 namespace vh {
@@ -59,8 +59,8 @@ struct ModuleMap {
 };
 
 void destroy_module_map(Engine* engine) {
-  // A snapshot builder remembers that modules were loaded: their namespaces may stay reachable.
-  if (engine->modules && engine->rt->snapshot) note_builder_modules(engine->rt);
+  // The runtime remembers that modules were loaded: their namespaces may stay reachable.
+  if (engine->modules) engine->rt->module->dropped_modules = true;
   delete engine->modules;  // the Globals reset themselves
   engine->modules = nullptr;
 }
@@ -152,8 +152,8 @@ int call_loader(Engine* e, const std::string& spec, const std::string& referrer,
     HostFrame frame(ts, rt, e);
     vh_module_source out{};
     out.source_length = VH_AUTO_LENGTH;
-    rc = rt->module_loader(vh_engine{e->handle}, spec.c_str(), referrer.c_str(), &out,
-                           rt->module_loader_data);
+    rc = rt->module->module_loader(vh_engine{e->handle}, spec.c_str(), referrer.c_str(), &out,
+                           rt->module->module_loader_data);
     if (rc == VH_OK && (tc.HasCaught() || ts->frame_threw)) rc = VH_EEXCEPTION;
     if (rc == VH_OK && !out.resolved_name) rc = VH_EINVAL;
     if (rc == VH_OK) {
@@ -184,7 +184,7 @@ v8::MaybeLocal<v8::Module> load_module(Engine* e, const std::string& spec, const
   bool has_source = false;
   if (map->synthetic.count(spec)) {
     name = spec;  // a synthetic module's own name needs no loader
-  } else if (!e->rt->module_loader) {
+  } else if (!e->rt->module->module_loader) {
     throw_cannot_load(iso, spec, referrer, "no module loader is set");
     return {};
   } else {
@@ -386,7 +386,7 @@ v8::MaybeLocal<v8::Promise> import_dynamic(v8::Local<v8::Context> ctx, v8::Local
 // dropped: import.meta stays as filled so far).
 void init_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> module, v8::Local<v8::Object> meta) {
   Engine* e = engine_of(ctx);
-  if (!e || !e->rt->import_meta_hook) return;
+  if (!e || !e->rt->module->import_meta_hook) return;
   ModuleEntry* entry = find_entry(e->modules, module);
   if (!entry) return;
   Runtime* rt = e->rt;
@@ -399,7 +399,7 @@ void init_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> module, 
   {
     HostFrame frame(ts, rt, e);
     vh_value value = ts->push(rt, meta);
-    (void)rt->import_meta_hook(vh_engine{e->handle}, name.c_str(), value, rt->import_meta_data);
+    (void)rt->module->import_meta_hook(vh_engine{e->handle}, name.c_str(), value, rt->module->import_meta_data);
   }
   if (tc.HasTerminated()) tc.ReThrow();
 }
@@ -444,8 +444,8 @@ int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loader, vo
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  rt->module_loader = loader;
-  rt->module_loader_data = loader ? data : nullptr;
+  rt->module->module_loader = loader;
+  rt->module->module_loader_data = loader ? data : nullptr;
   return VH_OK;
 }
 
@@ -453,8 +453,8 @@ int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook hook
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  rt->import_meta_hook = hook;
-  rt->import_meta_data = hook ? data : nullptr;
+  rt->module->import_meta_hook = hook;
+  rt->module->import_meta_data = hook ? data : nullptr;
   return VH_OK;
 }
 
@@ -556,7 +556,7 @@ int vh_module_set_export(vh_engine engine, vh_synthetic_module module, const cha
   for (const std::string& n : rec->def->exports) known = known || n == name;
   if (!known) return VH_EINVAL;
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(value, &v));
+  VH_TRY(call_arg(call, value, &v));
   v8::Local<v8::String> key;
   VH_TRY(make_name(call.isolate, name, &key));
   v8::TryCatch tc(call.isolate);

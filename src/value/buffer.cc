@@ -161,6 +161,16 @@ int vh_new_external_shared_array_buffer(vh_engine engine, void* data, size_t len
   return new_external_buffer<v8::SharedArrayBuffer>(engine, data, length, free_cb, user, out);
 }
 
+int vh_array_buffer_detach(vh_engine engine, vh_value buffer) {
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  v8::Local<v8::Value> v;
+  VH_TRY(call_arg(call, buffer, &v));
+  if (!v->IsArrayBuffer() || !v.As<v8::ArrayBuffer>()->IsDetachable()) return VH_ETYPE;
+  v.As<v8::ArrayBuffer>()->Detach();
+  return VH_OK;
+}
+
 int vh_array_buffer_data(vh_value value, void** data, size_t* length) {
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));

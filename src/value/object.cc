@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/call.h"
+#include "marshal/marshal.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -28,7 +29,7 @@ struct IndexKey {
 };
 struct ValueKey {
   vh_value value;
-  int make(EngineCall& c, v8::Local<v8::Value>* key) const { return c.arg(value, key); }
+  int make(EngineCall& c, v8::Local<v8::Value>* key) const { return call_arg(c, value, key); }
 };
 
 // The four property operations, written once for name and value keys; index keys use V8's
@@ -59,7 +60,7 @@ int get_property(vh_engine engine, vh_value object, const Key& key, vh_value* ou
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Object> o;
-  VH_TRY(call.object_arg(object, &o));
+  VH_TRY(call_object_arg(call, object, &o));
   KeyType<Key> k;
   VH_TRY(resolve_key(call, key, &k));
   v8::TryCatch tc(call.isolate);
@@ -74,9 +75,9 @@ int set_property(vh_engine engine, vh_value object, const Key& key, vh_value val
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Object> o;
-  VH_TRY(call.object_arg(object, &o));
+  VH_TRY(call_object_arg(call, object, &o));
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(value, &v));
+  VH_TRY(call_arg(call, value, &v));
   KeyType<Key> k;
   VH_TRY(resolve_key(call, key, &k));
   v8::TryCatch tc(call.isolate);
@@ -89,7 +90,7 @@ int test_property(vh_engine engine, vh_value object, const Key& key, bool* out, 
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Object> o;
-  VH_TRY(call.object_arg(object, &o));
+  VH_TRY(call_object_arg(call, object, &o));
   KeyType<Key> k;
   VH_TRY(resolve_key(call, key, &k));
   v8::TryCatch tc(call.isolate);
@@ -161,9 +162,9 @@ int vh_define_property(vh_engine engine, vh_value object, const char* name, vh_v
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Object> o;
-  VH_TRY(call.object_arg(object, &o));
+  VH_TRY(call_object_arg(call, object, &o));
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(value, &v));
+  VH_TRY(call_arg(call, value, &v));
   v8::Local<v8::String> key;
   VH_TRY(make_name(call.isolate, name, &key));
   int attributes = v8::None;
@@ -193,7 +194,7 @@ int vh_own_keys(vh_engine engine, vh_value object, unsigned flags, vh_value* out
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Object> o;
-  VH_TRY(call.object_arg(object, &o));
+  VH_TRY(call_object_arg(call, object, &o));
   int filter = v8::PropertyFilter::ALL_PROPERTIES;
   if (!(flags & VH_KEYS_NON_ENUMERABLE)) filter |= v8::PropertyFilter::ONLY_ENUMERABLE;
   if (!(flags & VH_KEYS_SYMBOLS)) filter |= v8::PropertyFilter::SKIP_SYMBOLS;
@@ -214,10 +215,10 @@ int vh_call(vh_engine engine, vh_value function, vh_value this_value, size_t arg
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Value> fn;
-  VH_TRY(call.arg(function, &fn));
+  VH_TRY(call_arg(call, function, &fn));
   if (!fn->IsFunction()) return VH_ETYPE;
   v8::Local<v8::Value> receiver = v8::Undefined(call.isolate);
-  if (this_value.serial_ != 0) VH_TRY(call.arg(this_value, &receiver));
+  if (this_value.serial_ != 0) VH_TRY(call_arg(call, this_value, &receiver));
   v8::Local<v8::Value> inline_args[kInlineArgs];
   std::vector<v8::Local<v8::Value>> heap_args;
   v8::Local<v8::Value>* args = inline_args;
@@ -225,7 +226,7 @@ int vh_call(vh_engine engine, vh_value function, vh_value this_value, size_t arg
     heap_args.resize(argc);
     args = heap_args.data();
   }
-  for (size_t i = 0; i < argc; ++i) VH_TRY(call.arg(argv[i], &args[i]));
+  for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args[i]));
   v8::TryCatch tc(call.isolate);
   v8::Local<v8::Value> result;
   if (!fn.As<v8::Function>()->Call(call.context, receiver, static_cast<int>(argc), args).ToLocal(&result))
@@ -251,7 +252,7 @@ int vh_json_stringify(vh_engine engine, vh_value value, vh_value* out) {
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Value> v;
-  VH_TRY(call.arg(value, &v));
+  VH_TRY(call_arg(call, value, &v));
   // V8's JSON::Stringify returns ToString of the result, so a value with no JSON form comes
   // back as the bare word undefined — which no real JSON text can be (a JSON string is quoted).
   // Map it back to undefined, as JSON.stringify does, without consulting script-visible JSON.

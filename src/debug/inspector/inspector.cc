@@ -4,6 +4,7 @@
 
 #include "debug/inspector/inspector_impl.h"
 #include "core/call.h"
+#include "debug/diagnostics.h"
 #include "core/v8_compat.h"
 #include "debug/inspector.h"
 #include "core/versioned.h"
@@ -95,7 +96,7 @@ void request_start_pause(Inspector* in) {
 // then that engine's script. Installed only while a pause on start is pending.
 void before_call(v8::Isolate* iso) {
   Runtime* rt = runtime_of(iso);
-  Inspector* in = rt ? rt->inspector : nullptr;
+  Inspector* in = rt ? rt->debug->inspector : nullptr;
   if (!in || !in->start_engine) return;
   if (current_engine(rt) == in->start_engine) request_start_pause(in);
 }
@@ -118,8 +119,8 @@ void disarm_start_pause(Inspector* in) {
 void break_on_start(vh_runtime runtime, void* data) {
   uint64_t handle = reinterpret_cast<uintptr_t>(data);
   Runtime* rt = runtime_table().get(runtime.id_);
-  if (!rt || !rt->inspector || rt->inspector->handle != handle) return;
-  Inspector* in = rt->inspector;
+  if (!rt || !rt->debug->inspector || rt->debug->inspector->handle != handle) return;
+  Inspector* in = rt->debug->inspector;
   in->start_requested = false;
   Engine* target = in->start_engine;
   if (!target || current_engine(rt) != target) return;
@@ -130,7 +131,7 @@ void break_on_start(vh_runtime runtime, void* data) {
   std::vector<std::shared_ptr<Session>> sessions;
   {
     std::lock_guard<std::mutex> g(g_inspector_mu);
-    sessions = rt->inspector->sessions;
+    sessions = rt->debug->inspector->sessions;
   }
   // Disarmed first: script the debugger evaluates while paused must not ask again.
   disarm_start_pause(in);
@@ -192,13 +193,13 @@ void destroy_inspector(Inspector* in) {
   if (server) stop_server(server);  // its connections hold session handles only
   disarm_start_pause(in);
   for (auto& s : sessions) s->v8.reset();
-  in->rt->inspector = nullptr;
+  in->rt->debug->inspector = nullptr;
   in->v8.reset();
   delete in;
 }
 
 void inspector_engine_created(Engine* e) {
-  Inspector* in = e->rt->inspector;
+  Inspector* in = e->rt->debug->inspector;
   if (!in) return;
   if (!in->default_engine) in->default_engine = e;
   announce(in, e);
@@ -206,7 +207,7 @@ void inspector_engine_created(Engine* e) {
 }
 
 void inspector_engine_destroyed(Engine* e) {
-  Inspector* in = e->rt->inspector;
+  Inspector* in = e->rt->debug->inspector;
   if (!in) return;
   v8::HandleScope handles(in->rt->isolate);
   in->v8->contextDestroyed(e->context.Get(in->rt->isolate));
@@ -217,7 +218,7 @@ void inspector_engine_destroyed(Engine* e) {
 }
 
 void inspector_runtime_disposing(Runtime* rt) {
-  if (rt->inspector) destroy_inspector(rt->inspector);
+  if (rt->debug->inspector) destroy_inspector(rt->debug->inspector);
 }
 
 }  // namespace vh
@@ -234,7 +235,7 @@ int vh_inspector_new(vh_runtime runtime, const vh_inspector_options* options, vh
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);
-  if (rt->inspector) return VH_EBUSY;
+  if (rt->debug->inspector) return VH_EBUSY;
   auto in = std::make_unique<Inspector>();
   in->rt = rt;
   in->rt_handle = rt->handle;
@@ -253,7 +254,7 @@ int vh_inspector_new(vh_runtime runtime, const vh_inspector_options* options, vh
     g_inspectors.emplace(in->handle, in.get());
   }
   set_post_engine(in.get());
-  rt->inspector = in.get();
+  rt->debug->inspector = in.get();
   out->id_ = in.release()->handle;
   return VH_OK;
 }

@@ -82,6 +82,7 @@ struct Inspector final : v8_inspector::V8InspectorClient {
 // Guards the inspector and session tables' lookups, inboxes, flags and the endpoint pointer.
 // Never held while V8 or a host callback runs.
 // Sessions are shared: a thread closing one keeps it alive while it waits for a delivery.
+// Defined in session.cc.
 extern std::mutex g_inspector_mu;
 extern std::condition_variable g_delivery_cv;  // a delivery ended
 extern std::unordered_map<uint64_t, Inspector*> g_inspectors;               // g_inspector_mu

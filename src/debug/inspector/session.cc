@@ -5,6 +5,8 @@
 
 #include "debug/inspector/inspector_impl.h"
 #include "core/call.h"
+#include "debug/diagnostics.h"
+#include "v8host/loop.h"
 #include "core/v8_compat.h"
 #include "core/stop.h"
 
@@ -81,13 +83,13 @@ bool has_work_locked(Inspector* in) {
 // inspector's handle, never a pointer: either may arrive after the inspector is gone.
 void wake_interrupt(v8::Isolate* iso, void* data) {
   Runtime* rt = runtime_of(iso);
-  if (!rt || !rt->inspector || rt->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
+  if (!rt || !rt->debug->inspector || rt->debug->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
   {
     std::lock_guard<std::mutex> g(g_inspector_mu);
-    rt->inspector->interrupt_ms = 0;
+    rt->debug->inspector->interrupt_ms = 0;
   }
   v8::HandleScope handles(iso);
-  pump(rt->inspector);
+  pump(rt->debug->inspector);
 }
 
 uint64_t now_ms() {
@@ -105,12 +107,12 @@ void wake_task(vh_engine engine, int status, void* data) {
   Engine* e;
   if (resolve_engine(engine, &e) != VH_OK) return;
   Runtime* rt = e->rt;
-  if (!rt->inspector || rt->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
+  if (!rt->debug->inspector || rt->debug->inspector->handle != reinterpret_cast<uintptr_t>(data)) return;
   {
     std::lock_guard<std::mutex> g(g_inspector_mu);
-    rt->inspector->task_posted = false;
+    rt->debug->inspector->task_posted = false;
   }
-  pump(rt->inspector);
+  pump(rt->debug->inspector);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // The shared-backing-store path of the marshaling layer: a SharedArrayBuffer, or a TypedArray /
 // DataView over one, crossing runtimes becomes a new object of the destination realm over the
 // very same memory (the source's std::shared_ptr<v8::BackingStore>): zero copy, O(1) in the size.
-// Also vh_copy_array_buffer(), the explicit copy for buffers that are not shared.
 //
 // What V8 10.2 (libnode 18, --harmony-rab-gsab) does here, checked on this machine — the design
 // below follows from it:
@@ -48,6 +47,7 @@
 
 #include "core/call.h"
 #include "core/v8_compat.h"
+#include "marshal/buffer_cache.h"
 #include "marshal/marshal.h"
 #include "v8host.h"
 
@@ -182,7 +182,7 @@ inline void remember_home(Runtime* from, v8::Local<v8::SharedArrayBuffer> src, c
   // in an engine since disposed, where nobody can pass it back to).
   Engine* e = from->engines.size() == 1 ? *from->engines.begin() : creation_engine(from, src);
   if (!e) return;
-  v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers.slot(key, hash);
+  v8::Global<v8::SharedArrayBuffer>& slot = e->shared_buffers->slot(key, hash);
   if (slot.IsEmpty()) {
     hold_weakly(from->isolate, slot, src);
     return;
@@ -208,7 +208,7 @@ inline v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8
   const void* key = store.get();
   uint64_t hash = BufferCache::hash(key);
   v8::Isolate* iso = to->rt->isolate;
-  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers.slot(key, hash);
+  v8::Global<v8::SharedArrayBuffer>& slot = to->shared_buffers->slot(key, hash);
   if (!slot.IsEmpty()) {
     v8::Local<v8::SharedArrayBuffer> cached = slot.Get(iso);
     if (!is_stale(cached, *store)) return cached;
@@ -216,7 +216,7 @@ inline v8::Local<v8::SharedArrayBuffer> share_buffer(Runtime* from, v8::Local<v8
   }
   // A new SAB: the source's home table is consulted after V8 has made it; start loading the
   // line now (the table is usually cold when a new buffer arrives).
-  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers.prefetch(key, hash);
+  if (from->engines.size() == 1) (*from->engines.begin())->shared_buffers->prefetch(key, hash);
   // A SAB is made in the isolate's current context's realm: the runtime records which engine's
   // context is entered on top. Only here: a buffer the engine has needs no context.
   std::optional<v8::Context::Scope> enter;
@@ -523,123 +523,3 @@ v8::Local<v8::ArrayBufferView> new_view(int kind, v8::Local<v8::ArrayBuffer> buf
 }
 
 }  // namespace vh
-
-using namespace vh;
-
-namespace {
-
-// The bytes of an ArrayBuffer, SharedArrayBuffer or view (of isolate iso, whose lock this
-// thread holds), as script sees them now, copied into memory from alloc (alloc->Free releases
-// it). VH_ETYPE for anything else, VH_ENOMEM.
-int copy_bytes(v8::Isolate* iso, v8::Local<v8::Value> v, v8::ArrayBuffer::Allocator* alloc, void** data,
-               size_t* size) {
-  v8::HandleScope handles(iso);
-  const uint8_t* src = nullptr;
-  size_t n = 0;
-  std::shared_ptr<v8::BackingStore> store;  // keeps src alive while we copy
-  v8::Local<v8::ArrayBufferView> on_heap;
-  if (v->IsArrayBuffer() || v->IsSharedArrayBuffer()) {
-    store = v->IsArrayBuffer() ? v.As<v8::ArrayBuffer>()->GetBackingStore()
-                               : v.As<v8::SharedArrayBuffer>()->GetBackingStore();
-    // The store's length is the current one for resizable and growable buffers too (the
-    // API's ByteLength() is 0 for a growable SAB); a detached buffer's store is empty.
-    n = store->Data() ? store->ByteLength() : 0;
-    src = static_cast<const uint8_t*>(store->Data());
-  } else if (v->IsArrayBufferView()) {
-    v8::Local<v8::ArrayBufferView> view = v.As<v8::ArrayBufferView>();
-    if (!view->HasBuffer()) {
-      // On-heap (small, fixed, never resizable): CopyContents reads it without moving it.
-      on_heap = view;
-      n = view->ByteLength();
-    } else {
-      // The API's offset and length are those at creation: a view over a resizable buffer
-      // may since have gone out of bounds (it reads as empty in script), and a length-tracking
-      // one has another length. CopyContents would trust them and read past the end of a
-      // shrunk buffer, so the bounds are worked out here as script sees them.
-      v8::Local<v8::ArrayBuffer> buffer = view->Buffer();
-      store = buffer->GetBackingStore();
-      size_t buffer_length = store->Data() ? store->ByteLength() : 0;
-      n = view_window_length(iso, view, buffer, buffer_length);
-      src = static_cast<const uint8_t*>(store->Data()) + (n ? view->ByteOffset() : 0);
-    }
-  } else {
-    return VH_ETYPE;
-  }
-  if (n == 0) {
-    *data = nullptr;
-    *size = 0;
-    return VH_OK;
-  }
-  void* copy = alloc->AllocateUninitialized(n);
-  if (!copy) return VH_ENOMEM;
-  if (!on_heap.IsEmpty())
-    n = on_heap->CopyContents(copy, n);
-  else
-    std::memcpy(copy, src, n);
-  *data = copy;
-  *size = n;
-  return VH_OK;
-}
-
-using AllocatorRef = std::shared_ptr<v8::ArrayBuffer::Allocator>;
-
-// A copy's deleter: frees it through the allocator that made it, held until then (the store
-// may outlive the runtime).
-void free_copy(void* data, size_t size, void* holder) {
-  AllocatorRef* alloc = static_cast<AllocatorRef*>(holder);
-  (*alloc)->Free(data, size);
-  delete alloc;
-}
-
-// A new ArrayBuffer of the current isolate holding a copy of value's bytes (value: of a runtime
-// this thread holds, see lookup_value).
-int copy_into(v8::Isolate* iso, const Slot& slot, v8::Local<v8::ArrayBuffer>* out) {
-  // The copy is made by the target runtime's ArrayBuffer::Allocator, the one V8 itself uses for
-  // that isolate's buffers: in a sandboxed V8 (V8_ENABLE_SANDBOX) a backing store must lie
-  // inside the sandbox, which memory from malloc does not. Not ArrayBuffer::New(isolate, size):
-  // that ends the process when the allocation fails; this returns VH_ENOMEM.
-  const AllocatorRef& allocator = runtime_of(iso)->allocator;
-  std::unique_ptr<AllocatorRef> holder(new (std::nothrow) AllocatorRef(allocator));
-  if (!holder) return VH_ENOMEM;
-  void* data;
-  size_t size;
-  // The copy is made inside its own HandleScope of the source isolate (which may be this
-  // one): the new buffer is made after it closed, in the caller's scope.
-  VH_TRY(copy_bytes(slot.rt->isolate, slot.local, allocator.get(), &data, &size));
-  if (size == 0) {
-    *out = v8::ArrayBuffer::New(iso, 0);
-    return VH_OK;
-  }
-  std::unique_ptr<v8::BackingStore> store =
-      v8::ArrayBuffer::NewBackingStore(data, size, free_copy, holder.release());
-  *out = v8::ArrayBuffer::New(iso, std::move(store));
-  return VH_OK;
-}
-
-}  // namespace
-
-extern "C" {
-
-// GCC 12 at -O3 (the Release build) warns that the Context::Scope in EngineCall's
-// std::optional may be destroyed uninitialized: a known false positive of -Wmaybe-uninitialized
-// with std::optional (the scope is only destroyed when it was emplaced).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value* out) {
-  if (!out) return VH_EINVAL;
-  EngineCall call;
-  VH_TRY(call.enter(to, false));
-  const Slot* slot;
-  VH_TRY(lookup_value(value, &slot));
-  v8::Local<v8::ArrayBuffer> ab;
-  VH_TRY(copy_into(call.isolate, *slot, &ab));
-  *out = call.result(ab);
-  return VH_OK;
-}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
-}  // extern "C"
