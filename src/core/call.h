@@ -179,6 +179,18 @@ class RuntimeLock {
   std::optional<v8::HandleScope> handles_;
 };
 
+// Resolves a runtime handle and runs set(rt) under the runtime's lock: the one shape of the calls
+// that install a host hook or callback on a runtime (vh_runtime_set_*). VH_OK, or
+// resolve_runtime's status.
+template <typename Set>
+int set_under_lock(vh_runtime handle, Set&& set) {
+  Runtime* rt;
+  VH_TRY(resolve_runtime(handle, &rt));
+  RuntimeLock lock(rt);
+  set(rt);
+  return VH_OK;
+}
+
 // Fills out (as vh_exception_take does) from an exception and its message (which may be
 // empty); the value goes into the innermost scope. VH_OK or VH_ENOMEM.
 int describe_exception(EngineCall& call, v8::Local<v8::Value> exception, v8::Local<v8::Message> message,

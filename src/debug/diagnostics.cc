@@ -127,20 +127,16 @@ int vh_runtime_stats_get(vh_runtime runtime, vh_runtime_stats* out) {
 }
 
 int vh_runtime_set_gc_cb(vh_runtime runtime, vh_gc_cb cb, void* data) {
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  set_gc_callback(rt, cb, data);
-  return VH_OK;
+  return set_under_lock(runtime, [&](Runtime* rt) {
+    set_gc_callback(rt, cb, data);
+  });
 }
 
 int vh_runtime_set_heap_limit_cb(vh_runtime runtime, vh_heap_limit_cb cb, void* data) {
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  rt->heap_limit_cb = cb;
-  rt->heap_limit_data = data;
-  return VH_OK;
+  return set_under_lock(runtime, [&](Runtime* rt) {
+    rt->heap_limit_cb = cb;
+    rt->heap_limit_data = data;
+  });
 }
 
 }  // extern "C"

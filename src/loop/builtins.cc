@@ -360,12 +360,10 @@ int vh_engine_install_builtins(vh_engine engine, unsigned flags) {
 }
 
 int vh_runtime_set_console(vh_runtime runtime, vh_console_sink sink, void* data) {
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  rt->loop->console_sink = sink;
-  rt->loop->console_data = data;
-  return VH_OK;
+  return set_under_lock(runtime, [&](Runtime* rt) {
+    rt->loop->console_sink = sink;
+    rt->loop->console_data = data;
+  });
 }
 
 }  // extern "C"

@@ -441,21 +441,17 @@ using namespace vh;
 extern "C" {
 
 int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loader, void* data) {
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  rt->module->module_loader = loader;
-  rt->module->module_loader_data = loader ? data : nullptr;
-  return VH_OK;
+  return set_under_lock(runtime, [&](Runtime* rt) {
+    rt->module->module_loader = loader;
+    rt->module->module_loader_data = loader ? data : nullptr;
+  });
 }
 
 int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook hook, void* data) {
-  Runtime* rt;
-  VH_TRY(resolve_runtime(runtime, &rt));
-  RuntimeLock lock(rt);
-  rt->module->import_meta_hook = hook;
-  rt->module->import_meta_data = hook ? data : nullptr;
-  return VH_OK;
+  return set_under_lock(runtime, [&](Runtime* rt) {
+    rt->module->import_meta_hook = hook;
+    rt->module->import_meta_data = hook ? data : nullptr;
+  });
 }
 
 int vh_module_eval(vh_engine engine, const char* source, size_t length, const char* resolved_name,
