@@ -518,6 +518,167 @@ static void test_stop_worker_while_holding_it(void **state) {
   alarm(0);
 }
 
+/* ---- a worker's thread keeps its runtime between tasks and lends it --------------------------- */
+
+static double now_ms(void) { return (double)uv_hrtime() / 1e6; }
+
+typedef struct open_timed {
+  vh_engine other;
+  int rc;
+  double ms;
+} open_timed;
+
+static void open_other_timed(vh_engine e, int status, void *data) {
+  (void)e;
+  open_timed *o = data;
+  if (status != VH_OK) return;
+  vh_scope s;
+  double t0 = now_ms();
+  o->rc = vh_scope_open(o->other, &s);
+  o->ms = now_ms() - t0;
+  if (o->rc == VH_OK) {
+    if (vh_eval(o->other, "1", VH_AUTO_LENGTH, NULL, NULL) != VH_OK) o->rc = VH_EEXCEPTION;
+    vh_scope_close(s);
+  }
+}
+
+/* A task of worker 0, holding its own runtime, opens a scope on worker 1's runtime, which worker
+ * 1's thread keeps while idle after a task: worker 1 lends it (no VH_EDEADLK: nothing waits in a
+ * cycle), within a wake-up, every round. */
+static void test_task_opens_scope_on_idle_worker(void **state) {
+  (void)state;
+  pair_ctl c;
+  pair_start(&c);
+  hang_guard(60);
+  double worst = 0;
+  for (int i = 0; i < rounds(200); i++) {
+    assert_ok(vh_post_and_wait(c.e[1], noop_task, NULL));
+    open_timed o = {c.e[1], -1, 0};
+    assert_ok(vh_post_and_wait(c.e[0], open_other_timed, &o));
+    assert_ok(o.rc);
+    if (o.ms > worst) worst = o.ms;
+  }
+  alarm(0);
+  print_message("worst wait of a task for an idle worker's runtime: %.3f ms\n", worst);
+  assert_true(worst < 100.0);
+  for (int i = 0; i < 2; i++) assert_ok(vh_worker_stop(c.w[i]));
+  pair_end(&c);
+}
+
+typedef struct hammer {
+  pair_ctl *ctl;
+  int me;
+  int left;
+  int ok, deadlk, other;
+} hammer;
+
+/* Opens a scope on the other worker's runtime from a task, then posts itself again. */
+static void hammer_task(vh_engine e, int status, void *data) {
+  hammer *h = data;
+  if (status != VH_OK) {
+    h->other++;
+    pair_done(h->ctl);
+    return;
+  }
+  vh_scope s;
+  int rc = vh_scope_open(h->ctl->e[1 - h->me], &s);
+  if (rc == VH_OK) {
+    h->ok++;
+    vh_scope_close(s);
+  } else if (rc == VH_EDEADLK) {
+    h->deadlk++;
+  } else {
+    h->other++;
+  }
+  if (--h->left == 0 || vh_post(e, hammer_task, h) != VH_OK) pair_done(h->ctl);
+}
+
+/* Both workers' tasks keep opening scopes on the other's runtime, while each worker keeps its
+ * own between tasks: every open ends (VH_OK, or VH_EDEADLK when both tasks held their runtimes
+ * at once), nothing hangs, and a thread outside still gets both runtimes promptly. */
+static void test_workers_open_each_other_repeatedly(void **state) {
+  (void)state;
+  pair_ctl c;
+  hammer h[2];
+  pair_start(&c);
+  hang_guard(120);
+  for (int i = 0; i < 2; i++) {
+    h[i] = (hammer){&c, i, rounds(2000), 0, 0, 0};
+    assert_ok(vh_post(c.e[i], hammer_task, &h[i]));
+  }
+  double worst = 0;
+  for (int k = 0; k < 50; k++) {
+    for (int i = 0; i < 2; i++) {
+      vh_scope s;
+      double t0 = now_ms();
+      assert_ok(vh_scope_open(c.e[i], &s));
+      double dt = now_ms() - t0;
+      if (dt > worst) worst = dt;
+      assert_ok(vh_scope_close(s));
+    }
+    uv_sleep(1);
+  }
+  pair_wait(&c, 2);
+  alarm(0);
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(h[i].other, 0);
+    assert_int_equal(h[i].ok + h[i].deadlk, rounds(2000));
+  }
+  print_message("opens: %d + %d ok, %d + %d VH_EDEADLK; worst outside wait %.3f ms\n", h[0].ok, h[1].ok,
+                h[0].deadlk, h[1].deadlk, worst);
+  assert_true(worst < 1000.0);
+  for (int i = 0; i < 2; i++) assert_ok(vh_worker_stop(c.w[i]));
+  pair_end(&c);
+}
+
+static int make_shared_object(vh_engine e, void *data) {
+  (void)data;
+  return vh_eval(e, "globalThis.shared = { x: 41, inc() { return ++this.x; } }", VH_AUTO_LENGTH, NULL, NULL);
+}
+
+/* A proxy in a runtime of this thread, of an object of a worker's runtime: each operation
+ * waits for the worker's runtime holding nothing (proxy_wait_ms: 1 s here); the worker, idle
+ * after a task, lends it at once, every time. */
+static void test_proxy_into_idle_worker(void **state) {
+  (void)state;
+  vh_runtime_options o;
+  assert_ok(vh_runtime_options_init(&o));
+  o.proxy_wait_ms = 1000;
+  rt_engine w_side;
+  vh_worker w;
+  assert_ok(vh_worker_start(&o, make_shared_object, NULL, &w, &w_side.e));
+  w_side.rt = (vh_runtime){0};
+  rt_engine d;
+  rt_engine_new(&d, 1000);
+  hang_guard(60);
+  give_proxy(&w_side, "shared", &d, "p");
+  double worst = 0;
+  for (int i = 0; i < rounds(200); i++) {
+    assert_ok(vh_post_and_wait(w_side.e, noop_task, NULL));
+    vh_scope s;
+    vh_value v;
+    int32_t n = 0;
+    assert_ok(vh_scope_open(d.e, &s));
+    double t0 = now_ms();
+    int rc = vh_eval(d.e, "p.inc()", VH_AUTO_LENGTH, NULL, &v);
+    double dt = now_ms() - t0;
+    if (rc != VH_OK) {
+      char why[256];
+      describe(d.e, rc, why, sizeof why);
+      fail_msg("round %d: %s", i, why);
+    }
+    assert_ok(vh_get_int32(v, &n));
+    assert_int_equal(n, 42 + i);
+    assert_ok(vh_scope_close(s));
+    if (dt > worst) worst = dt;
+  }
+  alarm(0);
+  print_message("worst proxy call into an idle worker: %.3f ms\n", worst);
+  assert_true(worst < 100.0);
+  assert_ok(vh_runtime_dispose(d.rt));
+  assert_ok(vh_worker_stop(w));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dispose_source_while_dest_collects),
@@ -532,6 +693,9 @@ int main(void) {
       cmocka_unit_test(test_workers_stop_each_other),
       cmocka_unit_test(test_loops_open_scopes_on_each_other),
       cmocka_unit_test(test_stop_worker_while_holding_it),
+      cmocka_unit_test(test_task_opens_scope_on_idle_worker),
+      cmocka_unit_test(test_workers_open_each_other_repeatedly),
+      cmocka_unit_test(test_proxy_into_idle_worker),
   };
   /* VH_TEST_FILTER=name runs one test (for running them one by one under a sanitizer). */
   const char *filter = getenv("VH_TEST_FILTER");

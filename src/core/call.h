@@ -26,9 +26,11 @@ namespace vh {
 // script deeper fail with VH_EDEPTH, long before C frames could outrun V8's stack guard.
 constexpr uint32_t kMaxCallDepth = 256;
 
-// The status for "this thread does not hold rt's lock".
+// The status for "this thread does not hold rt's lock". A worker's loop thread that keeps the
+// runtime between its tasks (RuntimeLink::lender) counts as nobody: it lends it on demand.
 inline int not_locked_status(const Runtime* rt) {
-  return rt->lock_owner.load(std::memory_order_relaxed) == 0 ? VH_ENOSCOPE : VH_EWRONG_THREAD;
+  uint32_t owner = rt->lock_owner.load(std::memory_order_relaxed);
+  return owner == 0 || owner == rt->link->lender.load(std::memory_order_relaxed) ? VH_ENOSCOPE : VH_EWRONG_THREAD;
 }
 
 // Resolves an engine handle: VH_EINVAL for the empty handle, VH_EDISPOSED for a stale one.

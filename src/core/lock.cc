@@ -43,12 +43,36 @@ int stop_requested(const std::vector<Runtime*>& held) {
 
 WaitTarget owner_of(Runtime* r) { return WaitTarget(r->link, &r->link->owner); }
 
+// While it lives, the calling thread counts as waiting for link's mutex; a loop's thread that
+// keeps the runtime between its tasks is woken, and lends it (RuntimeLink::lender, loop.cc).
+class Wanting {
+ public:
+  explicit Wanting(RuntimeLink* link) : link_(link) {
+    link->wanted.fetch_add(1, std::memory_order_seq_cst);
+    if (link->lender.load(std::memory_order_seq_cst) != 0 && link->wake_lender)
+      link->wake_lender(link->wake_target.get());
+  }
+  ~Wanting() { link_->wanted.fetch_sub(1, std::memory_order_seq_cst); }
+  Wanting(const Wanting&) = delete;
+  Wanting& operator=(const Wanting&) = delete;
+
+ private:
+  RuntimeLink* link_;
+};
+
+// Waits for mu until deadline, counted as wanting it.
+bool wait_for_mutex(RuntimeLink* link, std::chrono::steady_clock::time_point deadline) {
+  Wanting wanting(link);
+  return link->mu.try_lock_until(deadline);
+}
+
 }  // namespace
 
 int wait_for_lock(const std::shared_ptr<RuntimeLink>& link, ThreadState* ts, bool detect) {
   // The edge names whoever holds the runtime: the link outlives the runtime (the edge's
   // shared_ptr, aliasing its owner mark, keeps it), so the walk never reads freed memory.
   WaitEdge edge(ts->ordinal, WaitTarget(link, &link->owner));
+  Wanting wanting(link.get());
   for (;;) {
     if (link->mu.try_lock_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitSliceMs)))
       return VH_OK;
@@ -75,6 +99,7 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
 
   auto deadline = std::chrono::steady_clock::now() + wait;
   WaitEdge edge(ts->ordinal, WaitTarget(s, &s->owner));
+  std::optional<Wanting> wanting(s.get());
   int status = VH_ETIMEDOUT;
   for (;;) {
     int stop = stop_requested(held);
@@ -95,17 +120,19 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
     // then try everything again.
     s->mu.unlock();
     edge.retarget(owner_of(held[busy]));
-    if (held[busy]->link->mu.try_lock_until(slice)) held[busy]->link->mu.unlock();
+    if (wait_for_mutex(held[busy]->link.get(), slice)) held[busy]->link->mu.unlock();
     edge.retarget(WaitTarget(s, &s->owner));
   }
+  wanting.reset();
   if (status != VH_OK) {
     // Ours back, however long it takes (the script must go on where it was); same algorithm.
     for (;;) {
       size_t busy = try_lock_all(held);
       if (busy == held.size()) break;
       edge.retarget(owner_of(held[busy]));
-      RuntimeMutex& mu = held[busy]->link->mu;
-      if (mu.try_lock_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitSliceMs))) mu.unlock();
+      RuntimeLink* link = held[busy]->link.get();
+      if (wait_for_mutex(link, std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitSliceMs)))
+        link->mu.unlock();
     }
   }
 

@@ -98,6 +98,17 @@ struct RuntimeLink {
   // The lock holder's thread ordinal (a mirror of Runtime::lock_owner that stays readable after
   // the runtime is gone: proxies of its objects read it).
   std::atomic<uint32_t> owner{0};
+  // A worker's loop thread keeps its runtime between tasks and lends it on demand (loop.cc,
+  // Residency): `lender` names that thread while it keeps mu (0: nobody keeps it so); `wanted`
+  // counts the threads blocked (or about to block) for mu. A waiter counts itself first, then,
+  // when a lender keeps mu, wakes it through wake_lender (the loop's queue, kept alive by
+  // wake_target; both set once when the runtime is made, before any other thread can see it).
+  // The lender sets `lender` first, then reads `wanted`, and lets go when it is non-zero: with
+  // both sequentially consistent, one of the two always sees the other (Wanting, lock.cc).
+  std::atomic<uint32_t> wanted{0};
+  std::atomic<uint32_t> lender{0};
+  void (*wake_lender)(void*) = nullptr;
+  std::shared_ptr<void> wake_target;
 };
 
 // Deletes what is queued on rt's link (its lock is held). lock.cc.

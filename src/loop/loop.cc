@@ -103,6 +103,62 @@ struct Rejection {
 
 struct LoopHandles;
 
+// A worker's loop thread keeps its runtime between tasks: the runtime's lock and its isolate
+// entered, taken for the first task of a wake-up and kept after the last. Each task's scope is
+// then a nested one, which takes neither V8's Locker nor enters the isolate: that was about
+// half of what a posted task cost its loop's thread (~1 200 of ~2 100 instructions). The
+// runtime is lent on demand: a thread that must wait for its lock counts itself in the link's
+// `wanted` and wakes the loop (lock.cc, Wanting); the loop lets go before its next task, and
+// at the end of the wake-up, and does not take it again while anyone waits. So a thread that
+// needs the runtime of an idle worker waits one wake-up of the worker's thread, and a thread
+// that waits while tasks run gets it at the next task boundary. Only workers' loops keep their
+// runtime: a loop the host runs (vh_runtime_run) may run the host's own libuv callbacks, which
+// could block waiting for a thread that needs the runtime.
+// The lock fields are written only by lock_runtime / unlock_runtime (lock.h), here as elsewhere.
+class Residency {
+ public:
+  bool held() const { return held_; }
+  // Keeps rt for this thread when nobody waits for it (taking its lock as a task's scope would:
+  // waiting, with the deadlock check). False when it is not kept (a waiter, or a cycle).
+  bool take(Runtime* rt) {
+    if (held_) return true;
+    RuntimeLink* link = rt->link.get();
+    if (link->wanted.load(std::memory_order_seq_cst) != 0) return false;
+    ThreadState* ts = ThreadState::current();
+    if (lock_runtime(rt, ts, &locker_, true) != VH_OK) return false;
+    isolate_.emplace(rt->isolate);
+    held_ = true;
+    link->lender.store(ts->ordinal, std::memory_order_seq_cst);
+    // A thread that began to wait before `lender` was set did not wake us: see it here.
+    if (link->wanted.load(std::memory_order_seq_cst) != 0) {
+      lend(rt);
+      return false;
+    }
+    return true;
+  }
+  // Lets the runtime go (a waiter, the end of the run).
+  void lend(Runtime* rt) {
+    if (!held_) return;
+    rt->link->lender.store(0, std::memory_order_seq_cst);
+    isolate_.reset();
+    unlock_runtime(rt, &locker_);
+    held_ = false;
+  }
+  // Before each task and after the last: lets the runtime go when a thread waits for it, else
+  // keeps it (and, held, frees the objects of proxies collected elsewhere meanwhile, which the
+  // next lock of the runtime would have freed).
+  void settle(Runtime* rt, bool keep) {
+    RuntimeLink* link = rt->link.get();
+    if (link->wanted.load(std::memory_order_seq_cst) != 0) return lend(rt);
+    if (keep && take(rt) && link->has_releases.load(std::memory_order_acquire)) drain_releases(rt);
+  }
+
+ private:
+  bool held_ = false;
+  std::optional<v8::Locker> locker_;
+  std::optional<v8::Isolate::Scope> isolate_;
+};
+
 struct LoopState {
   Runtime* rt = nullptr;
   uv_loop_t own;
@@ -117,6 +173,8 @@ struct LoopState {
   std::vector<Rejection> rejections;
   std::vector<Task> batch;  // the tasks being run; swapped with the queue, keeping both capacities
   std::shared_ptr<IsolateWork> platform_work;  // what V8 has in flight for the runtime
+  bool resident = false;  // a worker's run: the loop keeps the runtime between tasks
+  Residency residency;
   bool idle_jobs_seen = false;   // wait_for_platform_work saw only idle jobs, since idle_jobs_since
   uint64_t idle_jobs_since = 0;  // uv_now
 };
@@ -280,10 +338,13 @@ void drain_tasks(LoopState* ls) {
       ls->queue->tasks.insert(ls->queue->tasks.begin(), tasks.begin() + static_cast<long>(i) + 1, tasks.end());
       return;
     }
+    if (ls->resident) ls->residency.settle(ls->rt, true);
     run_task(tasks[i]);
   }
   tasks.clear();
   ls->batch.swap(tasks);  // keep the capacity for the next wake-up
+  // A thread waiting for the runtime woke the loop (Wanting, lock.cc): let it go now.
+  if (ls->resident) ls->residency.settle(ls->rt, false);
 }
 
 void on_wakeup(uv_async_t* handle) {
@@ -385,11 +446,18 @@ void run_microtasks(Runtime* rt) {
   report_rejections(rt);
 }
 
-void wake_loop(Runtime* rt) {
-  TaskQueue* queue = rt->loop->queue.get();
-  if (!queue) return;
+namespace {
+
+void wake_queue(void* target) {
+  auto* queue = static_cast<TaskQueue*>(target);
   std::lock_guard<std::mutex> lock(queue->mu);
   if (queue->alive) uv_async_send(queue->async);
+}
+
+}  // namespace
+
+void wake_loop(Runtime* rt) {
+  if (TaskQueue* queue = rt->loop->queue.get()) wake_queue(queue);
 }
 
 void after_callback(Engine* engine) {
@@ -444,6 +512,9 @@ int create_loop(Runtime* rt, uv_loop_t* host_loop) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&ls->handles->stop_check));
   ls->queue->async = &ls->handles->async;
   rt->loop->queue = ls->queue;
+  // A thread that must wait for the runtime wakes a loop that keeps it (Residency).
+  rt->link->wake_lender = wake_queue;
+  rt->link->wake_target = ls->queue;
   rt->isolate->SetPromiseRejectCallback(on_promise_reject);
   rt->isolate->AddMessageListenerWithErrorLevel(on_uncaught_message, v8::Isolate::kMessageError);
   rt->loop->state = ls.release();
@@ -574,8 +645,9 @@ namespace {
 // therefore stays resident: it takes an outermost Locker once and at once gives the lock up
 // again through an Unlocker, which V8 archives lazily. Each task's own lock is then an inner
 // Locker, whose restore is nearly free as long as no other thread used the runtime meanwhile
-// (if one did, V8 archives this thread's state properly then, at that thread's cost). The
-// runtime is never held between tasks: other threads take it exactly as before.
+// (if one did, V8 archives this thread's state properly then, at that thread's cost). This
+// alone does not hold the runtime between tasks; a worker's loop also does that (Residency,
+// above), and falls back on this while it has lent the runtime.
 // V8's lock is only ever taken under the runtime's mutex (lock.h), here too.
 class LoopResidency {
  public:
@@ -614,6 +686,9 @@ class LoopResidency {
 int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
   LoopState* ls = rt->loop->state;
   LoopResidency resident(rt);
+  // A worker's loop (its thread runs nothing but the library's callbacks) keeps the runtime
+  // between tasks; not from inside a callback that holds it already.
+  ls->resident = ls->keep_alive && rt->lock_owner.load(std::memory_order_relaxed) != ThreadState::current()->ordinal;
   bool more = false;
   // A stop of the runtime while the run goes on stays in force until the run returns (the run is
   // the outermost level, limits.cc stopped_status): what the run started is stopped, and the
@@ -644,6 +719,8 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
     // WebAssembly completes with a foreground task): the run lasts until that has ended too.
     if (!wait_for_platform_work(ls)) break;
   }
+  ls->residency.lend(rt);
+  ls->resident = false;
   {
     std::lock_guard<std::mutex> lock(ls->queue->mu);
     more = more || !ls->queue->tasks.empty();
