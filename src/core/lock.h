@@ -80,7 +80,9 @@ extern std::mutex g_marshal_mu;
 struct RuntimeLink {
   RuntimeMutex mu;              // the runtime's lock
   Runtime* rt = nullptr;        // valid while alive
-  bool alive = true;            // g_marshal_mu; false once disposal began
+  // False once disposal began. Written under g_marshal_mu with mu held as well (disposal holds
+  // the runtime's lock), so a thread holding either reads it safely.
+  bool alive = true;
   // Records of proxies (in other runtimes) whose real object lives in this runtime.
   std::unordered_set<ProxyRecord*> exported;  // g_marshal_mu
   // Records whose proxy was collected elsewhere: their object here is released by the next

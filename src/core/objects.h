@@ -88,12 +88,17 @@ struct Runtime {
   // follows calling_into to stop the script it waits on there (propagate_stop).
   std::atomic<uint64_t> serving{0};
   std::atomic<uint64_t> calling_into{0};
+  // Bumped (lock held) whenever an engine of this runtime is disposed or reset: proxy records
+  // keep the engines their traps work in, resolved once, while this is unchanged (proxy.cc).
+  uint32_t engine_generation = 0;
   // Proxies in this runtime of objects of other runtimes, by the object's identity id.
   std::unordered_map<uint64_t, ProxyRecord*> proxies;
   // Every record of a proxy in this runtime whose handler lives (released at disposal).
   std::unordered_set<ProxyRecord*> live_records;
   // The private symbol holding an object's identity id (in this runtime's isolate).
   v8::Global<v8::Private> id_key;
+  // The six field names of a property descriptor, internalized once (marshal/descriptor.cc).
+  v8::Eternal<v8::String> descriptor_keys[6];
   // The handler class of this runtime's proxies (its brand tells our proxies apart).
   v8::Global<v8::FunctionTemplate> handler_class;
   // The two well-known symbols V8 10.2's API has no getter for, read from the first engine

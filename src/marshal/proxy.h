@@ -44,6 +44,15 @@ struct ProxyRecord {
   bool source_engine_is_home = false;   // source_engine is the engine the object was made in
   uint64_t dest_engine = 0;             // engine the proxy was made for
   SourceHandle object;                  // in source: reset under the source's lock
+  // The engines the traps work in, resolved by the first trap and kept while the owning
+  // runtime's engine_generation (bumped when one of its engines is disposed or reset) says no
+  // engine went since: no handle-table lookup per trap. dest_*: read and written under the
+  // destination's lock; source_*: under the source's.
+  Engine* dest_cached = nullptr;
+  uint32_t dest_cached_gen = 0;
+  Engine* source_cached = nullptr;
+  uint32_t source_cached_gen = 0;
+  bool source_cached_home = false;  // the object's realm is source_cached's context
   // In dest. The record lives as long as the handler: every trap runs with the handler as
   // `this`, so it cannot die during one (the proxy can: nothing on the stack holds it once its
   // call began), and the proxy holds it, so it dies no earlier than the proxy. Its weak callback
@@ -90,3 +99,9 @@ void propagate_stop(Runtime* rt);
 void proxy_external_references(std::vector<intptr_t>* out);
 
 }  // namespace vh
+
+// For tests only (not exported from the shared library; tests/test_marshal_proxy.c links the
+// static one): how many times this thread's proxy operations crossed back from the source into
+// the destination so far. One operation crosses back at most once, whatever it passes over
+// (own keys: once per 65536 keys).
+extern "C" uint64_t vh_internal_proxy_crossings(void);
