@@ -600,6 +600,27 @@ static void test_dispose_destination(void **state) {
   assert_ok(vh_scope_close(sa));
 }
 
+/* Keys a proxy is passed again come from the record's key cache: every key still reads its own
+ * property when many keys share the cache's slots, when keys are long (not cached), two-byte,
+ * or computed (a new string each time), and when the real object changes between reads. */
+static void test_repeated_keys(void **state) {
+  (void)state;
+  pass_as(g_a,
+          "(() => { const o = {}; for (let i = 0; i < 50; i++) o['k' + i] = i;"
+          " o['\u043a\u043b\u044e\u0447'] = 'two-byte'; o['long'.repeat(30)] = 'long'; return o })()",
+          g_b, "pr", NULL);
+  JS(g_b, "(() => { let s = 0; for (let r = 0; r < 20; r++) for (let i = 0; i < 50; i++) s += pr['k' + i];"
+          " return s === 20 * 1225 })()");
+  JS(g_b, "(() => { for (let r = 0; r < 5; r++) { if (pr.k0 !== 0 || pr.k1 !== 1 || pr.k2 !== 2 || pr.k3 !== 3 ||"
+          " pr.k4 !== 4 || pr['\u043a\u043b\u044e\u0447'] !== 'two-byte' || pr['long'.repeat(30)] !== 'long') return false }"
+          " return true })()");
+  run(g_a, "globalThis.real = undefined");
+  vh_value real;
+  pass_as(g_b, "pr", g_a, "real", &real); /* home again: A's own object */
+  JS(g_a, "real.k7 === 7 && (real.k7 = 'changed', true)");
+  JS(g_b, "pr.k7 === 'changed' && ('k7' in pr) && !('k99' in pr) && (pr.k99 = 99, pr.k99 === 99)");
+}
+
 /* The library's count of crossings back from a source into a trap's destination (proxy.cc;
  * hidden in the shared library: this test links the static one). */
 uint64_t vh_internal_proxy_crossings(void);
@@ -730,6 +751,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exception_from_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exceptions_every_kind, setup, teardown),
       cmocka_unit_test_setup_teardown(test_descriptor_crosses_back_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_repeated_keys, setup, teardown),
       cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
       cmocka_unit_test_setup_teardown(test_promises, setup, teardown),
       cmocka_unit_test_setup_teardown(test_symbols_well_known, setup, teardown),

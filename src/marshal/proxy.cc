@@ -4,6 +4,7 @@
 #include "core/v8_compat.h"
 
 #include <chrono>
+#include <new>
 #include <memory>
 #include <string>
 #include <vector>
@@ -115,6 +116,7 @@ void on_handler_collected(const v8::WeakCallbackInfo<ProxyRecord>& info) {
   ProxyRecord* rec = info.GetParameter();
   rec->handler.Reset();
   rec->proxy.Reset();
+  if (rec->keys) rec->keys->reset_dest();
   rec->dest->live_records.erase(rec);
   auto it = rec->dest->proxies.find(rec->id);
   if (it != rec->dest->proxies.end() && it->second == rec) rec->dest->proxies.erase(it);
@@ -132,6 +134,7 @@ void drain_releases(Runtime* rt) {
   }
   for (ProxyRecord* rec : queued) {
     rec->object.Reset();
+    if (rec->keys) rec->keys->reset_source();
     delete rec;
   }
 }
@@ -148,7 +151,10 @@ void destroy_proxies(Runtime* rt) {
   // Proxies elsewhere of objects here: the objects go now; those proxies throw from now on.
   // Their records are the destinations'; the ones a destination let go of meanwhile (its
   // release_record saw this runtime dead) are freed here, once their handle here is reset.
-  for (ProxyRecord* rec : exported) rec->object.Reset();
+  for (ProxyRecord* rec : exported) {
+    rec->object.Reset();
+    if (rec->keys) rec->keys->reset_source();
+  }
   {
     std::lock_guard<std::mutex> lock(g_marshal_mu);
     for (ProxyRecord* rec : exported) {
@@ -160,6 +166,7 @@ void destroy_proxies(Runtime* rt) {
   for (ProxyRecord* rec : rt->live_records) {
     rec->proxy.Reset();
     rec->handler.Reset();
+    if (rec->keys) rec->keys->reset_dest();
     release_record(rec);
   }
   rt->live_records.clear();
@@ -506,12 +513,32 @@ class ProxyOp {
   // A property key of the destination, passed into the source: a string key is copied as an
   // internalized string (most keys are, and the source's lookup then skips its own
   // internalization), without going through pass_value's dispatch.
+  // A short key is looked up first in the record's KeyCache, by identity: passed again, it needs
+  // no copy.
   bool key_to_source(v8::Local<v8::Value> key, v8::Local<v8::Value>* out) {
     if (!key->IsString()) return to_source(key, out);
-    if (copy_string(diso_, key.As<v8::String>(), source_->isolate, v8::NewStringType::kInternalized, out) == VH_OK)
-      return true;
-    fail("VH_ENOMEM: a key could not be passed to the proxied object's runtime");
-    return false;
+    v8::Local<v8::String> text = key.As<v8::String>();
+    bool cacheable = text->Length() <= KeyCache::kMaxLength;
+    uint32_t slot = 0;
+    if (cacheable) {
+      slot = static_cast<uint32_t>(text->GetIdentityHash()) % KeyCache::kSize;
+      if (rec_->keys && rec_->keys->dest[slot] == text) {
+        *out = rec_->keys->source[slot].Get(source_->isolate);
+        return true;
+      }
+    }
+    if (copy_string(diso_, text, source_->isolate, v8::NewStringType::kInternalized, out) != VH_OK) {
+      fail("VH_ENOMEM: a key could not be passed to the proxied object's runtime");
+      return false;
+    }
+    if (cacheable) {
+      if (!rec_->keys) rec_->keys.reset(new (std::nothrow) KeyCache());
+      if (rec_->keys) {
+        rec_->keys->dest[slot].Reset(diso_, text);
+        rec_->keys->source[slot].Reset(source_->isolate, out->As<v8::String>());
+      }
+    }
+    return true;
   }
 
   // A value of the destination, passed into the source (in the source).

@@ -35,6 +35,25 @@ class SourceHandle {
   std::shared_ptr<v8::Global<v8::Object>> global_;
 };
 
+// The property keys a record's traps passed last, each with its copy in the source: a key
+// the destination passes again (the same internalized string: obj.x in a loop) is found by
+// identity, with no copy and no string-table lookup in the source. Direct-mapped by the key's
+// hash; made on the first keyed trap. The destination's strings are made and reset under the
+// destination's lock, their copies under the source's (reset_dest / reset_source, before the
+// record is freed).
+struct KeyCache {
+  static constexpr uint32_t kSize = 4;
+  static constexpr int kMaxLength = 64;  // longer keys are copied each time
+  v8::Global<v8::String> dest[kSize];
+  v8::Global<v8::String> source[kSize];
+  void reset_dest() {
+    for (auto& g : dest) g.Reset();
+  }
+  void reset_source() {
+    for (auto& g : source) g.Reset();
+  }
+};
+
 // One proxied object. Owned by the destination runtime (dest->proxies, by id).
 struct ProxyRecord {
   std::shared_ptr<RuntimeLink> source;  // where the real object lives (may die first)
@@ -53,6 +72,7 @@ struct ProxyRecord {
   Engine* source_cached = nullptr;
   uint32_t source_cached_gen = 0;
   bool source_cached_home = false;  // the object's realm is source_cached's context
+  std::unique_ptr<KeyCache> keys;    // see KeyCache: its halves reset with `handler` and `object`
   // In dest. The record lives as long as the handler: every trap runs with the handler as
   // `this`, so it cannot die during one (the proxy can: nothing on the stack holds it once its
   // call began), and the proxy holds it, so it dies no earlier than the proxy. Its weak callback
