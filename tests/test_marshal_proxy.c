@@ -531,6 +531,35 @@ static void test_outlives_home_engine(void **state) {
   assert_ok(vh_runtime_dispose(rx));
 }
 
+/* The engine a proxy was made for is disposed after its traps have run (and cached it): the
+ * proxy, still reachable from another engine of its runtime, works there. */
+static void test_outlives_its_engine(void **state) {
+  (void)state;
+  vh_runtime ry;
+  vh_engine ey1, ey2;
+  vh_scope sy, sa;
+  vh_value obj, px;
+  assert_ok(vh_runtime_new(NULL, &ry));
+  assert_ok(vh_engine_new(ry, NULL, &ey1));
+  assert_ok(vh_engine_new(ry, NULL, &ey2));
+  assert_ok(vh_scope_open(g_a, &sa));
+  assert_ok(vh_scope_open(ey1, &sy));
+  obj = run(g_a, "({ x: 1, inner: { y: 2 }, f(a) { return a + 1 } })");
+  assert_ok(vh_pass(ey2, obj, &px, NULL));
+  assert_ok(vh_engine_set_global(ey2, "p", px));
+  assert_ok(vh_engine_set_global(ey1, "p", px));
+  JS(ey2, "p.x === 1 && p.inner.y === 2 && p.f(1) === 2");
+  assert_ok(vh_scope_close(sy));
+  assert_ok(vh_engine_dispose(ey2));
+  assert_ok(vh_scope_open(ey1, &sy));
+  JS(ey1, "p.x === 1 && p.inner.y === 2 && p.f(2) === 3 && Object.keys(p).length === 3");
+  /* (made in the realm the trap runs in: the disposed engine's, whose context the proxy keeps) */
+  JS(ey1, "try { p.f(1n); false } catch (e) { e.constructor.name === 'TypeError' && e.message.includes('BigInt') }");
+  assert_ok(vh_scope_close(sy));
+  assert_ok(vh_scope_close(sa));
+  assert_ok(vh_runtime_dispose(ry));
+}
+
 /* Disposing the source runtime turns its proxies into throwers of "VH_EDISPOSED..." Errors. */
 static void test_dispose_source(void **state) {
   (void)state;
@@ -759,6 +788,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_symbols_identity, setup, teardown),
       cmocka_unit_test(test_lifetime_proxy_releases),
       cmocka_unit_test(test_outlives_home_engine),
+      cmocka_unit_test(test_outlives_its_engine),
       cmocka_unit_test(test_dispose_source),
       cmocka_unit_test(test_dispose_destination),
   };
