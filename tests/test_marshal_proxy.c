@@ -517,6 +517,35 @@ static void test_outlives_home_engine(void **state) {
   assert_ok(vh_runtime_dispose(rx));
 }
 
+/* The engine a proxy was made for is disposed after its traps have run (and cached it): the
+ * proxy, still reachable from another engine of its runtime, works there. */
+static void test_outlives_its_engine(void **state) {
+  (void)state;
+  vh_runtime ry;
+  vh_engine ey1, ey2;
+  vh_scope sy, sa;
+  vh_value obj, px;
+  assert_ok(vh_runtime_new(NULL, &ry));
+  assert_ok(vh_engine_new(ry, NULL, &ey1));
+  assert_ok(vh_engine_new(ry, NULL, &ey2));
+  assert_ok(vh_scope_open(g_a, &sa));
+  assert_ok(vh_scope_open(ey1, &sy));
+  obj = run(g_a, "({ x: 1, inner: { y: 2 }, f(a) { return a + 1 } })");
+  assert_ok(vh_pass(ey2, obj, &px, NULL));
+  put_global(ey2, "p", px);
+  put_global(ey1, "p", px);
+  JS(ey2, "p.x === 1 && p.inner.y === 2 && p.f(1) === 2");
+  assert_ok(vh_scope_close(sy));
+  assert_ok(vh_engine_dispose(ey2));
+  assert_ok(vh_scope_open(ey1, &sy));
+  JS(ey1, "p.x === 1 && p.inner.y === 2 && p.f(2) === 3 && Object.keys(p).length === 3");
+  /* (made in the realm the trap runs in: the disposed engine's, whose context the proxy keeps) */
+  JS(ey1, "try { p.f(1n); false } catch (e) { e.constructor.name === 'TypeError' && e.message.includes('BigInt') }");
+  assert_ok(vh_scope_close(sy));
+  assert_ok(vh_scope_close(sa));
+  assert_ok(vh_runtime_dispose(ry));
+}
+
 /* Disposing the source runtime turns its proxies into throwers of "VH_EDISPOSED..." Errors. */
 static void test_dispose_source(void **state) {
   (void)state;
@@ -583,6 +612,140 @@ static void test_dispose_destination(void **state) {
   assert_ok(vh_scope_close(sa));
 }
 
+/* Keys a proxy is passed again come from the record's key cache: every key still reads its own
+ * property when many keys share the cache's slots, when keys are long (not cached), two-byte,
+ * or computed (a new string each time), and when the real object changes between reads. */
+static void test_repeated_keys(void **state) {
+  (void)state;
+  pass_as(g_a,
+          "(() => { const o = {}; for (let i = 0; i < 50; i++) o['k' + i] = i;"
+          " o['\u043a\u043b\u044e\u0447'] = 'two-byte'; o['long'.repeat(30)] = 'long'; return o })()",
+          g_b, "pr", NULL);
+  JS(g_b, "(() => { let s = 0; for (let r = 0; r < 20; r++) for (let i = 0; i < 50; i++) s += pr['k' + i];"
+          " return s === 20 * 1225 })()");
+  JS(g_b, "(() => { for (let r = 0; r < 5; r++) { if (pr.k0 !== 0 || pr.k1 !== 1 || pr.k2 !== 2 || pr.k3 !== 3 ||"
+          " pr.k4 !== 4 || pr['\u043a\u043b\u044e\u0447'] !== 'two-byte' || pr['long'.repeat(30)] !== 'long') return false }"
+          " return true })()");
+  run(g_a, "globalThis.real = undefined");
+  vh_value real;
+  pass_as(g_b, "pr", g_a, "real", &real); /* home again: A's own object */
+  JS(g_a, "real.k7 === 7 && (real.k7 = 'changed', true)");
+  JS(g_b, "pr.k7 === 'changed' && ('k7' in pr) && !('k99' in pr) && (pr.k99 = 99, pr.k99 === 99)");
+}
+
+/* The library's count of crossings back from a source into a trap's destination (proxy.cc;
+ * hidden in the shared library: this test links the static one). */
+uint64_t vh_internal_proxy_crossings(void);
+
+/* Runs src in B and returns how many times proxy operations crossed back into B meanwhile. */
+static uint64_t crossings_of(const char *src) {
+  uint64_t before = vh_internal_proxy_crossings();
+  run(g_b, src);
+  return vh_internal_proxy_crossings() - before;
+}
+
+/* A proxied getOwnPropertyDescriptor crosses back into the destination once, whatever the
+ * descriptor carries: a primitive value, an object value (a new proxy), a getter and a setter
+ * (two functions), a non-configurable property (the target mirrored too); none for an absent
+ * property. Other operations likewise: at most one crossing back each. */
+static void test_descriptor_crosses_back_once(void **state) {
+  (void)state;
+  pass_as(g_a,
+          "(() => { const o = { n: 1, obj: { deep: 2 }, get acc() { return 3 }, set acc(v) {} };"
+          " Object.defineProperty(o, 'fixed', { value: 'f', writable: false, enumerable: true, configurable: false });"
+          " return o })()",
+          g_b, "pd", NULL);
+  /* warm-up: the handler class and the first trap's lookups */
+  run(g_b, "Object.getOwnPropertyDescriptor(pd, 'n')");
+  assert_int_equal(crossings_of("globalThis.d1 = Object.getOwnPropertyDescriptor(pd, 'n')"), 1);
+  assert_int_equal(crossings_of("globalThis.d2 = Object.getOwnPropertyDescriptor(pd, 'obj')"), 1);
+  assert_int_equal(crossings_of("globalThis.d3 = Object.getOwnPropertyDescriptor(pd, 'acc')"), 1);
+  assert_int_equal(crossings_of("globalThis.d4 = Object.getOwnPropertyDescriptor(pd, 'fixed')"), 1);
+  assert_int_equal(crossings_of("globalThis.d5 = Object.getOwnPropertyDescriptor(pd, 'absent')"), 0);
+  JS(g_b, "d1.value === 1 && d1.writable && d1.enumerable && d1.configurable && !('get' in d1)");
+  JS(g_b, "d2.value.deep === 2 && d2.value === pd.obj");
+  JS(g_b, "typeof d3.get === 'function' && typeof d3.set === 'function' && !('value' in d3) && d3.get() === 3");
+  JS(g_b, "d4.value === 'f' && !d4.writable && d4.enumerable && !d4.configurable && d5 === undefined");
+  JS(g_b, "Object.getPrototypeOf(d1) === Object.prototype"); /* V8 copies the trap's result */
+  /* the same count with a hundred keys or one, with five arguments or none */
+  pass_as(g_a, "(() => { const o = {}; for (let i = 0; i < 100; i++) o['k' + i] = i; return o })()", g_b, "pk", NULL);
+  pass_as(g_a, "(...args) => ({ n: args.length, first: args[0] })", g_b, "pf", NULL);
+  assert_int_equal(crossings_of("globalThis.k1 = Reflect.ownKeys(pk)"), 1);
+  assert_int_equal(crossings_of("pd.n"), 0);      /* a primitive result: no crossing at all */
+  assert_int_equal(crossings_of("pd.obj"), 1);    /* an object: one, for its proxy */
+  assert_int_equal(crossings_of("globalThis.r5 = pf({}, [], 3, 'x', () => 1)"), 1);
+  assert_int_equal(crossings_of("globalThis.r0 = pf()"), 1);
+  assert_int_equal(crossings_of("pd.n = 5"), 0);
+  JS(g_b, "k1.length === 100 && k1[99] === 'k99' && r5.n === 5 && r0.n === 0 && pd.n === 5");
+}
+
+/* A host function of A throwing each standard kind (vh_throw_error), called through a proxy
+ * from B: the kind table is the one host functions use, so each arrives as B's own kind. */
+static int cb_throw_kind_arg(const vh_call_info *info, vh_value *result) {
+  (void)result;
+  int32_t kind = 0;
+  if (info->argc < 1 || vh_get_int32(info->argv[0], &kind) != VH_OK) return VH_EINVAL;
+  int rc = vh_throw_error(info->engine, (vh_error_kind)kind, "from host");
+  return rc == VH_OK ? VH_EEXCEPTION : rc;
+}
+
+/* Every standard error kind thrown in A arrives in B as an error of B's matching constructor
+ * (its prototype B's <Kind>.prototype), with message, stack and cause; AggregateError with its
+ * errors; subclasses as their nearest standard ancestor; errors from V8 itself (a SyntaxError
+ * of JSON.parse) and from host functions likewise. */
+static void test_exceptions_every_kind(void **state) {
+  (void)state;
+  static const char *const kinds[] = {"Error",     "TypeError", "RangeError", "SyntaxError",
+                                      "ReferenceError", "EvalError", "URIError"};
+  assert_ok(vh_eval(g_a,
+                    "globalThis.kinds = {\n"
+                    "  make(name) { throw new globalThis[name]('m:' + name, { cause: { why: name } }) },\n"
+                    "  agg() { throw new AggregateError([new TypeError('t1'), 7], 'many', { cause: 'c' }) },\n"
+                    "  sub() { class Mine extends RangeError {} throw new Mine('mine') },\n"
+                    "  subAgg() { class Many extends AggregateError {} throw new Many([1], 'sub-agg') },\n"
+                    "  deep() { class A extends SyntaxError {} class B extends A {} throw new B('deep') },\n"
+                    "  json() { return JSON.parse('{') },\n"
+                    "  ref() { return notDefinedAnywhere },\n"
+                    "  noCause() { throw new URIError('plain') } }",
+                    VH_AUTO_LENGTH, "source-kinds.js", NULL));
+  pass_as(g_a, "kinds", g_b, "pk", NULL);
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; ++i) {
+    char src[512];
+    snprintf(src, sizeof src,
+             "try { pk.make('%s'); false } catch (e) { e instanceof %s && e.constructor === %s &&"
+             " Object.getPrototypeOf(e) === %s.prototype && e.name === '%s' && e.message === 'm:%s' &&"
+             " e.stack.includes('source-kinds.js') && e.cause.why === '%s' &&"
+             " !Object.getOwnPropertyDescriptor(e, 'cause').enumerable }",
+             kinds[i], kinds[i], kinds[i], kinds[i], kinds[i], kinds[i], kinds[i]);
+    JS(g_b, src);
+  }
+  JS(g_b, "try { pk.agg(); false } catch (e) { e.constructor === AggregateError && e.message === 'many' &&"
+          " e.cause === 'c' && e.errors.length === 2 && e.errors[0].message === 't1' && e.errors[1] === 7 &&"
+          " e.stack.includes('source-kinds.js') }");
+  JS(g_b, "try { pk.sub(); false } catch (e) { e.constructor === RangeError && e.message === 'mine' }");
+  JS(g_b, "try { pk.subAgg(); false } catch (e) { e.constructor === AggregateError && e.errors[0] === 1 }");
+  JS(g_b, "try { pk.deep(); false } catch (e) { e.constructor === SyntaxError && e.message === 'deep' }");
+  JS(g_b, "try { pk.json(); false } catch (e) { e.constructor === SyntaxError && e.message.length > 0 }");
+  JS(g_b, "try { pk.ref(); false } catch (e) { e.constructor === ReferenceError && e.message.includes('notDefinedAnywhere') }");
+  JS(g_b, "try { pk.noCause(); false } catch (e) { e.constructor === URIError && !('cause' in e) }");
+  /* from a host function of A, by the same table */
+  vh_value fn, passed;
+  assert_ok(vh_function_new(g_a, "hostThrow", cb_throw_kind_arg, NULL, &fn));
+  assert_ok(vh_pass(g_b, fn, &passed, NULL));
+  put_global(g_b, "hostThrow", passed);
+  static const vh_error_kind host_kinds[] = {VH_ERROR,     VH_TYPE_ERROR, VH_RANGE_ERROR, VH_SYNTAX_ERROR,
+                                             VH_REFERENCE_ERROR, VH_EVAL_ERROR, VH_URI_ERROR, VH_AGGREGATE_ERROR};
+  static const char *const host_names[] = {"Error",     "TypeError", "RangeError", "SyntaxError",
+                                           "ReferenceError", "EvalError", "URIError", "AggregateError"};
+  for (size_t i = 0; i < sizeof host_kinds / sizeof *host_kinds; ++i) {
+    char src[256];
+    snprintf(src, sizeof src,
+             "try { hostThrow(%d); false } catch (e) { e.constructor === %s && e.message === 'from host' }",
+             (int)host_kinds[i], host_names[i]);
+    JS(g_b, src);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_pass_primitives, setup, teardown),
@@ -598,6 +761,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_iteration_and_well_known, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exception_from_callback, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_exceptions_every_kind, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_descriptor_crosses_back_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_repeated_keys, setup, teardown),
       cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
       cmocka_unit_test_setup_teardown(test_promises, setup, teardown),
       cmocka_unit_test_setup_teardown(test_symbols_well_known, setup, teardown),
@@ -605,6 +771,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_symbols_identity, setup, teardown),
       cmocka_unit_test(test_lifetime_proxy_releases),
       cmocka_unit_test(test_outlives_home_engine),
+      cmocka_unit_test(test_outlives_its_engine),
       cmocka_unit_test(test_dispose_source),
       cmocka_unit_test(test_dispose_destination),
   };

@@ -90,7 +90,9 @@ extern std::mutex g_link_mu;
 struct RuntimeLink {
   RuntimeMutex mu;              // the runtime's lock
   Runtime* rt = nullptr;        // valid while alive
-  bool alive = true;            // g_link_mu; false once disposal began
+  // False once disposal began. Written under g_link_mu with mu held as well (disposal holds
+  // the runtime's lock), so a thread holding either reads it safely.
+  bool alive = true;
   // Released while alive (g_link_mu), deleted by the next thread that takes this runtime's
   // lock (a collector never waits for another runtime).
   std::vector<ReleaseOnLock*> release_queue;  // g_link_mu

@@ -25,6 +25,7 @@ void destroy_engine_object(Engine* e) {
 }
 
 void unbind_context(Engine* e) {
+  ++e->rt->marshal->engine_generation;  // proxy records forget the engines they cached (proxy.cc)
   inspector_engine_destroyed(e);
   cancel_engine_timers(e);
   e->shared_buffers->clear();  // its weak Globals, while the lock is held

@@ -1,31 +1,69 @@
 // Property descriptors without script (marshal/descriptor.h).
 #include "marshal/descriptor.h"
 #include "core/v8_compat.h"
+#include "marshal/marshal.h"
 
 namespace vh {
 
-// Reads the fields of a descriptor object that V8 made (from a trap's arguments or from
-// GetOwnPropertyDescriptor): only own properties are read, so nothing script put on
-// Object.prototype (a `get` there, say) is seen, and no getter runs. False when reading fails.
-bool read_desc(v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, Desc* d) {
-  v8::Isolate* iso = compat::isolate_of(ctx);
-  auto field = [&](const char* name, bool* has, v8::Local<v8::Value>* out) {
-    v8::Local<v8::String> key;
-    if (!v8::String::NewFromUtf8(iso, name, v8::NewStringType::kInternalized).ToLocal(&key) ||
-        !object->HasOwnProperty(ctx, key).To(has))
-      return false;
+namespace {
+
+// The field names, in the order make_desc adds them (ECMAScript's FromPropertyDescriptor order).
+enum Field { kValue, kWritable, kGet, kSet, kEnumerable, kConfigurable, kFieldCount };
+const char* const kFieldNames[kFieldCount] = {"value", "writable", "get", "set", "enumerable", "configurable"};
+
+// rt's internalized names of the fields, made on first use and kept for the isolate's life.
+// Empty only when V8 cannot allocate.
+v8::Local<v8::String> field_name(Runtime* rt, Field f) {
+  v8::Isolate* iso = rt->isolate;
+  static_assert(sizeof rt->marshal->descriptor_keys / sizeof *rt->marshal->descriptor_keys == kFieldCount, "one name per field");
+  v8::Eternal<v8::String>& name = rt->marshal->descriptor_keys[f];
+  if (name.IsEmpty()) {
+    v8::Local<v8::String> made;
+    if (!v8::String::NewFromUtf8(iso, kFieldNames[f], v8::NewStringType::kInternalized).ToLocal(&made)) return made;
+    name.Set(iso, made);
+  }
+  return name.Get(iso);
+}
+
+}  // namespace
+
+bool read_desc(Runtime* rt, v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, Desc* d) {
+  v8::Isolate* iso = rt->isolate;
+  auto field = [&](Field f, bool* has, v8::Local<v8::Value>* out) {
+    v8::Local<v8::String> key = field_name(rt, f);
+    if (key.IsEmpty() || !object->HasOwnProperty(ctx, key).To(has)) return false;
     return !*has || object->Get(ctx, key).ToLocal(out);
   };
   v8::Local<v8::Value> writable, enumerable, configurable;
-  if (!field("value", &d->has_value, &d->value) || !field("get", &d->has_get, &d->get) ||
-      !field("set", &d->has_set, &d->set) || !field("writable", &d->has_writable, &writable) ||
-      !field("enumerable", &d->has_enumerable, &enumerable) ||
-      !field("configurable", &d->has_configurable, &configurable))
+  if (!field(kValue, &d->has_value, &d->value) || !field(kGet, &d->has_get, &d->get) ||
+      !field(kSet, &d->has_set, &d->set) || !field(kWritable, &d->has_writable, &writable) ||
+      !field(kEnumerable, &d->has_enumerable, &enumerable) ||
+      !field(kConfigurable, &d->has_configurable, &configurable))
     return false;
   if (d->has_writable) d->writable = writable->BooleanValue(iso);
   if (d->has_enumerable) d->enumerable = enumerable->BooleanValue(iso);
   if (d->has_configurable) d->configurable = configurable->BooleanValue(iso);
   return true;
+}
+
+v8::Local<v8::Object> make_desc(Runtime* rt, const Desc& d) {
+  v8::Isolate* iso = rt->isolate;
+  v8::Local<v8::Name> names[kFieldCount];
+  v8::Local<v8::Value> values[kFieldCount];
+  size_t n = 0;
+  auto add = [&](bool has, Field f, v8::Local<v8::Value> v) {
+    if (!has) return;
+    names[n] = field_name(rt, f);
+    values[n] = v;
+    if (!names[n].IsEmpty()) ++n;
+  };
+  add(d.has_value, kValue, d.value);
+  add(d.has_writable, kWritable, v8::Boolean::New(iso, d.writable));
+  add(d.has_get, kGet, d.get);
+  add(d.has_set, kSet, d.set);
+  add(d.has_enumerable, kEnumerable, v8::Boolean::New(iso, d.enumerable));
+  add(d.has_configurable, kConfigurable, v8::Boolean::New(iso, d.configurable));
+  return v8::Object::New(iso, v8::Null(iso), names, values, n);
 }
 
 // The same descriptor as a v8::PropertyDescriptor (for Object::DefineProperty, which runs no

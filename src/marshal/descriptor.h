@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include "core/objects.h"
+
 namespace vh {
 
 // A property descriptor's fields (each present or not), as values of one isolate.
@@ -16,9 +18,16 @@ struct Desc {
 };
 
 // Reads the fields of a descriptor object that V8 made (a trap's argument, or the result of
-// GetOwnPropertyDescriptor): only own properties are read, so nothing script put on
-// Object.prototype (a `get` there, say) is seen, and no getter runs. False when reading fails.
-bool read_desc(v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, Desc* d);
+// GetOwnPropertyDescriptor) in ctx, a context of runtime rt: only own properties are read, so
+// nothing script put on Object.prototype (a `get` there, say) is seen, and no getter runs. False
+// when reading fails.
+bool read_desc(Runtime* rt, v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, Desc* d);
+
+// The descriptor object a getOwnPropertyDescriptor trap returns, made in runtime rt (its isolate
+// entered; d's values are rt's) in one go: its fields as own data properties of an object with
+// no prototype (V8 reads it back with HasProperty, which on an ordinary object would also find
+// what script put on Object.prototype). Empty only when V8 cannot allocate.
+v8::Local<v8::Object> make_desc(Runtime* rt, const Desc& d);
 
 // The same descriptor as a v8::PropertyDescriptor (for Object::DefineProperty, which runs no
 // script of the object's realm on an ordinary object). A `writable` without a `value` is left

@@ -1,7 +1,7 @@
-// vh_pass and the dispatch between the three ways a value crosses engines: primitives are
-// copied, objects of the same runtime are used directly, shared-backed buffers and views are
-// rebuilt over the same memory (shared.cc), anything else becomes a host proxy
-// (proxy.cc).
+// vh_pass and the strategies of the ways a value crosses engines (marshal.h: classify() picks
+// one, pass_way() runs it): within a runtime the value itself; between runtimes primitives are
+// copied, symbols mapped (symbol.cc), shared-backed buffers, views and memories rebuilt
+// over the same memory (shared.cc), anything else becomes a host proxy (proxy.cc).
 #include <new>
 #include <vector>
 
@@ -100,14 +100,14 @@ int copy_bigint(v8::Local<v8::BigInt> big, Engine* to, v8::Local<v8::Value>* out
   return VH_OK;
 }
 
-// Copies a primitive other than a symbol into runtime to.
+// Copies a primitive other than a symbol into runtime to (strings first: the common case).
 int copy_primitive(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out) {
   v8::Isolate* iso = to->rt->isolate;
-  if (value->IsUndefined()) *out = v8::Undefined(iso);
-  else if (value->IsNull()) *out = v8::Null(iso);
+  if (value->IsString()) return copy_string(from->isolate, value.As<v8::String>(), iso, v8::NewStringType::kNormal, out);
+  if (value->IsNumber()) *out = v8::Number::New(iso, value.As<v8::Number>()->Value());
   else if (value->IsBoolean()) *out = v8::Boolean::New(iso, value.As<v8::Boolean>()->Value());
-  else if (value->IsNumber()) *out = v8::Number::New(iso, value.As<v8::Number>()->Value());
-  else if (value->IsString()) return copy_string(from->isolate, value.As<v8::String>(), iso, v8::NewStringType::kNormal, out);
+  else if (value->IsUndefined()) *out = v8::Undefined(iso);
+  else if (value->IsNull()) *out = v8::Null(iso);
   else if (value->IsBigInt()) return copy_bigint(value.As<v8::BigInt>(), to, out);
   else return VH_ETYPE;
   return VH_OK;
@@ -115,34 +115,31 @@ int copy_primitive(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Lo
 
 }  // namespace
 
-int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
-                vh_pass_kind* how) {
-  if (!value->IsObject()) {
-    if (value->IsSymbol()) {
-      VH_TRY(pass_symbol(from, value.As<v8::Symbol>(), to, out));
-      if (how) *how = VH_PASS_PRIMITIVE;
+int pass_way(Way* way, Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out) {
+  switch (*way) {
+    case Way::kAsIs:
+    case Way::kDirect:
+      *out = value;  // a Local is valid in every context of its isolate
       return VH_OK;
-    }
-    VH_TRY(copy_primitive(from, value, to, out));
-    if (how) *how = VH_PASS_PRIMITIVE;
-    return VH_OK;
-  }
-  if (is_shared_view(from->isolate, value)) {
-    VH_TRY(pass_shared_view(from, value.As<v8::ArrayBufferView>(), to, out));
-    if (how) *how = VH_PASS_SHARED;
-    return VH_OK;
-  }
-  if (is_shared_wasm_memory(from->isolate, value)) {
-    int rc = pass_wasm_memory(from, value.As<v8::Object>(), to, out);
-    if (rc == VH_OK) {
-      if (how) *how = VH_PASS_SHARED;
+    case Way::kCopy:
+      return copy_primitive(from, value, to, out);
+    case Way::kSymbol:
+      return pass_symbol(from, value.As<v8::Symbol>(), to, out);
+    case Way::kSharedBuffer:
+      *out = pass_shared_buffer(from, value.As<v8::SharedArrayBuffer>(), to);
       return VH_OK;
+    case Way::kSharedView:
+      return pass_shared_view(from, value.As<v8::ArrayBufferView>(), to, out);
+    case Way::kSharedMemory: {
+      int rc = pass_wasm_memory(from, value.As<v8::Object>(), to, out);
+      if (rc != VH_ETYPE) return rc;
+      *way = Way::kProxy;  // this V8 cannot carry it: a proxy then
+      return pass_proxy(from, value.As<v8::Object>(), to, out);
     }
-    if (rc != VH_ETYPE) return rc;  // VH_ETYPE: this V8 cannot; a proxy then
+    case Way::kProxy:
+      return pass_proxy(from, value.As<v8::Object>(), to, out);
   }
-  VH_TRY(pass_proxy(from, value.As<v8::Object>(), to, out));
-  if (how) *how = VH_PASS_PROXY;
-  return VH_OK;
+  return VH_ETYPE;
 }
 
 int call_arg_across(const EngineCall& call, const Slot* slot, v8::Local<v8::Value>* out) {
@@ -155,27 +152,20 @@ using namespace vh;
 
 extern "C" {
 
+// Resolve, look up, classify, run the strategy, the result. No context is entered here: a
+// primitive, a symbol or a buffer the engine already has needs none, and the strategies that
+// make an object enter to's context themselves.
 int vh_pass(vh_engine to, vh_value value, vh_value* out, vh_pass_kind* how) {
   if (!out) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.resolve(to, false));
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));
-  Runtime* from = slot->rt;
-  v8::Local<v8::Value> v = slot->local;
+  Way way = classify(slot->rt, call.rt, slot->local);
   v8::Local<v8::Value> passed;
-  vh_pass_kind kind;
-  if (from != call.rt && v->IsSharedArrayBuffer()) {
-    // pass_value's shared path, with the context entered only if a new SAB is made: passing a
-    // buffer the engine already has is a lookup.
-    passed = pass_shared_buffer(from, v.As<v8::SharedArrayBuffer>(), call.engine);
-    kind = VH_PASS_SHARED;
-  } else {
-    call.enter_context();
-    VH_TRY(pass_value(from, v, call.engine, &passed, &kind));
-  }
+  VH_TRY(pass_way(&way, slot->rt, slot->local, call.engine, &passed));
   *out = call.result(passed);
-  if (how) *how = kind;
+  if (how) *how = pass_kind_of(way);
   return VH_OK;
 }
 

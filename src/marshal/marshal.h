@@ -49,30 +49,76 @@ struct MarshalPart {
   // this runtime's symbol for an id, and the id of a symbol (by identity hash). symbol.cc.
   std::unordered_map<uint64_t, v8::Global<v8::Symbol>> symbols_by_id;
   std::unordered_multimap<int, std::pair<v8::Global<v8::Symbol>, uint64_t>> symbol_ids;
+  // Bumped (lock held) whenever an engine of this runtime is disposed or reset: proxy records
+  // keep the engines their traps work in, resolved once, while this is unchanged (proxy.cc).
+  uint32_t engine_generation = 0;
+  // The six field names of a property descriptor, internalized once (marshal/descriptor.cc).
+  v8::Eternal<v8::String> descriptor_keys[6];
 };
 
-// Passes value (of runtime from) into engine to. The calling thread holds both runtimes'
-// locks; to's isolate is entered with a HandleScope open (the result is a Local in it). For
-// different runtimes, from's isolate need not be entered: the functions enter it as needed.
-// On failure *out is untouched; VH_EEXCEPTION leaves the exception pending in engine to.
-// Inline: the two cheapest ways (the same runtime; a SharedArrayBuffer, whose share is
-// otherwise V8's own SharedArrayBuffer::New) are decided without a call.
-// Whether value is a WebAssembly.Memory over shared memory (new WebAssembly.Memory({ shared: true,
-// ... })).
-// iso: the isolate value belongs to (not always the current one).
+
+// How a value crosses from one runtime into an engine (classify() decides, once; pass_way()
+// runs the strategy). kAsIs / kDirect: the same runtime, the value itself (a primitive; an
+// object or symbol). Between runtimes: kCopy (a primitive other than a symbol), kSymbol
+// (pass_symbol's mapping), kSharedBuffer (a SharedArrayBuffer over the same store), kSharedView (a
+// TypedArray / DataView over one), kSharedMemory (a WebAssembly.Memory over shared memory),
+// kProxy (a host proxy: anything else).
+enum class Way : uint8_t { kAsIs, kDirect, kCopy, kSymbol, kSharedBuffer, kSharedView, kSharedMemory, kProxy };
+
+// What vh_pass reports for each way (Way's order).
+inline vh_pass_kind pass_kind_of(Way way) {
+  static constexpr vh_pass_kind kKinds[] = {VH_PASS_PRIMITIVE, VH_PASS_DIRECT, VH_PASS_PRIMITIVE,
+                                            VH_PASS_PRIMITIVE, VH_PASS_SHARED, VH_PASS_SHARED,
+                                            VH_PASS_SHARED,    VH_PASS_PROXY};
+  return kKinds[static_cast<int>(way)];
+}
+
+// Whether value is a TypedArray or DataView over a SharedArrayBuffer / a WebAssembly.Memory over
+// shared memory (shared.cc). iso: the isolate value belongs to (not always the current
+// one).
+bool is_shared_view(v8::Isolate* iso, v8::Local<v8::Value> value);
 bool is_shared_wasm_memory(v8::Isolate* iso, v8::Local<v8::Value> value);
+
+// The one classifier: how value (of runtime from) crosses into runtime to. Runs no script and
+// enters no context (it reads the value's own type, and a view's or memory's buffer).
+inline Way classify(Runtime* from, Runtime* to, v8::Local<v8::Value> value) {
+  if (from == to) return value->IsObject() || value->IsSymbol() ? Way::kDirect : Way::kAsIs;
+  if (!value->IsObject()) return value->IsSymbol() ? Way::kSymbol : Way::kCopy;
+  if (value->IsSharedArrayBuffer()) return Way::kSharedBuffer;
+  if (is_shared_view(from->isolate, value)) return Way::kSharedView;
+  if (is_shared_wasm_memory(from->isolate, value)) return Way::kSharedMemory;
+  return Way::kProxy;
+}
+
+// Runs the strategy of way (classify(from, to->rt, value)): *out is value as engine to sees it.
+// The calling thread holds both runtimes' locks; to's isolate is entered with a HandleScope
+// open (the result is a Local in it); neither context need be entered: a strategy enters the
+// one it needs (a new SharedArrayBuffer, view or proxy is made in to's realm; an identity id is
+// read in the object's). On failure *out is untouched (VH_ENOMEM, VH_EHEAPLIMIT, VH_ETERMINATED;
+// VH_ETYPE / VH_EEXCEPTION from a view over a growable buffer, pending in to). kSharedMemory
+// falls back to a proxy when this V8 cannot carry the memory; *way then says kProxy.
+int pass_way(Way* way, Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out);
+
+// classify + pass_way, for the library's own crossings (arguments, results, proxy traps).
+// how (may be null) receives what vh_pass would report. Inline: within one runtime it is a copy
+// of the handle.
+inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
+                      vh_pass_kind* how) {
+  Way way = classify(from, to->rt, value);
+  if (way <= Way::kDirect) {
+    *out = value;  // a Local is valid in every context of its isolate
+  } else {
+    int rc = pass_way(&way, from, value, to, out);
+    if (rc != 0) return rc;
+  }
+  if (how) *how = pass_kind_of(way);
+  return VH_OK;
+}
+
 // Such a Memory of runtime from as a WebAssembly.Memory of engine to over the same memory (its
 // buffer is to's identity-cached SAB over the store). VH_OK; VH_ETYPE (this V8 does not carry
 // it: make a proxy instead); VH_ETERMINATED.
 int pass_wasm_memory(Runtime* from, v8::Local<v8::Object> memory, Engine* to, v8::Local<v8::Value>* out);
-
-inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
-                      vh_pass_kind* how);
-
-// pass_value between different runtimes for anything but a SharedArrayBuffer: primitives,
-// views over shared memory, host proxies.
-int pass_across(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
-                vh_pass_kind* how);
 
 // Copies a string of isolate from into isolate to (one-byte strings stay one-byte: half the
 // memory), as type (kInternalized for property keys: the lookup that follows needs no second
@@ -83,10 +129,6 @@ int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8:
                 v8::Local<v8::Value>* out);
 
 // --- the shared-backing-store path (shared.cc) ---
-
-// Whether value (of isolate iso, not always the current one) is a TypedArray or DataView whose
-// buffer is a SharedArrayBuffer.
-bool is_shared_view(v8::Isolate* iso, v8::Local<v8::Value> value);
 
 // The shared path between runtimes, for a SharedArrayBuffer of runtime from: engine to's SAB
 // over the same BackingStore (the same object for the same store while it lives in to: the
@@ -117,21 +159,6 @@ int view_kind_count();
 size_t view_element_size(int kind);
 v8::Local<v8::ArrayBufferView> new_view(int kind, v8::Local<v8::ArrayBuffer> buffer, size_t offset,
                                         size_t length);
-
-inline int pass_value(Runtime* from, v8::Local<v8::Value> value, Engine* to, v8::Local<v8::Value>* out,
-                      vh_pass_kind* how) {
-  if (from == to->rt) {
-    *out = value;  // a Local is valid in every context of its isolate
-    if (how) *how = value->IsObject() || value->IsSymbol() ? VH_PASS_DIRECT : VH_PASS_PRIMITIVE;
-    return VH_OK;
-  }
-  if (value->IsSharedArrayBuffer()) {
-    *out = pass_shared_buffer(from, value.As<v8::SharedArrayBuffer>(), to);
-    if (how) *how = VH_PASS_SHARED;
-    return VH_OK;
-  }
-  return pass_across(from, value, to, out, how);
-}
 
 // An argument value as call's engine sees it: a value of another runtime is passed in by the
 // marshaling rules (pass_value).

@@ -4,6 +4,7 @@
 #include "core/v8_compat.h"
 
 #include <chrono>
+#include <new>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,36 +22,14 @@ namespace {
 
 // ---- the handler class -----------------------------------------------------------------------
 
-// Every trap of ECMAScript's Proxy, written once: the handler defines all of them as own
-// properties, so V8 never looks a trap up on a prototype (where script could put one and be
-// handed the handler as `this`).
-#define VH_PROXY_TRAPS(X)                                        \
-  X("get", trap_get)                                             \
-  X("set", trap_set)                                             \
-  X("has", trap_has)                                             \
-  X("deleteProperty", trap_delete)                               \
-  X("ownKeys", trap_own_keys)                                    \
-  X("getOwnPropertyDescriptor", trap_get_own_property_descriptor) \
-  X("defineProperty", trap_define_property)                      \
-  X("getPrototypeOf", trap_get_prototype_of)                     \
-  X("setPrototypeOf", trap_set_prototype_of)                     \
-  X("isExtensible", trap_is_extensible)                          \
-  X("preventExtensions", trap_prevent_extensions)                \
-  X("apply", trap_apply)                                         \
-  X("construct", trap_construct)
-
-#define VH_DECLARE_TRAP_(name, callback) void callback(const v8::FunctionCallbackInfo<v8::Value>& info);
-VH_PROXY_TRAPS(VH_DECLARE_TRAP_)
-#undef VH_DECLARE_TRAP_
-
-// The traps by name (also listed in the snapshot's external-reference registry).
+// Every trap of ECMAScript's Proxy, by name, with its body: the table at the end of this file
+// (kTraps, after ProxyOp). The handler defines all of them as own properties, so V8 never looks
+// a trap up on a prototype (where script could put one and be handed the handler as `this`).
 struct Trap {
   const char* name;
   v8::FunctionCallback callback;
 };
-#define VH_TRAP_ROW_(name, callback) {name, callback},
-const Trap kTraps[] = {VH_PROXY_TRAPS(VH_TRAP_ROW_)};
-#undef VH_TRAP_ROW_
+const Trap* trap_table(size_t* count);
 
 // The brand of a handler: its internal field 1 holds this object's address. Only new_proxy
 // stores it, and script cannot write internal fields, so an object whose field 1 holds it is a
@@ -69,11 +48,13 @@ v8::Local<v8::FunctionTemplate> handler_class(Runtime* rt) {
   if (!rt->marshal->handler_class.IsEmpty()) return strong_local(rt->marshal->handler_class);
   v8::Local<v8::FunctionTemplate> cls = v8::FunctionTemplate::New(iso);
   cls->InstanceTemplate()->SetInternalFieldCount(2);
-  for (const Trap& t : kTraps) {
+  size_t count;
+  const Trap* traps = trap_table(&count);
+  for (const Trap* t = traps; t != traps + count; ++t) {
     v8::Local<v8::String> name;
-    if (!v8::String::NewFromUtf8(iso, t.name, v8::NewStringType::kInternalized).ToLocal(&name)) continue;
+    if (!v8::String::NewFromUtf8(iso, t->name, v8::NewStringType::kInternalized).ToLocal(&name)) continue;
     cls->InstanceTemplate()->Set(name,
-                                 v8::FunctionTemplate::New(iso, t.callback, v8::Local<v8::Value>(), v8::Local<v8::Signature>(), 0,
+                                 v8::FunctionTemplate::New(iso, t->callback, v8::Local<v8::Value>(), v8::Local<v8::Signature>(), 0,
                                                            v8::ConstructorBehavior::kThrow),
                                  static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontDelete | v8::DontEnum));
   }
@@ -135,6 +116,7 @@ void on_handler_collected(const v8::WeakCallbackInfo<ProxyRecord>& info) {
   ProxyRecord* rec = info.GetParameter();
   rec->handler.Reset();
   rec->proxy.Reset();
+  if (rec->keys) rec->keys->reset_dest();
   rec->dest->marshal->live_records.erase(rec);
   auto it = rec->dest->marshal->proxies.find(rec->id);
   if (it != rec->dest->marshal->proxies.end() && it->second == rec) rec->dest->marshal->proxies.erase(it);
@@ -155,7 +137,10 @@ void destroy_proxies(Runtime* rt) {
   // Proxies elsewhere of objects here: the objects go now; those proxies throw from now on.
   // Their records are the destinations'; the ones a destination let go of meanwhile (its
   // release_record saw this runtime dead) are freed here, once their handle here is reset.
-  for (ProxyRecord* rec : exported) rec->object.Reset();
+  for (ProxyRecord* rec : exported) {
+    rec->object.Reset();
+    if (rec->keys) rec->keys->reset_source();
+  }
   {
     std::lock_guard<std::mutex> lock(g_link_mu);
     for (ProxyRecord* rec : exported) {
@@ -167,6 +152,7 @@ void destroy_proxies(Runtime* rt) {
   for (ProxyRecord* rec : rt->marshal->live_records) {
     rec->proxy.Reset();
     rec->handler.Reset();
+    if (rec->keys) rec->keys->reset_dest();
     release_record(rec);
   }
   rt->marshal->live_records.clear();
@@ -344,12 +330,22 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
 }
 
 // ---- the traps -------------------------------------------------------------------------------
+//
+// Every trap has the same shape: check its receiver and gather its inputs in the destination
+// (where it is called), cross into the source once (ProxyOp::enter_source: the lock, the
+// isolate, the object's realm), pass the inputs over as a batch and act, then cross back once
+// (ProxyOp::Back) to pass the results over and build the answer.
 
 namespace {
 
+// Times this thread crossed back from a source into a trap's destination (ProxyOp::Back): what
+// vh_internal_proxy_crossings reports, for the test that one operation crosses back a constant
+// number of times whatever it carries (tests/test_marshal_proxy.c). A thread-local add.
+thread_local uint64_t t_dest_crossings = 0;
+
 // One trap's work: finds the record, takes the source runtime (directly when this thread holds
 // it; else without holding the destination while waiting), enters it, and passes values both
-// ways. When begin() returns false the trap has thrown and must return.
+// ways. When check() or enter_source() returns false the trap has thrown and must return.
 class ProxyOp {
  public:
   explicit ProxyOp(const v8::FunctionCallbackInfo<v8::Value>& info)
@@ -372,7 +368,31 @@ class ProxyOp {
     if (counted_depth_) --ts_->depth;
   }
 
-  bool begin() {
+  // Back in the destination for as long as it lives, with the source's handles still usable:
+  // the one crossing back of an operation (nested ones, and one made before the source was
+  // entered, switch nothing and count nothing).
+  class Back {
+   public:
+    explicit Back(ProxyOp& op) : op_(op) {
+      if (op.in_dest_++ == 0) {
+        scope_.emplace(op.diso_);
+        ++t_dest_crossings;
+      }
+    }
+    ~Back() { --op_.in_dest_; }
+    Back(const Back&) = delete;
+    Back& operator=(const Back&) = delete;
+
+   private:
+    ProxyOp& op_;
+    std::optional<v8::Isolate::Scope> scope_;
+  };
+
+  // check() + enter_source(), for the traps with nothing to gather in the destination first.
+  bool begin() { return check() && enter_source(); }
+
+  // In the destination: the receiver's brand, the nesting depth, the destination engine.
+  bool check() {
     rec_ = handler_record(info_.This());
     if (!rec_) return fail(VH_EBRAND, "a proxy trap was called on something other than its handler");
     dest_ = rec_->dest;
@@ -381,11 +401,25 @@ class ProxyOp {
     if (ts_->depth >= kMaxCallDepth) return fail(VH_EDEPTH, "calls between engines and the host are nested too deeply");
     ++ts_->depth;
     counted_depth_ = true;
-    dest_engine_ = engine_table().get(rec_->dest_engine);
-    if (!dest_engine_) dest_engine_ = engine_of(diso_->GetCurrentContext());
-    if (!dest_engine_) dest_engine_ = dest_->entered;
-    if (!dest_engine_) return fail(VH_EDISPOSED, "no engine of the proxy's runtime is left");
+    dest_engine_ = rec_->dest_cached;
+    if (!dest_engine_ || rec_->dest_cached_gen != dest_->marshal->engine_generation) {
+      dest_engine_ = engine_table().get(rec_->dest_engine);
+      if (dest_engine_) {
+        rec_->dest_cached = dest_engine_;
+        rec_->dest_cached_gen = dest_->marshal->engine_generation;
+      } else {
+        // The proxy's engine is gone: the realm running the trap, else the innermost one.
+        dest_engine_ = engine_of(diso_->GetCurrentContext());
+        if (!dest_engine_) dest_engine_ = dest_->entered;
+        if (!dest_engine_) return fail(VH_EDISPOSED, "no engine of the proxy's runtime is left");
+      }
+    }
     ++dest_engine_->in_use;
+    return true;
+  }
+
+  // The crossing into the source: its lock, its isolate, the object's realm, a TryCatch.
+  bool enter_source() {
     const std::shared_ptr<RuntimeLink>& shared_link = rec_->source;
     RuntimeLink* link = shared_link.get();
     if (link->owner.load(std::memory_order_relaxed) == ts_->ordinal) {
@@ -395,14 +429,14 @@ class ProxyOp {
       if (link->has_releases.load(std::memory_order_acquire)) drain_releases(source_);
     } else {
       if (!link->mu.try_lock()) {
-        int waited = wait_for_source(shared_link);
+        int waited = wait_holding_nothing(ts_, shared_link, std::chrono::milliseconds(dest_->marshal->proxy_wait_ms));
         if (waited == VH_ETIMEDOUT)
           return fail(VH_ETIMEDOUT, "the proxied object's runtime stayed busy longer than proxy_wait_ms");
         if (waited != VH_OK) return fail(VH_ETERMINATED, "a runtime was stopped while the operation waited");
       }
-      // Disposal holds this mutex while it marks the link dead: with it held, the answer is
-      // final, and the Runtime is only touched when alive.
-      if (!source_alive()) {
+      // Disposal marks the link dead holding this mutex (RuntimeLink::alive): with it held, the
+      // answer is final, and the Runtime is only touched when alive.
+      if (!link->alive) {
         link->mu.unlock();
         return fail(VH_EDISPOSED, "the proxied object's runtime has been disposed");
       }
@@ -411,24 +445,23 @@ class ProxyOp {
       took_source_ = true;
     }
     if (rec_->object.IsEmpty()) return fail(VH_EDISPOSED, "the proxied object has been released");
-    siso_scope_.emplace(source_->isolate);
-    shandles_.emplace(source_->isolate);
-    object_ = rec_->object.Get(source_->isolate);
+    v8::Isolate* siso = source_->isolate;
+    siso_scope_.emplace(siso);
+    in_dest_ = 0;
+    shandles_.emplace(siso);
+    object_ = rec_->object.Get(siso);
     // Work in the realm the real object belongs to: values passed in (callbacks, errors they
     // throw) are made there, where the object's own code expects them. While the engine it was
     // made in lives, that is its context (known since the proxy was made: no lookup).
-    source_engine_ = engine_table().get(rec_->source_engine);
-    bool has_context = source_engine_ && rec_->source_engine_is_home && source_engine_->rt == source_;
-    if (has_context) {
-      sctx_ = strong_local(source_engine_->context);
-    } else {
-      has_context = object_->GetCreationContext().ToLocal(&sctx_);
-      source_engine_ = has_context ? engine_of(sctx_) : nullptr;
-      if (!source_engine_) source_engine_ = engine_table().get(rec_->source_engine);
+    source_engine_ = rec_->source_cached;
+    bool home;
+    if (source_engine_ && rec_->source_cached_gen == source_->marshal->engine_generation) {
+      home = rec_->source_cached_home;
+      if (!home && !object_->GetCreationContext().ToLocal(&sctx_)) sctx_ = strong_local(source_engine_->context);
+    } else if (!resolve_source_engine(&home)) {
+      return fail(VH_EDISPOSED, "no engine of the proxied object's runtime is left");
     }
-    if (!source_engine_ || source_engine_->rt != source_)
-      source_engine_ = source_->engines.empty() ? nullptr : *source_->engines.begin();
-    if (!source_engine_) return fail(VH_EDISPOSED, "no engine of the proxied object's runtime is left");
+    if (home) sctx_ = strong_local(source_engine_->context);
     ++source_engine_->in_use;
     ++source_->js_calls;
     counted_js_ = true;
@@ -440,9 +473,8 @@ class ProxyOp {
     source_->marshal->serving.store((static_cast<uint64_t>(ts_->ordinal) << 40) | (ts_->next_serial++ & ((1ull << 40) - 1)),
                            std::memory_order_relaxed);
     dest_->marshal->calling_into.store(source_->handle, std::memory_order_relaxed);
-    if (!has_context) sctx_ = strong_local(source_engine_->context);
     sctx_scope_.emplace(sctx_);
-    tc_.emplace(source_->isolate);
+    tc_.emplace(siso);
     return true;
   }
 
@@ -456,36 +488,64 @@ class ProxyOp {
   }
   v8::Local<v8::Context> context() const { return sctx_; }
   v8::Isolate* source_isolate() const { return source_->isolate; }
+  v8::Isolate* dest_isolate() const { return diso_; }
+  Runtime* dest() const { return dest_; }
+  Runtime* source() const { return source_; }
 
   // A property key of the destination, passed into the source: a string key is copied as an
   // internalized string (most keys are, and the source's lookup then skips its own
   // internalization), without going through pass_value's dispatch.
+  // A short key is looked up first in the record's KeyCache, by identity: passed again, it needs
+  // no copy.
   bool key_to_source(v8::Local<v8::Value> key, v8::Local<v8::Value>* out) {
     if (!key->IsString()) return to_source(key, out);
-    if (copy_string(diso_, key.As<v8::String>(), source_->isolate, v8::NewStringType::kInternalized, out) == VH_OK)
-      return true;
-    fail(VH_ENOMEM, "a key could not be passed to the proxied object's runtime");
-    return false;
+    v8::Local<v8::String> text = key.As<v8::String>();
+    bool cacheable = text->Length() <= KeyCache::kMaxLength;
+    uint32_t slot = 0;
+    if (cacheable) {
+      slot = static_cast<uint32_t>(text->GetIdentityHash()) % KeyCache::kSize;
+      if (rec_->keys && rec_->keys->dest[slot] == text) {
+        *out = rec_->keys->source[slot].Get(source_->isolate);
+        return true;
+      }
+    }
+    if (copy_string(diso_, text, source_->isolate, v8::NewStringType::kInternalized, out) != VH_OK) {
+      fail(VH_ENOMEM, "a key could not be passed to the proxied object's runtime");
+      return false;
+    }
+    if (cacheable) {
+      if (!rec_->keys) rec_->keys.reset(new (std::nothrow) KeyCache());
+      if (rec_->keys) {
+        rec_->keys->dest[slot].Reset(diso_, text);
+        rec_->keys->source[slot].Reset(source_->isolate, out->As<v8::String>());
+      }
+    }
+    return true;
   }
 
-  // A value of the destination, passed into the source.
+  // A value of the destination, passed into the source (in the source).
   bool to_source(v8::Local<v8::Value> v, v8::Local<v8::Value>* out) {
     if (pass_value(dest_, v, source_engine_, out, nullptr) == VH_OK) return true;
     fail(VH_ENOMEM, "a value could not be passed to the proxied object's runtime");
     return false;
   }
+  // A batch of them (in place).
+  bool to_source(std::vector<v8::Local<v8::Value>>* values) {
+    for (v8::Local<v8::Value>& v : *values)
+      if (!to_source(v, &v)) return false;
+    return true;
+  }
 
-  // A value of the source, passed into the destination.
+  // A value of the source, passed into the destination: only under a Back.
   bool to_dest(v8::Local<v8::Value> v, v8::Local<v8::Value>* out) {
-    v8::Isolate::Scope dest_entered(diso_);
     if (pass_value(source_, v, dest_engine_, out, nullptr) == VH_OK) return true;
     fail(VH_ENOMEM, "a value could not be passed back from the proxied object's runtime");
     return false;
   }
 
   // Returns a source value as the trap's result. The common primitives go straight into V8's
-  // return value (no value to build, no re-entering the destination isolate); anything else
-  // is passed by the marshaling rules.
+  // return value (no value to build, no crossing back); anything else is passed by the
+  // marshaling rules.
   void give(v8::Local<v8::Value> v) {
     v8::ReturnValue<v8::Value> rv = info_.GetReturnValue();
     if (v->IsInt32()) return rv.Set(v.As<v8::Int32>()->Value());
@@ -493,6 +553,7 @@ class ProxyOp {
     if (v->IsBoolean()) return rv.Set(v->IsTrue());
     if (v->IsUndefined()) return rv.SetUndefined();
     if (v->IsNull()) return rv.SetNull();
+    Back back(*this);
     v8::Local<v8::Value> out;
     if (to_dest(v, &out)) rv.Set(out);
   }
@@ -500,7 +561,8 @@ class ProxyOp {
   // The source operation failed: its exception, thrown in the destination as an error of the
   // same standard kind (error_kinds.h; a subclass as its nearest standard ancestor) with the
   // same message, stack and cause (or, for a thrown non-error, the value itself). Nothing of
-  // the source error is read through a getter or a prototype script could have changed.
+  // the source error is read through a getter or a prototype script could have changed. The
+  // fields are read in the source first, then passed over and the copy made in one crossing.
   void rethrow() {
     if (tc_->HasTerminated() || !tc_->HasCaught()) {
       // The source was stopped under the operation. This thread entered the source only for
@@ -511,6 +573,7 @@ class ProxyOp {
     }
     v8::Local<v8::Value> exception = tc_->Exception();
     if (!exception->IsNativeError()) {
+      Back back(*this);
       v8::Local<v8::Value> value;
       if (to_dest(exception, &value)) diso_->ThrowException(value);
       return;
@@ -522,12 +585,12 @@ class ProxyOp {
     bool has_cause = own_data(error, "cause", &cause);
     bool has_errors = kind == VH_AGGREGATE_ERROR && own_data(error, "errors", &errors);
     tc_->Reset();  // what reading the fields threw (a stack formatter) is not the error's
+    Back back(*this);
     v8::Local<v8::Value> text, dstack, dcause, derrors;
     if (has_message && message->IsString() && !to_dest(message, &text)) return;
     if (has_stack && stack->IsString() && !to_dest(stack, &dstack)) return;
     if (has_cause && !to_dest(cause, &dcause)) return;
     if (has_errors && !to_dest(errors, &derrors)) return;
-    v8::Isolate::Scope dest_entered(diso_);
     v8::Local<v8::Context> dctx = diso_->GetCurrentContext();
     v8::Local<v8::Value> copy = make_error_of_kind(
         diso_, dest_engine_, kind, text.IsEmpty() ? v8::String::Empty(diso_) : text.As<v8::String>());
@@ -546,17 +609,38 @@ class ProxyOp {
     diso_->ThrowException(copy);
   }
 
-  // Throws an Error with text in the destination; returns false for begin()'s callers.
+  // Throws the status's Error (with its code) in the destination; returns false for the callers
+  // of check() and enter_source().
   bool fail(int rc, const char* sentence) {
-    v8::Isolate::Scope dest_entered(diso_);
+    Back back(*this);
     throw_status(diso_, rc, sentence);
     return false;
   }
 
  private:
-  bool source_alive() {
-    std::lock_guard<std::mutex> lock(g_link_mu);
-    return rec_->source->alive;
+  // The engine to work in and whether the object's realm is its context: the engine the object
+  // was made in while it lives; else the object's creation context with its engine (or any
+  // engine of the source). Kept in the record until an engine of the source goes.
+  bool resolve_source_engine(bool* home) {
+    Engine* recorded = engine_table().get(rec_->source_engine);
+    *home = recorded && rec_->source_engine_is_home && recorded->rt == source_;
+    if (*home) {
+      source_engine_ = recorded;
+    } else {
+      bool has_context = object_->GetCreationContext().ToLocal(&sctx_);
+      source_engine_ = has_context ? engine_of(sctx_) : nullptr;
+      if (!source_engine_) source_engine_ = recorded;
+      if (!source_engine_ || source_engine_->rt != source_)
+        source_engine_ = source_->engines.empty() ? nullptr : *source_->engines.begin();
+      if (!source_engine_) return false;
+      if (!has_context) sctx_ = strong_local(source_engine_->context);
+      // With no creation context the engine's own context is the realm from now on.
+      *home = !has_context;
+    }
+    rec_->source_cached = source_engine_;
+    rec_->source_cached_gen = source_->marshal->engine_generation;
+    rec_->source_cached_home = *home;
+    return true;
   }
 
   // An own data property of a source object (an error: no proxy), read without running a
@@ -573,13 +657,6 @@ class ProxyOp {
     return d->HasOwnProperty(sctx_, value_key).FromMaybe(false) && d->Get(sctx_, value_key).ToLocal(out);
   }
 
-  // The source is busy on another thread: wait for it holding no runtime at all, at most
-  // proxy_wait_ms (wait_holding_nothing, lock.cc). VH_OK: the source's mutex is held (its
-  // Runtime not touched yet); VH_ETIMEDOUT; or the stop reason of a runtime this thread runs in.
-  int wait_for_source(const std::shared_ptr<RuntimeLink>& s) {
-    return wait_holding_nothing(ts_, s, std::chrono::milliseconds(dest_->marshal->proxy_wait_ms));
-  }
-
   const v8::FunctionCallbackInfo<v8::Value>& info_;
   v8::Isolate* diso_;
   ThreadState* ts_ = nullptr;
@@ -588,6 +665,7 @@ class ProxyOp {
   Runtime* source_ = nullptr;
   Engine* dest_engine_ = nullptr;
   Engine* source_engine_ = nullptr;
+  int in_dest_ = 1;  // Backs open, and 1 until the source is entered: a trap starts in dest
   bool took_source_ = false;
   bool counted_js_ = false;
   uint64_t prev_serving_ = 0;
@@ -603,169 +681,73 @@ class ProxyOp {
 };
 
 // Upper bounds on what a trap copies into a host-side buffer: the arguments of one call (as
-// vh_call's) and the own keys gathered in one vector (beyond it, keys go into the result array
-// one by one, with no host buffer).
+// vh_call's) and the own keys passed back in one crossing (more keys cross back in batches of
+// this many).
 constexpr uint32_t kMaxTrapArgs = 65535;
-constexpr uint32_t kMaxBufferedKeys = 65536;
+constexpr uint32_t kKeyBatch = 65536;
 
-void trap_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> key, result;
-  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
-  if (!op.object()->Get(op.context(), key).ToLocal(&result)) return op.rethrow();
-  op.give(result);
-}
-
-void trap_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> key, value;
-  if (!op.begin() || !op.key_to_source(info[1], &key) || !op.to_source(info[2], &value)) return;
-  // Reflect.set reports a refused assignment (a frozen object, a non-writable property) as false,
-  // which the Proxy machinery turns into a TypeError in strict code; Object::Set would not.
-  v8::Local<v8::Function> reflect_set = op.reflect_set();
-  v8::Local<v8::Value> done;
-  if (reflect_set.IsEmpty()) {
-    bool ok;
-    if (!op.object()->Set(op.context(), key, value).To(&ok)) return op.rethrow();
-    return info.GetReturnValue().Set(ok);
+// Reads the destination's argument array (a real array: the Proxy machinery makes it, dense,
+// so reading its own elements runs no script), in the destination. More than kMaxTrapArgs: a
+// RangeError.
+bool gather_args(ProxyOp& op, v8::Local<v8::Value> array, std::vector<v8::Local<v8::Value>>* out) {
+  if (!array->IsArray()) return true;
+  v8::Local<v8::Array> args = array.As<v8::Array>();
+  v8::Isolate* diso = op.dest_isolate();
+  uint32_t n = args->Length();
+  if (n > kMaxTrapArgs) {
+    throw_status(diso, VH_ERANGE, "more than 65535 arguments for a proxied function", VH_RANGE_ERROR);
+    return false;
   }
-  v8::Local<v8::Value> args[] = {op.object(), key, value};
-  if (!reflect_set->Call(op.context(), v8::Undefined(op.source_isolate()), 3, args).ToLocal(&done))
-    return op.rethrow();
-  info.GetReturnValue().Set(done->IsTrue());
+  out->resize(n);
+  v8::Local<v8::Context> ctx = diso->GetCurrentContext();
+  for (uint32_t i = 0; i < n; ++i)
+    if (!args->Get(ctx, i).ToLocal(&(*out)[i])) return false;
+  return true;
 }
 
-void trap_has(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> key;
-  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
-  bool found;
-  if (!op.object()->Has(op.context(), key).To(&found)) return op.rethrow();
-  info.GetReturnValue().Set(found);
-}
-
-void trap_delete(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> key;
-  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
-  bool done;
-  if (!op.object()->Delete(op.context(), key).To(&done)) return op.rethrow();
-  info.GetReturnValue().Set(done);
-}
-
-void trap_own_keys(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  if (!op.begin()) return;
+// The own keys of the real object as a destination array: read in the source, passed back and
+// stored in one crossing per kKeyBatch keys. The keys array is V8's own (dense, own elements:
+// reading it runs no script).
+void own_keys(ProxyOp& op, const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Array> keys;
   if (!op.object()
            ->GetOwnPropertyNames(op.context(), v8::PropertyFilter::ALL_PROPERTIES,
                                  v8::KeyConversionMode::kConvertToString)
            .ToLocal(&keys))
     return op.rethrow();
-  // The trap must return a real array of the destination (not a proxy of the source's). The
-  // keys array is V8's own (dense, own elements: reading it runs no script).
+  // The trap must return a real array of the destination (not a proxy of the source's).
   uint32_t n = keys->Length();
-  v8::Isolate* diso = info.GetIsolate();
-  std::vector<v8::Local<v8::Value>> passed;
+  v8::Isolate* diso = op.dest_isolate();
+  std::vector<v8::Local<v8::Value>> batch;
   v8::Local<v8::Array> out;
-  if (n <= kMaxBufferedKeys) {
-    passed.resize(n);
-  } else {
-    v8::Isolate::Scope dest_entered(diso);
-    out = v8::Array::New(diso);
-  }
-  for (uint32_t i = 0; i < n; ++i) {
-    v8::Local<v8::Value> key, dkey;
-    if (!keys->Get(op.context(), i).ToLocal(&key)) return op.rethrow();
-    if (!op.to_dest(key, &dkey)) return;
-    if (out.IsEmpty()) {
-      passed[i] = dkey;
-      continue;
+  for (uint32_t start = 0; start < n || out.IsEmpty(); start += kKeyBatch) {
+    uint32_t m = n - start < kKeyBatch ? n - start : kKeyBatch;
+    batch.resize(m);
+    for (uint32_t i = 0; i < m; ++i)
+      if (!keys->Get(op.context(), start + i).ToLocal(&batch[i])) return op.rethrow();
+    ProxyOp::Back back(op);
+    for (v8::Local<v8::Value>& key : batch)
+      if (!op.to_dest(key, &key)) return;
+    if (start == 0 && m == n) {
+      out = v8::Array::New(diso, batch.data(), batch.size());  // the common case: one batch
+      break;
     }
-    v8::Isolate::Scope dest_entered(diso);
-    if (!out->CreateDataProperty(diso->GetCurrentContext(), i, dkey).FromMaybe(false)) return;
+    if (out.IsEmpty()) out = v8::Array::New(diso);
+    v8::Local<v8::Context> dctx = diso->GetCurrentContext();
+    for (uint32_t i = 0; i < m; ++i)
+      if (!out->CreateDataProperty(dctx, start + i, batch[i]).FromMaybe(false)) return;
+    if (start + m >= n) break;
   }
-  v8::Isolate::Scope dest_entered(diso);
-  if (out.IsEmpty()) out = v8::Array::New(diso, passed.data(), passed.size());
   info.GetReturnValue().Set(out);
-}
-
-void trap_get_own_property_descriptor(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> key, desc;
-  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
-  if (!key->IsName()) return;  // keys reach traps as strings or symbols
-  if (!op.object()->GetOwnPropertyDescriptor(op.context(), key.As<v8::Name>()).ToLocal(&desc)) return op.rethrow();
-  if (!desc->IsObject()) return;  // undefined: no such property
-  Desc sd, dd;
-  if (!read_desc(op.context(), desc.As<v8::Object>(), &sd)) return op.rethrow();
-  dd = sd;
-  if ((sd.has_value && !op.to_dest(sd.value, &dd.value)) || (sd.has_get && !op.to_dest(sd.get, &dd.get)) ||
-      (sd.has_set && !op.to_dest(sd.set, &dd.set)))
-    return;
-  v8::Isolate* diso = info.GetIsolate();
-  v8::Isolate::Scope dest_entered(diso);
-  // The result has no prototype: V8 reads it back with HasProperty, which on an ordinary
-  // object would also find what script put on the destination's Object.prototype.
-  v8::Local<v8::Name> names[6];
-  v8::Local<v8::Value> values[6];
-  size_t n = 0;
-  auto add = [&](bool has, const char* name, v8::Local<v8::Value> v) {
-    if (!has) return;
-    names[n] = v8::String::NewFromUtf8(diso, name, v8::NewStringType::kInternalized).FromMaybe(v8::Local<v8::String>());
-    values[n] = v;
-    if (!names[n].IsEmpty()) ++n;
-  };
-  add(dd.has_value, "value", dd.value);
-  add(dd.has_writable, "writable", v8::Boolean::New(diso, dd.writable));
-  add(dd.has_get, "get", dd.get);
-  add(dd.has_set, "set", dd.set);
-  add(dd.has_enumerable, "enumerable", v8::Boolean::New(diso, dd.enumerable));
-  add(dd.has_configurable, "configurable", v8::Boolean::New(diso, dd.configurable));
-  v8::Local<v8::Object> out = v8::Object::New(diso, v8::Null(diso), names, values, n);
-  mirror_non_configurable(info.GetIsolate(), info[0], info[1], dd);
-  info.GetReturnValue().Set(out);
-}
-
-void trap_define_property(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> key;
-  if (!op.begin() || !op.key_to_source(info[1], &key) || !info[2]->IsObject()) return;
-  // V8 hands the trap a descriptor object it made (FromPropertyDescriptor): own fields only.
-  v8::Isolate* diso = info.GetIsolate();
-  Desc dd, sd;
-  {
-    v8::Isolate::Scope dest_entered(diso);
-    if (!read_desc(diso->GetCurrentContext(), info[2].As<v8::Object>(), &dd)) return;
-  }
-  sd = dd;
-  if ((dd.has_value && !op.to_source(dd.value, &sd.value)) || (dd.has_get && !op.to_source(dd.get, &sd.get)) ||
-      (dd.has_set && !op.to_source(dd.set, &sd.set)))
-    return;
-  std::optional<v8::PropertyDescriptor> pd;
-  build_desc(op.source_isolate(), sd, &pd);
-  bool done;
-  if (!key->IsName() || !op.object()->DefineProperty(op.context(), key.As<v8::Name>(), *pd).To(&done))
-    return op.rethrow();
-  v8::Isolate::Scope dest_entered(diso);
-  if (done) mirror_non_configurable(info.GetIsolate(), info[0], info[1], dd);
-  info.GetReturnValue().Set(done);
-}
-
-void trap_get_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  if (!op.begin()) return;
-  op.give(compat::prototype_of(op.object()));
 }
 
 // Object.setPrototypeOf through a proxy sets the real object's prototype (false when it
 // refuses: a non-extensible object, a cycle). The target stays extensible, so any answer
 // keeps the invariants. A script Proxy as the real object goes through the captured
 // Reflect.setPrototypeOf: V8's SetPrototype would swallow what its trap throws.
-void trap_set_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
+void set_prototype_of(ProxyOp& op, const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Value> proto, done;
-  if (!op.begin() || !op.to_source(info[1], &proto)) return;
+  if (!op.to_source(info[1], &proto)) return;
   if (!proto->IsObject() && !proto->IsNull()) return info.GetReturnValue().Set(false);
   v8::Local<v8::Function> reflect = op.reflect_set_prototype_of();
   if (!op.object()->IsProxy() || reflect.IsEmpty())
@@ -775,69 +757,167 @@ void trap_set_prototype_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(done->IsTrue());
 }
 
-// The proxy's target is never made non-extensible (its keys would then have to match the
-// real object's exactly at every step), so a proxy is extensible and refuses to stop being
-// so: Object.preventExtensions / seal / freeze of a proxy throw a TypeError and the Reflect
-// forms return false, without touching the real object. Neither needs the source runtime.
-void trap_is_extensible(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(true); }
-void trap_prevent_extensions(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(false); }
+using Info = v8::FunctionCallbackInfo<v8::Value>;
 
-// Reads the destination's argument array (a real array: the Proxy machinery makes it, dense,
-// so reading its own elements runs no script). More than kMaxTrapArgs: a RangeError.
-bool source_args(ProxyOp& op, v8::Local<v8::Value> array, std::vector<v8::Local<v8::Value>>* out) {
-  if (!array->IsArray()) return true;
-  v8::Local<v8::Array> args = array.As<v8::Array>();
-  v8::Isolate* diso = compat::isolate_of(args);
-  uint32_t n = args->Length();
-  if (n > kMaxTrapArgs) {
-    v8::Isolate::Scope dest_entered(diso);
-    throw_status(diso, VH_ERANGE, "more than 65535 arguments for a proxied function", VH_RANGE_ERROR);
-    return false;
-  }
-  out->resize(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    v8::Local<v8::Value> v;
-    {
-      v8::Isolate::Scope dest_entered(diso);
-      if (!args->Get(diso->GetCurrentContext(), i).ToLocal(&v)) return false;
-    }
-    if (!op.to_source(v, &(*out)[i])) return false;
-  }
-  return true;
-}
+// The traps (handler.<name>(target, ...args) in the destination).
+const Trap kTraps[] = {
+    {"get",
+     [](const Info& info) {
+       ProxyOp op(info);
+       v8::Local<v8::Value> key, result;
+       if (!op.begin() || !op.key_to_source(info[1], &key)) return;
+       if (!op.object()->Get(op.context(), key).ToLocal(&result)) return op.rethrow();
+       op.give(result);
+     }},
+    {"set",
+     [](const Info& info) {
+       ProxyOp op(info);
+       v8::Local<v8::Value> key, value;
+       if (!op.begin() || !op.key_to_source(info[1], &key) || !op.to_source(info[2], &value)) return;
+       // Reflect.set reports a refused assignment (a frozen object, a non-writable property) as
+       // false, which the Proxy machinery turns into a TypeError in strict code; Object::Set
+       // would not.
+       v8::Local<v8::Function> reflect_set = op.reflect_set();
+       v8::Local<v8::Value> done;
+       if (reflect_set.IsEmpty()) {
+         bool ok;
+         if (!op.object()->Set(op.context(), key, value).To(&ok)) return op.rethrow();
+         return info.GetReturnValue().Set(ok);
+       }
+       v8::Local<v8::Value> args[] = {op.object(), key, value};
+       if (!reflect_set->Call(op.context(), v8::Undefined(op.source_isolate()), 3, args).ToLocal(&done))
+         return op.rethrow();
+       info.GetReturnValue().Set(done->IsTrue());
+     }},
+    {"has",
+     [](const Info& info) {
+       ProxyOp op(info);
+       v8::Local<v8::Value> key;
+       bool found;
+       if (!op.begin() || !op.key_to_source(info[1], &key)) return;
+       if (!op.object()->Has(op.context(), key).To(&found)) return op.rethrow();
+       info.GetReturnValue().Set(found);
+     }},
+    {"deleteProperty",
+     [](const Info& info) {
+       ProxyOp op(info);
+       v8::Local<v8::Value> key;
+       bool done;
+       if (!op.begin() || !op.key_to_source(info[1], &key)) return;
+       if (!op.object()->Delete(op.context(), key).To(&done)) return op.rethrow();
+       info.GetReturnValue().Set(done);
+     }},
+    {"ownKeys",
+     [](const Info& info) {
+       ProxyOp op(info);
+       if (op.begin()) own_keys(op, info);
+     }},
+    {"getOwnPropertyDescriptor",
+     [](const Info& info) {
+       ProxyOp op(info);
+       v8::Local<v8::Value> key, desc;
+       if (!op.begin() || !op.key_to_source(info[1], &key)) return;
+       if (!key->IsName()) return;  // keys reach traps as strings or symbols
+       if (!op.object()->GetOwnPropertyDescriptor(op.context(), key.As<v8::Name>()).ToLocal(&desc))
+         return op.rethrow();
+       if (!desc->IsObject()) return;  // undefined: no such property
+       Desc d;
+       if (!read_desc(op.source(), op.context(), desc.As<v8::Object>(), &d)) return op.rethrow();
+       // One crossing back: the values passed over, the result built, the target mirrored.
+       ProxyOp::Back back(op);
+       if ((d.has_value && !op.to_dest(d.value, &d.value)) || (d.has_get && !op.to_dest(d.get, &d.get)) ||
+           (d.has_set && !op.to_dest(d.set, &d.set)))
+         return;
+       v8::Local<v8::Object> out = make_desc(op.dest(), d);
+       mirror_non_configurable(op.dest_isolate(), info[0], info[1], d);
+       info.GetReturnValue().Set(out);
+     }},
+    {"defineProperty",
+     [](const Info& info) {
+       ProxyOp op(info);
+       // Gathered in the destination: V8 hands the trap a descriptor object it made
+       // (FromPropertyDescriptor): own fields only.
+       Desc d;
+       if (!op.check() || !info[2]->IsObject() ||
+           !read_desc(op.dest(), op.dest_isolate()->GetCurrentContext(), info[2].As<v8::Object>(), &d))
+         return;
+       Desc sd = d;
+       v8::Local<v8::Value> key;
+       if (!op.enter_source() || !op.key_to_source(info[1], &key)) return;
+       if ((d.has_value && !op.to_source(d.value, &sd.value)) || (d.has_get && !op.to_source(d.get, &sd.get)) ||
+           (d.has_set && !op.to_source(d.set, &sd.set)))
+         return;
+       std::optional<v8::PropertyDescriptor> pd;
+       build_desc(op.source_isolate(), sd, &pd);
+       bool done;
+       if (!key->IsName() || !op.object()->DefineProperty(op.context(), key.As<v8::Name>(), *pd).To(&done))
+         return op.rethrow();
+       if (done && d.has_configurable && !d.configurable) {
+         ProxyOp::Back back(op);
+         mirror_non_configurable(op.dest_isolate(), info[0], info[1], d);
+       }
+       info.GetReturnValue().Set(done);
+     }},
+    {"getPrototypeOf",
+     [](const Info& info) {
+       ProxyOp op(info);
+       if (op.begin()) op.give(compat::prototype_of(op.object()));
+     }},
+    {"setPrototypeOf",
+     [](const Info& info) {
+       ProxyOp op(info);
+       if (op.begin()) set_prototype_of(op, info);
+     }},
+    // The proxy's target is never made non-extensible (its keys would then have to match the
+    // real object's exactly at every step), so a proxy is extensible and refuses to stop being
+    // so: Object.preventExtensions / seal / freeze of a proxy throw a TypeError and the Reflect
+    // forms return false, without touching the real object. Neither needs the source runtime.
+    {"isExtensible", [](const Info& info) { info.GetReturnValue().Set(true); }},
+    {"preventExtensions", [](const Info& info) { info.GetReturnValue().Set(false); }},
+    {"apply",
+     [](const Info& info) {
+       ProxyOp op(info);
+       v8::Local<v8::Value> receiver, result;
+       std::vector<v8::Local<v8::Value>> args;
+       if (!op.check() || !gather_args(op, info[2], &args) || !op.enter_source() ||
+           !op.to_source(info[1], &receiver) || !op.to_source(&args))
+         return;
+       if (!op.object()->IsFunction()) return;  // the shape was taken from it: never, but no cast unchecked
+       if (!op.object()
+                .As<v8::Function>()
+                ->Call(op.context(), receiver, static_cast<int>(args.size()), args.data())
+                .ToLocal(&result))
+         return op.rethrow();
+       op.give(result);
+     }},
+    {"construct",
+     [](const Info& info) {
+       ProxyOp op(info);
+       std::vector<v8::Local<v8::Value>> args;
+       if (!op.check() || !gather_args(op, info[1], &args) || !op.enter_source() || !op.to_source(&args)) return;
+       if (!op.object()->IsFunction()) return;
+       v8::Local<v8::Object> result;
+       if (!op.object()
+                .As<v8::Function>()
+                ->NewInstance(op.context(), static_cast<int>(args.size()), args.data())
+                .ToLocal(&result))
+         return op.rethrow();
+       op.give(result);
+     }},
+};
 
-void trap_apply(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  v8::Local<v8::Value> receiver, result;
-  std::vector<v8::Local<v8::Value>> args;
-  if (!op.begin() || !op.to_source(info[1], &receiver) || !source_args(op, info[2], &args)) return;
-  if (!op.object()->IsFunction()) return;  // the shape was taken from it: never, but no cast unchecked
-  if (!op.object()
-           .As<v8::Function>()
-           ->Call(op.context(), receiver, static_cast<int>(args.size()), args.data())
-           .ToLocal(&result))
-    return op.rethrow();
-  op.give(result);
-}
-
-void trap_construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  ProxyOp op(info);
-  std::vector<v8::Local<v8::Value>> args;
-  if (!op.begin() || !source_args(op, info[1], &args)) return;
-  if (!op.object()->IsFunction()) return;
-  v8::Local<v8::Object> result;
-  if (!op.object()
-           .As<v8::Function>()
-           ->NewInstance(op.context(), static_cast<int>(args.size()), args.data())
-           .ToLocal(&result))
-    return op.rethrow();
-  op.give(result);
+const Trap* trap_table(size_t* count) {
+  *count = sizeof kTraps / sizeof *kTraps;
+  return kTraps;
 }
 
 }  // namespace
+
 void proxy_external_references(std::vector<intptr_t>* out) {
   for (const Trap& t : kTraps) out->push_back(reinterpret_cast<intptr_t>(t.callback));
   out->push_back(reinterpret_cast<intptr_t>(dummy_function));
 }
 
 }  // namespace vh
+
+extern "C" uint64_t vh_internal_proxy_crossings(void) { return vh::t_dest_crossings; }

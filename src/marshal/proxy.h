@@ -36,6 +36,25 @@ class SourceHandle {
   std::shared_ptr<v8::Global<v8::Object>> global_;
 };
 
+// The property keys a record's traps passed last, each with its copy in the source: a key
+// the destination passes again (the same internalized string: obj.x in a loop) is found by
+// identity, with no copy and no string-table lookup in the source. Direct-mapped by the key's
+// hash; made on the first keyed trap. The destination's strings are made and reset under the
+// destination's lock, their copies under the source's (reset_dest / reset_source, before the
+// record is freed).
+struct KeyCache {
+  static constexpr uint32_t kSize = 4;
+  static constexpr int kMaxLength = 64;  // longer keys are copied each time
+  v8::Global<v8::String> dest[kSize];
+  v8::Global<v8::String> source[kSize];
+  void reset_dest() {
+    for (auto& g : dest) g.Reset();
+  }
+  void reset_source() {
+    for (auto& g : source) g.Reset();
+  }
+};
+
 // One proxied object. Owned by the destination runtime (dest->marshal->proxies, by id).
 struct ProxyRecord : ReleaseOnLock {
   std::shared_ptr<RuntimeLink> source;  // where the real object lives (may die first)
@@ -45,6 +64,16 @@ struct ProxyRecord : ReleaseOnLock {
   bool source_engine_is_home = false;   // source_engine is the engine the object was made in
   uint64_t dest_engine = 0;             // engine the proxy was made for
   SourceHandle object;                  // in source: reset under the source's lock
+  // The engines the traps work in, resolved by the first trap and kept while the owning
+  // runtime's engine_generation (bumped when one of its engines is disposed or reset) says no
+  // engine went since: no handle-table lookup per trap. dest_*: read and written under the
+  // destination's lock; source_*: under the source's.
+  Engine* dest_cached = nullptr;
+  uint32_t dest_cached_gen = 0;
+  Engine* source_cached = nullptr;
+  uint32_t source_cached_gen = 0;
+  bool source_cached_home = false;  // the object's realm is source_cached's context
+  std::unique_ptr<KeyCache> keys;    // see KeyCache: its halves reset with `handler` and `object`
   // In dest. The record lives as long as the handler: every trap runs with the handler as
   // `this`, so it cannot die during one (the proxy can: nothing on the stack holds it once its
   // call began), and the proxy holds it, so it dies no earlier than the proxy. Its weak callback
@@ -70,6 +99,12 @@ int pass_proxy(Runtime* from, v8::Local<v8::Object> object, Engine* to, v8::Loca
 // none can be had. rt's lock is held.
 uint64_t identity_of(Runtime* rt, v8::Local<v8::Object> object);
 
+// A symbol of runtime from as runtime to sees it: well-known symbols map to to's own; any other
+// maps to one symbol per source symbol (same description), both ways, so identity holds; a
+// registered one (Symbol.for(key)) to to's registered symbol for the same key. Both
+// runtimes keep the symbols that crossed alive until they are disposed.
+int pass_symbol(Runtime* from, v8::Local<v8::Symbol> symbol, Engine* to, v8::Local<v8::Value>* out);
+
 // Runtime disposal (rt's lock held): the objects other runtimes' proxies point at here are
 // released and those proxies turned dead; rt's own proxies release their objects.
 void destroy_proxies(Runtime* rt);
@@ -85,3 +120,9 @@ void propagate_stop(Runtime* rt);
 void proxy_external_references(std::vector<intptr_t>* out);
 
 }  // namespace vh
+
+// For tests only (not exported from the shared library; tests/test_marshal_proxy.c links the
+// static one): how many times this thread's proxy operations crossed back from the source into
+// the destination so far. One operation crosses back at most once, whatever it passes over
+// (own keys: once per 65536 keys).
+extern "C" uint64_t vh_internal_proxy_crossings(void);
