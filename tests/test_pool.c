@@ -148,7 +148,8 @@ static void pool_limits_release_and_trim(void **state) {
   vh_engine a, b, c;
   assert_ok(vh_pool_options_init(&o));
   o.max_size = 2;
-  o.idle_ms = 1;
+  /* Long enough that releasing b (a reset, slow on a loaded machine) never trims c first. */
+  o.idle_ms = 500;
   assert_ok(vh_pool_new(&o, &pool));
   assert_ok(vh_pool_acquire(pool, &a));
   assert_ok(vh_pool_acquire(pool, &b));
@@ -161,9 +162,11 @@ static void pool_limits_release_and_trim(void **state) {
   assert_int_equal(c.id_, a.id_); /* reused, not made again */
   assert_ok(vh_pool_release(pool, c));
   assert_ok(vh_pool_release(pool, b));
-  struct timespec ts = {0, 20 * 1000 * 1000};
-  nanosleep(&ts, NULL);
   size_t trimmed = 0;
+  assert_ok(vh_pool_trim(pool, &trimmed));
+  assert_int_equal(trimmed, 0); /* idle for less than idle_ms */
+  struct timespec ts = {0, 600 * 1000 * 1000};
+  nanosleep(&ts, NULL);
   assert_ok(vh_pool_trim(pool, &trimmed));
   assert_int_equal(trimmed, 2); /* min_size 0: every idle one past idle_ms */
   assert_status(VH_EDISPOSED, vh_engine_reset(a));
