@@ -59,6 +59,14 @@ class SlotArena {
   void reserve(size_t n) {
     if (capacity_ - size_ < n) grow(size_ + n);
   }
+  // Appends n slots and returns the first: the caller fills them before any lookup can reach
+  // them (the trampoline's callback values, written in one pass).
+  Slot* append(size_t n) {
+    if (capacity_ - size_ < n) grow(size_ + n);
+    Slot* first = data_ + size_;
+    size_ += n;
+    return first;
+  }
   size_t push_reserved(uint64_t serial, Runtime* rt, v8::Local<v8::Value> local) {
     Slot* s = data_ + size_;
     s->serial = serial;
