@@ -176,6 +176,23 @@ inline int lookup_value(vh_value value, const Slot** out) {
   return VH_OK;
 }
 
+// lookup_value for the hottest readers, without its one call: kLookupOtherRuntime when the
+// value is of a runtime other than the current one, whose lock lookup_value must then check.
+// A reader that tail-calls its out-of-line form in that case (value.cc) makes no call on its
+// fast path, so it saves no registers.
+constexpr int kLookupOtherRuntime = 1;
+inline int lookup_value_current(vh_value value, const Slot** out) {
+  if (value.serial_ == 0) return VH_EINVAL;
+  ThreadState* ts = tls_state;
+  if (!ts || value.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
+  if (value.slot_ >= ts->slots.size()) return VH_ESCOPE_CLOSED;
+  const Slot& slot = ts->slots[value.slot_];
+  if (slot.serial != value.serial_) return VH_ESCOPE_CLOSED;
+  if (slot.rt != ts->current_rt) return kLookupOtherRuntime;
+  *out = &slot;
+  return VH_OK;
+}
+
 // Closes a scope the library opened around a host callback (a task, an async completion, a
 // worker's init, an error handler), first closing any scopes the callback left open above it:
 // a forgotten scope must not keep the runtime locked for ever.

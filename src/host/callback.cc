@@ -75,12 +75,15 @@ __attribute__((always_inline)) inline void run_callback(const v8::FunctionCallba
   uint64_t serial = ts->next_serial;
   ts->next_serial = serial + static_cast<uint64_t>(argc) + (kConstruct ? 2 : 1);
   uint32_t thread = ts->ordinal;
+  // The handles first, then the slots: the handles' 32-bit stores may alias info's int
+  // length as far as the compiler knows, so info is read only after them (else it is
+  // reloaded, and the index checked against it, for every argument).
+  for (int i = 0; i < argc; ++i)
+    argv[i] = vh_value{serial + static_cast<uint64_t>(i), thread, static_cast<uint32_t>(first + static_cast<size_t>(i))};
   for (int i = 0; i < argc; ++i) {
-    uint64_t s = serial + static_cast<uint64_t>(i);
-    slots[i].serial = s;
+    slots[i].serial = serial + static_cast<uint64_t>(i);
     slots[i].rt = rt;
     slots[i].local = info[i];
-    argv[i] = vh_value{s, thread, static_cast<uint32_t>(first + static_cast<size_t>(i))};
   }
   slots[argc].serial = serial + static_cast<uint64_t>(argc);
   slots[argc].rt = rt;

@@ -59,43 +59,77 @@ inline int read_value(vh_value value, Read read) {
   return read(slot->rt->isolate, slot->local);
 }
 
-// The Number in a slot, as V8's inline code reads a small integer (core/fast_numbers.h) and
-// through V8 otherwise.
+// The Number in a slot that is not a small integer (out of line: two calls into V8).
+__attribute__((noinline)) int heap_number(const Slot* slot, double* out) {
+  if (!slot->local->IsNumber()) return VH_ETYPE;
+  *out = slot->local.As<v8::Number>()->Value();
+  return VH_OK;
+}
+
+// The Number in a slot, a small integer read as V8's inline code reads it (core/fast_numbers.h).
 inline int slot_number(const Slot* slot, double* out) {
   int32_t small;
   if (smi_value(slot->local, &small)) {
     *out = small;
     return VH_OK;
   }
-  if (!slot->local->IsNumber()) return VH_ETYPE;
-  *out = slot->local.As<v8::Number>()->Value();
-  return VH_OK;
+  return heap_number(slot, out);
 }
 
-inline int read_number(vh_value value, double* out) {
-  if (!out) return VH_EINVAL;
+__attribute__((noinline)) int read_number_checked(vh_value value, double* out) {
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));
   return slot_number(slot, out);
 }
 
-// Reads a Number that is an integer within [lo, hi].
-template <typename Int>
-int read_integer(vh_value value, double lo, double hi, Int* out) {
+// vh_get_double's body: every call on its way is a tail call (the common one, a small
+// integer of the current runtime, makes none).
+inline int read_number(vh_value value, double* out) {
   if (!out) return VH_EINVAL;
   const Slot* slot;
-  VH_TRY(lookup_value(value, &slot));
+  int rc = lookup_value_current(value, &slot);
+  if (rc == kLookupOtherRuntime) return read_number_checked(value, out);
+  if (rc != VH_OK) return rc;
+  return slot_number(slot, out);
+}
+
+// An integer within [lo, hi] from a Number that is not a small integer.
+template <typename Int>
+__attribute__((noinline)) int read_integer_slow(const Slot* slot, double lo, double hi, Int* out) {
+  double d;
+  VH_TRY(heap_number(slot, &d));
+  if (!(d >= lo && d <= hi) || std::trunc(d) != d) return VH_ERANGE;
+  *out = static_cast<Int>(d);
+  return VH_OK;
+}
+
+template <typename Int>
+inline int integer_of(const Slot* slot, double lo, double hi, Int* out) {
   int32_t small;
   if (smi_value(slot->local, &small)) {  // an integer already: only the range to check
     if (!(small >= lo && small <= hi)) return VH_ERANGE;
     *out = static_cast<Int>(small);
     return VH_OK;
   }
-  double d;
-  VH_TRY(slot_number(slot, &d));
-  if (!(d >= lo && d <= hi) || std::trunc(d) != d) return VH_ERANGE;
-  *out = static_cast<Int>(d);
-  return VH_OK;
+  return read_integer_slow(slot, lo, hi, out);
+}
+
+template <typename Int>
+__attribute__((noinline)) int read_integer_checked(vh_value value, double lo, double hi, Int* out) {
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  return integer_of(slot, lo, hi, out);
+}
+
+// Reads a Number that is an integer within [lo, hi]; shaped as read_number.
+template <typename Int>
+inline int read_integer(vh_value value, double lo, double hi, Int* out) {
+  if (!out) return VH_EINVAL;
+  const Slot* slot;
+  int rc = lookup_value_current(value, &slot);
+  if (rc == kLookupOtherRuntime) return read_integer_checked(value, lo, hi, out);
+  if (rc != VH_OK) return rc;
+  return integer_of(slot, lo, hi, out);
 }
 
 }  // namespace
