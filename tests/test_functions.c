@@ -100,6 +100,35 @@ static int cb_throw_then_run(const vh_call_info *info, vh_value *result) {
   return VH_EEXCEPTION;
 }
 
+/* Reads every argument twice (a function first argument is called first, from C, and may call
+ * back in); sums the numbers; checks `this` and that each value has its own handle. */
+static double g_values_sum;
+static bool g_values_construct;
+static int cb_values(const vh_call_info *info, vh_value *result) {
+  size_t start = 0;
+  vh_type t;
+  if (info->argc > 0 && vh_typeof(info->argv[0], &t) == VH_OK && t == VH_TYPE_FUNCTION) {
+    vh_value inner;
+    int rc = vh_call(info->engine, info->argv[0], (vh_value){0}, 0, NULL, &inner);
+    if (rc != VH_OK) return rc;
+    start = 1;
+  }
+  double sum = 0, a, b;
+  for (size_t i = start; i < info->argc; ++i) {
+    int rc = vh_get_double(info->argv[i], &a);
+    if (rc == VH_OK) rc = vh_get_double(info->argv[i], &b);
+    if (rc != VH_OK) return rc;
+    if (a != b || info->argv[i].serial_ == info->this_value.serial_) return VH_ERANGE;
+    for (size_t j = 0; j < i; ++j)
+      if (info->argv[j].serial_ == info->argv[i].serial_) return VH_ERANGE;
+    sum += a;
+  }
+  if (vh_typeof(info->this_value, &t) != VH_OK || t != VH_TYPE_OBJECT) return VH_ETYPE;
+  g_values_sum = sum;
+  g_values_construct = vh_call_is_construct(info);
+  return vh_double(info->engine, sum, result);
+}
+
 /* ---- tests -------------------------------------------------------------------------------- */
 
 /* A host function gets its arguments (also more than a few) and its return value reaches JS. */
@@ -143,6 +172,27 @@ static void test_new_target(void **state) {
   assert_ok(vh_construct(g_e, f, 0, NULL, &out));
   assert_true(g_construct);
   assert_false(vh_call_is_construct(NULL));
+}
+
+/* The callback's values: every argument reads the same each time, has its own handle, and
+ * keeps its value across a nested call into the same function; also with more arguments than
+ * the trampoline keeps inline, and under `new` (a plain host function may be constructed). */
+static void test_call_values(void **state) {
+  (void)state;
+  def_fn(g_e, "values", cb_values, NULL);
+  assert_js("values() === 0 && values(1.5, -2) === -0.5");
+  assert_js("values(1, 2, 3, 4, 5, 6, 7, 8) === 36 && values(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) === 55");
+  /* nested: the inner call's values come and go while the outer one's are still read after */
+  assert_js("values(() => values(100, 200), 1, 2) === 3");
+  assert_js("values(() => values(() => values(7), 1, 2, 3, 4, 5, 6, 7, 8, 9), 10, 20) === 30");
+  g_values_construct = false;
+  assert_js("new values(1, 2, 3, 4, 5, 6, 7, 8, 9) instanceof values");
+  assert_true(g_values_construct);
+  assert_true(g_values_sum == 45);
+  assert_js("new values(4, 5) instanceof values");
+  assert_true(g_values_construct && g_values_sum == 9);
+  /* a non-number argument: the status throws */
+  assert_js("(() => { try { values(1, 'x'); return false; } catch (e) { return e.message.startsWith('VH_ETYPE'); } })()");
 }
 
 /* The data pointer given at creation is handed to every call. */
@@ -484,6 +534,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_args_and_result, setup, teardown),
       cmocka_unit_test_setup_teardown(test_this_and_no_result, setup, teardown),
       cmocka_unit_test_setup_teardown(test_new_target, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_call_values, setup, teardown),
       cmocka_unit_test_setup_teardown(test_data_pointer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_throw_error_kinds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_throw_arbitrary_value, setup, teardown),

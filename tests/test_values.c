@@ -142,6 +142,52 @@ static void test_int_readers_strict(void **state) {
   assert_true(u == 0);
 }
 
+/* Numbers that are small integers in V8 (read inline) and ones that are not (read through V8)
+ * give the same answers; vh_double makes the same Number script would (-0 stays -0). */
+static void test_number_representations(void **state) {
+  (void)state;
+  int32_t i;
+  uint32_t u;
+  int64_t i64;
+  double d;
+  /* script-made: small integers, and integral values V8 keeps as heap numbers */
+  vh_value v = eval_ok(g_e, "-7");
+  assert_ok(vh_get_double(v, &d));
+  assert_true(d == -7.0);
+  assert_ok(vh_get_int32(v, &i));
+  assert_int_equal(i, -7);
+  assert_ok(vh_get_int64(v, &i64));
+  assert_true(i64 == -7);
+  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
+  v = eval_ok(g_e, "2 ** 31 - 1");
+  assert_ok(vh_get_int32(v, &i));
+  assert_int_equal(i, INT32_MAX);
+  v = eval_ok(g_e, "-(2 ** 31)");
+  assert_ok(vh_get_int32(v, &i));
+  assert_int_equal(i, INT32_MIN);
+  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
+  v = eval_ok(g_e, "2 ** 40");
+  assert_status(VH_ERANGE, vh_get_int32(v, &i));
+  assert_ok(vh_get_int64(v, &i64));
+  assert_true(i64 == (int64_t)1 << 40);
+  v = eval_ok(g_e, "0.5 + 0.5"); /* a computed 1 */
+  assert_ok(vh_get_int32(v, &i));
+  assert_int_equal(i, 1);
+  /* host-made */
+  const double made[] = {0.0, -0.0, 3.0, -3.0, 2147483647.0, -2147483648.0, 2147483648.0, 1073741824.0, 0.25};
+  const char *checks[] = {"Object.is(x_, 0)", "Object.is(x_, -0)", "x_ === 3", "x_ === -3",
+                          "x_ === 2147483647", "x_ === -2147483648", "x_ === 2147483648",
+                          "x_ === 1073741824", "x_ === 0.25"};
+  for (size_t k = 0; k < sizeof made / sizeof made[0]; ++k) {
+    assert_ok(vh_double(g_e, made[k], &v));
+    assert_int_equal(type_of(v), VH_TYPE_NUMBER);
+    assert_ok(vh_get_double(v, &d));
+    assert_true(d == made[k] && signbit(d) == signbit(made[k]));
+    put_global(g_e, "x_", v);
+    if (!eval_bool(checks[k])) fail_msg("vh_double(%g): %s is false", made[k], checks[k]);
+  }
+}
+
 /* BigInts from int64/uint64 read back exactly, losslessly. */
 static void test_bigint_int64_uint64(void **state) {
   (void)state;
@@ -492,6 +538,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_numbers_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_int64_out_of_range, setup, teardown),
       cmocka_unit_test_setup_teardown(test_int_readers_strict, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_number_representations, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bigint_int64_uint64, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bigint_lossy_reads, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bigint_words_round_trip, setup, teardown),

@@ -45,13 +45,16 @@ class HostFrame {
   // The host code returned VH_EEXCEPTION after a v8host call of it failed: rethrows that call's
   // pending exception into V8, keeping its original message (location) for whoever catches it
   // next. False when there is none to rethrow.
-  bool rethrow_failed(v8::Isolate* iso) {
-    Engine* failed = ts_->last_failed_engine ? engine_table().get(ts_->last_failed_engine) : nullptr;
-    if (!failed || !failed->has_pending || failed->rt != rt_) return false;
+  bool rethrow_failed(v8::Isolate* iso) { return rethrow_failed(ts_, rt_, iso); }
+  // The same for the innermost frame of ts, running code of rt (for callers that keep the
+  // frame object out of the slow path, so the compiler can keep its fields in registers).
+  static bool rethrow_failed(ThreadState* ts, Runtime* rt, v8::Isolate* iso) {
+    Engine* failed = ts->last_failed_engine ? engine_table().get(ts->last_failed_engine) : nullptr;
+    if (!failed || !failed->has_pending || failed->rt != rt) return false;
     v8::Local<v8::Value> exception = failed->pending_exception.Get(iso);
     if (!failed->pending_message.IsEmpty()) {
-      rt_->rethrown_exception.Reset(iso, exception);
-      rt_->rethrown_message.Reset(iso, failed->pending_message.Get(iso));
+      rt->rethrown_exception.Reset(iso, exception);
+      rt->rethrown_message.Reset(iso, failed->pending_message.Get(iso));
     }
     failed->pending_exception.Reset();
     failed->pending_message.Reset();

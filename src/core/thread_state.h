@@ -59,6 +59,14 @@ class SlotArena {
   void reserve(size_t n) {
     if (capacity_ - size_ < n) grow(size_ + n);
   }
+  // Appends n slots and returns the first: the caller fills them before any lookup can reach
+  // them (the trampoline's callback values, written in one pass).
+  Slot* append(size_t n) {
+    if (capacity_ - size_ < n) grow(size_ + n);
+    Slot* first = data_ + size_;
+    size_ += n;
+    return first;
+  }
   size_t push_reserved(uint64_t serial, Runtime* rt, v8::Local<v8::Value> local) {
     Slot* s = data_ + size_;
     s->serial = serial;
@@ -154,18 +162,32 @@ inline ThreadState* ThreadState::current() {
   return ts ? ts : create();
 }
 
-// Looks a value up for the calling thread. Checks: empty handle, thread, scope still open, and
-// that its runtime's lock is held by this thread. On success *out points at the slot (valid
-// until the arena grows: copy what you need before pushing). Inline: every value call runs it.
-int lookup_value_slow(const ThreadState* ts, const Slot& slot);
-inline int lookup_value(vh_value value, const Slot** out) {
+// Looks a value up for the calling thread, without checking another runtime's lock:
+// kLookupOtherRuntime when the value is of a runtime other than the current one (lookup_value
+// then checks that runtime's lock). For the hottest readers (value.cc): one that tail-calls its
+// out-of-line form in that case makes no call on its fast path, so it saves no registers.
+constexpr int kLookupOtherRuntime = 1;
+inline int lookup_value_current(vh_value value, const Slot** out) {
   if (value.serial_ == 0) return VH_EINVAL;
   ThreadState* ts = tls_state;
   if (!ts || value.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
   if (value.slot_ >= ts->slots.size()) return VH_ESCOPE_CLOSED;
   const Slot& slot = ts->slots[value.slot_];
   if (slot.serial != value.serial_) return VH_ESCOPE_CLOSED;
-  if (slot.rt != ts->current_rt) VH_TRY_LOOKUP(lookup_value_slow(ts, slot));
+  if (slot.rt != ts->current_rt) return kLookupOtherRuntime;
+  *out = &slot;
+  return VH_OK;
+}
+
+// Looks a value up for the calling thread. Checks: empty handle, thread, scope still open, and
+// that its runtime's lock is held by this thread. On success *out points at the slot (valid
+// until the arena grows: copy what you need before pushing). Inline: every value call runs it.
+int lookup_value_slow(const ThreadState* ts, const Slot& slot);
+inline int lookup_value(vh_value value, const Slot** out) {
+  int rc = lookup_value_current(value, out);
+  if (__builtin_expect(rc != kLookupOtherRuntime, 1)) return rc;
+  const Slot& slot = tls_state->slots[value.slot_];
+  VH_TRY_LOOKUP(lookup_value_slow(tls_state, slot));
   *out = &slot;
   return VH_OK;
 }

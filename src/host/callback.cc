@@ -16,22 +16,20 @@ namespace {
 
 constexpr int kInlineArgs = 8;
 
-// Finishes a callback: turns its status (and result) into V8's return value or exception.
-void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, Runtime* rt,
-            ThreadState* ts, HostFrame& frame, int rc, vh_value result, void* native) {
+// Finishes a callback whose outcome is not a plain return of a value of its own runtime: turns
+// its status (and result) into V8's exception or return value. Cold: the common outcome is
+// handled inline by run_callback.
+__attribute__((noinline)) void finish(const v8::FunctionCallbackInfo<v8::Value>& info, Runtime* rt,
+                                      ThreadState* ts, int rc, vh_value result) {
   v8::Isolate* iso = info.GetIsolate();
-  // A constructor that produced its native part owns it to the instance, whatever else
-  // happened (a throw, a stop): the finalizer must see it exactly once.
-  if (rec->kind == HostFunction::kConstructor && rc == VH_OK) attach_instance(rec->cls, info.This(), native);
   if (ts->frame_threw) return;  // vh_throw already threw; it wins over the status
   if (iso->IsExecutionTerminating()) return;  // the script is being stopped: nothing to return
   if (rc == VH_EEXCEPTION) {
-    if (!frame.rethrow_failed(iso))
+    if (!HostFrame::rethrow_failed(ts, rt, iso))
       throw_status(iso, VH_EEXCEPTION, "the host function reported an exception it did not throw");
     return;
   }
   if (rc != VH_OK) return throw_status(iso, rc);
-  if (rec->kind == HostFunction::kConstructor) return;  // attached above
   if (result.serial_ == 0) return;
   const Slot* slot;
   int looked = lookup_value(result, &slot);
@@ -45,20 +43,110 @@ void finish(const v8::FunctionCallbackInfo<v8::Value>& info, HostFunction* rec, 
   info.GetReturnValue().Set(passed);
 }
 
-}  // namespace
+// The same for a constructor callback: the instance owns the native part it produced, whatever
+// else happened (a throw, a stop), so that the finalizer sees it exactly once.
+__attribute__((noinline)) void finish_construct(const v8::FunctionCallbackInfo<v8::Value>& info,
+                                                HostFunction* rec, ThreadState* ts, int rc, void* native) {
+  if (rc == VH_OK) attach_instance(rec->cls, info.This(), native);
+  v8::Isolate* iso = info.GetIsolate();
+  if (ts->frame_threw) return;
+  if (iso->IsExecutionTerminating()) return;
+  if (rc == VH_EEXCEPTION) {
+    if (!HostFrame::rethrow_failed(ts, rec->rt, iso))
+      throw_status(iso, VH_EEXCEPTION, "the host function reported an exception it did not throw");
+    return;
+  }
+  if (rc != VH_OK) return throw_status(iso, rc);
+}
 
-void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+// Runs the host function of rec for this call in a callback frame: the arguments, `this` and
+// (kConstruct: a call with `new`) new.target go into the callback scope in one reservation of
+// the thread's arena, written in one pass; argv has room for the arguments.
+template <bool kConstruct>
+__attribute__((always_inline)) inline void run_callback(const v8::FunctionCallbackInfo<v8::Value>& info,
+                                                        HostFunction* rec, ThreadState* ts, Engine* engine,
+                                                        vh_value* argv) {
   Runtime* rt = rec->rt;
-  ThreadState* ts = ThreadState::current();
+  HostFrame frame(ts, rt, engine);
+  int argc = info.Length();
+  size_t first = ts->slots.size();
+  Slot* slots = ts->slots.append(static_cast<size_t>(argc) + (kConstruct ? 2 : 1));
+  uint64_t serial = ts->next_serial;
+  ts->next_serial = serial + static_cast<uint64_t>(argc) + (kConstruct ? 2 : 1);
+  uint32_t thread = ts->ordinal;
+  // The handles first, then the slots: the handles' 32-bit stores may alias info's int
+  // length as far as the compiler knows, so info is read only after them (else it is
+  // reloaded, and the index checked against it, for every argument).
+  for (int i = 0; i < argc; ++i)
+    argv[i] = vh_value{serial + static_cast<uint64_t>(i), thread, static_cast<uint32_t>(first + static_cast<size_t>(i))};
+  for (int i = 0; i < argc; ++i) {
+    slots[i].serial = serial + static_cast<uint64_t>(i);
+    slots[i].rt = rt;
+    slots[i].local = info[i];
+  }
+  slots[argc].serial = serial + static_cast<uint64_t>(argc);
+  slots[argc].rt = rt;
+  slots[argc].local = info.This();
+  if (kConstruct) {
+    slots[argc + 1].serial = serial + static_cast<uint64_t>(argc) + 1;
+    slots[argc + 1].rt = rt;
+    slots[argc + 1].local = info.NewTarget();
+  }
+  vh_call_info call_info;
+  call_info.engine = vh_engine{engine->handle};
+  call_info.this_value = vh_value{serial + static_cast<uint64_t>(argc), thread, static_cast<uint32_t>(first + static_cast<size_t>(argc))};
+  if (kConstruct)
+    call_info.new_target = vh_value{serial + static_cast<uint64_t>(argc) + 1, thread,
+                                    static_cast<uint32_t>(first + static_cast<size_t>(argc) + 1)};
+  else
+    call_info.new_target = vh_value{};
+  call_info.argc = static_cast<size_t>(argc);
+  call_info.argv = argv;
+  call_info.data = rec->data;
 
-  // The engine: the one the function was made in, else the realm V8 runs it in, else (a
-  // disposed engine's function) the caller's.
+  if (kConstruct && rec->kind == HostFunction::kConstructor) {
+    void* native = nullptr;
+    int rc = rec->cls->construct(&call_info, &native);
+    return finish_construct(info, rec, ts, rc, native);
+  }
+  vh_value result{};
+  int rc = rec->fn(&call_info, &result);
+  // The common outcome inline: VH_OK, nothing thrown, no result or a value of this runtime.
+  // (While the script is being stopped, V8 ignores a return value.)
+  if (__builtin_expect(rc == VH_OK && !ts->frame_threw, 1)) {
+    if (result.serial_ == 0) return;
+    const Slot* slot;
+    if (lookup_value(result, &slot) == VH_OK && slot->rt == rt) return info.GetReturnValue().Set(slot->local);
+  }
+  finish(info, rt, ts, rc, result);
+}
+
+template <bool kConstruct>
+__attribute__((noinline)) void run_callback_heap(const v8::FunctionCallbackInfo<v8::Value>& info,
+                                                 HostFunction* rec, ThreadState* ts, Engine* engine) {
+  std::unique_ptr<vh_value[]> argv(new vh_value[static_cast<size_t>(info.Length())]);
+  run_callback<kConstruct>(info, rec, ts, engine, argv.get());
+}
+
+// The engine a callback runs for: the one the function was made in, else the realm V8 runs it
+// in, else (a disposed engine's function) the caller's.
+inline Engine* callback_engine(const v8::FunctionCallbackInfo<v8::Value>& info, const HostFunction* rec) {
   Engine* engine = rec->engine_handle ? engine_table().get(rec->engine_handle) : nullptr;
   if (!engine) engine = engine_of(info.GetIsolate()->GetCurrentContext());
-  if (!engine) engine = rt->entered;
-  if (!engine) return throw_message(info.GetIsolate(), VH_ERROR, "the host function's engine has been disposed");
+  if (!engine) engine = rec->rt->entered;
+  return engine;
+}
 
+__attribute__((noinline, cold)) void throw_disposed(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  throw_message(info.GetIsolate(), VH_ERROR, "the host function's engine has been disposed");
+}
+
+// A host class's constructor, or a call with `new` of a plain host function.
+__attribute__((noinline)) void construct_callback(const v8::FunctionCallbackInfo<v8::Value>& info,
+                                                  HostFunction* rec) {
+  ThreadState* ts = ThreadState::current();
+  Engine* engine = callback_engine(info, rec);
+  if (!engine) return throw_disposed(info);
   bool construct = info.IsConstructCall();
   if (rec->kind == HostFunction::kConstructor) {
     if (!construct) {
@@ -68,50 +156,28 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (!rec->cls->construct) return throw_message(info.GetIsolate(), VH_TYPE_ERROR, "Illegal constructor");
   }
   if (ts->depth >= kMaxCallDepth) return throw_status(info.GetIsolate(), VH_EDEPTH);
-
   // V8 starts internal fields as undefined, which does not read as a null pointer: mark the
   // new instance "no native part yet" before anything (its constructor callback, or script
   // it calls) can see it, so unwrap gives VH_EBRAND until attach_instance().
-  if (rec->kind == HostFunction::kConstructor)
-    compat::set_internal_field(info.This(), kInstanceField, nullptr);
+  if (rec->kind == HostFunction::kConstructor) compat::set_internal_field(info.This(), kInstanceField, nullptr);
+  if (info.Length() > kInlineArgs) return run_callback_heap<true>(info, rec, ts, engine);
+  vh_value argv[kInlineArgs];
+  run_callback<true>(info, rec, ts, engine, argv);
+}
 
-  HostFrame frame(ts, rt, engine);
-  // The arguments, `this` and new.target go into the callback scope in one reservation.
-  int argc = info.Length();
-  vh_value inline_argv[kInlineArgs];
-  std::unique_ptr<vh_value[]> heap_argv;
-  vh_value* argv = inline_argv;
-  if (argc > kInlineArgs) {
-    heap_argv.reset(new vh_value[argc]);
-    argv = heap_argv.get();
-  }
-  ts->slots.reserve(static_cast<size_t>(argc) + 2);
-  uint64_t serial = ts->next_serial;
-  uint32_t thread = ts->ordinal;
-  for (int i = 0; i < argc; ++i) {
-    size_t slot = ts->slots.push_reserved(serial, rt, info[i]);
-    argv[i] = vh_value{serial++, thread, static_cast<uint32_t>(slot)};
-  }
-  vh_call_info call_info;
-  call_info.engine = vh_engine{engine->handle};
-  size_t this_slot = ts->slots.push_reserved(serial, rt, info.This());
-  call_info.this_value = vh_value{serial++, thread, static_cast<uint32_t>(this_slot)};
-  if (construct) {
-    size_t target_slot = ts->slots.push_reserved(serial, rt, info.NewTarget());
-    call_info.new_target = vh_value{serial++, thread, static_cast<uint32_t>(target_slot)};
-  } else {
-    call_info.new_target = vh_value{};
-  }
-  ts->next_serial = serial;
-  call_info.argc = static_cast<size_t>(argc);
-  call_info.argv = argv;
-  call_info.data = rec->data;
+}  // namespace
 
-  vh_value result{};
-  void* native = nullptr;
-  int rc = rec->kind == HostFunction::kConstructor ? rec->cls->construct(&call_info, &native)
-                                                   : rec->fn(&call_info, &result);
-  finish(info, rec, rt, ts, frame, rc, result, native);
+void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* rec = static_cast<HostFunction*>(fast_external_value(info.Data()));
+  if (__builtin_expect(rec->kind == HostFunction::kConstructor || info.IsConstructCall(), 0))
+    return construct_callback(info, rec);
+  ThreadState* ts = ThreadState::current();
+  Engine* engine = callback_engine(info, rec);
+  if (__builtin_expect(!engine, 0)) return throw_disposed(info);
+  if (__builtin_expect(ts->depth >= kMaxCallDepth, 0)) return throw_status(info.GetIsolate(), VH_EDEPTH);
+  if (__builtin_expect(info.Length() > kInlineArgs, 0)) return run_callback_heap<false>(info, rec, ts, engine);
+  vh_value argv[kInlineArgs];
+  run_callback<false>(info, rec, ts, engine, argv);
 }
 
 v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,

@@ -5,10 +5,6 @@
 // that only compute on numbers (math libraries, getters of native state) need none of that:
 // these trampolines read Numbers straight from V8 and set the return value directly, so a call
 // costs about what a raw V8 callback does.
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -16,6 +12,7 @@
 
 #include "host/host.h"
 #include "core/error_kinds.h"
+#include "core/fast_numbers.h"
 #include "core/v8_compat.h"
 #include "v8host.h"
 
@@ -40,23 +37,10 @@ __attribute__((noinline, cold)) void throw_failed(const v8::FunctionCallbackInfo
 }
 
 // Sets a double return value; an integral result in int32 range (but not -0) as a small
-// integer, which V8 sets inline, any other through Number::New. cvttsd2si gives INT32_MIN for
-// NaN and out-of-range values, which then fail the round-trip test (INT32_MIN itself passes, as
-// it should), so one conversion and one compare decide.
-// Elsewhere (no SSE2: aarch64, ...) a range test gives the same answer: INT32_MIN for NaN and
-// for what does not fit, the truncated value otherwise.
-inline int32_t truncate_to_int32(double d) {
-#if defined(__SSE2__)
-  return _mm_cvttsd_si32(_mm_set_sd(d));
-#else
-  return d > -2147483649.0 && d < 2147483648.0 ? static_cast<int32_t>(d) : INT32_MIN;
-#endif
-}
-
+// integer, which V8 sets inline, any other through Number::New.
 inline void return_number(const v8::FunctionCallbackInfo<v8::Value>& info, double result) {
-  int32_t i = truncate_to_int32(result);
-  if (static_cast<double>(i) == result && (i != 0 || !std::signbit(result)))
-    return info.GetReturnValue().Set(i);
+  int32_t i;
+  if (int32_value(result, &i)) return info.GetReturnValue().Set(i);
   info.GetReturnValue().Set(result);
 }
 
@@ -66,6 +50,11 @@ inline bool read_numbers(const v8::FunctionCallbackInfo<v8::Value>& info, const 
                          double* args, int argc) {
   for (int i = 0; i < argc; ++i) {
     v8::Local<v8::Value> a = info[i];
+    int32_t small;
+    if (smi_value(a, &small)) {  // the common case, without V8's two calls
+      args[i] = small;
+      continue;
+    }
     if (!a->IsNumber()) {
       throw_not_number(info, rec, i);
       return false;
@@ -116,19 +105,45 @@ void numeric_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   });
 }
 
+namespace {
+
 // A call without arguments (a getter-like method, the common case) has its own short path:
-// no argument array in the frame, no loop.
-void native_method_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+// no argument array in the frame, no loop. kLayout: the holder's field and the callback's
+// External are read as V8's inline code reads them (fast_reads.h, verified); the public calls
+// otherwise. Two instantiations rather than a test per read, so that the hot one makes no call
+// but the host's and keeps only `info` live across it.
+template <bool kLayout>
+inline void native_method(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // V8's signature check has passed: the holder is an instance of the class (or a subclass).
-  Instance* inst = instance_of_checked(compat::holder(info));
+#if VH_FAST_READS
+  Instance* inst = static_cast<Instance*>(kLayout ? layout_internal_field(compat::holder(info), kInstanceField)
+                                                  : compat::internal_field(compat::holder(info), kInstanceField));
+  auto* rec = static_cast<HostFunction*>(kLayout ? layout_external_value(info.Data())
+                                                 : info.Data().As<v8::External>()->Value());
+#else
+  Instance* inst = instance_of(compat::holder(info));
+  auto* rec = static_cast<HostFunction*>(info.Data().As<v8::External>()->Value());
+#endif
   if (__builtin_expect(!inst, 0)) return throw_failed_construction(info);
-  auto* rec = static_cast<HostFunction*>(fast_external_value(info.Data()));
   if (info.Length() != 0) return native_method_with_args(info, rec, inst);
   static const double kNoArgs[1] = {0};
   double result = std::numeric_limits<double>::quiet_NaN();
   int rc = rec->native(inst->native, kNoArgs, 0, &result, rec->data);
   if (__builtin_expect(rc != VH_OK, 0)) return throw_failed(info, rc);
   return_number(info, result);
+}
+
+__attribute__((noinline)) void native_method_public(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  native_method<false>(info);
+}
+
+}  // namespace
+
+void native_method_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+#if VH_FAST_READS
+  if (__builtin_expect(g_fast_reads, 1)) return native_method<true>(info);
+#endif
+  native_method_public(info);
 }
 
 }  // namespace vh

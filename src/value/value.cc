@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/call.h"
+#include "core/fast_numbers.h"
 #include "v8host.h"
 
 using namespace vh;
@@ -24,6 +25,16 @@ int make_value(vh_engine engine, vh_value* out, Make make) {
   return VH_OK;
 }
 
+// make_primitive's other case: the engine's runtime is not the thread's current one. Out of
+// line, so that the common case needs no EngineCall in its frame.
+template <typename Make>
+__attribute__((noinline)) int make_primitive_entered(vh_engine engine, vh_value* out, Make make) {
+  return make_value(engine, out, [&](EngineCall& c, v8::Local<v8::Value>* v) -> int {
+    *v = make(c.isolate);
+    return VH_OK;
+  });
+}
+
 // Shared body of the primitive makers. A primitive needs only its isolate, not a context:
 // when the engine's runtime is the thread's current one (the common case: a scope or callback
 // of it is innermost), skip EngineCall's context and bookkeeping. Make: (Isolate*) -> Local.
@@ -37,10 +48,7 @@ int make_primitive(vh_engine engine, vh_value* out, Make make) {
     *out = ts->push(e->rt, make(e->rt->isolate));
     return VH_OK;
   }
-  return make_value(engine, out, [&](EngineCall& c, v8::Local<v8::Value>* v) -> int {
-    *v = make(c.isolate);
-    return VH_OK;
-  });
+  return make_primitive_entered(engine, out, make);
 }
 
 // Shared body of the readers: look the value up, then read it.
@@ -51,24 +59,77 @@ inline int read_value(vh_value value, Read read) {
   return read(slot->rt->isolate, slot->local);
 }
 
-inline int read_number(vh_value value, double* out) {
-  if (!out) return VH_EINVAL;
-  const Slot* slot;
-  VH_TRY(lookup_value(value, &slot));
+// The Number in a slot that is not a small integer (out of line: two calls into V8).
+__attribute__((noinline)) int heap_number(const Slot* slot, double* out) {
   if (!slot->local->IsNumber()) return VH_ETYPE;
   *out = slot->local.As<v8::Number>()->Value();
   return VH_OK;
 }
 
-// Reads a Number that is an integer within [lo, hi].
-template <typename Int>
-int read_integer(vh_value value, double lo, double hi, Int* out) {
+// The Number in a slot, a small integer read as V8's inline code reads it (core/fast_numbers.h).
+inline int slot_number(const Slot* slot, double* out) {
+  int32_t small;
+  if (smi_value(slot->local, &small)) {
+    *out = small;
+    return VH_OK;
+  }
+  return heap_number(slot, out);
+}
+
+__attribute__((noinline)) int read_number_checked(vh_value value, double* out) {
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  return slot_number(slot, out);
+}
+
+// vh_get_double's body: every call on its way is a tail call (the common one, a small
+// integer of the current runtime, makes none).
+inline int read_number(vh_value value, double* out) {
   if (!out) return VH_EINVAL;
+  const Slot* slot;
+  int rc = lookup_value_current(value, &slot);
+  if (rc == kLookupOtherRuntime) return read_number_checked(value, out);
+  if (rc != VH_OK) return rc;
+  return slot_number(slot, out);
+}
+
+// An integer within [lo, hi] from a Number that is not a small integer.
+template <typename Int>
+__attribute__((noinline)) int read_integer_slow(const Slot* slot, double lo, double hi, Int* out) {
   double d;
-  VH_TRY(read_number(value, &d));
+  VH_TRY(heap_number(slot, &d));
   if (!(d >= lo && d <= hi) || std::trunc(d) != d) return VH_ERANGE;
   *out = static_cast<Int>(d);
   return VH_OK;
+}
+
+template <typename Int>
+inline int integer_of(const Slot* slot, double lo, double hi, Int* out) {
+  int32_t small;
+  if (smi_value(slot->local, &small)) {  // an integer already: only the range to check
+    if (!(small >= lo && small <= hi)) return VH_ERANGE;
+    *out = static_cast<Int>(small);
+    return VH_OK;
+  }
+  return read_integer_slow(slot, lo, hi, out);
+}
+
+template <typename Int>
+__attribute__((noinline)) int read_integer_checked(vh_value value, double lo, double hi, Int* out) {
+  const Slot* slot;
+  VH_TRY(lookup_value(value, &slot));
+  return integer_of(slot, lo, hi, out);
+}
+
+// Reads a Number that is an integer within [lo, hi]; shaped as read_number.
+template <typename Int>
+inline int read_integer(vh_value value, double lo, double hi, Int* out) {
+  if (!out) return VH_EINVAL;
+  const Slot* slot;
+  int rc = lookup_value_current(value, &slot);
+  if (rc == kLookupOtherRuntime) return read_integer_checked(value, lo, hi, out);
+  if (rc != VH_OK) return rc;
+  return integer_of(slot, lo, hi, out);
 }
 
 }  // namespace
@@ -103,7 +164,7 @@ int vh_int64(vh_engine engine, int64_t n, vh_value* out) {
 }
 
 int vh_double(vh_engine engine, double n, vh_value* out) {
-  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Number::New(iso, n); });
+  return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return new_number(iso, n); });
 }
 
 int vh_bigint_int64(vh_engine engine, int64_t n, vh_value* out) {
