@@ -14,6 +14,8 @@
 
 #include <v8.h>
 
+#include "core/v8_compat.h"
+
 #include <cmath>
 #include <cstdint>
 
@@ -41,12 +43,21 @@ inline bool int32_value(double d, int32_t* out) {
 
 // Whether value is a small integer (V8's Smi), and its value. False for every other value,
 // HeapNumbers included: the caller then asks V8.
+// With V8 10.x's handle layout (VH_FAST_READS, v8_compat.h: a Local points at a slot holding the
+// tagged word) the word is read inline; with other V8s (whose handles may be direct) through the
+// public API, true for every int32 Number then.
 inline bool smi_value(v8::Local<v8::Value> value, int32_t* out) {
+#if VH_FAST_READS
   using I = v8::internal::Internals;
   v8::internal::Address a = *reinterpret_cast<const v8::internal::Address*>(*value);
   if (I::HasHeapObjectTag(a)) return false;
   *out = I::SmiValue(a);
   return true;
+#else
+  if (!value->IsInt32()) return false;
+  *out = value.As<v8::Int32>()->Value();
+  return true;
+#endif
 }
 
 // A Number for d: a Smi handle when d is an int32 that fits one (Number::New makes the same
