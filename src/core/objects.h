@@ -144,9 +144,9 @@ struct Runtime {
   SnapshotState* snapshot = nullptr;  // runtimes made for or from a snapshot only
   // An exception a host callback rethrew from a nested call, with the message of where it was
   // first thrown: when the same value is caught again, that message (location) is kept rather
-  // than the rethrow site's.
+  // than the rethrow site's. Written and read only by note_rethrow/caught_message (call.h).
   v8::Global<v8::Value> rethrown_exception;
-  v8::Global<v8::Message> rethrown_message;  // set for a runtime made by vh_engine_new_private
+  v8::Global<v8::Message> rethrown_message;
 };
 
 // Intrinsics of one engine's realm, read from its fresh global before any script ran

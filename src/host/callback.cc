@@ -53,11 +53,7 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   Runtime* rt = rec->rt;
   ThreadState* ts = ThreadState::current();
 
-  // The engine: the one the function was made in, else the realm V8 runs it in, else (a
-  // disposed engine's function) the caller's.
-  Engine* engine = rec->engine_handle ? engine_table().get(rec->engine_handle) : nullptr;
-  if (!engine) engine = engine_of(info.GetIsolate()->GetCurrentContext());
-  if (!engine) engine = rt->entered;
+  Engine* engine = callback_engine(rec->engine_handle, info.GetIsolate(), rt);
   if (!engine) return throw_message(info.GetIsolate(), VH_ERROR, "the host function's engine has been disposed");
 
   bool construct = info.IsConstructCall();
