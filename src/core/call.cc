@@ -18,6 +18,24 @@ void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8
   engine->has_pending = true;
 }
 
+void note_rethrow(Runtime* rt, v8::Local<v8::Value> exception, v8::Local<v8::Message> message) {
+  if (message.IsEmpty()) return;
+  rt->rethrown_exception.Reset(rt->isolate, exception);
+  rt->rethrown_message.Reset(rt->isolate, message);
+}
+
+v8::Local<v8::Message> caught_message(Runtime* rt, v8::Local<v8::Value> exception, v8::Local<v8::Message> message) {
+  if (rt->rethrown_exception.IsEmpty()) return message;
+  if (exception->StrictEquals(rt->rethrown_exception.Get(rt->isolate))) message = rt->rethrown_message.Get(rt->isolate);
+  forget_rethrow(rt);
+  return message;
+}
+
+void forget_rethrow(Runtime* rt) {
+  rt->rethrown_exception.Reset();
+  rt->rethrown_message.Reset();
+}
+
 int EngineCall::failed(const v8::TryCatch& tc) {
   // A runtime told to stop during the call answers with the stop, even when what came out is
   // an exception: a proxy operation stopped with it throws one into this runtime (proxy.cc), and
@@ -25,12 +43,7 @@ int EngineCall::failed(const v8::TryCatch& tc) {
   if (tc.HasTerminated() || !tc.HasCaught() || rt->stop_reason.load(std::memory_order_relaxed) != 0)
     return stopped_status(rt, ts);
   v8::Local<v8::Value> exception = tc.Exception();
-  v8::Local<v8::Message> message = tc.Message();
-  if (!rt->rethrown_exception.IsEmpty()) {
-    if (exception->StrictEquals(rt->rethrown_exception.Get(isolate))) message = rt->rethrown_message.Get(isolate);
-    rt->rethrown_exception.Reset();
-    rt->rethrown_message.Reset();
-  }
+  v8::Local<v8::Message> message = caught_message(rt, exception, tc.Message());
   record_pending(engine, exception, message);
   ts->last_failed_engine = engine->handle;
   return VH_EEXCEPTION;

@@ -60,15 +60,11 @@ class EngineCall {
   ~EngineCall() {
     if (!engine) return;
     if (context_scope_) {
-      rt->entered = prev_entered_;
+      ts->leave<kEnteredField>(step_);
       context_scope_.reset();
     }
-    if (isolate_scope_) {
-      isolate_scope_.reset();
-      ts->current_rt = prev_rt_;
-    }
-    --engine->in_use;
-    if (counted_js_) --rt->js_calls;
+    isolate_scope_.reset();
+    ts->leave<kUseField, kCurrentField | kJsField>(step_);
   }
 
   // runs_js: the call may run script, so it is refused while an exception is pending.
@@ -95,28 +91,23 @@ class EngineCall {
     if (runs_js) {
       if (e->has_pending || (t->frame_threw && t->frame_rt == r)) return VH_EPENDING_EXCEPTION;
       if (t->depth >= kMaxCallDepth) return VH_EDEPTH;
-      ++r->js_calls;
-      counted_js_ = true;
     }
     engine = e;
     rt = r;
     ts = t;
     isolate = r->isolate;
-    ++e->in_use;
     context = strong_local(e->context);
     // Another runtime's scope may be innermost on this thread: make this isolate current.
-    if (other_runtime) {
-      isolate_scope_.emplace(isolate);
-      prev_rt_ = t->current_rt;
-      t->current_rt = r;
-    }
+    if (other_runtime) isolate_scope_.emplace(isolate);
+    step_ = Transition(kUseField | (other_runtime ? kCurrentField : 0u) | (runs_js ? kJsField : 0u), r, e);
+    t->enter<kUseField, kCurrentField | kJsField>(step_);
     return VH_OK;
   }
   void enter_context() {
     if (rt->entered != engine) {
       context_scope_.emplace(context);
-      prev_entered_ = rt->entered;
-      rt->entered = engine;
+      step_.fields |= kEnteredField;  // the step's second part (thread_state.h, enter)
+      ts->enter<kEnteredField>(step_);
     }
   }
 
@@ -129,7 +120,7 @@ class EngineCall {
   // V8 acts on the request (its last act a builtin that never checks, such as filling a huge
   // array), and the stop is this call's, not the next script's.
   int result_to(v8::Local<v8::Value> local, vh_value* out) {
-    if (counted_js_ && rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ts);
+    if ((step_.fields & kJsField) && rt->stop_reason.load(std::memory_order_relaxed) != 0) return stopped_status(rt, ts);
     if (out) *out = result(local);
     return VH_OK;
   }
@@ -147,9 +138,9 @@ class EngineCall {
  private:
   std::optional<v8::Isolate::Scope> isolate_scope_;
   std::optional<v8::Context::Scope> context_scope_;
-  Engine* prev_entered_ = nullptr;
-  Runtime* prev_rt_ = nullptr;
-  bool counted_js_ = false;
+  // The engine in use, the runtime current, a script call counted; and (enter_context) the
+  // engine entered, when its context was not already.
+  Transition step_;
 };
 
 // Holds a runtime's lock (and an isolate and handle scope) for an internal operation such as
@@ -159,14 +150,14 @@ class RuntimeLock {
   explicit RuntimeLock(Runtime* rt) : rt_(rt), ts_(ThreadState::current()) {
     if (rt->lock_owner.load(std::memory_order_relaxed) != ts_->ordinal) lock_runtime(rt, ts_, &locker_);
     isolate_scope_.emplace(rt->isolate);
-    prev_rt_ = ts_->current_rt;
-    ts_->current_rt = rt;
+    step_ = Transition(kCurrentField, rt);
+    ts_->enter<kCurrentField>(step_);
     handles_.emplace(rt->isolate);
   }
   ~RuntimeLock() {
     handles_.reset();
     isolate_scope_.reset();
-    ts_->current_rt = prev_rt_;
+    ts_->leave<kCurrentField>(step_);
     if (locker_) unlock_runtime(rt_, &locker_);
   }
   RuntimeLock(const RuntimeLock&) = delete;
@@ -175,7 +166,7 @@ class RuntimeLock {
  private:
   Runtime* rt_;
   ThreadState* ts_;
-  Runtime* prev_rt_ = nullptr;
+  Transition step_;  // rt current
   std::optional<v8::Locker> locker_;
   std::optional<v8::Isolate::Scope> isolate_scope_;
   std::optional<v8::HandleScope> handles_;
@@ -200,6 +191,31 @@ int describe_exception(EngineCall& call, v8::Local<v8::Value> exception, v8::Loc
 
 // Makes exception (with its message, which may be empty) the engine's pending exception.
 void record_pending(Engine* engine, v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+
+// The engine's pending exception (has_pending: there is one), and its message in *message
+// (empty when it has none).
+inline v8::Local<v8::Value> pending_exception(Engine* engine, v8::Isolate* isolate, v8::Local<v8::Message>* message) {
+  *message = engine->pending_message.IsEmpty() ? v8::Local<v8::Message>() : engine->pending_message.Get(isolate);
+  return engine->pending_exception.Get(isolate);
+}
+
+// Forgets the engine's pending exception (taken, rethrown, reported, carried by a promise or
+// discarded).
+inline void clear_pending(Engine* engine) {
+  engine->pending_exception.Reset();
+  engine->pending_message.Reset();
+  engine->has_pending = false;
+}
+
+// A host callback rethrows exception into rt, first thrown with message (empty: nothing to
+// keep): when rt catches that very value next, it keeps that message (the first throw's
+// location) rather than the rethrow site's (caught_message).
+void note_rethrow(Runtime* rt, v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+// The message to record for exception, just caught in rt with message: the first throw's when
+// it is the value a host callback rethrew (note_rethrow). Forgets the rethrow either way.
+v8::Local<v8::Message> caught_message(Runtime* rt, v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+// Forgets a noted rethrow (runtime disposal).
+void forget_rethrow(Runtime* rt);
 
 // V8 string helpers shared by the value and object calls.
 // A string from UTF-8 of a given length; VH_ERANGE when too long for V8.

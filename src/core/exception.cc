@@ -61,11 +61,9 @@ int vh_exception_take(vh_engine engine, vh_exception* out) {
   Engine* e = call.engine;
   if (!e->has_pending) return VH_ENOEXCEPTION;
   v8::Local<v8::Message> message;
-  if (!e->pending_message.IsEmpty()) message = e->pending_message.Get(call.isolate);
-  VH_TRY(describe_exception(call, e->pending_exception.Get(call.isolate), message, out));
-  e->pending_exception.Reset();
-  e->pending_message.Reset();
-  e->has_pending = false;
+  v8::Local<v8::Value> exception = pending_exception(e, call.isolate, &message);
+  VH_TRY(describe_exception(call, exception, message, out));
+  clear_pending(e);
   return VH_OK;
 }
 
@@ -80,9 +78,7 @@ void vh_exception_clear(vh_exception* exception) {
 int vh_exception_discard(vh_engine engine) {
   EngineCall call;
   VH_TRY(call.enter(engine, false));
-  call.engine->pending_exception.Reset();
-  call.engine->pending_message.Reset();
-  call.engine->has_pending = false;
+  clear_pending(call.engine);
   return VH_OK;
 }
 

@@ -6,25 +6,34 @@
 
 #include <v8.h>
 
+#include "core/call.h"
 #include "core/objects.h"
 #include "core/thread_state.h"
 
 namespace vh {
 
+// The engine a callback from V8 into rt works in: the engine its function or proxy was made in
+// (made_in, a handle; 0: none), while that engine lives; else the realm V8 runs it in; else
+// (a disposed engine's function called from another realm without an engine) rt's entered
+// engine. nullptr when rt has none left.
+inline Engine* callback_engine(uint64_t made_in, v8::Isolate* isolate, Runtime* rt) {
+  Engine* engine = made_in ? engine_table().get(made_in) : nullptr;
+  if (!engine) engine = engine_of(isolate->GetCurrentContext());
+  if (!engine) engine = rt->entered;
+  return engine;
+}
+
 class HostFrame {
  public:
   HostFrame(ThreadState* ts, Runtime* rt, Engine* engine)
-      : ts_(ts), rt_(rt), engine_(engine), mark_(ts->slots.size()), floor_(ts->frame_floor),
-        last_failed_(ts->last_failed_engine), frame_rt_(ts->frame_rt), entered_(rt->entered),
-        current_rt_(ts->current_rt), threw_(ts->frame_threw) {
+      : ts_(ts), rt_(rt), mark_(ts->slots.size()), floor_(ts->frame_floor),
+        last_failed_(ts->last_failed_engine), threw_(ts->frame_threw) {
     ts->frame_floor = ts->open_scopes;
     ts->frame_threw = false;
     ts->last_failed_engine = 0;
-    ts->frame_rt = rt;
-    ts->current_rt = rt;  // V8 runs rt's code on this thread, so rt is current and locked
-    ++ts->depth;
-    rt->entered = engine;
-    ++engine->in_use;
+    // V8 runs rt's code on this thread, so rt is current and locked.
+    step_ = Transition(kFrameSteps, rt, engine);
+    ts->enter<kFrameSteps>(step_);
   }
   ~HostFrame() {
     // Scopes the host code left open are closed for it, innermost first.
@@ -33,11 +42,7 @@ class HostFrame {
     ts_->frame_floor = floor_;
     ts_->frame_threw = threw_;
     ts_->last_failed_engine = last_failed_;
-    ts_->frame_rt = frame_rt_;
-    ts_->current_rt = current_rt_;
-    --ts_->depth;
-    rt_->entered = entered_;
-    --engine_->in_use;
+    ts_->leave<kFrameSteps>(step_);
   }
   HostFrame(const HostFrame&) = delete;
   HostFrame& operator=(const HostFrame&) = delete;
@@ -51,28 +56,22 @@ class HostFrame {
   static bool rethrow_failed(ThreadState* ts, Runtime* rt, v8::Isolate* iso) {
     Engine* failed = ts->last_failed_engine ? engine_table().get(ts->last_failed_engine) : nullptr;
     if (!failed || !failed->has_pending || failed->rt != rt) return false;
-    v8::Local<v8::Value> exception = failed->pending_exception.Get(iso);
-    if (!failed->pending_message.IsEmpty()) {
-      rt->rethrown_exception.Reset(iso, exception);
-      rt->rethrown_message.Reset(iso, failed->pending_message.Get(iso));
-    }
-    failed->pending_exception.Reset();
-    failed->pending_message.Reset();
-    failed->has_pending = false;
+    v8::Local<v8::Message> message;
+    v8::Local<v8::Value> exception = pending_exception(failed, iso, &message);
+    note_rethrow(rt, exception, message);
+    clear_pending(failed);
     iso->ThrowException(exception);
     return true;
   }
 
  private:
+  static constexpr unsigned kFrameSteps = kFrameField | kCurrentField | kNestField | kEnteredField | kUseField;
   ThreadState* ts_;
   Runtime* rt_;
-  Engine* engine_;
   size_t mark_, floor_;
   uint64_t last_failed_;
-  Runtime* frame_rt_;
-  Engine* entered_;
-  Runtime* current_rt_;
   bool threw_;
+  Transition step_;  // rt current and its frame's, engine entered and in use, one level deeper
 };
 
 }  // namespace vh

@@ -91,11 +91,10 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
     Runtime* r = held[i];
     r->parked.fetch_add(1, std::memory_order_relaxed);
     unlocked.push_back(std::make_unique<v8::Unlocker>(r->isolate));
-    r->lock_owner.store(0, std::memory_order_relaxed);
-    r->link->owner.store(0, std::memory_order_relaxed);
+    Transition taken(kLockField, r);
+    ts->leave<kLockField>(taken);  // out of held, owner marks cleared
     r->link->mu.unlock();
   }
-  ts->held.clear();
 
   auto deadline = std::chrono::steady_clock::now() + wait;
   WaitEdge edge(ts->ordinal, WaitTarget(s, &s->owner));
@@ -139,11 +138,10 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
   // All ours again: the owner marks, then V8's locks (uncontended now; the outermost, released
   // last, is taken back first).
   for (Runtime* r : held) {
-    r->lock_owner.store(ts->ordinal, std::memory_order_relaxed);
-    r->link->owner.store(ts->ordinal, std::memory_order_relaxed);
+    Transition taken(kLockField, r);
+    ts->enter<kLockField>(taken);  // back in held, in the same order, and the owner marks
   }
   while (!unlocked.empty()) unlocked.pop_back();
-  ts->held = held;
   for (Runtime* r : held) {
     r->parked.fetch_sub(1, std::memory_order_relaxed);
     // As enter_locked_runtime: V8's relock restored this thread's stack guard, which forgets

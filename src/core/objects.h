@@ -86,10 +86,9 @@ struct Runtime {
   std::unordered_set<Ref*> refs;
   // An exception a host callback rethrew from a nested call, with the message of where it was
   // first thrown: when the same value is caught again, that message (location) is kept rather
-  // than the rethrow site's (core/frame.h sets them, EngineCall::failed reads them).
+  // than the rethrow site's. Written and read only by note_rethrow/caught_message (call.h).
   v8::Global<v8::Value> rethrown_exception;
-  v8::Global<v8::Message> rethrown_message;  // rethrown_exception's first message (frame.h sets
-                                             // both; call.cc and module.cc read and clear them)
+  v8::Global<v8::Message> rethrown_message;
   // The parts of the layers above, bottom-up (never null from creation to disposal).
   MarshalPart* marshal = nullptr;
   HostPart* host = nullptr;

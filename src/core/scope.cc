@@ -16,8 +16,6 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
   if (escapable && !held) return VH_ENOSCOPE;
 
   ScopeRecord& r = ts->scopes.emplace_back();
-  r.rt = rt;
-  r.engine = e;
   if (!held) {
     // Waits while another thread holds the runtime; fails when that thread waits, directly or
     // through others, for a runtime, loop or worker this thread holds (a cycle: VH_EDEADLK).
@@ -28,8 +26,6 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
     r.owns_lock = true;
   }
   r.isolate_scope.emplace(rt->isolate);
-  r.prev_rt = ts->current_rt;
-  ts->current_rt = rt;
   ++ts->open_scopes;
   if (escapable) {
     r.escapable.emplace(rt->isolate);
@@ -38,9 +34,8 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
     r.handles.emplace(rt->isolate);
   }
   r.context_scope.emplace(strong_local(e->context));
-  r.prev_entered = rt->entered;
-  rt->entered = e;
-  ++e->in_use;
+  r.step = Transition(kCurrentField | kUseField | kEnteredField, rt, e);
+  ts->enter<kCurrentField | kUseField | kEnteredField>(r.step);
   r.mark = ts->slots.size();
   r.serial = ts->next_serial++;
   *out = vh_scope{r.serial, ts->ordinal, static_cast<uint32_t>(ts->open_scopes - 1)};
@@ -90,10 +85,10 @@ int vh_scope_escape(vh_scope scope, vh_value value, vh_value* out) {
   const Slot* slot;
   VH_TRY(lookup_value(value, &slot));
   if (!r->escapable || r->escaped || value.slot_ < r->mark) return VH_EESCAPE;
-  if (slot->rt != r->rt) return VH_ERUNTIME_MISMATCH;
+  if (slot->rt != r->step.rt) return VH_ERUNTIME_MISMATCH;
   v8::Local<v8::Value> escaped = r->escapable->Escape(slot->local);
   uint64_t serial = ts->next_serial++;
-  ts->slots[r->escape_slot] = Slot{serial, r->rt, escaped};
+  ts->slots[r->escape_slot] = Slot{serial, r->step.rt, escaped};
   r->escaped = true;
   *out = vh_value{serial, ts->ordinal, static_cast<uint32_t>(r->escape_slot)};
   return VH_OK;

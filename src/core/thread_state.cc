@@ -2,6 +2,8 @@
 #include "core/thread_state.h"
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 
 #include "core/stop.h"
 #include "core/lock.h"
@@ -46,21 +48,44 @@ int lookup_value_slow(const ThreadState* ts, const Slot& slot) {
   return slot.rt->lock_owner.load(std::memory_order_relaxed) == ts->ordinal ? VH_OK : VH_EWRONG_THREAD;
 }
 
+void state_broken(const char* what) {
+  std::fprintf(stderr, "v8host: thread state invariant broken: %s\n", what);
+  std::abort();
+}
+
+void ThreadState::check(const Transition& step) const {
+  for (size_t i = 0; i < held.size(); ++i) {
+    Runtime* rt = held[i];
+    if (rt->lock_owner.load(std::memory_order_relaxed) != ordinal ||
+        rt->link->owner.load(std::memory_order_relaxed) != ordinal)
+      state_broken("a runtime in held has another owner mark than this thread");
+    for (size_t j = 0; j < i; ++j)
+      if (held[j] == rt) state_broken("a runtime is in held twice");
+  }
+  if (current_rt && current_rt->lock_owner.load(std::memory_order_relaxed) != ordinal &&
+      current_rt->parked.load(std::memory_order_relaxed) == 0)
+    state_broken("the current runtime is not held by this thread");
+  for (Runtime* rt : {step.rt, step.prev_current, step.engine ? step.engine->rt : nullptr}) {
+    if (!rt || rt->lock_owner.load(std::memory_order_relaxed) != ordinal) continue;
+    if (rt->entered && (rt->entered->rt != rt || rt->entered->in_use == 0))
+      state_broken("a runtime's entered engine is not one of its engines in use");
+    if (rt->js_calls < 0) state_broken("a runtime's js_calls is negative");
+  }
+  if (frame_floor > open_scopes || open_scopes > scopes.size())
+    state_broken("the scope stack and its counts disagree");
+}
+
 void pop_scope(ThreadState* ts) {
   ScopeRecord& r = ts->scopes.back();
   ts->slots.truncate(r.mark);
-  if (r.engine) {
-    r.rt->entered = r.prev_entered;
-    --r.engine->in_use;
-  }
   r.context_scope.reset();
   r.escapable.reset();
   r.handles.reset();
   r.isolate_scope.reset();
-  ts->current_rt = r.prev_rt;
   --ts->open_scopes;
+  ts->leave<kCurrentField | kUseField | kEnteredField>(r.step);
   if (r.owns_lock) {
-    unlock_runtime(r.rt, &r.locker);
+    unlock_runtime(r.step.rt, &r.locker);
   }
   ts->scopes.pop_back();
 }

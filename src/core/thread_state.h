@@ -15,8 +15,16 @@
 #include <optional>
 #include <vector>
 
+#include "core/objects.h"
+#include "core/runtime_link.h"
 #include "v8host/errors.h"
 #include "v8host/types.h"
+
+// Debug builds (and the sanitizer builds, CMakeLists.txt) check the thread-state invariant at
+// every transition (ThreadState::enter/leave below) and abort with a message when it is broken.
+#if !defined(NDEBUG) && !defined(VH_STATE_CHECKS)
+#define VH_STATE_CHECKS 1
+#endif
 
 #define VH_TRY_LOOKUP(expr)         \
   do {                              \
@@ -25,9 +33,6 @@
   } while (0)
 
 namespace vh {
-
-struct Runtime;
-struct Engine;
 
 struct Slot {
   uint64_t serial;  // 0: a reserved slot that no value occupies (yet)
@@ -89,17 +94,51 @@ class SlotArena {
   size_t capacity_ = 0;
 };
 
+// What one step of a thread's state changes (Transition::fields).
+enum TransitionField : unsigned {
+  kLockField = 1u << 0,     // rt's lock was just taken (mutex, V8's Locker): held, owner marks
+  kLoopField = 1u << 1,     // rt's loop is claimed for this thread (enter may refuse)
+  kCurrentField = 1u << 2,  // rt becomes the thread's current runtime
+  kUseField = 1u << 3,      // engine is counted in use (disposal waits for zero)
+  kEnteredField = 1u << 4,  // engine becomes its runtime's entered engine
+  kJsField = 1u << 5,       // one more call that may run script in rt (heap limit, stops)
+  kNestField = 1u << 6,     // one level deeper in host callbacks (bounded by kMaxCallDepth)
+  kFrameField = 1u << 7,    // rt (or nullptr: none) becomes the runtime of the innermost host
+                            // callback's frame (frame_rt)
+  kAllFields = (1u << 8) - 1,
+};
+
+// One step of a thread's state: what opening a scope, an API call, a host frame, a proxy
+// operation, taking a lock or running a loop changes, and what it replaced.
+// ThreadState::enter() makes the change and records what it replaced; ThreadState::leave()
+// undoes it. These two are the only writers of: the thread's current runtime (current_rt), the
+// runtime of its innermost host callback (frame_rt), its host nesting (depth), the runtimes
+// whose locks it holds (held, with each one's Runtime::lock_owner and RuntimeLink::owner
+// marks), a runtime's entered engine (Runtime::entered), the calls running script in a runtime
+// (Runtime::js_calls), an engine's users (Engine::in_use) and the thread running a runtime's
+// loop (Runtime::loop_thread). scripts/check-state-writes.sh (ctest `state_writes`) fails on a
+// write of one of them anywhere else.
+struct Transition {
+  Transition() = default;
+  Transition(unsigned f, Runtime* r, Engine* e = nullptr) : rt(r), engine(e), fields(f) {}
+  Runtime* rt = nullptr;
+  Engine* engine = nullptr;
+  unsigned fields = 0;  // TransitionField bits
+  // Filled by enter(), read by leave() only for the fields the step has: left uninitialised
+  // (an API call makes a step: no stores for what it does not use).
+  Runtime* prev_current;
+  Engine* prev_entered;
+  Runtime* prev_frame_rt;
+};
+
 // One open scope. Members are destroyed explicitly in reverse order of construction (close()).
 struct ScopeRecord {
   uint64_t serial = 0;
-  Runtime* rt = nullptr;
-  Engine* engine = nullptr;
-  Engine* prev_entered = nullptr;  // the runtime's entered engine before this scope
+  Transition step;  // step.rt made current, step.engine entered and in use (enter/leave)
   size_t mark = 0;                 // arena size when the scope opened: its values are >= mark
   size_t escape_slot = SIZE_MAX;   // reserved parent slot for the escaped value
   bool escaped = false;
   bool owns_lock = false;  // this scope took the runtime's lock and releases it on close
-  Runtime* prev_rt = nullptr;  // the thread's current_rt before this scope
   std::optional<v8::Locker> locker;
   std::optional<v8::Isolate::Scope> isolate_scope;
   std::optional<v8::HandleScope> handles;
@@ -150,16 +189,129 @@ struct ThreadState {
     size_t index = slots.push(serial, rt, local);
     return vh_value{serial, ordinal, static_cast<uint32_t>(index)};
   }
+
+  // The one state transition (Transition above): makes step's changes, in the order lock,
+  // loop, current runtime, uses, entered engine, script calls, nesting, frame, and records what
+  // they replaced in step. False only for a step with `loop` whose loop another thread runs:
+  // then nothing changed.
+  // kFields (TransitionField bits) are changed by every step of this call site (step.fields
+  // has them all); kMaybe are changed when step.fields has them. Nothing else is even tested
+  // (inlined, enter and leave come down to the very loads and stores the step needs), so one
+  // step may be entered in parts: EngineCall enters its engine's context after the rest.
+  template <unsigned kFields, unsigned kMaybe = 0>
+  bool enter(Transition& step);
+  // Undoes what enter(step) did, in the reverse order (the same kFields and kMaybe).
+  template <unsigned kFields, unsigned kMaybe = 0>
+  void leave(const Transition& step);
+
+  // The invariant, checked after every enter/leave in builds with VH_STATE_CHECKS (aborts with
+  // a message naming the broken part):
+  //  1. every runtime in held is held by this thread: its lock_owner and its link's owner are
+  //     this thread's ordinal; none is in held twice;
+  //  2. current_rt, when set, is held by this thread (its lock_owner is this thread) — except
+  //     while the thread waits holding nothing (wait_holding_nothing, lock.cc), when held is
+  //     empty and the thread runs nothing;
+  //  3. a runtime's entered engine, when set, belongs to it and is in use (in_use > 0);
+  //  4. no count goes below zero: Engine::in_use, Runtime::js_calls, depth;
+  //  5. the scope stack is consistent: frame_floor <= open_scopes <= scopes.size() (a record is
+  //     pushed before its scope counts as open and popped after);
+  //  6. a runtime's loop is run by one thread at a time (enter claims it with a compare-and-swap
+  //     from 0, and only the claiming step's leave gives it back).
+  void check(const Transition& step) const;
 };
 
 // The calling thread's state. __thread rather than thread_local: a C++ extern thread_local is
 // reached through a wrapper call; initial-exec: no __tls_get_addr in the shared library.
 extern __thread ThreadState* tls_state __attribute__((tls_model("initial-exec")));
 
+// Reports a broken thread-state invariant (VH_STATE_CHECKS builds) and aborts: a library bug.
+[[noreturn]] void state_broken(const char* what);
+
 inline ThreadState* ThreadState::peek() { return tls_state; }
 inline ThreadState* ThreadState::current() {
   ThreadState* ts = tls_state;
   return ts ? ts : create();
+}
+
+template <unsigned kFields, unsigned kMaybe>
+inline bool ThreadState::enter(Transition& step) {
+  // Read once: the stores below (an in_use count) could alias step.fields for the compiler.
+  const unsigned fields = step.fields;
+  auto has = [fields](unsigned f) { return (kFields & f) || ((kMaybe & f) && (fields & f)); };
+#ifdef VH_STATE_CHECKS
+  if (kFields & ~fields) state_broken("a transition lacks a field its enter() always changes");
+#endif
+  Runtime* rt = step.rt;
+  Engine* engine = step.engine;
+  if (has(kLockField)) {
+    held.push_back(rt);
+    rt->lock_owner.store(ordinal, std::memory_order_relaxed);
+    rt->link->owner.store(ordinal, std::memory_order_relaxed);
+  }
+  if (has(kLoopField)) {
+    uint32_t expected = 0;
+    if (!rt->loop_thread.compare_exchange_strong(expected, ordinal)) {
+      if (has(kLockField)) {  // undo what came before: nothing changed
+        held.pop_back();
+        rt->lock_owner.store(0, std::memory_order_relaxed);
+        rt->link->owner.store(0, std::memory_order_relaxed);
+      }
+      return false;
+    }
+  }
+  if (has(kCurrentField)) {
+    step.prev_current = current_rt;
+    current_rt = rt;
+  }
+  if (has(kUseField)) ++engine->in_use;
+  if (has(kEnteredField)) {
+    step.prev_entered = engine->rt->entered;
+    engine->rt->entered = engine;
+  }
+  if (has(kJsField)) ++rt->js_calls;
+  if (has(kNestField)) ++depth;
+  if (has(kFrameField)) {
+    step.prev_frame_rt = frame_rt;
+    frame_rt = rt;
+  }
+#ifdef VH_STATE_CHECKS
+  check(step);
+#endif
+  return true;
+}
+
+template <unsigned kFields, unsigned kMaybe>
+inline void ThreadState::leave(const Transition& step) {
+  const unsigned fields = step.fields;
+  auto has = [fields](unsigned f) { return (kFields & f) || ((kMaybe & f) && (fields & f)); };
+  Runtime* rt = step.rt;
+  Engine* engine = step.engine;
+#ifdef VH_STATE_CHECKS
+  if ((has(kUseField) && engine->in_use == 0) || (has(kJsField) && rt->js_calls <= 0) ||
+      (has(kNestField) && depth == 0))
+    state_broken("a count would go below zero (in_use, js_calls or depth)");
+#endif
+  if (has(kFrameField)) frame_rt = step.prev_frame_rt;
+  if (has(kNestField)) --depth;
+  if (has(kJsField)) --rt->js_calls;
+  if (has(kEnteredField)) engine->rt->entered = step.prev_entered;
+  if (has(kUseField)) --engine->in_use;
+  if (has(kCurrentField)) current_rt = step.prev_current;
+  if (has(kLoopField)) rt->loop_thread.store(0, std::memory_order_relaxed);
+  if (has(kLockField)) {
+    // Normally the last entry; a scope may outlive a lock taken after it (lock_runtime order).
+    for (size_t i = held.size(); i-- > 0;) {
+      if (held[i] == rt) {
+        held.erase(held.begin() + static_cast<long>(i));
+        break;
+      }
+    }
+    rt->lock_owner.store(0, std::memory_order_relaxed);
+    rt->link->owner.store(0, std::memory_order_relaxed);
+  }
+#ifdef VH_STATE_CHECKS
+  check(step);
+#endif
 }
 
 // Looks a value up for the calling thread, without checking another runtime's lock:

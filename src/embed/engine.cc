@@ -30,9 +30,7 @@ void unbind_context(Engine* e) {
   cancel_engine_timers(e);
   e->shared_buffers->clear();  // its weak Globals, while the lock is held
   destroy_module_map(e);
-  e->pending_exception.Reset();
-  e->pending_message.Reset();
-  e->has_pending = false;
+  clear_pending(e);
   e->intrinsics.Reset();
   v8::HandleScope handles(e->rt->isolate);
   v8::Local<v8::Context> ctx = e->context.Get(e->rt->isolate);

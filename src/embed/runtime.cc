@@ -70,8 +70,7 @@ int dispose_runtime(Runtime* rt) {
     stop_profiler(rt);
     destroy_loop(rt);
     rt->embed->security_token.Reset();
-    rt->rethrown_exception.Reset();
-    rt->rethrown_message.Reset();
+    forget_rethrow(rt);
   }
   // Interrupts are requested within the table's lock (vh_runtime_interrupt): once the handle is
   // gone none can be added, so freeing them now frees the last of them.

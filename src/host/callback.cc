@@ -128,15 +128,6 @@ __attribute__((noinline)) void run_callback_heap(const v8::FunctionCallbackInfo<
   run_callback<kConstruct>(info, rec, ts, engine, argv.get());
 }
 
-// The engine a callback runs for: the one the function was made in, else the realm V8 runs it
-// in, else (a disposed engine's function) the caller's.
-inline Engine* callback_engine(const v8::FunctionCallbackInfo<v8::Value>& info, const HostFunction* rec) {
-  Engine* engine = rec->engine_handle ? engine_table().get(rec->engine_handle) : nullptr;
-  if (!engine) engine = engine_of(info.GetIsolate()->GetCurrentContext());
-  if (!engine) engine = rec->rt->entered;
-  return engine;
-}
-
 __attribute__((noinline, cold)) void throw_disposed(const v8::FunctionCallbackInfo<v8::Value>& info) {
   throw_message(info.GetIsolate(), VH_ERROR, "the host function's engine has been disposed");
 }
@@ -145,7 +136,7 @@ __attribute__((noinline, cold)) void throw_disposed(const v8::FunctionCallbackIn
 __attribute__((noinline)) void construct_callback(const v8::FunctionCallbackInfo<v8::Value>& info,
                                                   HostFunction* rec) {
   ThreadState* ts = ThreadState::current();
-  Engine* engine = callback_engine(info, rec);
+  Engine* engine = callback_engine(rec->engine_handle, info.GetIsolate(), rec->rt);
   if (!engine) return throw_disposed(info);
   bool construct = info.IsConstructCall();
   if (rec->kind == HostFunction::kConstructor) {
@@ -172,7 +163,7 @@ void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (__builtin_expect(rec->kind == HostFunction::kConstructor || info.IsConstructCall(), 0))
     return construct_callback(info, rec);
   ThreadState* ts = ThreadState::current();
-  Engine* engine = callback_engine(info, rec);
+  Engine* engine = callback_engine(rec->engine_handle, info.GetIsolate(), rec->rt);
   if (__builtin_expect(!engine, 0)) return throw_disposed(info);
   if (__builtin_expect(ts->depth >= kMaxCallDepth, 0)) return throw_status(info.GetIsolate(), VH_EDEPTH);
   if (__builtin_expect(info.Length() > kInlineArgs, 0)) return run_callback_heap<false>(info, rec, ts, engine);

@@ -57,9 +57,7 @@ void settle(Engine* e, AsyncWork* w, int rc, vh_value result) {
     // done threw (vh_throw outside a host callback leaves the exception pending here): reject
     // with it, whatever done returned. The pending state is cleared: the promise carries it.
     value = e->pending_exception.Get(iso);
-    e->pending_exception.Reset();
-    e->pending_message.Reset();
-    e->has_pending = false;
+    clear_pending(e);
     reject = true;
   } else if (rc < 0) {
     value = status_error(iso, rc, status_text(rc));
@@ -82,15 +80,15 @@ void after_work(uv_work_t* req, int) {
   // done runs as a loop callback, outside any host callback that this loop run may be nested
   // in: its vh_throw must leave the exception pending here, not throw it into that callback.
   ThreadState* ts = ThreadState::current();
-  Runtime* frame_rt = ts->frame_rt;
+  Transition outside(kFrameField, nullptr);  // no host callback's frame
   bool frame_threw = ts->frame_threw;
   uint64_t last_failed = ts->last_failed_engine;
-  ts->frame_rt = nullptr;
+  ts->enter<kFrameField>(outside);
   ts->frame_threw = false;
   vh_value result{};
   int rc = w->done(engine, w->status, w->data, &result);
   settle(e, w, rc, result);
-  ts->frame_rt = frame_rt;
+  ts->leave<kFrameField>(outside);
   ts->frame_threw = frame_threw;
   ts->last_failed_engine = last_failed;
   after_callback(e);

@@ -190,10 +190,13 @@ void on_handle_closed(uv_handle_t* handle) {
 
 // Runs V8's tasks for the isolate that are due (the lock is held).
 void pump_platform(Runtime* rt) {
-  ++rt->js_calls;  // a task may run script (a FinalizationRegistry's callback): a heap limit stops it
+  // A task may run script (a FinalizationRegistry's callback): a heap limit stops it.
+  ThreadState* ts = ThreadState::current();
+  Transition script(kJsField, rt);
+  ts->enter<kJsField>(script);
   while (v8::platform::PumpMessageLoop(platform(), rt->isolate, v8::platform::MessageLoopBehavior::kDoNotWait)) {
   }
-  --rt->js_calls;
+  ts->leave<kJsField>(script);
 }
 
 // Calls the runtime's error handler, containing what it leaves behind: an exception it left
@@ -215,9 +218,7 @@ void call_error_handler(LoopState* ls, Engine* engine, vh_error_event event, con
   for (Engine* e : clean) {
     // The handler may have disposed another engine of the runtime: only those still there.
     if (!rt->engines.count(e) || !e->has_pending) continue;
-    e->pending_exception.Reset();
-    e->pending_message.Reset();
-    e->has_pending = false;
+    clear_pending(e);
   }
 }
 
@@ -435,9 +436,12 @@ bool platform_work_left(LoopState* ls) {
 }  // namespace
 
 void run_microtasks(Runtime* rt) {
-  ++rt->js_calls;  // script runs: a heap limit reached in a reaction stops it (limits.cc)
+  // Script runs: a heap limit reached in a reaction stops it (limits.cc).
+  ThreadState* ts = ThreadState::current();
+  Transition script(kJsField, rt);
+  ts->enter<kJsField>(script);
   rt->isolate->PerformMicrotaskCheckpoint();
-  --rt->js_calls;
+  ts->leave<kJsField>(script);
   // Stopped, V8 dropped the queue; what the stopped script rejected is not reported.
   if (rt->stop_reason.load(std::memory_order_relaxed) != 0) {
     if (rt->loop->state) rt->loop->state->rejections.clear();
@@ -465,12 +469,9 @@ void after_callback(Engine* engine) {
   if (engine->has_pending) {
     v8::Isolate* iso = rt->isolate;
     v8::HandleScope handles(iso);
-    v8::Local<v8::Value> exception = engine->pending_exception.Get(iso);
     v8::Local<v8::Message> message;
-    if (!engine->pending_message.IsEmpty()) message = engine->pending_message.Get(iso);
-    engine->pending_exception.Reset();
-    engine->pending_message.Reset();
-    engine->has_pending = false;
+    v8::Local<v8::Value> exception = pending_exception(engine, iso, &message);
+    clear_pending(engine);
     report(engine, VH_EVENT_UNCAUGHT_EXCEPTION, exception, message);
   }
   // V8's own platform tasks are left to the pump timer and to each run's start: pumping takes
@@ -573,16 +574,16 @@ void drive_until_settled(Runtime* rt, v8::Local<v8::Promise> promise) {
     // Something else must settle it: the loop's timers, tasks or async work, if it runs here.
     bool alive = false;
     if (ls && ls->rt->loop_thread.load(std::memory_order_relaxed) == 0) {
-      uint32_t me = ThreadState::current()->ordinal;
-      uint32_t expected = 0;
-      if (ls->rt->loop_thread.compare_exchange_strong(expected, me)) {
+      ThreadState* ts = ThreadState::current();
+      Transition run(kLoopField, ls->rt);
+      if (ts->enter<kLoopField>(run)) {
         drain_tasks(ls);
-        ls->queue->runner.store(me, std::memory_order_release);
+        ls->queue->runner.store(ts->ordinal, std::memory_order_release);
         alive = uv_run(ls->loop, UV_RUN_ONCE) != 0;
         // V8's own work in flight (async WebAssembly) may settle it too.
         if (!alive) alive = wait_for_platform_work(ls);
         ls->queue->runner.store(0, std::memory_order_release);
-        ls->rt->loop_thread.store(0, std::memory_order_relaxed);
+        ts->leave<kLoopField>(run);
       }
     }
     idle_rounds = alive ? 0 : idle_rounds + 1;
@@ -625,10 +626,10 @@ void keep_loop_alive(Runtime* rt) {
 }
 
 bool claim_loop(Runtime* rt) {
-  uint32_t expected = 0;
-  uint32_t me = ThreadState::current()->ordinal;
-  if (!rt->loop_thread.compare_exchange_strong(expected, me)) return false;
-  rt->loop->state->queue->runner.store(me, std::memory_order_release);
+  ThreadState* ts = ThreadState::current();
+  Transition run(kLoopField, rt);
+  if (!ts->enter<kLoopField>(run)) return false;
+  rt->loop->state->queue->runner.store(ts->ordinal, std::memory_order_release);
   return true;
 }
 
@@ -727,7 +728,8 @@ int run_claimed_loop(Runtime* rt, uv_run_mode mode, bool* alive) {
   }
   ls->queue->runner.store(0, std::memory_order_release);
   if (!more && !ls->stopping) more = platform_work_left(ls);
-  ls->rt->loop_thread.store(0, std::memory_order_relaxed);
+  Transition run(kLoopField, rt);  // claim_loop's: the run is over
+  ThreadState::current()->leave<kLoopField>(run);
   int status = VH_OK;
   if (stopped()) {
     RuntimeLock lock(rt);

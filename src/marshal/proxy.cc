@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/call.h"
+#include "core/frame.h"
 #include "marshal/descriptor.h"
 #include "core/error_kinds.h"
 #include "core/stop.h"
@@ -357,15 +358,13 @@ class ProxyOp {
     sctx_scope_.reset();
     shandles_.reset();
     siso_scope_.reset();
-    if (source_engine_) --source_engine_->in_use;
     if (counted_js_) {
-      --source_->js_calls;
+      ts_->leave<kUseField | kJsField>(source_step_);
       source_->marshal->serving.store(prev_serving_, std::memory_order_relaxed);
       dest_->marshal->calling_into.store(prev_calling_, std::memory_order_relaxed);
     }
     if (took_source_) unlock_runtime(source_, &slocker_);
-    if (dest_engine_) --dest_engine_->in_use;
-    if (counted_depth_) --ts_->depth;
+    if (dest_step_.rt) ts_->leave<kNestField | kUseField>(dest_step_);
   }
 
   // Back in the destination for as long as it lives, with the source's handles still usable:
@@ -399,8 +398,6 @@ class ProxyOp {
     ts_ = ThreadState::current();
     // A trap nests on the stack like a host callback (C frames, the source's script): same bound.
     if (ts_->depth >= kMaxCallDepth) return fail(VH_EDEPTH, "calls between engines and the host are nested too deeply");
-    ++ts_->depth;
-    counted_depth_ = true;
     dest_engine_ = rec_->dest_cached;
     if (!dest_engine_ || rec_->dest_cached_gen != dest_->marshal->engine_generation) {
       dest_engine_ = engine_table().get(rec_->dest_engine);
@@ -409,12 +406,12 @@ class ProxyOp {
         rec_->dest_cached_gen = dest_->marshal->engine_generation;
       } else {
         // The proxy's engine is gone: the realm running the trap, else the innermost one.
-        dest_engine_ = engine_of(diso_->GetCurrentContext());
-        if (!dest_engine_) dest_engine_ = dest_->entered;
+        dest_engine_ = callback_engine(0, diso_, dest_);
         if (!dest_engine_) return fail(VH_EDISPOSED, "no engine of the proxy's runtime is left");
       }
     }
-    ++dest_engine_->in_use;
+    dest_step_ = Transition(kNestField | kUseField, dest_, dest_engine_);
+    ts_->enter<kNestField | kUseField>(dest_step_);
     return true;
   }
 
@@ -462,8 +459,8 @@ class ProxyOp {
       return fail(VH_EDISPOSED, "no engine of the proxied object's runtime is left");
     }
     if (home) sctx_ = strong_local(source_engine_->context);
-    ++source_engine_->in_use;
-    ++source_->js_calls;
+    source_step_ = Transition(kUseField | kJsField, source_, source_engine_);
+    ts_->enter<kUseField | kJsField>(source_step_);
     counted_js_ = true;
     // Marks where this thread runs on dest's behalf, for propagate_stop. Only the lock holders
     // write these: plain loads and stores. The serial is unique in the process (ordinal and a
@@ -670,7 +667,8 @@ class ProxyOp {
   bool counted_js_ = false;
   uint64_t prev_serving_ = 0;
   uint64_t prev_calling_ = 0;
-  bool counted_depth_ = false;
+  Transition dest_step_;    // one level deeper, the destination engine in use
+  Transition source_step_;  // the source engine in use, a script call counted in the source
   std::optional<v8::Locker> slocker_;
   std::optional<v8::Isolate::Scope> siso_scope_;
   std::optional<v8::HandleScope> shandles_;

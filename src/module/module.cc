@@ -407,14 +407,7 @@ void init_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> module, 
 // Makes exception the engine's pending exception, with the location of its throw: a rethrown
 // exception keeps its first message, an Error the place its stack trace starts.
 int fail_with(EngineCall& call, v8::Local<v8::Value> exception) {
-  Runtime* rt = call.rt;
-  v8::Local<v8::Message> message;
-  if (!rt->rethrown_exception.IsEmpty()) {
-    if (exception->StrictEquals(rt->rethrown_exception.Get(call.isolate)))
-      message = rt->rethrown_message.Get(call.isolate);
-    rt->rethrown_exception.Reset();
-    rt->rethrown_message.Reset();
-  }
+  v8::Local<v8::Message> message = caught_message(call.rt, exception, v8::Local<v8::Message>());
   if (message.IsEmpty()) message = v8::Exception::CreateMessage(call.isolate, exception);
   record_pending(call.engine, exception, message);
   call.ts->last_failed_engine = call.engine->handle;
