@@ -85,10 +85,14 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
   // Release everything, innermost first: V8's lock (an Unlocker archives this thread's state
   // for the isolate), the owner marks, the mutex. Parked: none of them can be disposed meanwhile.
   std::vector<Runtime*> held = ts->held;
+  // Each one's entered engine as this thread's frames left it: the threads that hold them
+  // meanwhile have their own, and this thread gets its own back.
+  std::vector<Engine*> entered(held.size());
   std::vector<std::unique_ptr<v8::Unlocker>> unlocked;
   unlocked.reserve(held.size());
   for (size_t i = held.size(); i-- > 0;) {
     Runtime* r = held[i];
+    entered[i] = r->entered;
     r->parked.fetch_add(1, std::memory_order_relaxed);
     unlocked.push_back(std::make_unique<v8::Unlocker>(r->isolate));
     Transition taken(kLockField, r);
@@ -137,8 +141,8 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
 
   // All ours again: the owner marks, then V8's locks (uncontended now; the outermost, released
   // last, is taken back first).
-  for (Runtime* r : held) {
-    Transition taken(kLockField, r);
+  for (size_t i = 0; i < held.size(); ++i) {
+    Transition taken(kLockField, held[i], entered[i]);
     ts->enter<kLockField>(taken);  // back in held, in the same order, and the owner marks
   }
   while (!unlocked.empty()) unlocked.pop_back();

@@ -65,7 +65,10 @@ void ThreadState::check(const Transition& step) const {
   if (current_rt && current_rt->lock_owner.load(std::memory_order_relaxed) != ordinal &&
       current_rt->parked.load(std::memory_order_relaxed) == 0)
     state_broken("the current runtime is not held by this thread");
-  for (Runtime* rt : {step.rt, step.prev_current, step.engine ? step.engine->rt : nullptr}) {
+  // What enter() recorded is read only for the fields the step has (the rest is not set).
+  Runtime* prev = (step.fields & kCurrentField) ? step.prev_current : nullptr;
+  Engine* engine = (step.fields & (kUseField | kEnteredField)) ? step.engine : nullptr;
+  for (Runtime* rt : {step.rt, prev, engine ? engine->rt : nullptr}) {
     if (!rt || rt->lock_owner.load(std::memory_order_relaxed) != ordinal) continue;
     if (rt->entered && (rt->entered->rt != rt || rt->entered->in_use == 0))
       state_broken("a runtime's entered engine is not one of its engines in use");

@@ -96,7 +96,10 @@ class SlotArena {
 
 // What one step of a thread's state changes (Transition::fields).
 enum TransitionField : unsigned {
-  kLockField = 1u << 0,     // rt's lock was just taken (mutex, V8's Locker): held, owner marks
+  kLockField = 1u << 0,     // rt's lock was just taken (mutex, V8's Locker): held, owner marks,
+                            // and rt's entered engine is this thread's: engine (nullptr for a
+                            // fresh lock; what it had, for a lock taken back after a wait).
+                            // leave: given up, entered cleared (another thread's is not ours)
   kLoopField = 1u << 1,     // rt's loop is claimed for this thread (enter may refuse)
   kCurrentField = 1u << 2,  // rt becomes the thread's current runtime
   kUseField = 1u << 3,      // engine is counted in use (disposal waits for zero)
@@ -247,6 +250,7 @@ inline bool ThreadState::enter(Transition& step) {
     held.push_back(rt);
     rt->lock_owner.store(ordinal, std::memory_order_relaxed);
     rt->link->owner.store(ordinal, std::memory_order_relaxed);
+    rt->entered = engine;
   }
   if (has(kLoopField)) {
     uint32_t expected = 0;
@@ -308,6 +312,7 @@ inline void ThreadState::leave(const Transition& step) {
     }
     rt->lock_owner.store(0, std::memory_order_relaxed);
     rt->link->owner.store(0, std::memory_order_relaxed);
+    rt->entered = nullptr;
   }
 #ifdef VH_STATE_CHECKS
   check(step);
