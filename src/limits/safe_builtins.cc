@@ -179,10 +179,12 @@ const table = {
     }
     return false;
   },
-  // 23.1.3.16
+  // 23.1.3.16, with V8's own limit: a length over 2^32 - 1 is a TypeError, before the
+  // separator's conversion.
   join(separator) {
     const O = toObject(this, 'join');
     const len = lengthOf(O);
+    if (len > 4294967295) throw new TypeErrorFn('Invalid array length');
     const sep = separator === undefined ? ',' : `${separator}`;
     if (delegate(O, len)) return originalJoin(O, sep);
     let R = '';
