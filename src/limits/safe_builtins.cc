@@ -20,6 +20,13 @@
 //   String.prototype.split — a primitive string of at least kMaxElements code units: the pieces
 //                            are counted (a JS loop) and more than kMaxElements is a RangeError
 //                            "Invalid array length", as V8 reports other array-size limits.
+//   Array.prototype.sort   — the spec's collection (holes skipped) and write-back are JS loops;
+//                            the collected values (at most kMaxElements, else a RangeError) are
+//                            sorted by the original on a fresh prototype-less genuine Array.
+//   Array.prototype indexOf, lastIndexOf, includes, join, reverse, forEach, every, reduce
+//                          — spec steps in JS; a genuine Array of at most kDelegate elements (its
+//                            length unchanged by the arguments' conversion) goes to the original
+//                            with the converted arguments, the rest is a JS loop.
 #include "limits/safe_builtins.h"
 
 #include "core/call.h"
