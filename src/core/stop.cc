@@ -65,7 +65,12 @@ size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
 bool heap_back_under_limit(Runtime* rt) {
   v8::HeapStatistics s;
   rt->isolate->GetHeapStatistics(&s);
-  if (s.heap_size_limit() <= rt->heap_limit || rt->heap_old_limit == 0) return true;
+  if (s.heap_size_limit() <= rt->heap_limit || rt->heap_old_limit == 0) {
+    // A stop the library made before V8 raised its limit (the safe builtins' heap check) may
+    // leave the stopped script's garbage over the limit: collect it, as after a raised one.
+    if (s.used_heap_size() > rt->heap_limit) rt->isolate->LowMemoryNotification();
+    return true;
+  }
   rt->isolate->LowMemoryNotification();
   rt->isolate->RemoveNearHeapLimitCallback(near_heap_limit, rt->heap_old_limit);
   rt->isolate->AddNearHeapLimitCallback(near_heap_limit, rt);

@@ -20,6 +20,13 @@
 //   String.prototype.split — a primitive string of at least kMaxElements code units: the pieces
 //                            are counted (a JS loop) and more than kMaxElements is a RangeError
 //                            "Invalid array length", as V8 reports other array-size limits.
+//   Array.prototype.sort   — the spec's collection (holes skipped) and write-back are JS loops;
+//                            the collected values (at most kMaxElements, else a RangeError) are
+//                            sorted by the original on a fresh prototype-less genuine Array.
+//   Array.prototype indexOf, lastIndexOf, includes, join, reverse, forEach, every, reduce
+//                          — spec steps in JS; a genuine Array of at most kDelegate elements (its
+//                            length unchanged by the arguments' conversion) goes to the original
+//                            with the converted arguments, the rest is a JS loop.
 #include "limits/safe_builtins.h"
 
 #include "core/call.h"
@@ -46,6 +53,17 @@ const uncurry = FunctionProto.bind.bind(FunctionProto.call);
 const ArrayProto = global.Array.prototype, StringProto = global.String.prototype;
 const originalFill = uncurry(ArrayProto.fill);
 const originalSplit = uncurry(StringProto.split);
+const originalSort = uncurry(ArrayProto.sort);
+const originalIndexOf = uncurry(ArrayProto.indexOf);
+const originalLastIndexOf = uncurry(ArrayProto.lastIndexOf);
+const originalIncludes = uncurry(ArrayProto.includes);
+const originalJoin = uncurry(ArrayProto.join);
+const originalReverse = uncurry(ArrayProto.reverse);
+const originalForEach = uncurry(ArrayProto.forEach);
+const originalEvery = uncurry(ArrayProto.every);
+const originalReduce = uncurry(ArrayProto.reduce);
+const callFn = uncurry(FunctionProto.call);
+const setPrototypeOf = ObjectFn.setPrototypeOf;
 const stringIndexOf = uncurry(StringProto.indexOf);
 const splitSymbol = global.Symbol.split;
 const kMaxSafeLength = 9007199254740991;
@@ -62,14 +80,31 @@ function relativeIndex(relative, len) {
   if (relative < 0) return len + relative > 0 ? len + relative : 0;
   return relative < len ? relative : len;
 }
+// ToObject(this), with V8's message for null and undefined.
+function toObject(value, name) {
+  if (value === undefined || value === null)
+    throw new TypeErrorFn('Array.prototype.' + name + ' called on null or undefined');
+  return ObjectFn(value);
+}
+// LengthOfArrayLike: one read of length, ToLength.
+function lengthOf(O) {
+  const len = +O.length;
+  return len !== len || len <= 0 ? 0 : len < kMaxSafeLength ? trunc(len) : kMaxSafeLength;
+}
+// The original may have the work when O is a genuine Array (not a proxy: its length is a data
+// property, so reading it again is not observable) no longer than kDelegate, and still of the
+// length the replacement read (a conversion in between may have changed it).
+function delegate(O, len) {
+  return len <= kDelegate && isArray(O) && O.length === len;
+}
+function requireCallable(fn) {
+  if (typeof fn !== 'function') throw new TypeErrorFn(`${typeof fn} is not a function`);
+}
 
 const table = {
   fill(value, start, end) {
-    if (this === undefined || this === null)
-      throw new TypeErrorFn('Array.prototype.fill called on null or undefined');
-    const O = ObjectFn(this);
-    let len = +O.length;
-    len = len !== len || len <= 0 ? 0 : len < kMaxSafeLength ? trunc(len) : kMaxSafeLength;
+    const O = toObject(this, 'fill');
+    const len = lengthOf(O);
     let k = relativeIndex(toIntegerOrInfinity(start), len);
     const final = relativeIndex(end === undefined ? len : toIntegerOrInfinity(end), len);
     // A genuine Array (reading its length again is not observable, and the original sees
@@ -84,6 +119,155 @@ const table = {
       if ((k & kCheckMask) === kCheckMask) base = heapCheck(base);
     }
     return O;
+  },
+  // 23.1.3.30. The collection (SortIndexedProperties, holes skipped) and the write-back are JS
+  // loops; the collected values are sorted by the original on a fresh genuine Array with no
+  // prototype (no inherited setter or element sees it), which holds at most kMaxElements.
+  sort(comparefn) {
+    if (comparefn !== undefined && typeof comparefn !== 'function')
+      throw new TypeErrorFn('The comparison function must be either a function or undefined');
+    const O = toObject(this, 'sort');
+    const len = lengthOf(O);
+    if (len <= kDelegate && isArray(O)) return originalSort(O, comparefn);
+    const items = [];
+    setPrototypeOf(items, null);
+    let n = 0, base = -1;
+    for (let k = 0; k < len; k++) {
+      if (k in O) {
+        if (n === kMaxElements) throw new RangeErrorFn('Invalid array length');
+        items[n++] = O[k];
+      }
+      if ((k & kCheckMask) === kCheckMask) base = heapCheck(base);
+    }
+    originalSort(items, comparefn);
+    let j = 0;
+    for (; j < n; j++) {
+      O[j] = items[j];
+      if ((j & kCheckMask) === kCheckMask) base = heapCheck(base);
+    }
+    for (; j < len; j++) delete O[j];
+    return O;
+  },
+  // 23.1.3.14
+  indexOf(searchElement, fromIndex) {
+    const O = toObject(this, 'indexOf');
+    const len = lengthOf(O);
+    if (len === 0) return -1;
+    let k = relativeIndex(toIntegerOrInfinity(fromIndex), len);
+    if (delegate(O, len)) return originalIndexOf(O, searchElement, k);
+    for (; k < len; k++)
+      if (k in O && O[k] === searchElement) return k;
+    return -1;
+  },
+  // 23.1.3.17
+  lastIndexOf(searchElement, fromIndex) {
+    const O = toObject(this, 'lastIndexOf');
+    const len = lengthOf(O);
+    if (len === 0) return -1;
+    const n = arguments.length > 1 ? toIntegerOrInfinity(fromIndex) : len - 1;
+    let k = n >= 0 ? (n < len - 1 ? n : len - 1) : len + n;
+    if (k < 0) return -1;
+    if (delegate(O, len)) return originalLastIndexOf(O, searchElement, k);
+    for (; k >= 0; k--)
+      if (k in O && O[k] === searchElement) return k;
+    return -1;
+  },
+  // 23.1.3.13: every element read (no HasProperty), SameValueZero.
+  includes(searchElement, fromIndex) {
+    const O = toObject(this, 'includes');
+    const len = lengthOf(O);
+    if (len === 0) return false;
+    let k = relativeIndex(toIntegerOrInfinity(fromIndex), len);
+    if (delegate(O, len)) return originalIncludes(O, searchElement, k);
+    const nan = searchElement !== searchElement;
+    for (; k < len; k++) {
+      const element = O[k];
+      if (element === searchElement || (nan && element !== element)) return true;
+    }
+    return false;
+  },
+  // 23.1.3.16, with V8's own limit: a length over 2^32 - 1 is a TypeError, before the
+  // separator's conversion.
+  join(separator) {
+    const O = toObject(this, 'join');
+    const len = lengthOf(O);
+    if (len > 4294967295) throw new TypeErrorFn('Invalid array length');
+    const sep = separator === undefined ? ',' : `${separator}`;
+    if (delegate(O, len)) return originalJoin(O, sep);
+    let R = '';
+    for (let k = 0; k < len; k++) {
+      if (k > 0) R += sep;
+      const element = O[k];
+      if (element !== undefined && element !== null) R += `${element}`;
+    }
+    return R;
+  },
+  // 23.1.3.25
+  reverse() {
+    const O = toObject(this, 'reverse');
+    const len = lengthOf(O);
+    if (delegate(O, len)) return originalReverse(O);
+    const middle = trunc(len / 2);
+    for (let lower = 0; lower !== middle; lower++) {
+      const upper = len - lower - 1;
+      const lowerExists = lower in O;
+      const lowerValue = lowerExists ? O[lower] : undefined;
+      const upperExists = upper in O;
+      const upperValue = upperExists ? O[upper] : undefined;
+      if (lowerExists && upperExists) {
+        O[lower] = upperValue;
+        O[upper] = lowerValue;
+      } else if (upperExists) {
+        O[lower] = upperValue;
+        delete O[upper];
+      } else if (lowerExists) {
+        delete O[lower];
+        O[upper] = lowerValue;
+      }
+    }
+    return O;
+  },
+  // 23.1.3.15
+  forEach(callbackfn, thisArg) {
+    const O = toObject(this, 'forEach');
+    const len = lengthOf(O);
+    requireCallable(callbackfn);
+    if (delegate(O, len)) return originalForEach(O, callbackfn, thisArg);
+    for (let k = 0; k < len; k++)
+      if (k in O) callFn(callbackfn, thisArg, O[k], k, O);
+    return undefined;
+  },
+  // 23.1.3.6
+  every(callbackfn, thisArg) {
+    const O = toObject(this, 'every');
+    const len = lengthOf(O);
+    requireCallable(callbackfn);
+    if (delegate(O, len)) return originalEvery(O, callbackfn, thisArg);
+    for (let k = 0; k < len; k++)
+      if (k in O && !callFn(callbackfn, thisArg, O[k], k, O)) return false;
+    return true;
+  },
+  // 23.1.3.24
+  reduce(callbackfn, initialValue) {
+    const O = toObject(this, 'reduce');
+    const len = lengthOf(O);
+    requireCallable(callbackfn);
+    if (delegate(O, len)) return arguments.length > 1 ? originalReduce(O, callbackfn, initialValue)
+                                                      : originalReduce(O, callbackfn);
+    let k = 0, accumulator;
+    if (arguments.length > 1) {
+      accumulator = initialValue;
+    } else {
+      let present = false;
+      for (; !present && k < len; k++) {
+        present = k in O;
+        if (present) accumulator = O[k];
+      }
+      if (!present) throw new TypeErrorFn('Reduce of empty array with no initial value');
+    }
+    for (; k < len; k++)
+      if (k in O) accumulator = callFn(callbackfn, undefined, accumulator, O[k], k, O);
+    return accumulator;
   },
   split(separator, limit) {
     if (typeof this !== 'string' || this.length < kMaxElements) return originalSplit(this, separator, limit);
@@ -112,7 +296,10 @@ const table = {
     return originalSplit(S, R, lim);
   },
 };
-const homes = [[ArrayProto, 'fill', 1], [StringProto, 'split', 2]];
+const homes = [[ArrayProto, 'fill', 1], [StringProto, 'split', 2], [ArrayProto, 'sort', 1],
+               [ArrayProto, 'indexOf', 1], [ArrayProto, 'lastIndexOf', 1], [ArrayProto, 'includes', 1],
+               [ArrayProto, 'join', 1], [ArrayProto, 'reverse', 0], [ArrayProto, 'forEach', 1],
+               [ArrayProto, 'every', 1], [ArrayProto, 'reduce', 1]];
 for (let i = 0; i < homes.length; i++) {
   const home = homes[i][0], name = homes[i][1];
   const replacement = table[name];
