@@ -4,7 +4,7 @@
 //   place from C (byte i = i * 7 mod 256) and calls a script function that sums its bytes
 //   through a Uint8Array; the sum is checked.
 //     ours: vh_scope_open; vh_new_array_buffer(e, 1 MiB, &data, &ab); the fill; vh_call(sum,
-//           ab); vh_get_double; vh_scope_close.
+//           ab); vh_value_double; vh_scope_close.
 //     raw:  HandleScope; ArrayBuffer::New(iso, 1 MiB); GetBackingStore()->Data(); the fill;
 //           Function::Call(sum, ab); Value::NumberValue — in a context entered for the round.
 //   Both sides hold their runtime's lock for the whole round (ours: an outer vh_scope; raw:
@@ -84,7 +84,7 @@ void buffer_fill_figure(const bench::Options& opt, vh_runtime rt, bench::RawIsol
           fill(data);
           BENCH_VH(vh_call(e, sum, vh_value{}, 1, &ab, &result));
           double got;
-          BENCH_VH(vh_get_double(result, &got));
+          BENCH_VH(vh_value_double(result, &got));
           BENCH_CHECK(got == want);
           BENCH_VH(vh_scope_close(s));
         });
@@ -106,7 +106,7 @@ void buffer_fill_figure(const bench::Options& opt, vh_runtime rt, bench::RawIsol
         });
       }};
   bench::run_figure(opt, f);
-  BENCH_VH(vh_ref_delete(sum_ref));
+  BENCH_VH(vh_ref_dispose(sum_ref));
   raw_sum.Reset();
   bench::raw_context_dispose(iso, &raw_ctx);
 }

@@ -11,7 +11,7 @@
 //
 // clone_1m_transfer (us per copy) — target 1.10. A new 1 MiB ArrayBuffer of A (made in the op:
 //   a transfer detaches it) inside { buf } copied into B with the buffer transferred.
-//     ours: vh_new_array_buffer(a, 1 MiB); vh_object + vh_set; vh_engine_copy with transfer.
+//     ours: vh_new_array_buffer(a, 1 MiB); vh_new_object + vh_set; vh_engine_copy with transfer.
 //     raw:  ArrayBuffer::New(iso A, 1 MiB); Object::New + Set; serializer with
 //           TransferArrayBuffer; GetBackingStore; Detach; deserializer with TransferArrayBuffer
 //           (ArrayBuffer::New(iso B, store)).
@@ -142,7 +142,7 @@ double ours_transfer(const Pair& p, long ops, size_t bytes) {
     BENCH_VH(vh_scope_open(p.a, &s));
     vh_value ab, wrap, out;
     BENCH_VH(vh_new_array_buffer(p.a, bytes, nullptr, &ab));
-    BENCH_VH(vh_object(p.a, &wrap));
+    BENCH_VH(vh_new_object(p.a, &wrap));
     BENCH_VH(vh_set(p.a, wrap, "buf", ab));
     vh_copy_options o;
     vh_copy_options_init(&o);
@@ -214,14 +214,14 @@ void copy_vs_proxy(const bench::Options& opt, const Pair& p) {
         BENCH_VH(vh_pass(p.b, arr, &there, nullptr));
       BENCH_VH(vh_call(p.b, sum, vh_value{}, 1, &there, &result));
       double got;
-      BENCH_VH(vh_get_double(result, &got));
+      BENCH_VH(vh_value_double(result, &got));
       BENCH_CHECK(got == 499500);
       BENCH_VH(vh_scope_close(s));
     });
   };
   bench::Figure f{"copy_vs_proxy_1k", "us", 0.10, [&] { return read_all(true); }, [&] { return read_all(false); }};
   bench::run_figure(opt, f);
-  BENCH_VH(vh_ref_delete(sum_ref));
+  BENCH_VH(vh_ref_dispose(sum_ref));
 }
 
 }  // namespace

@@ -2,16 +2,16 @@
 // FunctionTemplate callback doing the same job. Four figures, each a JS loop of 10M calls per
 // round (× --scale) run by one vh_call / Function::Call; unit: ns per call from JS to C.
 //
-// host_call — a C add(a, b) on the numeric fast path: vh_function_new_numeric(), set as the
+// host_call — a C add(a, b) on the numeric fast path: vh_new_function_numeric(), set as the
 //   global `add` of its engine, called as `for (let i = 0; i < n; i++) s = add(s, 1)`; the
 //   loop's result (n) is read back and checked.
-//     ours: a vh_numeric_function: argc check, *result = args[0] + args[1] (the library checks
+//     ours: a vh_numeric_function_cb: argc check, *result = args[0] + args[1] (the library checks
 //           that both arguments are Numbers and throws a TypeError otherwise)
 //     raw:  a FunctionTemplate callback: Length() and IsNumber() checks (a TypeError otherwise),
 //           info[i].As<Number>()->Value(), GetReturnValue().Set(double)
-// host_call_generic — the same add as a general vh_host_function registered with
-//   vh_runtime_global_function(): argc check, vh_get_double(argv[0]), vh_get_double(argv[1]),
-//   vh_double(info->engine, a + b, result), every value checked; the raw side is the same.
+// host_call_generic — the same add as a general vh_host_function_cb registered with
+//   vh_runtime_global_function(): argc check, vh_value_double(argv[0]), vh_value_double(argv[1]),
+//   vh_new_double(info->engine, a + b, result), every value checked; the raw side is the same.
 // host_method — a brand-checked prototype method on the native fast path: `last = obj.nget()`
 //   in the loop, obj an instance of a host class whose nget() increments and returns a counter
 //   in native memory.
@@ -22,7 +22,7 @@
 //           InstanceTemplate()->NewInstance + SetAlignedPointerInInternalField; the callback
 //           reads GetAlignedPointerFromInternalField(0), increments, GetReturnValue().Set(int32)
 // host_method_generic — the same through a general method get(): vh_class_unwrap(this) +
-//   vh_int32(++count); the raw side is the same.
+//   vh_new_int32(++count); the raw side is the same.
 //
 // Both sides hold their runtime's lock around the round (ours: a vh_scope; raw: Locker,
 // Isolate::Scope, HandleScope, Context::Scope) and run the very same JavaScript source. The
@@ -61,11 +61,11 @@ function run_nget(n) {
 int vh_add(const vh_call_info* info, vh_value* result) {
   if (info->argc < 2) return VH_EINVAL;
   double a, b;
-  int rc = vh_get_double(info->argv[0], &a);
+  int rc = vh_value_double(info->argv[0], &a);
   if (rc != VH_OK) return rc;
-  rc = vh_get_double(info->argv[1], &b);
+  rc = vh_value_double(info->argv[1], &b);
   if (rc != VH_OK) return rc;
-  return vh_double(info->engine, a + b, result);
+  return vh_new_double(info->engine, a + b, result);
 }
 
 // add(a, b) on the numeric fast path.
@@ -92,7 +92,7 @@ int vh_counter_get(const vh_call_info* info, vh_value* result) {
   int rc = vh_class_unwrap(info->this_value, *cls, &native);
   if (rc != VH_OK) return rc;
   Counter* c = static_cast<Counter*>(native);
-  return vh_int32(info->engine, ++c->count, result);
+  return vh_new_int32(info->engine, ++c->count, result);
 }
 
 // One round: fn(n) through vh_call, checked to return n; ns per JS -> C call.
@@ -102,10 +102,10 @@ double ours_round(vh_engine e, vh_ref fn_ref, long n) {
   BENCH_VH(vh_scope_open(e, &s));
   vh_value fn, arg, out;
   BENCH_VH(vh_ref_get(fn_ref, &fn));
-  BENCH_VH(vh_double(e, static_cast<double>(n), &arg));
+  BENCH_VH(vh_new_double(e, static_cast<double>(n), &arg));
   BENCH_VH(vh_call(e, fn, vh_value{}, 1, &arg, &out));
   double r;
-  BENCH_VH(vh_get_double(out, &r));
+  BENCH_VH(vh_value_double(out, &r));
   BENCH_CHECK(r == static_cast<double>(n));
   BENCH_VH(vh_scope_close(s));
   return static_cast<double>(bench::now_ns() - t0) / static_cast<double>(n);
@@ -234,7 +234,7 @@ int main(int argc, char** argv) {
     BENCH_VH(vh_class_new_instance(eg, counter_class, &ours_counter, &obj));
     BENCH_VH(bench::set_global(eg, "obj", obj));
     BENCH_VH(vh_eval(eg, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
-    BENCH_VH(vh_function_new_numeric(ef, "add", vh_add_numeric, nullptr, &add));
+    BENCH_VH(vh_new_function_numeric(ef, "add", vh_add_numeric, nullptr, &add));
     BENCH_VH(bench::set_global(ef, "add", add));
     BENCH_VH(vh_eval(ef, kScript, VH_AUTO_LENGTH, "bench_host.js", nullptr));
     BENCH_VH(vh_scope_close(s));
@@ -281,10 +281,10 @@ int main(int argc, char** argv) {
     side.run_nget.Reset();
     side.context.Reset();
   }
-  BENCH_VH(vh_ref_delete(run_add_g));
-  BENCH_VH(vh_ref_delete(run_add_f));
-  BENCH_VH(vh_ref_delete(run_get));
-  BENCH_VH(vh_ref_delete(run_nget));
+  BENCH_VH(vh_ref_dispose(run_add_g));
+  BENCH_VH(vh_ref_dispose(run_add_f));
+  BENCH_VH(vh_ref_dispose(run_get));
+  BENCH_VH(vh_ref_dispose(run_nget));
   BENCH_VH(vh_engine_dispose(ef));
   BENCH_VH(vh_engine_dispose(eg));
   BENCH_VH(vh_runtime_dispose(rt));  // no finalizer: ours_counter is not heap memory

@@ -5,12 +5,12 @@
 //   thread and waits until it has run: T posts, the loop's thread runs the work, which signals T
 //   back with uv_sem_post; T waits in uv_sem_wait, then posts the next. 10000 round trips per
 //   round (× --scale).
-//     ours: a worker (vh_worker_start, no init) runs the loop; T calls vh_post(engine, task, &sem)
+//     ours: a worker (vh_worker_start, no init) runs the loop; T calls vh_engine_post(engine, task, &sem)
 //           and the task (called with the engine, a scope open on it: the runtime's lock taken,
 //           then the microtasks run after it) does uv_sem_post.
 //     raw:  a libuv loop of its own on another thread (uv_run, UV_RUN_DEFAULT) with a uv_async_t;
 //           T calls uv_async_send and the async callback does uv_sem_post. No V8 at all: the
-//           cheapest cross-thread wake-up libuv offers, which vh_post uses underneath.
+//           cheapest cross-thread wake-up libuv offers, which vh_engine_post uses underneath.
 //   Both threads of both sides are pinned to one CPU: each round trip is then two switches
 //   between threads on that CPU, the cheapest wake-up there is, so what the library adds (the
 //   task queue, the engine's lookup, the runtime's lock and scope around the task, the
@@ -80,12 +80,12 @@ void pin_task(vh_engine, int status, void* data) {
 
 bool ours_pin_loop(Ours& o, int cpu) {
   PinRequest p{cpu};
-  return vh_post_and_wait(o.engine, pin_task, &p) == VH_OK && p.ok;
+  return vh_engine_post_and_wait(o.engine, pin_task, &p) == VH_OK && p.ok;
 }
 
 double ours_round(Ours& o, long n) {
   double us = bench::time_per_op(n, "us", [&](long) {
-    BENCH_VH(vh_post(o.engine, signal_task, &o));
+    BENCH_VH(vh_engine_post(o.engine, signal_task, &o));
     uv_sem_wait(&o.done);
   });
   BENCH_CHECK(o.bad_status == 0);

@@ -6,7 +6,7 @@
 //
 // direct_get (target 1.05) — engine A makes obj = {x: 1} (x made a mutable field, so the
 //   compiler cannot fold obj.x to a constant); bench::set_global() (vh_engine_global() + vh_set()) makes it the global `obj`
-//   of A and of engine B of the same runtime (vh_pass says VH_PASS_DIRECT: the very object).
+//   of A and of engine B of the same runtime (vh_pass says VH_PASS_KIND_DIRECT: the very object).
 //     ours: the loop in B (a get on an object of another engine);
 //     base: the same loop in A (a get on its own object). Both through the library, in one
 //           runtime: the figure asks whether the second engine pays anything for the direct path.
@@ -15,7 +15,7 @@
 //
 // proxy_get (target 0.50) — a primitive get through a host proxy, across runtimes.
 //     ours: runtime S (engine es) makes obj = {x: 1}; vh_pass() into runtime D (engine ed)
-//           gives a proxy (VH_PASS_PROXY), the global `obj` of ed; the loop runs in ed with this
+//           gives a proxy (VH_PASS_KIND_PROXY), the global `obj` of ed; the loop runs in ed with this
 //           thread holding scopes on BOTH runtimes (es outer, ed inner), as a single-threaded
 //           embedding does: each trap runs directly, without lock operations.
 //     raw:  two raw isolates: iso_s with a context holding obj = {x: 1}, iso_d with a context
@@ -87,10 +87,10 @@ double ours_round(vh_engine e, vh_ref fn_ref, long n, const vh_engine* hold = nu
   BENCH_VH(vh_scope_open(e, &s));
   vh_value fn, arg, out;
   BENCH_VH(vh_ref_get(fn_ref, &fn));
-  BENCH_VH(vh_double(e, static_cast<double>(n), &arg));
+  BENCH_VH(vh_new_double(e, static_cast<double>(n), &arg));
   BENCH_VH(vh_call(e, fn, vh_value{}, 1, &arg, &out));
   double r;
-  BENCH_VH(vh_get_double(out, &r));
+  BENCH_VH(vh_value_double(out, &r));
   BENCH_CHECK(r == static_cast<double>(n));
   BENCH_VH(vh_scope_close(s));
   if (hold) BENCH_VH(vh_scope_close(held));
@@ -297,7 +297,7 @@ int main(int argc, char** argv) {
     vh_pass_kind how;
     BENCH_VH(vh_eval(ea, kMakeObject, VH_AUTO_LENGTH, "bench_marshal.js", &obj));
     BENCH_VH(vh_pass(eb, obj, &in_b, &how));
-    BENCH_CHECK(how == VH_PASS_DIRECT);
+    BENCH_CHECK(how == VH_PASS_KIND_DIRECT);
     BENCH_VH(bench::set_global(ea, "obj", obj));
     BENCH_VH(bench::set_global(eb, "obj", obj));
     BENCH_VH(vh_eval(ea, kScript, VH_AUTO_LENGTH, "bench_marshal.js", nullptr));
@@ -331,12 +331,12 @@ int main(int argc, char** argv) {
     vh_pass_kind how;
     BENCH_VH(vh_eval(es, kMakeObject, VH_AUTO_LENGTH, "bench_marshal.js", &obj));
     BENCH_VH(vh_pass(ed, obj, &proxy, &how));
-    BENCH_CHECK(how == VH_PASS_PROXY);
+    BENCH_CHECK(how == VH_PASS_KIND_PROXY);
     BENCH_VH(bench::set_global(ed, "obj", proxy));
     BENCH_VH(vh_eval(ed, kScript, VH_AUTO_LENGTH, "bench_marshal.js", nullptr));
     BENCH_VH(vh_eval(ed, "obj.x", VH_AUTO_LENGTH, "bench_marshal.js", &x));  // through the trap
     int32_t xv = 0;
-    BENCH_VH(vh_get_int32(x, &xv));
+    BENCH_VH(vh_value_int32(x, &xv));
     BENCH_CHECK(xv == 1);
     BENCH_VH(vh_scope_close(sd));
     BENCH_VH(vh_scope_close(ss));
@@ -388,9 +388,9 @@ int main(int argc, char** argv) {
     src.obj.Reset();
     src.context.Reset();
   }
-  BENCH_VH(vh_ref_delete(run_d));
-  BENCH_VH(vh_ref_delete(run_a));
-  BENCH_VH(vh_ref_delete(run_b));
+  BENCH_VH(vh_ref_dispose(run_d));
+  BENCH_VH(vh_ref_dispose(run_a));
+  BENCH_VH(vh_ref_dispose(run_b));
   BENCH_VH(vh_runtime_dispose(rd));  // D first: its proxy gives obj back to S
   BENCH_VH(vh_runtime_dispose(rs));
   BENCH_VH(vh_engine_dispose(eb));

@@ -13,10 +13,10 @@
 // entry imports every module no other module imports (so all 200 are reached) and m150's cycle
 // function, and exports `value`; C computes the expected value and both sides check it.
 //
-//   ours: one runtime with a vh_module_loader (set once) that resolves the specifier against
+//   ours: one runtime with a vh_module_loader_cb (set once) that resolves the specifier against
 //         the referrer and returns the source text from the in-memory table; per graph load a
 //         fresh engine (vh_engine_new, untimed), then timed: vh_scope_open, vh_module_eval of
-//         the entry, vh_get(namespace, "value"), vh_get_double, check,
+//         the entry, vh_get(namespace, "value"), vh_value_double, check,
 //         vh_runtime_run_microtasks, vh_scope_close; then vh_engine_dispose (untimed).
 //   raw:  one raw isolate; per graph load a fresh context (Context::New in a v8::Global, untimed)
 //         with a per-context module cache in its embedder data, then timed: Locker,
@@ -199,7 +199,7 @@ __attribute__((noinline)) void ours_graph(vh_runtime rt, vh_engine e, const Grap
   BENCH_VH(vh_module_eval(e, g.entry_source.data(), g.entry_source.size(), kEntryName, &ns));
   BENCH_VH(vh_get(e, ns, "value", &v));
   double value;
-  BENCH_VH(vh_get_double(v, &value));
+  BENCH_VH(vh_value_double(v, &value));
   BENCH_CHECK(value == g.expected);
   if (checkpoint) BENCH_VH(vh_runtime_run_microtasks(rt));
   BENCH_VH(vh_scope_close(s));

@@ -4,7 +4,7 @@
 //   under 1 us in absolute terms (checked and reported on stderr). Sharing an existing
 //   SharedArrayBuffer of runtime A into an engine of runtime B, which has not seen that memory
 //   yet: a real share, never an identity-cache hit.
-//     ours: vh_pass(b_k, sab_m, &out, &how) (how checked to be VH_PASS_SHARED): value lookup,
+//     ours: vh_pass(b_k, sab_m, &out, &how) (how checked to be VH_PASS_KIND_SHARED): value lookup,
 //           the shared-backed check, the BackingStore, the identity-cache lookup (a miss), a
 //           new SAB over the store in b_k's realm, its weak cache entry, the source's home entry
 //           (made by the first engine's share of a buffer, found by the others'), the result
@@ -82,7 +82,7 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
   // shares only.
   std::vector<vh_ref> ours_sources;
   auto new_sources_ours = [&] {
-    for (vh_ref r : ours_sources) BENCH_VH(vh_ref_delete(r));
+    for (vh_ref r : ours_sources) BENCH_VH(vh_ref_dispose(r));
     ours_sources.clear();
     vh_scope s;
     BENCH_VH(vh_scope_open(a, &s));
@@ -123,7 +123,7 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
           vh_value out;
           vh_pass_kind how;
           BENCH_VH(vh_pass(bs[op % engines], src[op / engines], &out, &how));
-          BENCH_CHECK(how == VH_PASS_SHARED);
+          BENCH_CHECK(how == VH_PASS_KIND_SHARED);
         });
         BENCH_VH(vh_scope_close(sb));
         BENCH_VH(vh_scope_close(sa));
@@ -205,7 +205,7 @@ void share_figure(const bench::Options& opt, const ShareCase& c, vh_runtime ra, 
     BENCH_VH(vh_scope_close(sb));
     BENCH_VH(vh_scope_close(sa));
   }
-  for (vh_ref r : ours_sources) BENCH_VH(vh_ref_delete(r));
+  for (vh_ref r : ours_sources) BENCH_VH(vh_ref_dispose(r));
   for (auto& e : bs) BENCH_VH(vh_engine_dispose(e));
   BENCH_VH(vh_engine_dispose(a));
   {
@@ -290,7 +290,7 @@ void pingpong_figure(const bench::Options& opt) {
     BENCH_VH(vh_eval(e[0], "globalThis.turn = new Int32Array(new SharedArrayBuffer(16))", VH_AUTO_LENGTH,
                      "make.js", &turn));
     BENCH_VH(vh_pass(e[1], turn, &passed, &how));
-    BENCH_CHECK(how == VH_PASS_SHARED);
+    BENCH_CHECK(how == VH_PASS_KIND_SHARED);
     BENCH_VH(bench::set_global(e[1], "turn", passed));
     BENCH_VH(vh_scope_close(s1));
     BENCH_VH(vh_scope_close(s0));
@@ -332,7 +332,7 @@ void pingpong_figure(const bench::Options& opt) {
           vh_value r;
           int32_t got = 0;
           BENCH_VH(vh_eval(e[i], call[i], VH_AUTO_LENGTH, "run.js", &r));
-          BENCH_VH(vh_get_int32(r, &got));
+          BENCH_VH(vh_value_int32(r, &got));
           BENCH_CHECK(got == n);
           BENCH_VH(vh_scope_close(s));
         });

@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
       int32_t n = 0;
       BENCH_VH(vh_scope_open(e, &s));
       BENCH_VH(vh_eval(e, kHandler, VH_AUTO_LENGTH, "handler.js", &v));
-      BENCH_VH(vh_get_int32(v, &n));
+      BENCH_VH(vh_value_int32(v, &n));
       BENCH_CHECK(n == 42);
       BENCH_VH(vh_scope_close(s));
     };

@@ -1,8 +1,8 @@
 // bench_values — figure value_props: 1M integer-indexed properties set on a fresh object,
 // then all read back, in batches of 1000 with a scope per batch.
 //
-//   ours: vh_object; per batch vh_scope_open, 1000 × (vh_int32 + vh_set_index), vh_scope_close;
-//         then per batch vh_scope_open, 1000 × (vh_get_index + vh_get_int32), vh_scope_close
+//   ours: vh_new_object; per batch vh_scope_open, 1000 × (vh_new_int32 + vh_set_index), vh_scope_close;
+//         then per batch vh_scope_open, 1000 × (vh_get_index + vh_value_int32), vh_scope_close
 //   raw:  Object::New; per batch a HandleScope, 1000 × obj->Set(ctx, i, Integer::New(iso, i));
 //         then per batch a HandleScope, 1000 × obj->Get(ctx, i) + Int32Value(ctx)
 //
@@ -22,12 +22,12 @@ double ours_round(vh_engine e) {
   vh_scope outer, s;
   BENCH_VH(vh_scope_open(e, &outer));
   vh_value obj;
-  BENCH_VH(vh_object(e, &obj));
+  BENCH_VH(vh_new_object(e, &obj));
   for (uint32_t base = 0; base < kProps; base += kBatch) {
     BENCH_VH(vh_scope_open(e, &s));
     for (uint32_t i = base; i < base + kBatch; ++i) {
       vh_value v;
-      BENCH_VH(vh_int32(e, static_cast<int32_t>(i), &v));
+      BENCH_VH(vh_new_int32(e, static_cast<int32_t>(i), &v));
       BENCH_VH(vh_set_index(e, obj, i, v));
     }
     BENCH_VH(vh_scope_close(s));
@@ -38,7 +38,7 @@ double ours_round(vh_engine e) {
       vh_value v;
       int32_t n;
       BENCH_VH(vh_get_index(e, obj, i, &v));
-      BENCH_VH(vh_get_int32(v, &n));
+      BENCH_VH(vh_value_int32(v, &n));
       BENCH_CHECK(n == static_cast<int32_t>(i));
     }
     BENCH_VH(vh_scope_close(s));

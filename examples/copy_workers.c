@@ -2,7 +2,7 @@
  *
  * Two workers, each a runtime on a thread of its own. The producer's script builds a message
  * (a Map, a Date, a typed array, a cycle); the host turns it into bytes on the producer's thread
- * (vh_engine_copy_to_bytes), posts the bytes to the consumer (vh_post), and on the consumer's
+ * (vh_engine_copy_to_bytes), posts the bytes to the consumer (vh_engine_post), and on the consumer's
  * thread rebuilds the value (vh_engine_copy_from_bytes) and hands it to the consumer's
  * onmessage(). Neither thread ever holds the other's runtime: only bytes cross, as with
  * postMessage between Web Workers. (Within one thread holding both runtimes, vh_engine_copy()
@@ -61,14 +61,14 @@ static void produce(vh_engine e, int status, void *data) {
   vh_value global, fn, arg, msg;
   message *m;
   if (status != VH_OK || vh_engine_global(e, &global) != VH_OK ||
-      vh_get(e, global, "makeMessage", &fn) != VH_OK || vh_int32(e, n, &arg) != VH_OK ||
+      vh_get(e, global, "makeMessage", &fn) != VH_OK || vh_new_int32(e, n, &arg) != VH_OK ||
       vh_call(e, fn, (vh_value){0}, 1, &arg, &msg) != VH_OK || !(m = malloc(sizeof *m)))
     return;
   if (vh_engine_copy_to_bytes(e, msg, &m->bytes, &m->length) != VH_OK) {
     free(m);
     return;
   }
-  if (vh_post(g_consumer, deliver, m) != VH_OK) { /* refused: never called, so free here */
+  if (vh_engine_post(g_consumer, deliver, m) != VH_OK) { /* refused: never called, so free here */
     vh_free(m->bytes);
     free(m);
   }
@@ -80,7 +80,7 @@ static void print_log(vh_engine e, int status, void *data) {
   vh_value log;
   char *text;
   if (status == VH_OK && vh_eval(e, "log.join('\\n')", VH_AUTO_LENGTH, "log.js", &log) == VH_OK &&
-      vh_dup_string_utf8(log, &text, NULL) == VH_OK) {
+      vh_value_string_utf8_dup(log, &text, NULL) == VH_OK) {
     printf("%s\n", text);
     vh_free(text);
   }
@@ -96,11 +96,11 @@ int main(void) {
   if (vh_worker_start(NULL, run_script, (void *)kProducer, &producer, &producer_engine) != VH_OK ||
       vh_worker_start(NULL, run_script, (void *)kConsumer, &consumer, &g_consumer) != VH_OK)
     return 1;
-  for (int n = 1; n <= 3; n++) vh_post(producer_engine, produce, (void *)(intptr_t)(n * 4));
+  for (int n = 1; n <= 3; n++) vh_engine_post(producer_engine, produce, (void *)(intptr_t)(n * 4));
   /* The producer's tasks run in order; once this wait returns, every message has been posted
    * to the consumer, ahead of print_log. */
-  vh_post_and_wait(producer_engine, nothing, NULL);
-  vh_post_and_wait(g_consumer, print_log, NULL);
+  vh_engine_post_and_wait(producer_engine, nothing, NULL);
+  vh_engine_post_and_wait(g_consumer, print_log, NULL);
   vh_worker_stop(producer);
   vh_worker_stop(consumer);
   return 0;

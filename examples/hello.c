@@ -16,12 +16,12 @@ int main(void) {
   rc = vh_eval(engine, "'Hello, ' + ['V8', 'host'].join('')", VH_AUTO_LENGTH, "hello.js", &result);
   if (rc == VH_OK) {
     char text[64];
-    if (vh_get_string_utf8(result, text, sizeof text, NULL) == VH_OK) printf("%s\n", text);
+    if (vh_value_string_utf8(result, text, sizeof text, NULL) == VH_OK) printf("%s\n", text);
   } else if (rc == VH_EEXCEPTION) {
     vh_exception ex;
     vh_exception_take(engine, &ex);
     fprintf(stderr, "%s:%d:%d: %s\n", ex.resource_name, ex.line, ex.column, ex.message);
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
   }
 
   vh_scope_close(scope);

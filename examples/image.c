@@ -77,8 +77,8 @@ int main(void) {
       p[3] = 255;
     }
   args[0] = buffer;
-  CHECK(vh_int32(e, WIDTH, &args[1]));
-  CHECK(vh_int32(e, HEIGHT, &args[2]));
+  CHECK(vh_new_int32(e, WIDTH, &args[1]));
+  CHECK(vh_new_int32(e, HEIGHT, &args[2]));
   CHECK(vh_call(e, grey, (vh_value){0}, 3, args, &result));
   /* The script wrote into the same memory: no copy either way. */
   printf("pixel (0,0): %u %u %u %u\n", px[0], px[1], px[2], px[3]);

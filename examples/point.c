@@ -50,14 +50,14 @@ static PointClass *point_class(const vh_call_info *info) { return (PointClass *)
 
 /* Throws a TypeError into the calling script; the callback then returns VH_EEXCEPTION. */
 static int type_error(const vh_call_info *info, const char *message) {
-  TRY(vh_throw_error(info->engine, VH_TYPE_ERROR, message));
+  TRY(vh_throw_error(info->engine, VH_ERROR_KIND_TYPE_ERROR, message));
   return VH_EEXCEPTION;
 }
 
 /* argv[i] as a double, or a TypeError. */
 static int number_arg(const vh_call_info *info, size_t i, const char *message, double *out) {
   if (i >= info->argc) return type_error(info, message);
-  int rc = vh_get_double(info->argv[i], out);
+  int rc = vh_value_double(info->argv[i], out);
   return rc == VH_ETYPE ? type_error(info, message) : rc;
 }
 
@@ -97,7 +97,7 @@ static void point_finalize(void *native, void *class_data) {
 static int point_norm(const vh_call_info *info, vh_value *result) {
   Point *p;
   TRY(unwrap(info, info->this_value, "Point.prototype.norm: this is not a Point", &p));
-  return vh_double(info->engine, hypot(p->x, p->y), result);
+  return vh_new_double(info->engine, hypot(p->x, p->y), result);
 }
 
 /* p.add(other): a new Point, made from C with vh_class_new_instance (no constructor call). */
@@ -125,14 +125,14 @@ static int point_to_string(const vh_call_info *info, vh_value *result) {
   TRY(unwrap(info, info->this_value, "Point.prototype.toString: this is not a Point", &p));
   char text[80];
   snprintf(text, sizeof text, "Point(%g, %g)", p->x, p->y);
-  return vh_string_utf8(info->engine, text, VH_AUTO_LENGTH, result);
+  return vh_new_string_utf8(info->engine, text, VH_AUTO_LENGTH, result);
 }
 
 /* Accessors: p.x, p.y (read and write). */
 static int point_coordinate(const vh_call_info *info, vh_value *result, int which) {
   Point *p;
   TRY(unwrap(info, info->this_value, "Point: this is not a Point", &p));
-  return vh_double(info->engine, which == 0 ? p->x : p->y, result);
+  return vh_new_double(info->engine, which == 0 ? p->x : p->y, result);
 }
 static int point_set_coordinate(const vh_call_info *info, int which) {
   Point *p;
@@ -166,12 +166,12 @@ static int show(vh_engine e, const char *engine_name, const char *expression) {
     vh_exception ex;
     TRY(vh_exception_take(e, &ex));
     printf("  %s> %s  =>  threw %s\n", engine_name, expression, ex.message);
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
     return VH_OK;
   }
   TRY(rc);
   char text[128];
-  TRY(vh_get_string_utf8(v, text, sizeof text, NULL));
+  TRY(vh_value_string_utf8(v, text, sizeof text, NULL));
   printf("  %s> %s  =>  %s\n", engine_name, expression, text);
   return VH_OK;
 }

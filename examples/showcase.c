@@ -16,10 +16,10 @@
 
 static const char *path_name(vh_pass_kind how) {
   switch (how) {
-    case VH_PASS_PRIMITIVE: return "primitive";
-    case VH_PASS_DIRECT: return "direct";
-    case VH_PASS_SHARED: return "shared";
-    case VH_PASS_PROXY: return "proxy";
+    case VH_PASS_KIND_PRIMITIVE: return "primitive";
+    case VH_PASS_KIND_DIRECT: return "direct";
+    case VH_PASS_KIND_SHARED: return "shared";
+    case VH_PASS_KIND_PROXY: return "proxy";
   }
   return "?";
 }
@@ -27,7 +27,7 @@ static const char *path_name(vh_pass_kind how) {
 /* Prints a string value. */
 static int print_value(const char *label, vh_value v) {
   char text[256];
-  int rc = vh_get_string_utf8(v, text, sizeof text, NULL);
+  int rc = vh_value_string_utf8(v, text, sizeof text, NULL);
   if (rc == VH_OK) printf("  %-30s %s\n", label, text);
   return rc;
 }
@@ -88,7 +88,7 @@ int main(void) {
     vh_exception ex;
     CHECK(vh_exception_take(b, &ex));
     printf("  %-30s %s (%s:%d:%d)\n", "B throws:", ex.message, ex.resource_name, ex.line, ex.column);
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
   }
 
   /* A second runtime: objects of the first arrive as host proxies. The calling thread holds
@@ -138,7 +138,7 @@ int main(void) {
 
   /* A value kept after its scope closed is refused, not a crash. */
   int32_t n;
-  rc = vh_get_int32(answer, &n);
+  rc = vh_value_int32(answer, &n);
   printf("  %-30s %s\n", "A stale value gives:", vh_err_name(rc));
 
   CHECK(vh_runtime_dispose(rt2));

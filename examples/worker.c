@@ -1,8 +1,8 @@
 /* worker.c — a worker runtime fed from the main thread.
  *
  * A worker is a runtime living on a thread of its own, running its event loop. Its init function
- * defines a JavaScript word counter there; the main thread posts jobs to it (vh_post, with
- * malloc'd job data that the task frees), then collects the totals with vh_post_and_wait and
+ * defines a JavaScript word counter there; the main thread posts jobs to it (vh_engine_post, with
+ * malloc'd job data that the task frees), then collects the totals with vh_engine_post_and_wait and
  * stops the worker. Every task is called exactly once: with VH_OK when it runs, or with
  * VH_EDISPOSED when the worker went away first. A post refused with VH_EDISPOSED is never called,
  * so the poster frees the job itself. */
@@ -29,7 +29,7 @@ static const char kCounter[] =
     "}\n";
 
 /* A result slot of the main thread. The worker writes it; the main thread reads it only after
- * a vh_post_and_wait posted later has returned, so the task has run by then. */
+ * a vh_engine_post_and_wait posted later has returned, so the task has run by then. */
 typedef struct result {
   int status; /* VH_OK, or what went wrong */
   int32_t words, distinct;
@@ -51,7 +51,7 @@ static void free_job(job *j) {
 static int get_int(vh_engine e, vh_value obj, const char *name, int32_t *out) {
   vh_value v;
   int rc = vh_get(e, obj, name, &v);
-  return rc == VH_OK ? vh_get_int32(v, out) : rc;
+  return rc == VH_OK ? vh_value_int32(v, out) : rc;
 }
 
 /* The counting itself, on the worker's thread, with a scope open on its engine. */
@@ -59,12 +59,12 @@ static int count_words(vh_engine e, job *j) {
   vh_value global, fn, arg, r, top;
   int rc = vh_engine_global(e, &global);
   if (rc == VH_OK) rc = vh_get(e, global, "countWords", &fn);
-  if (rc == VH_OK) rc = vh_string_utf8(e, j->text, VH_AUTO_LENGTH, &arg);
+  if (rc == VH_OK) rc = vh_new_string_utf8(e, j->text, VH_AUTO_LENGTH, &arg);
   if (rc == VH_OK) rc = vh_call(e, fn, (vh_value){0}, 1, &arg, &r);
   if (rc == VH_OK) rc = get_int(e, r, "words", &j->out->words);
   if (rc == VH_OK) rc = get_int(e, r, "distinct", &j->out->distinct);
   if (rc == VH_OK) rc = vh_get(e, r, "top", &top);
-  if (rc == VH_OK) rc = vh_get_string_utf8(top, j->out->top, sizeof j->out->top, NULL);
+  if (rc == VH_OK) rc = vh_value_string_utf8(top, j->out->top, sizeof j->out->top, NULL);
   /* On VH_EEXCEPTION the exception stays pending: the loop reports it as uncaught when the task
    * returns (to stderr, or to vh_runtime_set_error_handler's handler). */
   return rc;
@@ -89,18 +89,18 @@ static int post_job(vh_engine worker, const char *text, result *out) {
   strcpy(j->text, text);
   j->out = out;
   out->status = 1; /* not run yet */
-  int rc = vh_post(worker, count_task, j);
+  int rc = vh_engine_post(worker, count_task, j);
   if (rc != VH_OK) free_job(j);
   return rc;
 }
 
-/* Collects the worker's totals as JSON; run with vh_post_and_wait (data: a char[128]). */
+/* Collects the worker's totals as JSON; run with vh_engine_post_and_wait (data: a char[128]). */
 static void totals_task(vh_engine e, int status, void *data) {
   char *out = data;
   vh_value v;
-  if (status != VH_OK) return; /* the caller sees it as vh_post_and_wait's code */
+  if (status != VH_OK) return; /* the caller sees it as vh_engine_post_and_wait's code */
   if (vh_eval(e, "JSON.stringify(totals)", VH_AUTO_LENGTH, "totals.js", &v) != VH_OK ||
-      vh_get_string_utf8(v, out, 128, NULL) != VH_OK)
+      vh_value_string_utf8(v, out, 128, NULL) != VH_OK)
     strcpy(out, "(unavailable)");
 }
 
@@ -129,7 +129,7 @@ int main(void) {
     fprintf(stderr, "vh_worker_start: %s\n", vh_err_name(rc));
     return 1;
   }
-  /* Hand out the jobs: vh_post returns at once, the worker runs them in this order. */
+  /* Hand out the jobs: vh_engine_post returns at once, the worker runs them in this order. */
   for (int i = 0; i < N; i++) {
     rc = post_job(engine, texts[i], &results[i]);
     if (rc != VH_OK) {
@@ -139,9 +139,9 @@ int main(void) {
     }
   }
   /* Posted after the jobs, so it runs after them: once it returns, every result is in. */
-  rc = vh_post_and_wait(engine, totals_task, totals);
+  rc = vh_engine_post_and_wait(engine, totals_task, totals);
   if (rc != VH_OK) {
-    fprintf(stderr, "vh_post_and_wait: %s\n", vh_err_name(rc));
+    fprintf(stderr, "vh_engine_post_and_wait: %s\n", vh_err_name(rc));
     vh_worker_stop(worker);
     return 1;
   }

@@ -17,7 +17,7 @@
  *   vh_engine_new_private(NULL, NULL, &e);
  *   vh_scope_open(e, &s);
  *   if (vh_eval(e, "6 * 7", VH_AUTO_LENGTH, "answer.js", &v) == VH_OK &&
- *       vh_get_int32(v, &n) == VH_OK)
+ *       vh_value_int32(v, &n) == VH_OK)
  *     printf("%d\n", n);
  *   vh_scope_close(s);
  *   vh_engine_dispose(e);

@@ -1,4 +1,4 @@
-/* Async host functions: vh_async_queue (loop.h). */
+/* Async host functions: vh_engine_queue_work (loop.h). */
 #include <stdatomic.h>
 #include <uv.h>
 
@@ -12,7 +12,7 @@ static char g_last_error[256];
 static void on_error(vh_engine engine, vh_error_event event, const vh_exception *error, void *data) {
   (void)engine;
   (void)data;
-  if (event == VH_EVENT_UNCAUGHT_EXCEPTION) g_uncaught++;
+  if (event == VH_ERROR_EVENT_UNCAUGHT_EXCEPTION) g_uncaught++;
   else g_rejections++;
   snprintf(g_last_error, sizeof g_last_error, "%s", error->message);
 }
@@ -55,21 +55,21 @@ static int done_job(vh_engine engine, int status, void *data, vh_value *result) 
   long r = j->result;
   free(j);
   switch (mode) {
-    case MODE_RESOLVE: return vh_double(engine, (double)r, result);
+    case MODE_RESOLVE: return vh_new_double(engine, (double)r, result);
     case MODE_UNTOUCHED: return rc;
     case MODE_THROW_ERROR:
-      assert_ok(vh_throw_error(engine, VH_RANGE_ERROR, "too big"));
+      assert_ok(vh_throw_error(engine, VH_ERROR_KIND_RANGE_ERROR, "too big"));
       return VH_EEXCEPTION;
     case MODE_THROW_VALUE: {
       vh_value v;
-      assert_ok(vh_int32(engine, 42, &v));
+      assert_ok(vh_new_int32(engine, 42, &v));
       assert_ok(vh_throw(engine, v));
       return VH_EEXCEPTION;
     }
     case MODE_STATUS:
       if (status < 0) return status; /* a negative code rejects with "<VH_NAME>: ..." */
-      return vh_int32(engine, status, result);
-    case MODE_STRING: return vh_string_utf8(engine, "from the pool", VH_AUTO_LENGTH, result);
+      return vh_new_int32(engine, status, result);
+    case MODE_STRING: return vh_new_string_utf8(engine, "from the pool", VH_AUTO_LENGTH, result);
   }
   return VH_EINVAL;
 }
@@ -78,7 +78,7 @@ static int done_job(vh_engine engine, int status, void *data, vh_value *result) 
 static int cb_compute(const vh_call_info *info, vh_value *result) {
   int32_t a[5] = {0, MODE_RESOLVE, 20, VH_OK, VH_OK};
   for (size_t i = 0; i < info->argc && i < 5; ++i) {
-    int rc = vh_get_int32(info->argv[i], &a[i]);
+    int rc = vh_value_int32(info->argv[i], &a[i]);
     if (rc != VH_OK) return rc;
   }
   job *j = calloc(1, sizeof *j);
@@ -87,7 +87,7 @@ static int cb_compute(const vh_call_info *info, vh_value *result) {
   j->sleep_ms = a[2];
   j->work_status = a[3];
   j->done_rc = a[4];
-  int rc = vh_async_queue(info->engine, work_job, done_job, j, result);
+  int rc = vh_engine_queue_work(info->engine, work_job, done_job, j, result);
   if (rc != VH_OK) free(j);
   return rc;
 }
@@ -95,7 +95,7 @@ static int cb_compute(const vh_call_info *info, vh_value *result) {
 static int setup_engine(vh_engine e) {
   vh_value f;
   if (vh_engine_install_builtins(e, VH_BUILTIN_ALL) != VH_OK) return -1;
-  if (vh_function_new(e, "compute", cb_compute, NULL, &f) != VH_OK) return -1;
+  if (vh_new_function(e, "compute", cb_compute, NULL, &f) != VH_OK) return -1;
   return set_global(e, "compute", f) == VH_OK ? 0 : -1;
 }
 
@@ -130,7 +130,7 @@ static void run_js(const char *src) {
 #define assert_js(src) assert_js_scoped(g_e, src)
 static void run_all(void) {
   bool alive = true;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_DEFAULT, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_false(alive);
 }
 
@@ -191,10 +191,10 @@ static void test_reject_by_code(void **state) {
   char expected[256], buf[256];
   vh_scope s;
   assert_ok(vh_scope_open(g_e, &s));
-  assert_ok(vh_get_string_utf8(eval_ok(g_e, "msg"), buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(eval_ok(g_e, "msg"), buf, sizeof buf, NULL));
   snprintf(expected, sizeof expected, "VH_ETYPE: %s", vh_strerror(VH_ETYPE));
   assert_string_equal(buf, expected);
-  assert_ok(vh_get_string_utf8(eval_ok(g_e, "msg2"), buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(eval_ok(g_e, "msg2"), buf, sizeof buf, NULL));
   assert_true(strncmp(buf, "VH_ERANGE: ", 11) == 0);
   assert_ok(vh_scope_close(s));
   assert_int_equal(g_uncaught + g_rejections, 0);
@@ -270,7 +270,7 @@ static void test_host_loop_dispose_in_flight(void **state) {
   uv_run(&loop, UV_RUN_DEFAULT); /* the host runs its loop */
   assert_ok(vh_scope_open(e, &s));
   bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e, "v === 36"), &b));
+  assert_ok(vh_value_bool(eval_ok(e, "v === 36"), &b));
   assert_true(b);
   eval_ok(e, "compute(1, 0, 50); compute(2, 0, 0);");
   assert_ok(vh_scope_close(s));
@@ -297,20 +297,20 @@ static void test_invalid_args(void **state) {
   vh_scope s;
   vh_value p;
   assert_ok(vh_scope_open(g_e, &s));
-  assert_status(VH_EINVAL, vh_async_queue(g_e, NULL, done_unused, NULL, &p));
-  assert_status(VH_EINVAL, vh_async_queue(g_e, work_unused, NULL, NULL, &p));
-  assert_status(VH_EINVAL, vh_async_queue(g_e, work_unused, done_unused, NULL, NULL));
+  assert_status(VH_EINVAL, vh_engine_queue_work(g_e, NULL, done_unused, NULL, &p));
+  assert_status(VH_EINVAL, vh_engine_queue_work(g_e, work_unused, NULL, NULL, &p));
+  assert_status(VH_EINVAL, vh_engine_queue_work(g_e, work_unused, done_unused, NULL, NULL));
   vh_engine none = {0};
-  assert_status(VH_EINVAL, vh_async_queue(none, work_unused, done_unused, NULL, &p));
+  assert_status(VH_EINVAL, vh_engine_queue_work(none, work_unused, done_unused, NULL, &p));
   assert_ok(vh_scope_close(s));
   /* without the lock */
-  assert_status(VH_ENOSCOPE, vh_async_queue(g_e, work_unused, done_unused, NULL, &p));
+  assert_status(VH_ENOSCOPE, vh_engine_queue_work(g_e, work_unused, done_unused, NULL, &p));
   /* the promise of a direct call */
   assert_ok(vh_scope_open(g_e, &s));
-  assert_ok(vh_async_queue(g_e, work_unused, done_unused, NULL, &p));
-  vh_promise_state st;
-  assert_ok(vh_promise_state_of(p, &st));
-  assert_int_equal(st, VH_PROMISE_PENDING);
+  assert_ok(vh_engine_queue_work(g_e, work_unused, done_unused, NULL, &p));
+  vh_promise_status st;
+  assert_ok(vh_promise_state(p, &st));
+  assert_int_equal(st, VH_PROMISE_STATUS_PENDING);
   assert_ok(vh_scope_close(s));
   run_all();
 }
@@ -322,7 +322,7 @@ static atomic_int g_reported;
 static int cb_report(const vh_call_info *info, vh_value *result) {
   (void)result;
   int32_t n = -1;
-  if (info->argc > 0) vh_get_int32(info->argv[0], &n);
+  if (info->argc > 0) vh_value_int32(info->argv[0], &n);
   atomic_store(&g_reported, n);
   return VH_OK;
 }
@@ -331,7 +331,7 @@ static int worker_init(vh_engine engine, void *data) {
   (void)data;
   vh_value f;
   if (setup_engine(engine) != 0) return VH_EINVAL;
-  if (vh_function_new(engine, "report", cb_report, NULL, &f) != VH_OK) return VH_EINVAL;
+  if (vh_new_function(engine, "report", cb_report, NULL, &f) != VH_OK) return VH_EINVAL;
   return set_global(engine, "report", f);
 }
 

@@ -280,7 +280,7 @@ static void test_external_shared_buffer_outlives_first_runtime(void **state) {
   vh_pass_kind how;
   assert_ok(vh_new_external_shared_array_buffer(e1, mem, 16, count_free, NULL, &sab));
   assert_ok(vh_pass(e2, sab, &there, &how));
-  assert_int_equal(how, VH_PASS_SHARED);
+  assert_int_equal(how, VH_PASS_KIND_SHARED);
   assert_ok(set_global(e2, "s", there));
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_scope_close(s1));
@@ -323,7 +323,7 @@ static void test_external_strings_read_and_freed_once(void **state) {
   assert_eval_string(e, "`${a.length} ${a.slice(0, 5)} ${a.charCodeAt(3)}`", "60 caf\xc3\xa9  233");
   uint16_t back[8];
   size_t n;
-  assert_ok(vh_get_string_utf16(u, back, 8, &n));
+  assert_ok(vh_value_string_utf16(u, back, 8, &n));
   assert_int_equal(n, 4);
   assert_memory_equal(back, units, sizeof units); /* the lone surrogate kept */
   assert_ok(vh_scope_close(s));
@@ -339,7 +339,7 @@ static void test_external_string_empty_and_checks(void **state) {
   assert_ok(vh_new_external_string_latin1(g_e, dup_bytes("", 0), 0, count_free, NULL, &v));
   assert_int_equal(atomic_load(&g_freed), 1); /* V8 keeps no pointer for "": freed at once */
   size_t n = 9;
-  assert_ok(vh_get_string_utf8(v, NULL, 0, &n));
+  assert_ok(vh_value_string_utf8(v, NULL, 0, &n));
   assert_int_equal(n, 0);
   assert_status(VH_EINVAL, vh_new_external_string_utf16(g_e, NULL, 0, NULL, NULL, &v));
   assert_status(VH_EINVAL, vh_new_external_string_latin1(g_e, "x", 1, NULL, NULL, NULL));

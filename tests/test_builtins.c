@@ -37,7 +37,7 @@ static void sink(vh_engine engine, vh_console_level level, const char *text, siz
 static void on_error(vh_engine engine, vh_error_event event, const vh_exception *error, void *data) {
   (void)engine;
   (void)data;
-  if (event == VH_EVENT_UNCAUGHT_EXCEPTION) g_errors.uncaught++;
+  if (event == VH_ERROR_EVENT_UNCAUGHT_EXCEPTION) g_errors.uncaught++;
   else g_errors.rejections++;
   snprintf(g_errors.last, sizeof g_errors.last, "%s", error->message);
 }
@@ -78,12 +78,12 @@ static void run_js(vh_engine e, const char *src) {
 static void js_string(const char *src, char *buf, size_t size) {
   vh_scope s;
   assert_ok(vh_scope_open(g_e, &s));
-  assert_ok(vh_get_string_utf8(eval_ok(g_e, src), buf, size, NULL));
+  assert_ok(vh_value_string_utf8(eval_ok(g_e, src), buf, size, NULL));
   assert_ok(vh_scope_close(s));
 }
 static void run_all(void) {
   bool alive = true;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_DEFAULT, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_false(alive);
 }
 
@@ -230,11 +230,11 @@ static void test_console_sink(void **state) {
          "console.log('h\\u00e9llo \\u{1F600}', { toJSON() { return undefined; } });"
          "console.log('nul\\0byte');");
   assert_int_equal(g_console.count, 10);
-  assert_int_equal(g_console.level[0], VH_CONSOLE_LOG);
+  assert_int_equal(g_console.level[0], VH_CONSOLE_LEVEL_LOG);
   assert_string_equal(g_console.text[0], "a 1 2.5 undefined null true {\"x\":1,\"y\":[1,2]} [1,\"b\"] c d");
-  assert_int_equal(g_console.level[1], VH_CONSOLE_WARN);
+  assert_int_equal(g_console.level[1], VH_CONSOLE_LEVEL_WARN);
   assert_string_equal(g_console.text[1], "careful");
-  assert_int_equal(g_console.level[2], VH_CONSOLE_ERROR);
+  assert_int_equal(g_console.level[2], VH_CONSOLE_LEVEL_ERROR);
   assert_string_equal(g_console.text[2], "bad 0 NaN");
   assert_string_equal(g_console.text[3], "");
   assert_int_equal(g_console.length[3], 0);
@@ -286,7 +286,7 @@ static void test_console_has_every_v8_method(void **state) {
   vh_value v = eval_ok(plain,
                        "Object.getOwnPropertyNames(console)"
                        ".filter(k => typeof console[k] === 'function').sort().join()");
-  assert_ok(vh_get_string_utf8(v, names, sizeof names, NULL));
+  assert_ok(vh_value_string_utf8(v, names, sizeof names, NULL));
   assert_ok(vh_scope_close(s));
   assert_non_null(strstr(names, "timeEnd")); /* V8's list is what we think it is */
   char src[1400];
@@ -318,28 +318,28 @@ static void test_console_levels(void **state) {
     vh_console_level level;
     const char *text; /* a prefix when it ends in '*' */
   } want[] = {
-      {VH_CONSOLE_INFO, "i 1"},
-      {VH_CONSOLE_DEBUG, "d"},
-      {VH_CONSOLE_LOG, "{\"a\":1}"},
-      {VH_CONSOLE_LOG, "x"},
-      {VH_CONSOLE_LOG, "[1]"},
-      {VH_CONSOLE_ERROR, "Assertion failed: shown 2"},
-      {VH_CONSOLE_ERROR, "Assertion failed"},
-      {VH_CONSOLE_INFO, "default: 1"},
-      {VH_CONSOLE_INFO, "c: 1"},
-      {VH_CONSOLE_INFO, "default: 2"},
-      {VH_CONSOLE_INFO, "default: 1"},
-      {VH_CONSOLE_WARN, "Count for 'nope' does not exist"},
-      {VH_CONSOLE_WARN, "Timer 't' already exists"},
-      {VH_CONSOLE_INFO, "t: *"},
-      {VH_CONSOLE_INFO, "t: *"},
-      {VH_CONSOLE_WARN, "Timer 't' does not exist"},
-      {VH_CONSOLE_LOG, "g"},
-      {VH_CONSOLE_LOG, "  in\n  side"},
-      {VH_CONSOLE_WARN, "    deeper"},
-      {VH_CONSOLE_LOG, "out"},
-      {VH_CONSOLE_CLEAR, ""},
-      {VH_CONSOLE_TRACE, "Trace: here 1\n    at f (test.js:1:*"},
+      {VH_CONSOLE_LEVEL_INFO, "i 1"},
+      {VH_CONSOLE_LEVEL_DEBUG, "d"},
+      {VH_CONSOLE_LEVEL_LOG, "{\"a\":1}"},
+      {VH_CONSOLE_LEVEL_LOG, "x"},
+      {VH_CONSOLE_LEVEL_LOG, "[1]"},
+      {VH_CONSOLE_LEVEL_ERROR, "Assertion failed: shown 2"},
+      {VH_CONSOLE_LEVEL_ERROR, "Assertion failed"},
+      {VH_CONSOLE_LEVEL_INFO, "default: 1"},
+      {VH_CONSOLE_LEVEL_INFO, "c: 1"},
+      {VH_CONSOLE_LEVEL_INFO, "default: 2"},
+      {VH_CONSOLE_LEVEL_INFO, "default: 1"},
+      {VH_CONSOLE_LEVEL_WARN, "Count for 'nope' does not exist"},
+      {VH_CONSOLE_LEVEL_WARN, "Timer 't' already exists"},
+      {VH_CONSOLE_LEVEL_INFO, "t: *"},
+      {VH_CONSOLE_LEVEL_INFO, "t: *"},
+      {VH_CONSOLE_LEVEL_WARN, "Timer 't' does not exist"},
+      {VH_CONSOLE_LEVEL_LOG, "g"},
+      {VH_CONSOLE_LEVEL_LOG, "  in\n  side"},
+      {VH_CONSOLE_LEVEL_WARN, "    deeper"},
+      {VH_CONSOLE_LEVEL_LOG, "out"},
+      {VH_CONSOLE_LEVEL_CLEAR, ""},
+      {VH_CONSOLE_LEVEL_TRACE, "Trace: here 1\n    at f (test.js:1:*"},
   };
   size_t n = sizeof want / sizeof want[0];
   assert_int_equal(g_console.count, (int)n);
@@ -368,13 +368,13 @@ static void test_run_default_waits(void **state) {
          "setTimeout(() => { fired.push(2); setTimeout(() => fired.push(3), 30); }, 20);");
   double t0 = now_ms();
   bool alive = true;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_DEFAULT, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_false(alive);
   assert_true(now_ms() - t0 >= 45);
   assert_js("fired.join() === '1,2,3'");
   /* Nothing left: returns at once. */
   t0 = now_ms();
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_DEFAULT, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_false(alive);
   assert_true(now_ms() - t0 < 100);
 }
@@ -386,12 +386,12 @@ static void test_run_nowait(void **state) {
   run_js(g_e, "var fired = false; setTimeout(() => { fired = true; }, 200);");
   double t0 = now_ms();
   bool alive = false;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_NOWAIT, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_NOWAIT, &alive));
   assert_true(alive);
   assert_true(now_ms() - t0 < 150);
   assert_js("!fired");
   /* ONCE may come back early (the loop also wakes for V8's platform tasks) */
-  for (int i = 0; i < 100 && alive; ++i) assert_ok(vh_runtime_run(g_rt, VH_RUN_ONCE, &alive));
+  for (int i = 0; i < 100 && alive; ++i) assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_ONCE, &alive));
   assert_js("fired");
   assert_false(alive);
   assert_true(now_ms() - t0 >= 190);
@@ -405,7 +405,7 @@ static void test_dispose_with_active_timers(void **state) {
          "for (let i = 0; i < 50; i++) setTimeout(() => {}, 10000 + i, [i]);"
          "setTimeout(() => {}, 1);");
   bool alive = false;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_ONCE, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_ONCE, &alive));
   assert_true(alive);
   /* teardown disposes the runtime with the interval and 50 timeouts still active */
 }
@@ -422,7 +422,7 @@ static void test_dispose_engine_with_timer(void **state) {
   assert_ok(vh_engine_dispose(e2));
   /* Its timers are cancelled with it: they no longer keep the loop alive. */
   bool alive = true;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_NOWAIT, &alive));
+  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_NOWAIT, &alive));
   assert_false(alive);
   run_js(g_e, "var done = false; setTimeout(() => { done = true; }, 30);");
   run_all();
@@ -454,7 +454,7 @@ static void test_flags(void **state) {
   assert_ok(vh_scope_open(e2, &s));
   assert_ok(vh_engine_install_builtins(e2, VH_BUILTIN_QUEUE_MICROTASK));
   bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e2, "typeof queueMicrotask === 'function' && typeof setTimeout === 'undefined'"
+  assert_ok(vh_value_bool(eval_ok(e2, "typeof queueMicrotask === 'function' && typeof setTimeout === 'undefined'"
                                     " && typeof clearInterval === 'undefined'"), &b));
   eval_ok(e2, "console.log('not ours')");
   assert_int_equal(g_console.count, 1);
@@ -478,7 +478,7 @@ static void test_host_loop(void **state) {
   uv_run(&loop, UV_RUN_DEFAULT);
   assert_ok(vh_scope_open(e, &s));
   bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e, "n === 2 && this === globalThis"), &b));
+  assert_ok(vh_value_bool(eval_ok(e, "n === 2 && this === globalThis"), &b));
   assert_true(b);
   eval_ok(e, "setInterval(() => {}, 1, {}); setTimeout(() => {}, 100000);");
   assert_ok(vh_scope_close(s));
@@ -496,7 +496,7 @@ static atomic_int g_report_count;
 static int cb_report(const vh_call_info *info, vh_value *result) {
   (void)result;
   int32_t n = -1;
-  if (info->argc > 0) vh_get_int32(info->argv[0], &n);
+  if (info->argc > 0) vh_value_int32(info->argv[0], &n);
   atomic_store(&g_reported, n);
   atomic_fetch_add(&g_report_count, 1);
   return VH_OK;
@@ -507,7 +507,7 @@ static int worker_init(vh_engine engine, void *data) {
   int rc = vh_engine_install_builtins(engine, VH_BUILTIN_ALL);
   if (rc != VH_OK) return rc;
   vh_value f;
-  rc = vh_function_new(engine, "report", cb_report, NULL, &f);
+  rc = vh_new_function(engine, "report", cb_report, NULL, &f);
   if (rc != VH_OK) return rc;
   return set_global(engine, "report", f);
 }
@@ -535,7 +535,7 @@ static void test_worker_timers(void **state) {
   vh_worker w;
   vh_engine we;
   assert_ok(vh_worker_start(NULL, worker_init, NULL, &w, &we));
-  assert_ok(vh_post(we, task_set_timer, NULL));
+  assert_ok(vh_engine_post(we, task_set_timer, NULL));
   assert_true(wait_count(1));
   assert_int_equal(atomic_load(&g_reported), 42);
 
@@ -556,7 +556,7 @@ static void test_worker_timers(void **state) {
   double t0 = now_ms();
   assert_ok(vh_worker_stop(w));
   assert_true(now_ms() - t0 < 5000);
-  assert_status(VH_EDISPOSED, vh_post(we, task_set_timer, NULL));
+  assert_status(VH_EDISPOSED, vh_engine_post(we, task_set_timer, NULL));
 }
 
 int main(void) {

@@ -16,10 +16,10 @@ static int g_made, g_finalized, g_bad_class_data;
 static int cb_point_ctor(const vh_call_info *info, void **native) {
   int32_t x = 0, y = 0;
   if (info->data != &g_class_data) return VH_EINVAL;
-  if (info->argc > 0 && vh_get_int32(info->argv[0], &x) != VH_OK) return VH_ETYPE;
-  if (info->argc > 1 && vh_get_int32(info->argv[1], &y) != VH_OK) return VH_ETYPE;
+  if (info->argc > 0 && vh_value_int32(info->argv[0], &x) != VH_OK) return VH_ETYPE;
+  if (info->argc > 1 && vh_value_int32(info->argv[1], &y) != VH_OK) return VH_ETYPE;
   if (x < 0) { /* a failed constructor: nothing attached, no finalizer */
-    int rc = vh_throw_error(info->engine, VH_RANGE_ERROR, "negative x");
+    int rc = vh_throw_error(info->engine, VH_ERROR_KIND_RANGE_ERROR, "negative x");
     return rc == VH_OK ? VH_EEXCEPTION : rc;
   }
   point *p = malloc(sizeof *p);
@@ -41,16 +41,16 @@ static point *self(const vh_call_info *info) {
 }
 static int cb_sum(const vh_call_info *info, vh_value *result) {
   point *p = self(info);
-  return p ? vh_int32(info->engine, p->x + p->y, result) : VH_EBRAND;
+  return p ? vh_new_int32(info->engine, p->x + p->y, result) : VH_EBRAND;
 }
 static int cb_get_x(const vh_call_info *info, vh_value *result) {
   point *p = self(info);
-  return p ? vh_int32(info->engine, p->x, result) : VH_EBRAND;
+  return p ? vh_new_int32(info->engine, p->x, result) : VH_EBRAND;
 }
 static int cb_set_x(const vh_call_info *info, vh_value *result) {
   (void)result;
   point *p = self(info);
-  return p ? vh_get_int32(info->argv[0], &p->x) : VH_EBRAND;
+  return p ? vh_value_int32(info->argv[0], &p->x) : VH_EBRAND;
 }
 static int cb_origin(const vh_call_info *info, vh_value *result) { /* static: Point.origin() */
   point *p = calloc(1, sizeof *p);
@@ -157,9 +157,9 @@ static void test_construct_methods_accessors(void **state) {
   assert_int_equal(g_made, 2);
   /* vh_construct on the constructor from C */
   vh_value ctor, out, args[2];
-  assert_ok(vh_class_constructor_of(g_e, g_point, &ctor));
-  assert_ok(vh_int32(g_e, 4, &args[0]));
-  assert_ok(vh_int32(g_e, 5, &args[1]));
+  assert_ok(vh_class_constructor(g_e, g_point, &ctor));
+  assert_ok(vh_new_int32(g_e, 4, &args[0]));
+  assert_ok(vh_new_int32(g_e, 5, &args[1]));
   assert_ok(vh_construct(g_e, ctor, 2, args, &out));
   assert_int_equal(unwrap_point(out)->y, 5);
   assert_ok(set_global(g_e, "ctorFromC", ctor));
@@ -227,7 +227,7 @@ static void test_unwrap(void **state) {
   assert_ok(vh_class_define(g_rt, &d, &other));
   vh_value pt = eval_ok(g_e, "new Point(7, 8)");
   vh_value ot, ctor;
-  assert_ok(vh_class_constructor_of(g_e, other, &ctor));
+  assert_ok(vh_class_constructor(g_e, other, &ctor));
   assert_ok(vh_construct(g_e, ctor, 0, NULL, &ot));
   assert_int_equal(unwrap_point(pt)->x, 7);
   assert_status(VH_EBRAND, vh_class_unwrap(ot, g_point, &p));
@@ -262,8 +262,8 @@ static void test_across_engines(void **state) {
   assert_int_equal(unwrap_point(a_inst)->y, 22);
   /* Each engine is a JS realm with its own constructor and prototype, as with built-ins across
    * iframes: A's instance is not `instanceof` B's Point, though it passes B's brand checks. */
-  assert_ok(vh_class_constructor_of(g_e, g_point, &a_ctor));
-  assert_ok(vh_class_constructor_of(b, g_point, &b_ctor));
+  assert_ok(vh_class_constructor(g_e, g_point, &a_ctor));
+  assert_ok(vh_class_constructor(b, g_point, &b_ctor));
   assert_ok(vh_strict_equals(a_ctor, b_ctor, &same));
   assert_false(same);
   assert_js_in(b, "!(aInst instanceof Point)");
@@ -281,7 +281,7 @@ static void test_runtime_mismatch(void **state) {
   assert_ok(vh_runtime_new(NULL, &rt2));
   assert_ok(vh_class_define(rt2, &d, &cls2));
   assert_status(VH_ERUNTIME_MISMATCH, vh_class_unwrap(v, cls2, &p));
-  assert_status(VH_ERUNTIME_MISMATCH, vh_class_constructor_of(g_e, cls2, &v));
+  assert_status(VH_ERUNTIME_MISMATCH, vh_class_constructor(g_e, cls2, &v));
   assert_status(VH_ERUNTIME_MISMATCH, vh_class_new_instance(g_e, cls2, NULL, &v));
   assert_status(VH_ERUNTIME_MISMATCH, vh_runtime_global_class(g_rt, cls2));
   d.name = "Child";
@@ -335,7 +335,7 @@ static int cb_leaky_ctor(const vh_call_info *info, void **native) {
   g_unwrap_in_ctor_rc = vh_class_unwrap(info->this_value, g_point, &p);
   if (vh_engine_global(info->engine, &g) == VH_OK) vh_set(info->engine, g, "leaked", info->this_value);
   (void)native;
-  vh_throw_error(info->engine, VH_ERROR, "constructor fails");
+  vh_throw_error(info->engine, VH_ERROR_KIND_ERROR, "constructor fails");
   return VH_EEXCEPTION;
 }
 static void test_unattached_instance(void **state) {
@@ -346,7 +346,7 @@ static void test_unattached_instance(void **state) {
   d.parent = g_point;
   assert_ok(vh_class_define(g_rt, &d, &leaky));
   vh_value ctor, g, leaked;
-  assert_ok(vh_class_constructor_of(g_e, leaky, &ctor));
+  assert_ok(vh_class_constructor(g_e, leaky, &ctor));
   assert_ok(vh_engine_global(g_e, &g));
   assert_ok(vh_set(g_e, g, "Leaky", ctor));
   assert_js("(() => { try { new Leaky(); return false; } catch (e) { return e.message === 'constructor fails'; } })()");
@@ -365,7 +365,7 @@ static int cb_throwing_ctor(const vh_call_info *info, void **native) {
   if (!p) return VH_ENOMEM;
   *native = p;
   ++g_made;
-  vh_throw_error(info->engine, VH_ERROR, "made, then threw");
+  vh_throw_error(info->engine, VH_ERROR_KIND_ERROR, "made, then threw");
   return VH_OK;
 }
 static void test_constructor_throws_after_making_native(void **state) {
@@ -375,7 +375,7 @@ static void test_constructor_throws_after_making_native(void **state) {
   d.construct = cb_throwing_ctor;
   assert_ok(vh_class_define(g_rt, &d, &cls));
   vh_value ctor, g;
-  assert_ok(vh_class_constructor_of(g_e, cls, &ctor));
+  assert_ok(vh_class_constructor(g_e, cls, &ctor));
   assert_ok(vh_engine_global(g_e, &g));
   assert_ok(vh_set(g_e, g, "Thrower", ctor));
   assert_js("(() => { try { new Thrower(); return false; } catch (e) { return e.message === 'made, then threw'; } })()");
@@ -511,9 +511,9 @@ static void test_define_misuse(void **state) {
   assert_ok(vh_engine_install_globals(g_e));
   assert_js("var wo = new WriteOnly(); wo.w = 1; wo.w === undefined");
   vh_value v;
-  assert_status(VH_EINVAL, vh_class_constructor_of(g_e, g_point, NULL));
+  assert_status(VH_EINVAL, vh_class_constructor(g_e, g_point, NULL));
   assert_status(VH_EINVAL, vh_class_new_instance(g_e, g_point, NULL, NULL));
-  assert_status(VH_EINVAL, vh_class_constructor_of((vh_engine){0}, g_point, &v));
+  assert_status(VH_EINVAL, vh_class_constructor((vh_engine){0}, g_point, &v));
 }
 
 /* Class handles go stale with their runtime: VH_EDISPOSED afterwards. */
@@ -527,7 +527,7 @@ static void test_stale_class_handle(void **state) {
   assert_ok(vh_runtime_new(NULL, &rt2));
   assert_ok(vh_class_define(rt2, &d, &cls2));
   assert_ok(vh_runtime_dispose(rt2));
-  assert_status(VH_EDISPOSED, vh_class_constructor_of(g_e, cls2, &v));
+  assert_status(VH_EDISPOSED, vh_class_constructor(g_e, cls2, &v));
   assert_status(VH_EDISPOSED, vh_class_new_instance(g_e, cls2, NULL, &v));
   assert_status(VH_EDISPOSED, vh_class_unwrap(v, cls2, &p));
   assert_status(VH_EDISPOSED, vh_runtime_global_class(g_rt, cls2));

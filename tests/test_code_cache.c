@@ -24,7 +24,7 @@ static void eval_cached(vh_engine e, const char *src, const char *name, const ui
                         size_t cache_length, bool *accepted, char *buf, size_t size) {
   vh_value v;
   assert_ok(vh_eval_with_cache(e, src, VH_AUTO_LENGTH, name, cache, cache_length, accepted, &v));
-  assert_ok(vh_get_string_utf8(v, buf, size, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, size, NULL));
 }
 
 /* The same, in a new runtime of its own (whose V8 compilation cache has never seen src). */
@@ -314,7 +314,7 @@ static int child_main(const char *path, const char *which) {
   if (vh_engine_new_private(NULL, NULL, &e) != VH_OK || vh_scope_open(e, &s) != VH_OK) return 4;
   if (vh_eval_with_cache(e, src, VH_AUTO_LENGTH, "app.js", cache, (size_t)n, &accepted, &v) !=
           VH_OK ||
-      vh_get_string_utf8(v, buf, sizeof buf, NULL) != VH_OK)
+      vh_value_string_utf8(v, buf, sizeof buf, NULL) != VH_OK)
     return 5;
   printf("accepted=%d result=%s\n", accepted ? 1 : 0, buf);
   vh_scope_close(s);
@@ -396,7 +396,7 @@ static void test_cache_exceptions(void **state) {
   assert_int_equal(strncmp(x.message, "Uncaught SyntaxError: ", 22), 0);
   assert_string_equal(x.resource_name, "bad.js");
   assert_int_equal(x.line, 2);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 
   /* The script throws: VH_EEXCEPTION, accepted untouched; the error is the script's. */
   assert_ok(vh_code_cache_create(e, "throw new TypeError('boom')", VH_AUTO_LENGTH, "t.js", &good, &gn));
@@ -406,13 +406,13 @@ static void test_cache_exceptions(void **state) {
   assert_ok(vh_exception_take(e, &x));
   assert_string_equal(x.message, "Uncaught TypeError: boom");
   assert_string_equal(x.resource_name, "t.js");
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   /* A syntax error in a text used with another text's cache. */
   assert_status(VH_EEXCEPTION,
                 vh_eval_with_cache(e, "var = 1", VH_AUTO_LENGTH, "t.js", good, gn, &accepted, &v));
   assert_ok(vh_exception_take(e, &x));
   assert_int_equal(strncmp(x.message, "Uncaught SyntaxError: ", 22), 0);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   vh_free(good);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e));
@@ -468,12 +468,12 @@ static void test_cache_empty(void **state) {
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_eval_with_cache(e, "6 * 7", VH_AUTO_LENGTH, NULL, NULL, 0, &accepted, &v));
   assert_false(accepted);
-  assert_ok(vh_get_int32(v, &got));
+  assert_ok(vh_value_int32(v, &got));
   assert_int_equal(got, 42);
   accepted = true;
   assert_ok(vh_eval_with_cache(e, "6 * 8", VH_AUTO_LENGTH, NULL, &byte, 0, &accepted, &v));
   assert_false(accepted);
-  assert_ok(vh_get_int32(v, &got));
+  assert_ok(vh_value_int32(v, &got));
   assert_int_equal(got, 48);
   assert_ok(vh_eval_with_cache(e, "6 * 9", VH_AUTO_LENGTH, NULL, &byte, 0, NULL, NULL));
   assert_ok(vh_scope_close(s));
@@ -527,7 +527,7 @@ static void test_cache_explicit_length(void **state) {
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_eval_with_cache(e, text, len, "len.js", cache, n, &accepted, &v));
   assert_true(accepted);
-  assert_ok(vh_get_int32(v, &got));
+  assert_ok(vh_value_int32(v, &got));
   assert_int_equal(got, 43);
   /* Up to the embedded NUL only, it is another (broken) text: rejected, then a SyntaxError. */
   assert_status(VH_EEXCEPTION, vh_eval_with_cache(e, text, VH_AUTO_LENGTH, "len.js", cache, n,

@@ -179,16 +179,16 @@ static void test_uncopyable_values_throw_data_clone_error(void **state) {
   vh_value name;
   assert_ok(vh_get(f->a, ex.value, "name", &name));
   char buf[64];
-  assert_ok(vh_get_string_utf8(name, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(name, buf, sizeof buf, NULL));
   assert_string_equal(buf, "DataCloneError");
-  vh_exception_clear(&ex);
+  vh_exception_free(&ex);
   /* the transfer did not happen */
   assert_eval_string(f->a, "String(keep.byteLength)", "8");
   /* a getter that throws: its exception, pending in the source */
   assert_status(VH_EEXCEPTION, vh_engine_copy(f->a, eval_ok(f->a, "({ get x() { throw new TypeError('no'); } })"), f->b, NULL, &out));
   assert_ok(vh_exception_take(f->a, &ex));
   assert_non_null(strstr(ex.message, "no"));
-  vh_exception_clear(&ex);
+  vh_exception_free(&ex);
   assert_status(VH_EEXCEPTION, vh_engine_copy(f->a, eval_ok(f->a, "Symbol('s')"), f->b, NULL, &out));
   assert_ok(vh_exception_discard(f->a));
 }
@@ -204,13 +204,13 @@ static void test_host_class_instance_is_refused(void **state) {
   vh_value inst, holder, out;
   static int native;
   assert_ok(vh_class_new_instance(f->a, cls, &native, &inst));
-  assert_ok(vh_object(f->a, &holder));
+  assert_ok(vh_new_object(f->a, &holder));
   assert_ok(vh_set(f->a, holder, "thing", inst));
   assert_status(VH_EEXCEPTION, vh_engine_copy(f->a, holder, f->b, NULL, &out));
   vh_exception ex;
   assert_ok(vh_exception_take(f->a, &ex));
   assert_non_null(strstr(ex.message, "host class"));
-  vh_exception_clear(&ex);
+  vh_exception_free(&ex);
 }
 
 /* (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)) */

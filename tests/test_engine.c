@@ -11,7 +11,7 @@ const char *__asan_default_options(void) { return "quarantine_size_mb=16"; }
 
 static int32_t eval_int(vh_engine e, const char *src) {
   int32_t n = INT32_MIN;
-  assert_ok(vh_get_int32(eval_ok(e, src), &n));
+  assert_ok(vh_value_int32(eval_ok(e, src), &n));
   return n;
 }
 
@@ -201,11 +201,11 @@ static void test_dispose_engine_keeps_objects(void **state) {
 
   /* Values in the open scope still work. */
   assert_ok(vh_get(b, obj, "x", &x));
-  assert_ok(vh_get_int32(x, &n));
+  assert_ok(vh_value_int32(x, &n));
   assert_int_equal(n, 41);
   assert_ok(vh_call(b, fn, (vh_value){0}, 0, NULL, &r));
   char buf[32];
-  assert_ok(vh_get_string_utf8(r, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(r, buf, sizeof buf, NULL));
   assert_string_equal(buf, "number:41"); /* closure still sees A's globals */
   /* And in B, JS can still call A's methods. */
   assert_int_equal(eval_int(b, "fromA.inc()"), 42);
@@ -300,17 +300,17 @@ static void test_eval_explicit_length(void **state) {
   assert_ok(vh_engine_new_private(NULL, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_eval(e, with_nul, sizeof with_nul - 1, "nul.js", &v));
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, &len));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, &len));
   assert_int_equal(len, 3);
   assert_memory_equal(buf, "a\0b", 4);
   static const char len_src[] = "'x\0yz'.length";
   assert_ok(vh_eval(e, len_src, sizeof len_src - 1, NULL, &v));
   int32_t n = 0;
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 4);
   /* Only the first 4 bytes of "40+2;throw 1" are the script. */
   assert_ok(vh_eval(e, "40+2;throw 1", 4, "cut.js", &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 42);
   /* A zero length is an empty script: its completion value is undefined. */
   vh_type t = 0;
@@ -325,7 +325,7 @@ static void test_eval_explicit_length(void **state) {
   memcpy(exact, text, sizeof text - 1);
   assert_ok(vh_eval(e, exact, sizeof text - 1, "exact.js", &v));
   free(exact);
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 12);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e));
@@ -369,7 +369,7 @@ static void test_eval_resource_name(void **state) {
   int32_t n = 0;
   vh_value v;
   assert_ok(vh_eval(e, "3 + 4", VH_AUTO_LENGTH, NULL, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 7);
   assert_ok(vh_eval(e, "globalThis.dropped = 1", VH_AUTO_LENGTH, NULL, NULL)); /* out NULL */
   assert_int_equal(eval_int(e, "dropped"), 1);
@@ -382,7 +382,7 @@ static void test_eval_resource_name(void **state) {
   assert_non_null(ex.resource_name);
   assert_string_equal(ex.resource_name, "<anonymous>");
   assert_int_equal(ex.line, 2);
-  vh_exception_clear(&ex);
+  vh_exception_free(&ex);
 
   assert_status(VH_EEXCEPTION, vh_eval(e, "throw new Error('named')", VH_AUTO_LENGTH,
                                        "lib/named.js", &v));
@@ -390,7 +390,7 @@ static void test_eval_resource_name(void **state) {
   assert_non_null(ex.resource_name);
   assert_string_equal(ex.resource_name, "lib/named.js");
   assert_non_null(strstr(ex.stack, "lib/named.js:1:"));
-  vh_exception_clear(&ex);
+  vh_exception_free(&ex);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e));
 }
@@ -419,7 +419,7 @@ static void test_engine_global(void **state) {
   assert_ok(vh_engine_global(a, &g2));
   assert_ok(vh_strict_equals(g, g2, &same));
   assert_true(same);
-  assert_ok(vh_int32(a, 123, &num));
+  assert_ok(vh_new_int32(a, 123, &num));
   assert_ok(vh_set(a, g, "viaC", num));
   assert_int_equal(eval_int(a, "viaC + 1"), 124);
   /* B's global, fetched under a scope opened on A, is B's globalThis. */

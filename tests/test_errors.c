@@ -167,7 +167,7 @@ static void test_doc_names_only_real_codes(void **state) {
     /* "VH_E?", vh_err_name's answer for an unknown code; "VH_E*", any code */
     if (n == 4 && (at[n] == '?' || at[n] == '*')) continue;
     /* names that begin like a code but are none: the table macro and two error kinds */
-    if (!strcmp(name, "VH_ERROR_TABLE") || !strcmp(name, "VH_ERROR") || !strcmp(name, "VH_EVAL_ERROR")) continue;
+    if (!strcmp(name, "VH_ERROR_TABLE") || !strcmp(name, "VH_ERROR_KIND_ERROR") || !strcmp(name, "VH_ERROR_KIND_EVAL_ERROR")) continue;
     for (size_t i = 0; i < N_CODES; i++) known = known || strcmp(name, k_codes[i].name) == 0;
     if (!known) print_error("docs/errors.md names %s, which errors.h does not define\n", name);
     assert_true(known);
@@ -234,19 +234,19 @@ typedef struct limit_env {
 static void check_array_limit(limit_env *env, uint64_t limit) {
   vh_value v;
   assert_true(limit < UINT32_MAX);
-  assert_status(VH_ERANGE, vh_array(env->e, (uint32_t)(limit + 1), &v));
-  assert_ok(vh_array(env->e, 1000, &v));
+  assert_status(VH_ERANGE, vh_new_array(env->e, (uint32_t)(limit + 1), &v));
+  assert_ok(vh_new_array(env->e, 1000, &v));
 }
 
 static void check_int64_limit(limit_env *env, uint64_t limit) {
   vh_value v;
   double d;
-  assert_ok(vh_int64(env->e, (int64_t)limit, &v));
-  assert_ok(vh_get_double(v, &d));
+  assert_ok(vh_new_int64(env->e, (int64_t)limit, &v));
+  assert_ok(vh_value_double(v, &d));
   assert_true(d == (double)limit);
-  assert_ok(vh_int64(env->e, -(int64_t)limit, &v));
-  assert_status(VH_ERANGE, vh_int64(env->e, (int64_t)limit + 1, &v));
-  assert_status(VH_ERANGE, vh_int64(env->e, -(int64_t)limit - 1, &v));
+  assert_ok(vh_new_int64(env->e, -(int64_t)limit, &v));
+  assert_status(VH_ERANGE, vh_new_int64(env->e, (int64_t)limit + 1, &v));
+  assert_status(VH_ERANGE, vh_new_int64(env->e, -(int64_t)limit - 1, &v));
 }
 
 static void check_bigint_words_limit(limit_env *env, uint64_t limit) {
@@ -256,17 +256,17 @@ static void check_bigint_words_limit(limit_env *env, uint64_t limit) {
   bool negative;
   assert_non_null(words);
   words[limit - 1] = 1;
-  assert_ok(vh_bigint_words(env->e, false, (size_t)limit, words, &v));
-  assert_ok(vh_get_bigint_words(v, &negative, &count, NULL));
+  assert_ok(vh_new_bigint_words(env->e, false, (size_t)limit, words, &v));
+  assert_ok(vh_value_bigint_words(v, &negative, &count, NULL));
   assert_int_equal(count, limit);
-  assert_status(VH_ERANGE, vh_bigint_words(env->e, false, (size_t)limit + 1, words, &v));
+  assert_status(VH_ERANGE, vh_new_bigint_words(env->e, false, (size_t)limit + 1, words, &v));
   free(words);
 }
 
 static size_t args_seen;
 static int count_args(const vh_call_info *info, vh_value *result) {
   args_seen = info->argc;
-  return vh_uint32(info->engine, (uint32_t)info->argc, result);
+  return vh_new_uint32(info->engine, (uint32_t)info->argc, result);
 }
 
 static void check_argument_limit(limit_env *env, uint64_t limit) {
@@ -274,11 +274,11 @@ static void check_argument_limit(limit_env *env, uint64_t limit) {
   vh_value fn, one, got, obj;
   uint32_t n = 0;
   assert_non_null(argv);
-  assert_ok(vh_int32(env->e, 1, &one));
+  assert_ok(vh_new_int32(env->e, 1, &one));
   for (uint64_t i = 0; i <= limit; i++) argv[i] = one;
-  assert_ok(vh_function_new(env->e, "count", count_args, NULL, &fn));
+  assert_ok(vh_new_function(env->e, "count", count_args, NULL, &fn));
   assert_ok(vh_call(env->e, fn, (vh_value){0}, (size_t)limit, argv, &got));
-  assert_ok(vh_get_uint32(got, &n));
+  assert_ok(vh_value_uint32(got, &n));
   assert_int_equal(n, limit);
   assert_status(VH_ERANGE, vh_call(env->e, fn, (vh_value){0}, (size_t)limit + 1, argv, &got));
   /* a host function as the constructor: a script one would overflow V8's stack with that many */
@@ -305,14 +305,14 @@ static void check_ref_limit(limit_env *env, uint64_t limit) {
   vh_value v;
   vh_ref ref;
   uint32_t count = 0;
-  assert_ok(vh_object(env->e, &v));
+  assert_ok(vh_new_object(env->e, &v));
   assert_ok(vh_ref_new(v, (uint32_t)limit, &ref));
   assert_status(VH_ERANGE, vh_ref_inc(ref, &count));
   assert_ok(vh_ref_dec(ref, &count));
   assert_int_equal(count, limit - 1);
   assert_ok(vh_ref_inc(ref, &count));
   assert_int_equal(count, limit);
-  assert_ok(vh_ref_delete(ref));
+  assert_ok(vh_ref_dispose(ref));
 }
 
 /* A host function that calls itself through vh_call until a call fails: the deepest level
@@ -330,7 +330,7 @@ static int nest(const vh_call_info *info, vh_value *result) {
 static void check_depth_limit(limit_env *env, uint64_t limit) {
   deepest = 0;
   deepest_rc = VH_OK;
-  assert_ok(vh_function_new(env->e, "nest", nest, NULL, &nest_fn));
+  assert_ok(vh_new_function(env->e, "nest", nest, NULL, &nest_fn));
   assert_status(VH_EEXCEPTION, vh_call(env->e, nest_fn, (vh_value){0}, 0, NULL, NULL));
   assert_ok(vh_exception_discard(env->e));
   assert_int_equal(deepest, limit); /* the limit-th nested callback's call was refused */
@@ -347,8 +347,8 @@ typedef struct doc_limit {
 
 static const doc_limit k_limits[] = {
     {"`heap_max_bytes` set below ", NULL, "runtime.h", "heap_max_bytes set below ", check_heap_limit},
-    {"`vh_int64` beyond \xc2\xb1", NULL, "value.h", "::VH_ERANGE when |n| > ", check_int64_limit},
-    {"`vh_array` length above ", NULL, "value.h", "::VH_ERANGE when @p length > ", check_array_limit},
+    {"`vh_new_int64` beyond \xc2\xb1", NULL, "value.h", "::VH_ERANGE when |n| > ", check_int64_limit},
+    {"`vh_new_array` length above ", NULL, "value.h", "::VH_ERANGE when @p length > ", check_array_limit},
     {"BigInt word count above ", NULL, "value.h", "@param count number of words, 1 to ", check_bigint_words_limit},
     {"`vh_ref_inc` at `", NULL, "ref.h", "::VH_ERANGE (count at ", check_ref_limit},
     {"`vh_construct` with more than ", NULL, "object.h", "::VH_ERANGE when argc > ", check_argument_limit},

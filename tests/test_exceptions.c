@@ -30,7 +30,7 @@ static void test_syntax_error_details(void **state) {
   assert_int_equal(x.column, 9); /* the ';' is the 9th character of line 2 */
   assert_ok(vh_is(x.value, VH_KIND_ERROR, &is_err));
   assert_true(is_err);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* `throw 42`: the value reads 42, the message mentions it, no stack, location of the throw. */
@@ -40,14 +40,14 @@ static void test_throw_primitive(void **state) {
   int32_t n = 0;
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "1;\n  throw 42;", VH_AUTO_LENGTH, "t42.js", NULL));
   assert_ok(vh_exception_take(g_e, &x));
-  assert_ok(vh_get_int32(x.value, &n));
+  assert_ok(vh_value_int32(x.value, &n));
   assert_int_equal(n, 42);
   assert_contains(x.message, "42");
   assert_null(x.stack);
   assert_string_equal(x.resource_name, "t42.js");
   assert_int_equal(x.line, 2);
   assert_int_equal(x.column, 3);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* `throw new Error('x')`: message "Uncaught Error: x"; stack names the resource; line of throw. */
@@ -66,7 +66,7 @@ static void test_throw_error_has_stack(void **state) {
   assert_string_equal(x.resource_name, "err.js");
   assert_int_equal(x.line, 2);
   assert_int_equal(x.column, 3); /* the throw statement; the stack has the `new` (2:9) */
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* With a NULL resource name, exceptions report "<anonymous>". */
@@ -78,7 +78,7 @@ static void test_anonymous_resource(void **state) {
   assert_contains(x.message, "TypeError");
   assert_string_equal(x.resource_name, "<anonymous>");
   assert_int_equal(x.line, 1);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* The taken value is the very object thrown (===), not a copy. */
@@ -95,7 +95,7 @@ static void test_thrown_object_identity(void **state) {
   assert_ok(vh_is(x.value, VH_KIND_ERROR, &is_err));
   assert_false(is_err);
   assert_null(x.stack); /* not an Error */
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* vh_exception_pending tracks the state; take with none pending → VH_ENOEXCEPTION, out untouched. */
@@ -112,7 +112,7 @@ static void test_pending_flag_and_take_none(void **state) {
   assert_true(pending(g_e));
   assert_ok(vh_exception_take(g_e, &x));
   assert_false(pending(g_e));
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_status(VH_ENOEXCEPTION, vh_exception_take(g_e, &x));
   assert_status(VH_EINVAL, vh_exception_take(g_e, NULL));
   assert_status(VH_EINVAL, vh_exception_pending(g_e, NULL));
@@ -127,20 +127,20 @@ static void test_pending_blocks_js_only(void **state) {
   char buf[8];
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "throw 'first'", VH_AUTO_LENGTH, NULL, NULL));
   assert_status(VH_EPENDING_EXCEPTION, vh_eval(g_e, "1", VH_AUTO_LENGTH, NULL, &v));
-  assert_ok(vh_int32(g_e, 5, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_new_int32(g_e, 5, &v));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 5);
   assert_ok(vh_typeof(v, &t));
-  assert_ok(vh_string_utf8(g_e, "ok", VH_AUTO_LENGTH, &v));
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_ok(vh_new_string_utf8(g_e, "ok", VH_AUTO_LENGTH, &v));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, NULL));
   assert_string_equal(buf, "ok");
-  assert_ok(vh_object(g_e, &v));
+  assert_ok(vh_new_object(g_e, &v));
   assert_ok(vh_engine_global(g_e, &g));
   /* the pending exception is still the first one */
   vh_exception x;
   assert_ok(vh_exception_take(g_e, &x));
   assert_contains(x.message, "first");
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_int_equal(n, 5);
   eval_ok(g_e, "1");
 }
@@ -160,23 +160,23 @@ static void test_discard(void **state) {
   assert_status(VH_EINVAL, vh_exception_discard(none));
 }
 
-/* vh_exception_clear is safe on a zeroed struct, twice in a row, and on NULL; it zeroes. */
+/* vh_exception_free is safe on a zeroed struct, twice in a row, and on NULL; it zeroes. */
 static void test_clear_is_safe(void **state) {
   (void)state;
   vh_exception x;
   memset(&x, 0, sizeof x);
-  vh_exception_clear(&x);
-  vh_exception_clear(&x);
-  vh_exception_clear(NULL);
+  vh_exception_free(&x);
+  vh_exception_free(&x);
+  vh_exception_free(NULL);
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "throw new Error('c')", VH_AUTO_LENGTH, "c.js", NULL));
   assert_ok(vh_exception_take(g_e, &x));
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_null(x.message);
   assert_null(x.stack);
   assert_null(x.resource_name);
   assert_int_equal(x.line, 0);
   assert_int_equal(x.column, 0);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* An exception pending in one engine does not block another engine of the same runtime. */
@@ -188,7 +188,7 @@ static void test_exception_is_per_engine(void **state) {
   assert_ok(vh_engine_new(g_rt, NULL, &e2));
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "throw 'in e1'", VH_AUTO_LENGTH, NULL, NULL));
   assert_ok(vh_eval(e2, "20 + 1", VH_AUTO_LENGTH, NULL, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 21);
   assert_false(pending(e2));
   assert_true(pending(g_e));
@@ -198,11 +198,11 @@ static void test_exception_is_per_engine(void **state) {
   vh_exception x;
   assert_ok(vh_exception_take(g_e, &x));
   assert_contains(x.message, "in e1");
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   eval_ok(g_e, "1");
   assert_ok(vh_exception_take(e2, &x));
   assert_contains(x.message, "in e2");
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_ok(vh_engine_dispose(e2));
 }
 
@@ -224,9 +224,9 @@ static void test_pending_survives_scope_close(void **state) {
   assert_ok(vh_exception_take(e, &x));
   vh_value later;
   assert_ok(vh_get(e, x.value, "later", &later));
-  assert_ok(vh_get_bool(later, &b));
+  assert_ok(vh_value_bool(later, &b));
   assert_true(b);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e));
 }
@@ -244,7 +244,7 @@ static void test_value_lives_in_take_scope(void **state) {
   assert_int_equal(t, VH_TYPE_OBJECT);
   assert_ok(vh_scope_close(inner));
   assert_status(VH_ESCOPE_CLOSED, vh_typeof(x.value, &t));
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 int main(void) {

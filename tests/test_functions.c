@@ -2,19 +2,19 @@
 #define VH_TEST_FIXTURE /* g_rt, g_e, g_scope and their setup/teardown */
 #include "test_util.h"
 
-static vh_value make_fn(vh_engine e, const char *name, vh_host_function cb, void *data) {
+static vh_value make_fn(vh_engine e, const char *name, vh_host_function_cb cb, void *data) {
   vh_value f;
-  assert_ok(vh_function_new(e, name, cb, data, &f));
+  assert_ok(vh_new_function(e, name, cb, data, &f));
   return f;
 }
-static void def_fn(vh_engine e, const char *name, vh_host_function cb, void *data) {
+static void def_fn(vh_engine e, const char *name, vh_host_function_cb cb, void *data) {
   assert_ok(set_global(e, name, make_fn(e, name, cb, data)));
 }
 static void take_expect(vh_engine e, const char *needle) {
   vh_exception x;
   assert_ok(vh_exception_take(e, &x));
   if (!strstr(x.message, needle)) fail_msg("message '%s' lacks '%s'", x.message, needle);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* ---- callbacks ---------------------------------------------------------------------------- */
@@ -22,11 +22,11 @@ static void take_expect(vh_engine e, const char *needle) {
 static int cb_sum(const vh_call_info *info, vh_value *result) {
   int32_t sum = 0, n;
   for (size_t i = 0; i < info->argc; ++i) {
-    int rc = vh_get_int32(info->argv[i], &n);
+    int rc = vh_value_int32(info->argv[i], &n);
     if (rc != VH_OK) return rc; /* a non-number argument: the status becomes an Error */
     sum += n;
   }
-  return vh_int32(info->engine, sum, result);
+  return vh_new_int32(info->engine, sum, result);
 }
 static int cb_this(const vh_call_info *info, vh_value *result) {
   *result = info->this_value;
@@ -40,7 +40,7 @@ static int cb_new_target(const vh_call_info *info, vh_value *result) {
   return VH_OK;
 }
 static int cb_data(const vh_call_info *info, vh_value *result) {
-  return vh_int32(info->engine, *(const int *)info->data, result);
+  return vh_new_int32(info->engine, *(const int *)info->data, result);
 }
 static int cb_nothing(const vh_call_info *info, vh_value *result) {
   (void)info;
@@ -63,7 +63,7 @@ static int cb_return_code(const vh_call_info *info, vh_value *result) {
 }
 static int cb_eval_arg(const vh_call_info *info, vh_value *result) {
   char src[256];
-  int rc = vh_get_string_utf8(info->argv[0], src, sizeof src, NULL);
+  int rc = vh_value_string_utf8(info->argv[0], src, sizeof src, NULL);
   if (rc != VH_OK) return rc;
   return vh_eval(info->engine, src, VH_AUTO_LENGTH, "inner.js", result);
 }
@@ -71,13 +71,13 @@ static vh_value g_kept_arg, g_kept_made;
 static int cb_keep(const vh_call_info *info, vh_value *result) {
   (void)result;
   g_kept_arg = info->argv[0];
-  return vh_int32(info->engine, 7, &g_kept_made);
+  return vh_new_int32(info->engine, 7, &g_kept_made);
 }
 static vh_scope g_leaked[3];
 static int cb_leak_scopes(const vh_call_info *info, vh_value *result) {
   int rc = VH_OK;
   for (int i = 0; i < 3 && rc == VH_OK; ++i) rc = vh_scope_open(info->engine, &g_leaked[i]);
-  if (rc == VH_OK) rc = vh_int32(info->engine, 5, result); /* lands in the innermost leaked scope */
+  if (rc == VH_OK) rc = vh_new_int32(info->engine, 5, result); /* lands in the innermost leaked scope */
   return rc; /* the three scopes are left open */
 }
 static int g_close_rc;
@@ -90,8 +90,8 @@ static int g_after_throw_rc[4];
 static int cb_throw_then_run(const vh_call_info *info, vh_value *result) {
   (void)result;
   vh_value o, v;
-  int rc = vh_object(info->engine, &o);
-  if (rc == VH_OK) rc = vh_throw_error(info->engine, VH_ERROR, "first");
+  int rc = vh_new_object(info->engine, &o);
+  if (rc == VH_OK) rc = vh_throw_error(info->engine, VH_ERROR_KIND_ERROR, "first");
   if (rc != VH_OK) return rc;
   g_after_throw_rc[0] = vh_eval(info->engine, "1", VH_AUTO_LENGTH, NULL, &v);
   g_after_throw_rc[1] = vh_call(info->engine, info->argv[0], (vh_value){0}, 0, NULL, &v);
@@ -115,8 +115,8 @@ static int cb_values(const vh_call_info *info, vh_value *result) {
   }
   double sum = 0, a, b;
   for (size_t i = start; i < info->argc; ++i) {
-    int rc = vh_get_double(info->argv[i], &a);
-    if (rc == VH_OK) rc = vh_get_double(info->argv[i], &b);
+    int rc = vh_value_double(info->argv[i], &a);
+    if (rc == VH_OK) rc = vh_value_double(info->argv[i], &b);
     if (rc != VH_OK) return rc;
     if (a != b || info->argv[i].serial_ == info->this_value.serial_) return VH_ERANGE;
     for (size_t j = 0; j < i; ++j)
@@ -126,7 +126,7 @@ static int cb_values(const vh_call_info *info, vh_value *result) {
   if (vh_typeof(info->this_value, &t) != VH_OK || t != VH_TYPE_OBJECT) return VH_ETYPE;
   g_values_sum = sum;
   g_values_construct = vh_call_is_construct(info);
-  return vh_double(info->engine, sum, result);
+  return vh_new_double(info->engine, sum, result);
 }
 
 /* ---- tests -------------------------------------------------------------------------------- */
@@ -209,8 +209,8 @@ static void test_data_pointer(void **state) {
 /* vh_throw_error of each kind throws that native error type with the message into JS. */
 static void test_throw_error_kinds(void **state) {
   (void)state;
-  static const vh_error_kind kinds[] = {VH_ERROR, VH_TYPE_ERROR, VH_RANGE_ERROR, VH_SYNTAX_ERROR,
-                                        VH_REFERENCE_ERROR};
+  static const vh_error_kind kinds[] = {VH_ERROR_KIND_ERROR, VH_ERROR_KIND_TYPE_ERROR, VH_ERROR_KIND_RANGE_ERROR, VH_ERROR_KIND_SYNTAX_ERROR,
+                                        VH_ERROR_KIND_REFERENCE_ERROR};
   static const char *names[] = {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError"};
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; ++i) {
     char src[256], expected[64];
@@ -222,9 +222,9 @@ static void test_throw_error_kinds(void **state) {
     snprintf(expected, sizeof expected, "true:%s:boom", names[i]);
     assert_eval_string(g_e, src, expected);
   }
-  /* vh_error_new makes the same objects without throwing */
+  /* vh_new_error makes the same objects without throwing */
   vh_value err;
-  assert_ok(vh_error_new(g_e, VH_RANGE_ERROR, "made", &err));
+  assert_ok(vh_new_error(g_e, VH_ERROR_KIND_RANGE_ERROR, "made", &err));
   assert_ok(set_global(g_e, "made", err));
   assert_js("made instanceof RangeError && made.message === 'made' && typeof made.stack === 'string'");
 }
@@ -277,8 +277,8 @@ static void test_value_kept_past_callback(void **state) {
   int32_t n;
   def_fn(g_e, "keep", cb_keep, NULL);
   eval_ok(g_e, "keep(3)");
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(g_kept_arg, &n));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(g_kept_made, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(g_kept_arg, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(g_kept_made, &n));
   assert_status(VH_ESCOPE_CLOSED, set_global(g_e, "k", g_kept_arg));
 }
 
@@ -289,13 +289,13 @@ static void test_callback_leaks_scopes(void **state) {
   int32_t n = 0;
   assert_ok(vh_scope_open(g_e, &inner));
   def_fn(g_e, "leak", cb_leak_scopes, NULL);
-  assert_ok(vh_get_int32(eval_ok(g_e, "leak() + leak()"), &n));
+  assert_ok(vh_value_int32(eval_ok(g_e, "leak() + leak()"), &n));
   assert_int_equal(n, 10);
   for (int i = 0; i < 3; ++i) assert_status(VH_ESCOPE_CLOSED, vh_scope_close(g_leaked[i]));
   vh_value v = i32(1); /* lands in inner, which works as before */
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_ok(vh_scope_close(inner));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(v, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(v, &n));
 }
 
 /* A callback cannot close a scope opened before it was called. */
@@ -322,7 +322,7 @@ static void test_call_and_construct_js(void **state) {
   f = eval_ok(g_e, "(function (a, b) { return this.k + a * b; })");
   obj = eval_ok(g_e, "({ k: 100 })");
   assert_ok(vh_call(g_e, f, obj, 2, args, &out));
-  assert_ok(vh_get_int32(out, &n));
+  assert_ok(vh_value_int32(out, &n));
   assert_int_equal(n, 142);
   ctor = eval_ok(g_e, "(function Pt(x, y) { this.x = x; this.y = y; })");
   assert_ok(vh_construct(g_e, ctor, 2, args, &out));
@@ -331,7 +331,7 @@ static void test_call_and_construct_js(void **state) {
   assert_js("pt instanceof Pt && pt.x === 6 && pt.y === 7");
   assert_ok(vh_construct(g_e, eval_ok(g_e, "(class { constructor() { this.c = 1; } })"), 0, NULL, &out));
   assert_ok(vh_get(g_e, out, "c", &out));
-  assert_ok(vh_get_int32(out, &n));
+  assert_ok(vh_value_int32(out, &n));
   assert_int_equal(n, 1);
 }
 
@@ -346,7 +346,7 @@ static void test_construct_errors(void **state) {
   vh_exception x;
   assert_ok(vh_exception_take(g_e, &x));
   assert_ok(set_global(g_e, "err", x.value));
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_js("err instanceof TypeError");
   assert_status(VH_EEXCEPTION,
                 vh_construct(g_e, eval_ok(g_e, "(function () { throw new Error('ctor'); })"), 0, NULL, &out));
@@ -379,9 +379,9 @@ static void test_throw_outside_callback(void **state) {
   assert_ok(vh_exception_take(g_e, &x));
   assert_ok(vh_strict_equals(x.value, o, &same));
   assert_true(same);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   eval_ok(g_e, "1");
-  assert_ok(vh_throw_error(g_e, VH_TYPE_ERROR, "outside"));
+  assert_ok(vh_throw_error(g_e, VH_ERROR_KIND_TYPE_ERROR, "outside"));
   assert_status(VH_EPENDING_EXCEPTION, vh_eval(g_e, "1", VH_AUTO_LENGTH, NULL, &v));
   take_expect(g_e, "outside");
 }
@@ -460,12 +460,12 @@ static void test_install_globals_failure(void **state) {
   vh_exception x1 = {0};
   int take1 = rc1 == VH_EEXCEPTION ? vh_exception_take(e1, &x1) : -999;
   bool msg1_ok = take1 == VH_OK && x1.message && strstr(x1.message, "Cannot redefine property: fixedG");
-  vh_exception_clear(&x1);
+  vh_exception_free(&x1);
   bool replaced = false;
   vh_value t = eval_ok(e2, "typeof fixedG === 'function' && fixedG.name === 'fixedG'");
-  assert_ok(vh_get_bool(t, &replaced));
+  assert_ok(vh_value_bool(t, &replaced));
   bool msg_ok = take2 == -999;
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   vh_exception_discard(e1);
   vh_exception_discard(e2);
   assert_ok(vh_scope_close(s));
@@ -487,16 +487,16 @@ static void test_set_global_and_misuse(void **state) {
   assert_status(VH_EINVAL, set_global(g_e, NULL, v));
   assert_status(VH_EINVAL, set_global(g_e, "x", (vh_value){0}));
   assert_status(VH_EINVAL, set_global((vh_engine){0}, "x", v));
-  assert_status(VH_EINVAL, vh_function_new(g_e, "f", NULL, NULL, &f));
-  assert_status(VH_EINVAL, vh_function_new(g_e, "f", cb_sum, NULL, NULL));
-  assert_status(VH_EINVAL, vh_function_new((vh_engine){0}, "f", cb_sum, NULL, &f));
+  assert_status(VH_EINVAL, vh_new_function(g_e, "f", NULL, NULL, &f));
+  assert_status(VH_EINVAL, vh_new_function(g_e, "f", cb_sum, NULL, NULL));
+  assert_status(VH_EINVAL, vh_new_function((vh_engine){0}, "f", cb_sum, NULL, &f));
   assert_status(VH_EINVAL, vh_throw(g_e, (vh_value){0}));
   assert_status(VH_EINVAL, vh_throw((vh_engine){0}, v));
-  assert_status(VH_EINVAL, vh_throw_error(g_e, VH_ERROR, NULL));
+  assert_status(VH_EINVAL, vh_throw_error(g_e, VH_ERROR_KIND_ERROR, NULL));
   assert_status(VH_EINVAL, vh_throw_error(g_e, (vh_error_kind)0, "x"));
   assert_status(VH_EINVAL, vh_throw_error(g_e, (vh_error_kind)99, "x"));
-  assert_status(VH_EINVAL, vh_error_new(g_e, VH_ERROR, "x", NULL));
-  assert_status(VH_EINVAL, vh_error_new(g_e, VH_ERROR, NULL, &f));
+  assert_status(VH_EINVAL, vh_new_error(g_e, VH_ERROR_KIND_ERROR, "x", NULL));
+  assert_status(VH_EINVAL, vh_new_error(g_e, VH_ERROR_KIND_ERROR, NULL, &f));
   bool b = true;
   assert_ok(vh_exception_pending(g_e, &b));
   assert_false(b); /* none of the refused throws left anything pending */
@@ -506,7 +506,7 @@ static void test_set_global_and_misuse(void **state) {
   vh_scope s2;
   vh_value other;
   open_runtime(NULL, &rt2, &e2, &s2);
-  assert_ok(vh_object(e2, &other));
+  assert_ok(vh_new_object(e2, &other));
   int rc_set = set_global(g_e, "other", other);
   int rc_throw = vh_throw(g_e, other); /* outside a callback: pending in g_e */
   bool pending = false;
@@ -525,8 +525,8 @@ static void test_set_global_and_misuse(void **state) {
 static void test_no_scope(void **state) {
   (void)state;
   vh_value f;
-  assert_status(VH_ENOSCOPE, vh_function_new(g_e, "f", cb_sum, NULL, &f));
-  assert_status(VH_ENOSCOPE, vh_throw_error(g_e, VH_ERROR, "x"));
+  assert_status(VH_ENOSCOPE, vh_new_function(g_e, "f", cb_sum, NULL, &f));
+  assert_status(VH_ENOSCOPE, vh_throw_error(g_e, VH_ERROR_KIND_ERROR, "x"));
 }
 
 int main(void) {

@@ -10,7 +10,7 @@ static int g_finalized;
 
 static int construct_cb(const vh_call_info *info, void **native) {
   bool fail_it = false;
-  if (info->argc > 0) vh_get_bool(info->argv[0], &fail_it);
+  if (info->argc > 0) vh_value_bool(info->argv[0], &fail_it);
   if (fail_it) return VH_ERANGE; /* the constructor fails: no native part is attached */
   static int payload = 7;
   *native = &payload;
@@ -23,7 +23,7 @@ static void finalize_cb(void *native, void *data) {
 }
 /* A method that reads its receiver's native pointer through the brand check. */
 static int method_cb(const vh_call_info *info, vh_value *result) {
-  return vh_int32(info->engine, 1, result);
+  return vh_new_int32(info->engine, 1, result);
 }
 static int native_cb(void *native, const double *args, size_t argc, double *result, void *data) {
   (void)args;
@@ -33,7 +33,7 @@ static int native_cb(void *native, const double *args, size_t argc, double *resu
   return VH_OK;
 }
 static int plain_fn(const vh_call_info *info, vh_value *result) {
-  return vh_int32(info->engine, (int32_t)info->argc, result);
+  return vh_new_int32(info->engine, (int32_t)info->argc, result);
 }
 
 /* Evaluates src; an exception fails the test with its message. */
@@ -41,7 +41,7 @@ static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, "h
 
 static void check_string(vh_engine e, const char *src, const char *expected) {
   char buf[256];
-  assert_ok(vh_get_string_utf8(run(e, src), buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(run(e, src), buf, sizeof buf, NULL));
   assert_string_equal(buf, expected);
 }
 
@@ -74,11 +74,11 @@ static void test_wrong_receivers(void **state) {
   vh_class host, other;
   vh_value ctor, fn;
   define_classes(&host, &other);
-  assert_ok(vh_class_constructor_of(g_e, host, &ctor));
+  assert_ok(vh_class_constructor(g_e, host, &ctor));
   assert_ok(set_global(g_e, "Host", ctor));
-  assert_ok(vh_class_constructor_of(g_e, other, &ctor));
+  assert_ok(vh_class_constructor(g_e, other, &ctor));
   assert_ok(set_global(g_e, "Other", ctor));
-  assert_ok(vh_function_new(g_e, "plain", plain_fn, NULL, &fn));
+  assert_ok(vh_new_function(g_e, "plain", plain_fn, NULL, &fn));
   assert_ok(set_global(g_e, "plain", fn));
   /* The receivers a script can make; each method, accessor and native method refuses them. */
   run(g_e,
@@ -112,9 +112,9 @@ static void test_poisoned_realm(void **state) {
   define_classes(&host, &other);
   assert_ok(vh_engine_new(g_rt, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
-  assert_ok(vh_class_constructor_of(e, host, &ctor));
+  assert_ok(vh_class_constructor(e, host, &ctor));
   assert_ok(set_global(e, "Host", ctor));
-  assert_ok(vh_function_new(e, "plain", plain_fn, NULL, &fn));
+  assert_ok(vh_new_function(e, "plain", plain_fn, NULL, &fn));
   assert_ok(set_global(e, "plain", fn));
   run(e, "const dp = Object.defineProperty, E = Error, nd = (d) => Object.assign(Object.create(null), d);"
              "const boom = nd({ get() { throw new E('poisoned') }, configurable: true });"
@@ -125,7 +125,7 @@ static void test_poisoned_realm(void **state) {
              "  dp(globalThis, k, boom);");
   assert_ok(vh_eval(e, "const h = new Host(); [h.m(), h.nm(), h.x, plain(1, 2, 3)].join()", VH_AUTO_LENGTH, "p.js", &v));
   char text[64];
-  assert_ok(vh_get_string_utf8(v, text, sizeof text, NULL));
+  assert_ok(vh_value_string_utf8(v, text, sizeof text, NULL));
   assert_string_equal(text, "1,7,1,3");
   /* the library's own errors are still of the realm's intrinsic kinds */
   assert_ok(vh_eval(e, "let r; try { new Host(true) } catch (e) { r = e } r", VH_AUTO_LENGTH, "p.js", &v));

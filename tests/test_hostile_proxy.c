@@ -54,7 +54,7 @@ static void js_check(vh_engine e, const char *src, int line) {
   bool b = false;
   assert_true(strlen(src) + 5 <= sizeof block);
   snprintf(block, sizeof block, "{\n%s\n}", src);
-  if (vh_get_bool(run(e, block), &b) != VH_OK || !b) fail_msg("line %d: JS check false: %s", line, src);
+  if (vh_value_bool(run(e, block), &b) != VH_OK || !b) fail_msg("line %d: JS check false: %s", line, src);
 }
 #define JS(e, src) js_check((e), (src), __LINE__)
 
@@ -95,7 +95,7 @@ static void test_handler_unreachable(void **state) {
            "  const h = captured[0]; const t = h.get || h.ownKeys;"
            "  for (const recv of [{}, 1, 'str', p, pK]) try { Reflect.apply(t, recv, [{}, 'x', {}]) } catch (e) {} }");
   char seen[512] = "";
-  assert_ok(vh_get_string_utf8(run(g_b, "captured.slice(0, n_captured).join()"), seen, sizeof seen, NULL));
+  assert_ok(vh_value_string_utf8(run(g_b, "captured.slice(0, n_captured).join()"), seen, sizeof seen, NULL));
   if (seen[0]) fail_msg("trap getters on Object.prototype ran for: %s", seen);
 }
 
@@ -257,19 +257,19 @@ static void test_error_kinds(void **state) {
   JS(g_b, "try { pt.t('Caused') } catch (e) { e.cause.why === 'c' }");
   JS(g_b, "try { pt.t('AggregateError') } catch (e) { e.errors.length === 2 && e.errors[1] === 2 }");
   /* the host's own kinds: the same table */
-  static const vh_error_kind kinds[] = {VH_EVAL_ERROR, VH_URI_ERROR, VH_AGGREGATE_ERROR};
+  static const vh_error_kind kinds[] = {VH_ERROR_KIND_EVAL_ERROR, VH_ERROR_KIND_URI_ERROR, VH_ERROR_KIND_AGGREGATE_ERROR};
   static const char *const names[] = {"EvalError", "URIError", "AggregateError"};
   char check[160];
   for (size_t i = 0; i < 3; i++) {
     vh_value err;
-    assert_ok(vh_error_new(g_b, kinds[i], "host", &err));
+    assert_ok(vh_new_error(g_b, kinds[i], "host", &err));
     assert_ok(set_global(g_b, "herr", err));
     snprintf(check, sizeof check, "herr instanceof %s && herr.message === 'host' && herr.name === '%s'", names[i],
              names[i]);
     JS(g_b, check);
   }
   vh_value err;
-  assert_status(VH_EINVAL, vh_error_new(g_b, (vh_error_kind)(VH_AGGREGATE_ERROR + 1), "x", &err));
+  assert_status(VH_EINVAL, vh_new_error(g_b, (vh_error_kind)(VH_ERROR_KIND_AGGREGATE_ERROR + 1), "x", &err));
   JS(g_b, "herr.errors.length === 0");
 }
 
@@ -286,9 +286,9 @@ static void test_poisoned_api_paths(void **state) {
   run(g_b, kPoison);
   p = run(g_b, "p");
   assert_ok(vh_get(g_b, p, "a", &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 1);
-  assert_ok(vh_int32(g_b, 5, &v));
+  assert_ok(vh_new_int32(g_b, 5, &v));
   assert_ok(vh_set(g_b, p, "b", v));
   assert_ok(vh_has(g_b, p, "b", &b));
   assert_true(b);
@@ -296,16 +296,16 @@ static void test_poisoned_api_paths(void **state) {
   assert_true(b);
   assert_ok(vh_own_keys(g_b, p, 0, &keys));
   assert_ok(vh_json_stringify(g_b, p, &json));
-  assert_ok(vh_get_string_utf8(json, text, sizeof text, NULL));
+  assert_ok(vh_value_string_utf8(json, text, sizeof text, NULL));
   assert_string_equal(text, "{\"a\":1}");
   assert_ok(vh_get(g_b, p, "f", &pf));
-  assert_ok(vh_int32(g_b, 41, &args[0]));
+  assert_ok(vh_new_int32(g_b, 41, &args[0]));
   assert_ok(vh_call(g_b, pf, p, 1, args, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 42);
   assert_ok(vh_get(g_b, p, "K", &pK));
   assert_ok(vh_construct(g_b, pK, 1, args, &v));
-  assert_ok(vh_error_new(g_b, VH_EVAL_ERROR, "intrinsic", &err));
+  assert_ok(vh_new_error(g_b, VH_ERROR_KIND_EVAL_ERROR, "intrinsic", &err));
   assert_ok(set_global(g_b, "herr", err));
   JS(g_b, "gp(herr) === realEval");
   assert_ok(vh_pass(g_a, p, &v, NULL)); /* home again */

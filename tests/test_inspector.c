@@ -156,7 +156,7 @@ static void test_breakpoint_by_url_step_and_locals(void **state) {
   assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
   char out[64];
-  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
   assert_string_equal(out, "410");
   assert_true(run.ok_paused_line2);
   assert_true(run.ok_x);
@@ -166,7 +166,7 @@ static void test_breakpoint_by_url_step_and_locals(void **state) {
   const char *parsed = client_wait(&c, "\"url\":\"app.js\"");
   assert_non_null(parsed);
   assert_non_null(strstr(parsed, "\"sourceMapURL\":\"app.js.map\""));
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   assert_status(VH_EDISPOSED, vh_inspector_session_send(c.session, "{}", 2));
   client_free(&c);
 }
@@ -181,7 +181,7 @@ static void test_module_url(void **state) {
   const char *parsed = client_wait(&c, "\"url\":\"file:///mod/a.mjs\"");
   assert_non_null(parsed);
   assert_non_null(strstr(parsed, "\"isModule\":true"));
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
 }
 
@@ -210,9 +210,9 @@ static void test_pause_on_start(void **state) {
   assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
   char out[16];
-  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
   assert_string_equal(out, "1");  /* the client evaluated while paused on line 0 */
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
 }
 
@@ -235,7 +235,7 @@ static void test_pause_on_start_after_relock(void **state) {
   assert_ok(vh_eval(e, "var started = 1;\nString(globalThis.sawPause)", VH_AUTO_LENGTH, "start.js", &v));
   uv_thread_join(&t);
   char out[16];
-  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
   assert_string_equal(out, "1");
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(rt));
@@ -300,12 +300,12 @@ static void test_pause_on_start_named_engine(void **state) {
   assert_ok(vh_runtime_set_deadline(g_rt, 60000)); /* a client that fails must not hang the test */
   /* Engine A first: it must run to its end unpaused (a pause would set A's sawStartB). */
   assert_ok(vh_eval(g_e, "var a = 6 * 7;\nString(a) + ':' + String(globalThis.sawStartB)", VH_AUTO_LENGTH, "a.js", &v));
-  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
   assert_string_equal(out, "42:undefined");
   /* Then B: paused on its first line, where the client set B's sawStartB; resumed, it completes. */
   assert_ok(vh_scope_open(b, &sb));
   assert_ok(vh_eval(b, "var started = 1;\nString(globalThis.sawStartB)", VH_AUTO_LENGTH, "b.js", &v));
-  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
   assert_string_equal(out, "1");
   assert_ok(vh_scope_close(sb));
   assert_ok(vh_runtime_set_deadline(g_rt, 0));
@@ -321,9 +321,9 @@ static void test_pause_on_start_named_engine(void **state) {
   assert_non_null(strstr(parsed, want));
   /* Later script of either engine runs unpaused: the pause was used up. */
   assert_ok(vh_eval(g_e, "String(globalThis.sawStartB)", VH_AUTO_LENGTH, "a2.js", &v));
-  assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+  assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
   assert_string_equal(out, "undefined");
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   assert_ok(vh_engine_dispose(b));
   client_free(&c);
 }
@@ -359,7 +359,7 @@ static void test_requests_reach_running_script(void **state) {
   assert_eval_string(g_e, "while (!stop) tick(); 'stopped'", "stopped");
   assert_ok(vh_runtime_set_deadline(g_rt, 0));
   uv_thread_join(&t);
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
 }
 
@@ -391,7 +391,7 @@ static void test_requests_reach_idle_loop(void **state) {
   uv_thread_t t;
   assert_int_equal(uv_thread_create(&t, idle_client_thread, &run), 0);
   uint64_t start = uv_hrtime();
-  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));  /* returns once the timer is cleared */
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, NULL));  /* returns once the timer is cleared */
   uv_thread_join(&t);
   assert_true(run.answered);
   assert_true(uv_hrtime() - start < 50000000000ull);  /* not the timer's minute: generous bound */
@@ -415,7 +415,7 @@ static void test_cpu_profile(void **state) {
   assert_non_null(strstr(profile, "\"nodes\""));
   assert_non_null(strstr(profile, "\"samples\""));
   assert_non_null(strstr(profile, "hotLoop"));
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
 }
 
@@ -456,7 +456,7 @@ static void test_garbage_requests(void **state) {
   /* Still answering, and script still runs. */
   assert_non_null(strstr(client_call(&c, "Runtime.evaluate", "{\"expression\":\"6*7\"}"), "\"value\":42"));
   assert_eval_string(g_e, "'still ' + 'fine'", "still fine");
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
 }
 
@@ -472,7 +472,7 @@ static void on_paused(vh_inspector inspector, void *data) {
   pause_action *a = data;
   (void)inspector;
   if (a->calls++ > 0) return;
-  if (a->kind == 0) assert_ok(vh_inspector_session_close(a->c->session));
+  if (a->kind == 0) assert_ok(vh_inspector_session_dispose(a->c->session));
   if (a->kind == 1) assert_ok(vh_runtime_terminate(g_rt));
 }
 
@@ -492,10 +492,10 @@ static void run_paused(int kind, int expected, const char *expected_value) {
   assert_true(a.calls >= 1);  /* it did pause */
   if (expected_value) {
     char out[32];
-    assert_ok(vh_get_string_utf8(v, out, sizeof out, NULL));
+    assert_ok(vh_value_string_utf8(v, out, sizeof out, NULL));
     assert_string_equal(out, expected_value);
   }
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
   assert_eval_string(g_e, "'usable'", "usable");
 }
@@ -526,7 +526,7 @@ static void other_runtime_thread(void *arg) {
   if (vh_engine_new_private(NULL, NULL, &e) != VH_OK) return;
   if (vh_scope_open(e, &s) == VH_OK) {
     if (vh_eval(e, "let s = 0; for (let i = 0; i < 1000; i++) s += i; s", VH_AUTO_LENGTH, "o.js", &v) == VH_OK &&
-        vh_get_double(v, &d) == VH_OK)
+        vh_value_double(v, &d) == VH_OK)
       *result = (int)d;
     vh_scope_close(s);
   }
@@ -557,7 +557,7 @@ static void test_other_runtime_runs_while_paused(void **state) {
   client_call(&c, "Debugger.enable", NULL);
   assert_eval_string(g_e, "debugger; 'after'", "after");
   assert_int_equal(a.calls, 1);
-  assert_ok(vh_inspector_close(c.inspector));
+  assert_ok(vh_inspector_dispose(c.inspector));
   client_free(&c);
 }
 
@@ -574,8 +574,8 @@ static void test_dispose_with_session_open(void **state) {
   assert_ok(vh_inspector_session_send(c.session, "{\"id\":5,\"method\":\"Runtime.enable\"}", VH_AUTO_LENGTH));
   assert_ok(vh_runtime_dispose(rt));  /* the queued request is dropped, nothing is delivered */
   assert_status(VH_EDISPOSED, vh_inspector_session_send(c.session, "{}", 2));
-  assert_status(VH_EDISPOSED, vh_inspector_session_close(c.session));
-  assert_status(VH_EDISPOSED, vh_inspector_close(c.inspector));
+  assert_status(VH_EDISPOSED, vh_inspector_session_dispose(c.session));
+  assert_status(VH_EDISPOSED, vh_inspector_dispose(c.inspector));
   assert_status(VH_EDISPOSED, vh_inspector_dispatch(c.inspector));
   client_free(&c);
 }
@@ -589,7 +589,7 @@ static void test_misuse(void **state) {
   assert_status(VH_EBUSY, vh_inspector_new(g_rt, NULL, &in));  /* one per runtime */
   assert_status(VH_EINVAL, vh_inspector_session_new(in, NULL, NULL, &s));
   assert_status(VH_EINVAL, vh_inspector_set_engine_name(in, g_e, NULL));
-  assert_status(VH_EINVAL, vh_inspector_close(none));
+  assert_status(VH_EINVAL, vh_inspector_dispose(none));
   assert_status(VH_EINVAL, vh_inspector_session_send(s, "{}", 2));
   size_t len;
   assert_status(VH_ENOTSUP, vh_inspector_url(in, NULL, 0, &len));  /* not listening */
@@ -598,8 +598,8 @@ static void test_misuse(void **state) {
   lo.host = "0.0.0.0";
   int rc = vh_inspector_listen(in, &lo);
   assert_true(rc == VH_EINVAL || rc == VH_ENOTSUP);  /* never without allow_remote */
-  assert_ok(vh_inspector_close(in));
-  assert_status(VH_EDISPOSED, vh_inspector_close(in));
+  assert_ok(vh_inspector_dispose(in));
+  assert_status(VH_EDISPOSED, vh_inspector_dispose(in));
 }
 
 int main(void) {

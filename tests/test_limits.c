@@ -14,12 +14,12 @@ static int run(vh_engine e, const char *source, char *text, size_t size) {
   assert_ok(vh_scope_open(e, &s));
   int rc = vh_eval(e, source, VH_AUTO_LENGTH, "limits.js", &v);
   text[0] = 0;
-  if (rc == VH_OK && vh_json_stringify(e, v, &json) == VH_OK) vh_get_string_utf8(json, text, size, NULL);
+  if (rc == VH_OK && vh_json_stringify(e, v, &json) == VH_OK) vh_value_string_utf8(json, text, size, NULL);
   if (rc == VH_EEXCEPTION) {
     vh_exception x;
     assert_ok(vh_exception_take(e, &x));
     snprintf(text, size, "%s", x.message);
-    vh_exception_clear(&x);
+    vh_exception_free(&x);
   }
   assert_ok(vh_scope_close(s));
   return rc;
@@ -127,7 +127,7 @@ static void test_heap_limit_host_allocations(void **state) {
   assert_non_null(bytes);
   memset(bytes, 'x', size);
   assert_ok(vh_scope_open(e, &s));
-  for (int i = 0; i < 3; i++) assert_ok(vh_string_latin1(e, bytes, size, &big));
+  for (int i = 0; i < 3; i++) assert_ok(vh_new_string_latin1(e, bytes, size, &big));
   assert_ok(vh_scope_close(s));
   free(bytes);
   assert_runs(e, "1 + 1", "2");
@@ -229,7 +229,7 @@ static void deep_on_small_stack(void *arg) {
   if (j->rc != VH_OK) return;
   j->rc = vh_eval(j->e, "function f(n) { return n ? 1 + f(n - 1) : 0; } try { f(1e6) } catch (e) { e.constructor.name }",
                   VH_AUTO_LENGTH, "deep.js", &v);
-  if (j->rc == VH_OK) vh_get_string_utf8(v, j->text, sizeof j->text, NULL);
+  if (j->rc == VH_OK) vh_value_string_utf8(v, j->text, sizeof j->text, NULL);
   vh_scope_close(s);
 }
 

@@ -177,7 +177,7 @@ static void test_stops_caught_through_proxy(void **state) {
   assert_ok(vh_eval(dst, "let caught = 0; for (let i = 0; i < 10; i++) try { grow() } catch (e) { caught++ } caught",
                     VH_AUTO_LENGTH, "dst.js", &v));
   int32_t caught = 0;
-  assert_ok(vh_get_int32(v, &caught));
+  assert_ok(vh_value_int32(v, &caught));
   assert_int_equal(caught, 10);
   assert_ok(vh_scope_close(ds));
   assert_within_margin(src_rt, configured);
@@ -216,11 +216,11 @@ static int unstoppable_child(size_t i) {
     vh_exception ex;
     if (vh_exception_take(e, &ex) != VH_OK) return 14;
     int range = strstr(ex.message, "RangeError: Invalid array length") != NULL;
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
     if (!range) return 15;
   }
   int32_t n = 0;
-  if (vh_eval(e, "[1, 2, 3].fill(7).length", VH_AUTO_LENGTH, NULL, &v) != VH_OK || vh_get_int32(v, &n) != VH_OK || n != 3)
+  if (vh_eval(e, "[1, 2, 3].fill(7).length", VH_AUTO_LENGTH, NULL, &v) != VH_OK || vh_value_int32(v, &n) != VH_OK || n != 3)
     return 16;
   vh_scope_close(s);
   return vh_runtime_dispose(rt) == VH_OK ? 0 : 17;
@@ -274,7 +274,7 @@ static void assert_true_in(vh_engine e, const char *source) {
   int rc = vh_eval(e, source, VH_AUTO_LENGTH, "semantics.js", &v);
   if (rc != VH_OK) print_error("%s: %s\n", source, vh_err_name(rc));
   assert_ok(rc);
-  assert_ok(vh_get_bool(v, &b));
+  assert_ok(vh_value_bool(v, &b));
   if (!b) print_error("false: %s\n", source);
   assert_true(b);
   assert_ok(vh_scope_close(s));

@@ -35,7 +35,7 @@ static void assert_works(vh_runtime rt, vh_engine e) {
   int32_t n = 0;
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_eval(e, "[1, 2, 3].map(x => x * 2).length", VH_AUTO_LENGTH, NULL, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 3);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_run_microtasks(rt));
@@ -64,7 +64,7 @@ static void test_heap_limit_in_reaction_chain(void **state) {
   new_runtime(16 * MIB, &rt, &e);
   eval_in_scope(e, "(() => { const kept = []; const step = () => { kept.push(new Array(1e4).fill(1.5));"
                    " return Promise.resolve().then(step); }; step(); })(); 0");
-  assert_status(VH_EHEAPLIMIT, vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));
+  assert_status(VH_EHEAPLIMIT, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, NULL));
   assert_works(rt, e);
   assert_ok(vh_runtime_dispose(rt));
 }
@@ -81,16 +81,16 @@ static void test_heap_limit_in_timer(void **state) {
   snprintf(source, sizeof source, "setTimeout(() => { %s }, 1); globalThis.later = 0; setTimeout(() => later++, 30); 0",
            kAllocateForever);
   eval_in_scope(e, source);
-  assert_status(VH_EHEAPLIMIT, vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
+  assert_status(VH_EHEAPLIMIT, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_true(alive);
-  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_false(alive);
   vh_scope s;
   vh_value v;
   int32_t n = 0;
   assert_ok(vh_scope_open(e, &s));
   assert_ok(vh_eval(e, "later", VH_AUTO_LENGTH, NULL, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 1);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(rt));
@@ -148,12 +148,12 @@ static void test_stops_end_a_run(void **state) {
   new_runtime(0, &rt, &e);
   eval_in_scope(e, "globalThis.ticks = 0; setInterval(() => ticks++, 5); 0");
   assert_ok(vh_runtime_set_deadline(rt, 100));
-  assert_status(VH_ETIMEDOUT, vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
+  assert_status(VH_ETIMEDOUT, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_ok(vh_runtime_set_deadline(rt, 0));
   assert_true(alive);
   terminator j = {rt, 100, 0};
   assert_int_equal(uv_thread_create(&t, terminate_after, &j), 0);
-  assert_status(VH_ETERMINATED, vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
+  assert_status(VH_ETERMINATED, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_int_equal(uv_thread_join(&t), 0);
   assert_true(alive);
   assert_works(rt, e);

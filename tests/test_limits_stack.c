@@ -47,8 +47,8 @@ static int host_next(const vh_call_info *info, vh_value *result) {
     /* rethrow the other runtime's exception (a RangeError) here, by its message */
     vh_exception x;
     if (vh_exception_take(to, &x) == VH_OK) {
-      vh_throw_error(info->engine, VH_RANGE_ERROR, x.message ? x.message : "?");
-      vh_exception_clear(&x);
+      vh_throw_error(info->engine, VH_ERROR_KIND_RANGE_ERROR, x.message ? x.message : "?");
+      vh_exception_free(&x);
     }
   }
   vh_scope_close(s);
@@ -88,7 +88,7 @@ static void run_chain(void *arg) {
   c->rc = vh_scope_open(c->e[0], &top);
   if (c->rc != VH_OK) return;
   c->rc = vh_eval(c->e[0], "try { String(hop(12)) } catch (e) { e.name }", VH_AUTO_LENGTH, "chain.js", &v);
-  if (c->rc == VH_OK) vh_get_string_utf8(v, c->text, sizeof c->text, NULL);
+  if (c->rc == VH_OK) vh_value_string_utf8(v, c->text, sizeof c->text, NULL);
   /* The runtime is unharmed. */
   if (c->rc == VH_OK) c->rc = vh_eval(c->e[0], "[1, 2].length", VH_AUTO_LENGTH, NULL, NULL);
   vh_scope_close(top);
@@ -155,7 +155,7 @@ static void test_traps_count_toward_depth(void **state) {
   assert_ok(vh_eval(a, "other(100)", VH_AUTO_LENGTH, NULL, &v)); /* shallow: fine */
   assert_ok(vh_eval(a, "try { other(100000); 'no error' } catch (e) { e.message.startsWith('VH_EDEPTH') ? 'VH_EDEPTH' : e.name }",
                     VH_AUTO_LENGTH, "deep.js", &v));
-  assert_ok(vh_get_string_utf8(v, text, sizeof text, NULL));
+  assert_ok(vh_value_string_utf8(v, text, sizeof text, NULL));
   assert_string_equal(text, "VH_EDEPTH");
   assert_ok(vh_eval(a, "other(10) + 1", VH_AUTO_LENGTH, NULL, &v));
   assert_ok(vh_scope_close(sb));

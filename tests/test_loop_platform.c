@@ -34,7 +34,7 @@ static void check_js_string(vh_engine e, const char *source, const char *expecte
   "new Uint8Array([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0,"     \
   " 10,6,1,4,0,65,42,11])"
 
-/* Each way of compiling asynchronously, started by a task: vh_runtime_run(VH_RUN_DEFAULT) must
+/* Each way of compiling asynchronously, started by a task: vh_runtime_run(VH_RUN_MODE_DEFAULT) must
  * not return before the promise settled and its reaction ran. Today's failure: the run returns
  * with the promise pending, the reaction never runs. */
 static void async_wasm_case(const char *start) {
@@ -43,9 +43,9 @@ static void async_wasm_case(const char *start) {
   new_runtime(&rt, &e, 0);
   char src[1024];
   snprintf(src, sizeof src, "globalThis.out = 'pending'; const bytes = " WASM_BYTES ";\n%s", start);
-  assert_ok(vh_post(e, eval_task, src));
+  assert_ok(vh_engine_post(e, eval_task, src));
   bool alive = true;
-  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, &alive));
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_false(alive);
   check_js_string(e, "String(out)", "42");
   assert_ok(vh_runtime_dispose(rt));
@@ -116,7 +116,7 @@ static void test_timers_on_loop_thread_not_posted(void **state) {
   vh_engine e;
   new_runtime(&rt, &e, VH_BUILTIN_TIMERS);
   uint64_t before = posted(rt);
-  assert_ok(vh_post(e, eval_task,
+  assert_ok(vh_engine_post(e, eval_task,
                     "globalThis.n = 0;"
                     "setTimeout(() => {"
                     "  n++;"
@@ -124,7 +124,7 @@ static void test_timers_on_loop_thread_not_posted(void **state) {
                     "  const iv = setInterval(() => { if (++n === 4) clearInterval(iv); }, 1);"
                     "}, 1);"
                     "clearTimeout(setTimeout(() => { n += 1000; }, 1));"));
-  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, NULL));
   check_js_string(e, "String(n)", "4");
   assert_int_equal(posted(rt) - before, 1);
   assert_ok(vh_runtime_dispose(rt));
@@ -147,7 +147,7 @@ static void leaky_handler(vh_engine e, vh_error_event event, const vh_exception 
   (void)data;
   contain.calls++;
   contain.handler_eval_rc = vh_eval(e, "throw new Error('from the handler')", VH_AUTO_LENGTH, "h.js", NULL);
-  vh_throw_error(e, VH_ERROR, "thrown by the handler");
+  vh_throw_error(e, VH_ERROR_KIND_ERROR, "thrown by the handler");
 }
 
 static void recording_task(vh_engine e, int status, void *data) {
@@ -163,11 +163,11 @@ static void test_error_handler_leaving_exception_pending(void **state) {
   vh_engine e;
   new_runtime(&rt, &e, 0);
   assert_ok(vh_runtime_set_error_handler(rt, leaky_handler, NULL));
-  assert_ok(vh_post(e, recording_task, "throw new Error('first')"));
-  assert_ok(vh_post(e, recording_task, "globalThis.second = 'ran'"));
-  assert_ok(vh_post(e, recording_task, "Promise.reject(new Error('third'))"));
-  assert_ok(vh_post(e, recording_task, "globalThis.fourth = 'ran'"));
-  assert_ok(vh_runtime_run(rt, VH_RUN_DEFAULT, NULL));
+  assert_ok(vh_engine_post(e, recording_task, "throw new Error('first')"));
+  assert_ok(vh_engine_post(e, recording_task, "globalThis.second = 'ran'"));
+  assert_ok(vh_engine_post(e, recording_task, "Promise.reject(new Error('third'))"));
+  assert_ok(vh_engine_post(e, recording_task, "globalThis.fourth = 'ran'"));
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, NULL));
   assert_int_equal(contain.tasks, 4);
   assert_int_equal(contain.task_rc[0], VH_EEXCEPTION);
   assert_int_equal(contain.task_rc[1], VH_OK);

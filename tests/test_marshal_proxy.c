@@ -39,7 +39,7 @@ static void js_check(vh_engine e, const char *src, int line) {
   bool b = false;
   assert_true(strlen(src) + 5 <= sizeof block);
   snprintf(block, sizeof block, "{\n%s\n}", src);
-  if (vh_get_bool(run(e, block), &b) != VH_OK || !b) fail_msg("line %d: JS check false: %s", line, src);
+  if (vh_value_bool(run(e, block), &b) != VH_OK || !b) fail_msg("line %d: JS check false: %s", line, src);
 }
 #define JS(e, src) js_check((e), (src), __LINE__)
 
@@ -74,7 +74,7 @@ static void test_proxy_in_long_loop_and_class_keys(void **state) {
   (void)state;
   vh_value p;
   assert_int_equal(pass_as(g_a, "({ f(i) { return i & 1 }, C: class K { static s() {} } })", g_b, "loop_obj", &p),
-                   VH_PASS_PROXY);
+                   VH_PASS_KIND_PROXY);
   JS(g_b, "(() => { let u = 0; for (let i = 0; i < 200000; i++) u += loop_obj.f(i); return u === 100000 })()");
   JS(g_b, "Object.keys(loop_obj.C).length === 0 && Reflect.ownKeys(loop_obj.C).includes('s')");
   JS(g_b, "({ ...loop_obj.C }).constructor === Object && Object.assign({}, loop_obj.C) !== null");
@@ -91,7 +91,7 @@ static void test_pass_primitives(void **state) {
   char check[256];
   for (size_t d = 0; d < 2; d++)
     for (size_t i = 0; i < sizeof exprs / sizeof *exprs; i++) {
-      if (pass_as(dirs[d][0], exprs[i], dirs[d][1], "prim", NULL) != VH_PASS_PRIMITIVE)
+      if (pass_as(dirs[d][0], exprs[i], dirs[d][1], "prim", NULL) != VH_PASS_KIND_PRIMITIVE)
         fail_msg("%s not passed as a primitive", exprs[i]);
       snprintf(check, sizeof check, "Object.is(prim, %s) && typeof prim === typeof (%s)", exprs[i], exprs[i]);
       JS(dirs[d][1], check);
@@ -103,24 +103,24 @@ static void test_pass_primitives(void **state) {
   bool neg = false;
   uint64_t words[8] = {0};
   vh_pass_kind how = 0;
-  assert_ok(vh_string_latin1(g_a, "caf\xe9", 4, &v)); /* a one-byte, non-ASCII string */
+  assert_ok(vh_new_string_latin1(g_a, "caf\xe9", 4, &v)); /* a one-byte, non-ASCII string */
   assert_ok(vh_pass(g_b, v, &out, &how));
-  assert_int_equal(how, VH_PASS_PRIMITIVE);
-  assert_ok(vh_get_string_utf8(out, buf, sizeof buf, &len));
+  assert_int_equal(how, VH_PASS_KIND_PRIMITIVE);
+  assert_ok(vh_value_string_utf8(out, buf, sizeof buf, &len));
   assert_int_equal(len, 5);
   assert_string_equal(buf, "caf\xc3\xa9");
   pass_as(g_a, "-(2n ** 130n) - 7n", g_b, "prim", &out);
-  assert_ok(vh_get_bigint_words(out, &neg, &count, words));
+  assert_ok(vh_value_bigint_words(out, &neg, &count, words));
   assert_true(neg);
   assert_int_equal(count, 3);
   assert_true(words[0] == 7 && words[1] == 0 && words[2] == 4);
   double dbl = 0;
   pass_as(g_a, "-1.5e300", g_b, "prim", &out);
-  assert_ok(vh_get_double(out, &dbl));
+  assert_ok(vh_value_double(out, &dbl));
   assert_true(dbl == -1.5e300);
 }
 
-/* Within one runtime an object passes as the very object (VH_PASS_DIRECT, strict-equal). */
+/* Within one runtime an object passes as the very object (VH_PASS_KIND_DIRECT, strict-equal). */
 static void test_pass_direct_same_runtime(void **state) {
   (void)state;
   vh_value v, out;
@@ -128,7 +128,7 @@ static void test_pass_direct_same_runtime(void **state) {
   bool same = false;
   v = run(g_a, "globalThis.direct = { n: 1, f() { return this.n } }; direct");
   assert_ok(vh_pass(g_a2, v, &out, &how));
-  assert_int_equal(how, VH_PASS_DIRECT);
+  assert_int_equal(how, VH_PASS_KIND_DIRECT);
   assert_ok(vh_strict_equals(v, out, &same));
   assert_true(same);
   assert_false(is_kind(out, VH_KIND_PROXY));
@@ -154,7 +154,7 @@ static void test_pass_proxy_kinds(void **state) {
   vh_value out;
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     vh_pass_kind how = pass_as(g_a, cases[i][0], g_b, "p", &out);
-    if (how != VH_PASS_PROXY) fail_msg("%s passed as %d, expected VH_PASS_PROXY", cases[i][0], (int)how);
+    if (how != VH_PASS_KIND_PROXY) fail_msg("%s passed as %d, expected VH_PASS_KIND_PROXY", cases[i][0], (int)how);
     assert_true(is_kind(out, VH_KIND_PROXY));
     JS(g_b, cases[i][1]);
   }
@@ -176,9 +176,9 @@ static void test_get_set_has_delete(void **state) {
   int32_t n = 0;
   bool b = false;
   assert_ok(vh_get(g_b, p, "x", &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 10);
-  assert_ok(vh_int32(g_b, 99, &v));
+  assert_ok(vh_new_int32(g_b, 99, &v));
   assert_ok(vh_set(g_b, p, "host", v));
   assert_ok(vh_has(g_b, p, "host", &b));
   assert_true(b);
@@ -274,10 +274,10 @@ static void test_calls(void **state) {
   /* the host calls a proxied function with arguments of the destination */
   vh_value fn = run(g_b, "pf.add"), args[2], out;
   int32_t n = 0;
-  assert_ok(vh_int32(g_b, 20, &args[0]));
-  assert_ok(vh_int32(g_b, 30, &args[1]));
+  assert_ok(vh_new_int32(g_b, 20, &args[0]));
+  assert_ok(vh_new_int32(g_b, 30, &args[1]));
   assert_ok(vh_call(g_b, fn, run(g_b, "pf"), 2, args, &out));
-  assert_ok(vh_get_int32(out, &n));
+  assert_ok(vh_value_int32(out, &n));
   assert_int_equal(n, 55);
 }
 
@@ -349,7 +349,7 @@ static void test_exceptions(void **state) {
   if (!strstr(x.message, "RangeError: bad range")) fail_msg("message '%s'", x.message);
   if (!x.stack || !strstr(x.stack, "source-a.js")) fail_msg("stack '%s'", x.stack ? x.stack : "(null)");
   assert_true(is_kind(x.value, VH_KIND_ERROR));
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   JS(g_b, "try { pt.num(); false } catch (e) { e === 42 }"); /* B usable afterwards */
 }
 
@@ -420,9 +420,9 @@ static void test_symbols_well_known(void **state) {
   bool same = false;
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     snprintf(src, sizeof src, "Symbol.%s", names[i]);
-    if (pass_as(g_a, src, g_b, "sym", NULL) != VH_PASS_PRIMITIVE) fail_msg("%s not primitive", src);
+    if (pass_as(g_a, src, g_b, "sym", NULL) != VH_PASS_KIND_PRIMITIVE) fail_msg("%s not primitive", src);
     snprintf(src, sizeof src, "sym === Symbol.%s", names[i]);
-    assert_ok(vh_get_bool(run(g_b, src), &same));
+    assert_ok(vh_value_bool(run(g_b, src), &same));
     if (!same) snprintf(missed + strlen(missed), sizeof missed - strlen(missed), " Symbol.%s", names[i]);
   }
   if (missed[0]) fail_msg("not mapped to B's own:%s", missed);
@@ -435,7 +435,7 @@ static void test_symbols_other(void **state) {
   vh_pass_kind how = 0;
   s = run(g_a, "globalThis.mine = Symbol('tag'); mine");
   assert_ok(vh_pass(g_b, s, &p1, &how));
-  assert_int_equal(how, VH_PASS_PRIMITIVE);
+  assert_int_equal(how, VH_PASS_KIND_PRIMITIVE);
   assert_ok(set_global(g_b, "ps", p1));
   JS(g_b, "typeof ps === 'symbol' && ps.description === 'tag' && ps !== Symbol.for('tag')");
   pass_as(g_a, "Symbol()", g_b, "pnone", NULL);
@@ -486,7 +486,7 @@ static void test_lifetime_proxy_releases(void **state) {
   assert_ok(vh_runtime_gc(g_ra)); /* takes A's lock (drains the queue), then collects */
   assert_ok(vh_scope_open(g_a, &sa));
   assert_status(VH_ECOLLECTED, vh_ref_get(weak, &obj));
-  assert_ok(vh_ref_delete(weak));
+  assert_ok(vh_ref_dispose(weak));
   assert_ok(vh_scope_close(sa));
 }
 
@@ -602,7 +602,7 @@ static void test_dispose_destination(void **state) {
   assert_ok(vh_runtime_gc(g_ra));
   assert_ok(vh_scope_open(g_a, &sa));
   assert_status(VH_ECOLLECTED, vh_ref_get(weak, &obj));
-  assert_ok(vh_ref_delete(weak));
+  assert_ok(vh_ref_dispose(weak));
   JS(g_a, "try { fromY.w; false } catch (e) { e.message.startsWith('VH_EDISPOSED') }");
   JS(g_a, "delete globalThis.fromY; [1, 2].map(x => x * 2).join() === '2,4'");
   assert_ok(vh_scope_open(g_b, &sb)); /* A still passes objects to other runtimes */
@@ -684,7 +684,7 @@ static void test_descriptor_crosses_back_once(void **state) {
 static int cb_throw_kind_arg(const vh_call_info *info, vh_value *result) {
   (void)result;
   int32_t kind = 0;
-  if (info->argc < 1 || vh_get_int32(info->argv[0], &kind) != VH_OK) return VH_EINVAL;
+  if (info->argc < 1 || vh_value_int32(info->argv[0], &kind) != VH_OK) return VH_EINVAL;
   int rc = vh_throw_error(info->engine, (vh_error_kind)kind, "from host");
   return rc == VH_OK ? VH_EEXCEPTION : rc;
 }
@@ -730,11 +730,11 @@ static void test_exceptions_every_kind(void **state) {
   JS(g_b, "try { pk.noCause(); false } catch (e) { e.constructor === URIError && !('cause' in e) }");
   /* from a host function of A, by the same table */
   vh_value fn, passed;
-  assert_ok(vh_function_new(g_a, "hostThrow", cb_throw_kind_arg, NULL, &fn));
+  assert_ok(vh_new_function(g_a, "hostThrow", cb_throw_kind_arg, NULL, &fn));
   assert_ok(vh_pass(g_b, fn, &passed, NULL));
   put_global(g_b, "hostThrow", passed);
-  static const vh_error_kind host_kinds[] = {VH_ERROR,     VH_TYPE_ERROR, VH_RANGE_ERROR, VH_SYNTAX_ERROR,
-                                             VH_REFERENCE_ERROR, VH_EVAL_ERROR, VH_URI_ERROR, VH_AGGREGATE_ERROR};
+  static const vh_error_kind host_kinds[] = {VH_ERROR_KIND_ERROR,     VH_ERROR_KIND_TYPE_ERROR, VH_ERROR_KIND_RANGE_ERROR, VH_ERROR_KIND_SYNTAX_ERROR,
+                                             VH_ERROR_KIND_REFERENCE_ERROR, VH_ERROR_KIND_EVAL_ERROR, VH_ERROR_KIND_URI_ERROR, VH_ERROR_KIND_AGGREGATE_ERROR};
   static const char *const host_names[] = {"Error",     "TypeError", "RangeError", "SyntaxError",
                                            "ReferenceError", "EvalError", "URIError", "AggregateError"};
   for (size_t i = 0; i < sizeof host_kinds / sizeof *host_kinds; ++i) {

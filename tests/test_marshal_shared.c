@@ -1,6 +1,6 @@
 /* The shared-backing-store path of vh_pass (SharedArrayBuffers and views over them crossing
  * runtimes: same memory, same kind/offset/length, growable stays growable, identity per
- * engine), vh_copy_array_buffer, and Atomics.wait/notify across two runtimes' threads. */
+ * engine), vh_array_buffer_copy, and Atomics.wait/notify across two runtimes' threads. */
 #define VH_TEST_TWO_RUNTIMES
 #include "test_util.h"
 
@@ -16,7 +16,7 @@ static vh_value pass_as(vh_engine from, const char *expr, vh_engine to, const ch
   vh_pass_kind how = 0;
   memset(&out, 0, sizeof out);
   assert_ok(vh_pass(to, v, &out, &how));
-  assert_int_equal(how, VH_PASS_SHARED);
+  assert_int_equal(how, VH_PASS_KIND_SHARED);
   assert_ok(set_global(to, name, out));
   return out;
 }
@@ -24,7 +24,7 @@ static vh_value pass_as(vh_engine from, const char *expr, vh_engine to, const ch
 /* The string completion value of source in engine e, into buf. */
 static const char *eval_str(vh_engine e, const char *source, char *buf, size_t size) {
   vh_value v = eval_ok(e, source);
-  assert_ok(vh_get_string_utf8(v, buf, size, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, size, NULL));
   return buf;
 }
 
@@ -189,12 +189,12 @@ static void test_identity(void **state) {
   vh_value s = eval_ok(f->a, "globalThis.s = new SharedArrayBuffer(8); s"), v1, v2, v3, back;
   vh_pass_kind how;
   assert_ok(vh_pass(f->b, s, &v1, &how));
-  assert_int_equal(how, VH_PASS_SHARED);
+  assert_int_equal(how, VH_PASS_KIND_SHARED);
   assert_ok(vh_pass(f->b, s, &v2, &how));
   assert_ok(vh_strict_equals(v1, v2, &eq));
   assert_true(eq); /* the same buffer twice into one engine: the same object */
   assert_ok(vh_pass(f->b2, s, &v3, &how));
-  assert_int_equal(how, VH_PASS_SHARED);
+  assert_int_equal(how, VH_PASS_KIND_SHARED);
   assert_ok(vh_strict_equals(v1, v3, &eq));
   assert_false(eq); /* another engine of B: its own realm's object */
   /* Made in b2's realm although b's context is the one the open scope entered. */
@@ -208,7 +208,7 @@ static void test_identity(void **state) {
   assert_eval_string(f->b, "String(v.buffer === s)", "true");
   /* Back home: the original object. */
   assert_ok(vh_pass(f->a, v1, &back, &how));
-  assert_int_equal(how, VH_PASS_SHARED);
+  assert_int_equal(how, VH_PASS_KIND_SHARED);
   assert_ok(vh_strict_equals(back, s, &eq));
   assert_true(eq);
   assert_ok(vh_pass(f->a, v3, &back, &how));
@@ -385,7 +385,7 @@ static void test_non_shared_not_shared(void **state) {
     vh_value v = eval_ok(f->a, sources[i]), out;
     vh_pass_kind how = 0;
     int rc = vh_pass(f->b, v, &out, &how);
-    if (rc == VH_OK) assert_int_not_equal(how, VH_PASS_SHARED);
+    if (rc == VH_OK) assert_int_not_equal(how, VH_PASS_KIND_SHARED);
     else assert_int_equal(how, 0); /* untouched on failure */
   }
 }
@@ -397,7 +397,7 @@ static void test_same_runtime_is_direct(void **state) {
   vh_pass_kind how = 0;
   bool eq = false;
   assert_ok(vh_pass(f->b2, v, &out, &how));
-  assert_int_equal(how, VH_PASS_DIRECT);
+  assert_int_equal(how, VH_PASS_KIND_DIRECT);
   assert_ok(vh_strict_equals(v, out, &eq));
   assert_true(eq);
 }
@@ -448,18 +448,18 @@ static void test_errors(void **state) {
   fixture *f = *state;
   vh_value v = eval_ok(f->a, "new SharedArrayBuffer(8)"), out;
   assert_status(VH_EINVAL, vh_pass(f->b, v, NULL, NULL));
-  assert_status(VH_EINVAL, vh_copy_array_buffer(f->b, v, NULL));
-  assert_status(VH_ETYPE, vh_copy_array_buffer(f->b, eval_ok(f->a, "({ byteLength: 3 })"), &out));
-  assert_status(VH_ETYPE, vh_copy_array_buffer(f->b, eval_ok(f->a, "'bytes'"), &out));
-  assert_status(VH_EINVAL, vh_copy_array_buffer((vh_engine){0}, v, &out));
+  assert_status(VH_EINVAL, vh_array_buffer_copy(f->b, v, NULL));
+  assert_status(VH_ETYPE, vh_array_buffer_copy(f->b, eval_ok(f->a, "({ byteLength: 3 })"), &out));
+  assert_status(VH_ETYPE, vh_array_buffer_copy(f->b, eval_ok(f->a, "'bytes'"), &out));
+  assert_status(VH_EINVAL, vh_array_buffer_copy((vh_engine){0}, v, &out));
 }
 
-/* ---- vh_copy_array_buffer -------------------------------------------------------------------- */
+/* ---- vh_array_buffer_copy -------------------------------------------------------------------- */
 
 /* Copies `name` of engine a into engine to as `name`, and checks it is an ArrayBuffer of to. */
 static void copy_as(fixture *f, const char *expr, vh_engine to, const char *name) {
   vh_value out;
-  assert_ok(vh_copy_array_buffer(to, eval_ok(f->a, expr), &out));
+  assert_ok(vh_array_buffer_copy(to, eval_ok(f->a, expr), &out));
   assert_ok(set_global(to, name, out));
   char src[128];
   snprintf(src, sizeof src, "String(%s instanceof ArrayBuffer)", name);
@@ -560,7 +560,7 @@ static void waiter(void *arg) {
   if (j->rc[0] != VH_OK) return;
   j->rc[1] = vh_eval(j->e, "const r = Atomics.wait(i32, 0, 0, 10000); i32[1] = 7; r", VH_AUTO_LENGTH,
                      "wait.js", &v);
-  if (j->rc[1] == VH_OK) j->rc[2] = vh_get_string_utf8(v, j->result, sizeof j->result, NULL);
+  if (j->rc[1] == VH_OK) j->rc[2] = vh_value_string_utf8(v, j->result, sizeof j->result, NULL);
   j->rc[3] = vh_scope_close(s);
 }
 
@@ -577,7 +577,7 @@ static void notifier(void *arg) {
   for (int tries = 0; tries < 5000 && j->woken == 0; tries++) {
     j->rc[1] = vh_eval(j->e, "Atomics.notify(i32, 0, 1)", VH_AUTO_LENGTH, "notify.js", &v);
     if (j->rc[1] != VH_OK) break;
-    j->rc[2] = vh_get_int32(v, &j->woken);
+    j->rc[2] = vh_value_int32(v, &j->woken);
     if (j->woken == 0) uv_sleep(2);
   }
   j->rc[3] = vh_scope_close(s);

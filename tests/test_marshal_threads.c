@@ -8,7 +8,7 @@
 static vh_value run(vh_engine e, const char *src) { return eval_named(e, src, "main.js"); }
 static void js_true(vh_engine e, const char *src) {
   bool b = false;
-  assert_ok(vh_get_bool(run(e, src), &b));
+  assert_ok(vh_value_bool(run(e, src), &b));
   if (!b) fail_msg("JS check false: %s", src);
 }
 
@@ -26,8 +26,8 @@ static void link_pair(rt_engine *a, rt_engine *b) {
   api_b = run(b->e, src);
   assert_ok(vh_pass(b->e, api_a, &pa, &how_a));
   assert_ok(vh_pass(a->e, api_b, &pb, &how_b));
-  assert_int_equal(how_a, VH_PASS_PROXY);
-  assert_int_equal(how_b, VH_PASS_PROXY);
+  assert_int_equal(how_a, VH_PASS_KIND_PROXY);
+  assert_int_equal(how_b, VH_PASS_KIND_PROXY);
   assert_ok(set_global(b->e, "other", pa));
   assert_ok(set_global(a->e, "other", pb));
   assert_ok(vh_scope_close(sb));
@@ -71,7 +71,7 @@ static void caller_main(void *arg) {
         snprintf(c->first_error, sizeof c->first_error, "%s", vh_err_name(rc));
         if (rc == VH_EEXCEPTION && vh_exception_take(c->e, &x) == VH_OK) {
           snprintf(c->first_error, sizeof c->first_error, "%s", x.message);
-          vh_exception_clear(&x);
+          vh_exception_free(&x);
         }
       }
       vh_exception_discard(c->e);
@@ -135,7 +135,7 @@ static void assert_count(rt_engine *p, int expected) {
   vh_scope s;
   int32_t n = -1;
   assert_ok(vh_scope_open(p->e, &s));
-  assert_ok(vh_get_int32(run(p->e, "count"), &n));
+  assert_ok(vh_value_int32(run(p->e, "count"), &n));
   assert_ok(vh_scope_close(s));
   assert_int_equal(n, expected);
 }
@@ -216,10 +216,10 @@ static double timed_eval(vh_engine e, const char *src, char *text, size_t cap) {
   if (rc == VH_EEXCEPTION) {
     assert_ok(vh_exception_take(e, &x));
     snprintf(text, cap, "%s", x.message);
-    vh_exception_clear(&x);
+    vh_exception_free(&x);
   } else {
     assert_ok(rc);
-    assert_ok(vh_get_string_utf8(v, text, cap, NULL));
+    assert_ok(vh_value_string_utf8(v, text, cap, NULL));
   }
   return ms;
 }
@@ -249,7 +249,7 @@ static void test_proxy_wait_timeout(void **state) {
   assert_status(VH_EEXCEPTION, vh_get(b.e, other, "count", &v));
   assert_ok(vh_exception_take(b.e, &x));
   if (!strstr(x.message, "VH_ETIMEDOUT")) fail_msg("message '%s'", x.message);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   js_true(b.e, "1 + 1 === 2"); /* B itself stayed usable */
   join_holder(&h, &t);
   ms = timed_eval(b.e, "String(other.inc())", text, sizeof text);

@@ -21,16 +21,16 @@ static vh_pass_kind pass_as(vh_engine from, const char *expr, vh_engine to, cons
 static void test_grown_memory_buffer_has_new_length(void **state) {
   fixture *f = *state;
   eval_ok(f->a, "globalThis.m = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true })");
-  assert_int_equal(pass_as(f->a, "m.buffer", f->b, "s1"), VH_PASS_SHARED);
+  assert_int_equal(pass_as(f->a, "m.buffer", f->b, "s1"), VH_PASS_KIND_SHARED);
   assert_eval_string(f->b, "String(s1.byteLength)", PAGE);
   eval_ok(f->a, "m.grow(2); new Uint8Array(m.buffer)[3 * " PAGE " - 1] = 7");
-  assert_int_equal(pass_as(f->a, "m.buffer", f->b, "s2"), VH_PASS_SHARED);
+  assert_int_equal(pass_as(f->a, "m.buffer", f->b, "s2"), VH_PASS_KIND_SHARED);
   assert_eval_string(f->b, "[s2.byteLength, new Uint8Array(s2)[3 * " PAGE " - 1], s1.byteLength].join()",
                      "196608,7,65536");
   /* The same buffer again is the same object; passed back it is A's current buffer. */
-  assert_int_equal(pass_as(f->a, "m.buffer", f->b, "s3"), VH_PASS_SHARED);
+  assert_int_equal(pass_as(f->a, "m.buffer", f->b, "s3"), VH_PASS_KIND_SHARED);
   assert_eval_string(f->b, "String(s3 === s2)", "true");
-  assert_int_equal(pass_as(f->b, "s2", f->a, "back"), VH_PASS_SHARED);
+  assert_int_equal(pass_as(f->b, "s2", f->a, "back"), VH_PASS_KIND_SHARED);
   assert_eval_string(f->a, "String(back === m.buffer)", "true");
 }
 
@@ -43,7 +43,7 @@ static void test_shared_memory_arrives_as_memory(void **state) {
   fixture *f = *state;
   eval_ok(f->a, "globalThis.m = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });"
                 "new Uint8Array(m.buffer)[10] = 42");
-  assert_int_equal(pass_as(f->a, "m", f->b, "mm"), VH_PASS_SHARED);
+  assert_int_equal(pass_as(f->a, "m", f->b, "mm"), VH_PASS_KIND_SHARED);
   assert_eval_string(f->b,
                      "new WebAssembly.Instance(new WebAssembly.Module(" IMPORTING_MODULE "), { e: { m: mm } });"
                      "[mm instanceof WebAssembly.Memory, mm.buffer.byteLength, new Uint8Array(mm.buffer)[10],"
@@ -58,7 +58,7 @@ static void test_shared_memory_arrives_as_memory(void **state) {
 /* A non-shared Memory cannot share its memory: it stays a proxy. */
 static void test_unshared_memory_is_a_proxy(void **state) {
   fixture *f = *state;
-  assert_int_equal(pass_as(f->a, "new WebAssembly.Memory({ initial: 1 })", f->b, "u"), VH_PASS_PROXY);
+  assert_int_equal(pass_as(f->a, "new WebAssembly.Memory({ initial: 1 })", f->b, "u"), VH_PASS_KIND_PROXY);
 }
 
 int main(void) {

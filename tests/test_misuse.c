@@ -22,14 +22,14 @@
  * deliberately left out of the table, and why:
  *   - the calls that wait for a runtime's lock (vh_scope_open, vh_engine_new, vh_engine_dispose of
  *     an ordinary engine, vh_runtime_gc, vh_runtime_run_microtasks, vh_runtime_heap_stats,
- *     vh_ref_delete, the runtime-global registrations, vh_class_define, the vh_runtime_set_*
+ *     vh_ref_dispose, the runtime-global registrations, vh_class_define, the vh_runtime_set_*
  *     hooks) called while another thread holds it: waiting is their documented behaviour, not
  *     misuse, and a row would block (test_threads.c covers the wait);
- *   - vh_post_and_wait from a thread while nobody runs the loop: it waits, as documented;
+ *   - vh_engine_post_and_wait from a thread while nobody runs the loop: it waits, as documented;
  *   - what docs/misuse.md lists as not detectable (pointers and lengths that lie about their
  *     memory, v8host calls from finalizers or numeric functions, concurrent disposal);
  *   - cases that ended the process or wedged a runtime before they were fixed, now tested where
- *     they belong: vh_array above 134,217,725 (test_values.c), a task leaving a scope open
+ *     they belong: vh_new_array above 134,217,725 (test_values.c), a task leaving a scope open
  *     (test_loop.c), host allocations past the heap limit (test_limits.c). */
 #include "test_util.h"
 
@@ -94,7 +94,7 @@ typedef struct scratch {
   vh_heap_stats hs;
   vh_loop_stats ls;
   vh_type type;
-  vh_promise_state state;
+  vh_promise_status state;
   vh_pass_kind how;
   struct uv_loop_s *loop;
   void *native;
@@ -183,7 +183,7 @@ static int misuse_cb(const vh_call_info *info, vh_value *result) {
     case CB_DISPOSE_OWN_RUNTIME: F.cb_rc = vh_runtime_dispose(F.r1); return VH_OK;
     case CB_DISPOSE_OWN_ENGINE: F.cb_rc = vh_engine_dispose(info->engine); return VH_OK;
     case CB_EVAL_AFTER_THROW:
-      vh_throw_error(info->engine, VH_ERROR, "thrown");
+      vh_throw_error(info->engine, VH_ERROR_KIND_ERROR, "thrown");
       F.cb_rc = vh_eval(F.e1b, "1", VH_AUTO_LENGTH, NULL, NULL);
       return VH_EEXCEPTION;
     default: F.cb_rc = vh_runtime_run_microtasks(F.r1); return VH_OK;
@@ -194,7 +194,7 @@ static int in_callback(int which) {
   vh_value fn;
   selectors[which] = which;
   F.cb_rc = 0x7fff;
-  TRY_OK(vh_function_new(F.e1, "misuse", misuse_cb, &selectors[which], &fn));
+  TRY_OK(vh_new_function(F.e1, "misuse", misuse_cb, &selectors[which], &fn));
   int rc = vh_call(F.e1, fn, NV, 1, &F.num, NULL);
   vh_exception_discard(F.e1);
   if (rc != VH_OK && rc != VH_EEXCEPTION) return rc + 2000;
@@ -211,8 +211,8 @@ static void worker_task(vh_engine engine, int status, void *data) {
   }
   switch (which) {
     case W_STOP_SELF: F.worker_rc = vh_worker_stop(F.worker); break;
-    case W_RUN_OWN_LOOP: F.worker_rc = vh_runtime_run(worker_runtime(), VH_RUN_NOWAIT, NULL); break;
-    case W_POST_AND_WAIT_INLINE: F.worker_rc = vh_post_and_wait(engine, noop_task, NULL); break;
+    case W_RUN_OWN_LOOP: F.worker_rc = vh_runtime_run(worker_runtime(), VH_RUN_MODE_NOWAIT, NULL); break;
+    case W_POST_AND_WAIT_INLINE: F.worker_rc = vh_engine_post_and_wait(engine, noop_task, NULL); break;
     default: F.worker_rc = vh_runtime_dispose(worker_runtime()); break;
   }
 }
@@ -220,14 +220,14 @@ static int from_worker(int which) {
   static int selectors[8];
   selectors[which] = which;
   F.worker_rc = 0x7fff;
-  TRY_OK(vh_post_and_wait(F.worker_engine, worker_task, &selectors[which]));
+  TRY_OK(vh_engine_post_and_wait(F.worker_engine, worker_task, &selectors[which]));
   return F.worker_rc;
 }
 
 /* Strings: what invalid UTF-8 becomes, and lone surrogates going out. */
 static int utf16_equals(vh_value v, const uint16_t *want, size_t n) {
   size_t len = 0;
-  TRY_OK(vh_get_string_utf16(v, S.buf16, 64, &len));
+  TRY_OK(vh_value_string_utf16(v, S.buf16, 64, &len));
   CHECK(len == n && (n == 0 || memcmp(S.buf16, want, n * 2) == 0));
   return VH_OK;
 }
@@ -387,9 +387,9 @@ static void row_thread(void *arg) {
   /* This thread holds r3, with values of its own; the main thread holds r1, r2 and priv. */
   tr->setup_rc = vh_scope_open(F.e3, &s);
   if (tr->setup_rc != VH_OK) return;
-  if ((tr->setup_rc = vh_object(F.e3, &F.t_obj)) != VH_OK ||
-      (tr->setup_rc = vh_int32(F.e3, 3, &F.t_num)) != VH_OK ||
-      (tr->setup_rc = vh_promise_new(F.e3, &(vh_value){0}, &F.t_def)) != VH_OK) {
+  if ((tr->setup_rc = vh_new_object(F.e3, &F.t_obj)) != VH_OK ||
+      (tr->setup_rc = vh_new_int32(F.e3, 3, &F.t_num)) != VH_OK ||
+      (tr->setup_rc = vh_new_promise(F.e3, &(vh_value){0}, &F.t_def)) != VH_OK) {
     vh_scope_close(s);
     return;
   }
@@ -414,9 +414,9 @@ static void make_dead_handles(void) {
   def.name = "Dead";
   assert_ok(vh_class_define(F.rt_dead, &def, &F.cls_dead));
   assert_ok(vh_scope_open(F.e_dead_rt, &s));
-  assert_ok(vh_object(F.e_dead_rt, &v));
+  assert_ok(vh_new_object(F.e_dead_rt, &v));
   assert_ok(vh_ref_new(v, 1, &F.ref_dead));
-  assert_ok(vh_promise_new(F.e_dead_rt, &v, &F.def_dead));
+  assert_ok(vh_new_promise(F.e_dead_rt, &v, &F.def_dead));
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(F.rt_dead));
   /* An engine of r1, disposed; a private engine, disposed; a worker, stopped. */
@@ -458,19 +458,19 @@ static void setup_fixture(void) {
 
   /* A reference of r3, made while this thread briefly holds r3. */
   assert_ok(vh_scope_open(F.e3, &s));
-  assert_ok(vh_object(F.e3, &v));
+  assert_ok(vh_new_object(F.e3, &v));
   assert_ok(vh_ref_new(v, 1, &F.ref3));
   assert_ok(vh_scope_close(s));
 
   /* A value whose scope has closed, and that closed scope. */
   assert_ok(vh_scope_open(F.e1, &s));
-  assert_ok(vh_int32(F.e1, 99, &F.closed));
+  assert_ok(vh_new_int32(F.e1, 99, &F.closed));
   assert_ok(vh_scope_close(s));
   F.s_closed = s;
 
   assert_ok(vh_scope_open(F.e1, &F.s1));
-  assert_ok(vh_int32(F.e1, 7, &F.num));
-  assert_ok(vh_string_utf8(F.e1, "abc", VH_AUTO_LENGTH, &F.str));
+  assert_ok(vh_new_int32(F.e1, 7, &F.num));
+  assert_ok(vh_new_string_utf8(F.e1, "abc", VH_AUTO_LENGTH, &F.str));
   F.obj = eval_in(F.e1, "({ x: 1, y: 2 })");
   F.fn = eval_in(F.e1, "(function f(a) { return a })");
   F.ctor = eval_in(F.e1, "(class C { constructor() { this.k = 1 } })");
@@ -483,30 +483,30 @@ static void setup_fixture(void) {
   F.ab = eval_in(F.e1, "new ArrayBuffer(8)");
   F.lone = eval_in(F.e1, "'x\\uD800'");
   F.euro = eval_in(F.e1, "'\\u20AC'");
-  assert_ok(vh_promise_new(F.e1, &F.promise_pending, &F.def1));
+  assert_ok(vh_new_promise(F.e1, &F.promise_pending, &F.def1));
   assert_ok(vh_class_new_instance(F.e1, F.cls1, &F, &F.inst));
-  assert_ok(vh_promise_new(F.e1, &v, &F.def_used));
+  assert_ok(vh_new_promise(F.e1, &v, &F.def_used));
   assert_ok(vh_deferred_resolve(F.e1, F.def_used, F.num));
   assert_ok(vh_ref_new(F.obj, 1, &F.ref1));
   assert_ok(vh_ref_new(F.num, UINT32_MAX, &F.ref_max));
   assert_ok(vh_ref_new(F.num, 0, &F.ref_zero));
   assert_ok(vh_ref_new(F.obj, 1, &F.ref_deleted));
-  assert_ok(vh_ref_delete(F.ref_deleted));
+  assert_ok(vh_ref_dispose(F.ref_deleted));
   /* A host callback's argument, kept past the callback's return. */
-  assert_ok(vh_function_new(F.e1, "keep", keep_arg, NULL, &keeper));
+  assert_ok(vh_new_function(F.e1, "keep", keep_arg, NULL, &keeper));
   assert_ok(vh_call(F.e1, keeper, NV, 1, &F.num, NULL));
   /* An exception pending in ep. */
   assert_status(VH_EEXCEPTION, vh_eval(F.ep, "throw new Error('pending')", VH_AUTO_LENGTH, "ep.js", NULL));
 
   assert_ok(vh_scope_open(F.e2, &F.s2));
-  assert_ok(vh_int32(F.e2, 8, &F.num2));
+  assert_ok(vh_new_int32(F.e2, 8, &F.num2));
   F.obj2 = eval_in(F.e2, "({ x: 2 })");
   F.fn2 = eval_in(F.e2, "(function g(a) { return a + 2 })");
   F.ab2 = eval_in(F.e2, "new ArrayBuffer(4)");
   F.promise2 = eval_in(F.e2, "Promise.reject(new Error('r2'))");
   eval_in(F.e2, "Promise.reject(1).catch(() => 0); 0");
   assert_ok(vh_class_new_instance(F.e2, F.cls2, NULL, &F.inst2));
-  assert_ok(vh_promise_new(F.e2, &v, &F.def2));
+  assert_ok(vh_new_promise(F.e2, &v, &F.def2));
 }
 
 static void teardown_fixture(void) {

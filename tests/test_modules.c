@@ -110,14 +110,14 @@ static int32_t get_i32(vh_value obj, const char *name) {
   vh_value v;
   int32_t n = 0;
   assert_ok(vh_get(g_e, obj, name, &v));
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   return n;
 }
 static void assert_str_prop(vh_value obj, const char *name, const char *expected) {
   vh_value v;
   char buf[512];
   assert_ok(vh_get(g_e, obj, name, &v));
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, NULL));
   assert_string_equal(buf, expected);
 }
 static void assert_contains(const char *text, const char *needle) {
@@ -133,7 +133,7 @@ static void take_expect(const char *needle, const char *resource, int line) {
     assert_string_equal(x.resource_name, resource);
   }
   if (line) assert_int_equal(x.line, line);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 #define assert_js(src) assert_js_in(g_e, src)
 
@@ -150,9 +150,9 @@ static void test_exports_namespace(void **state) {
   vh_value fn, arg, out;
   int32_t n;
   assert_ok(vh_get(g_e, ns, "twice", &fn));
-  assert_ok(vh_int32(g_e, 21, &arg));
+  assert_ok(vh_new_int32(g_e, 21, &arg));
   assert_ok(vh_call(g_e, fn, ns, 1, &arg, &out));
-  assert_ok(vh_get_int32(out, &n));
+  assert_ok(vh_value_int32(out, &n));
   assert_int_equal(n, 42);
   /* namespace_out may be NULL; module code runs in strict mode, with `this` undefined */
   assert_ok(vh_module_eval(g_e, "globalThis.thisWas = typeof this;", VH_AUTO_LENGTH, "/m/other.js", NULL));
@@ -225,7 +225,7 @@ static void test_instantiated_once(void **state) {
   vh_value same;
   bool b = false;
   assert_ok(vh_get(g_e, ns, "same", &same));
-  assert_ok(vh_get_bool(same, &b));
+  assert_ok(vh_value_bool(same, &b));
   assert_true(b);
   /* the module of another engine is its own instance */
   vh_engine e2;
@@ -234,7 +234,7 @@ static void test_instantiated_once(void **state) {
   assert_ok(vh_scope_open(e2, &s2));
   assert_ok(vh_module_eval(e2, "import './shared.js';", VH_AUTO_LENGTH, "/m/main.js", NULL));
   bool one = false;
-  assert_ok(vh_get_bool(eval_ok(e2, "count === 1"), &one));
+  assert_ok(vh_value_bool(eval_ok(e2, "count === 1"), &one));
   assert_true(one);
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_engine_dispose(e2));
@@ -328,18 +328,18 @@ static void test_dynamic_import_ok(void **state) {
   vh_value same;
   bool b = false;
   assert_ok(vh_get(g_e, ns, "same", &same));
-  assert_ok(vh_get_bool(same, &b));
+  assert_ok(vh_value_bool(same, &b));
   assert_true(b);
   /* from a classic script, settled by the host's microtask run */
   vh_value p = eval_ok(g_e, "import('/m/b.js').then(ns => ns.b)");
   assert_ok(vh_runtime_run_microtasks(g_rt));
-  vh_promise_state st;
+  vh_promise_status st;
   vh_value result;
   char buf[16];
-  assert_ok(vh_promise_state_of(p, &st));
-  assert_int_equal(st, VH_PROMISE_FULFILLED);
+  assert_ok(vh_promise_state(p, &st));
+  assert_int_equal(st, VH_PROMISE_STATUS_FULFILLED);
   assert_ok(vh_promise_result(p, &result));
-  assert_ok(vh_get_string_utf8(result, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(result, buf, sizeof buf, NULL));
   assert_string_equal(buf, "bee");
 }
 
@@ -362,7 +362,7 @@ static int meta_hook(vh_engine engine, const char *name, vh_value meta, void *da
   vh_value v;
   ++g_meta_calls;
   snprintf(url, sizeof url, "%s%s", (const char *)data, name);
-  int rc = vh_string_utf8(engine, url, VH_AUTO_LENGTH, &v);
+  int rc = vh_new_string_utf8(engine, url, VH_AUTO_LENGTH, &v);
   if (rc == VH_OK) rc = vh_set(engine, meta, "url", v);
   return rc;
 }
@@ -409,7 +409,7 @@ static void test_top_level_await(void **state) {
   vh_value r;
   bool b = false;
   assert_ok(vh_get(g_e, ns, "r", &r));
-  assert_ok(vh_get_bool(r, &b));
+  assert_ok(vh_value_bool(r, &b));
   assert_true(b);
 }
 
@@ -422,13 +422,13 @@ static void later_task(vh_engine engine, int status, void *data) {
   vh_value v;
   int i = (int)(intptr_t)data;
   if (status != VH_OK) return;
-  if (vh_int32(engine, g_later_value[i], &v) == VH_OK) vh_deferred_resolve(engine, g_later[i], v);
+  if (vh_new_int32(engine, g_later_value[i], &v) == VH_OK) vh_deferred_resolve(engine, g_later[i], v);
 }
 static int cb_later(const vh_call_info *info, vh_value *result) {
   int i = g_later_count++;
-  int rc = vh_get_int32(info->argv[0], &g_later_value[i]);
-  if (rc == VH_OK) rc = vh_promise_new(info->engine, result, &g_later[i]);
-  if (rc == VH_OK) rc = vh_post(info->engine, later_task, (void *)(intptr_t)i);
+  int rc = vh_value_int32(info->argv[0], &g_later_value[i]);
+  if (rc == VH_OK) rc = vh_new_promise(info->engine, result, &g_later[i]);
+  if (rc == VH_OK) rc = vh_engine_post(info->engine, later_task, (void *)(intptr_t)i);
   return rc;
 }
 
@@ -441,7 +441,7 @@ static void test_top_level_await_loop(void **state) {
   vh_value fn;
   use_table(later);
   g_later_count = 0;
-  assert_ok(vh_function_new(g_e, "later", cb_later, NULL, &fn));
+  assert_ok(vh_new_function(g_e, "later", cb_later, NULL, &fn));
   assert_ok(set_global(g_e, "later", fn));
   vh_value ns = mod_ok("import { l } from './later.js';\n"
                        "export const v = l + await later(37);\n",
@@ -460,9 +460,9 @@ static void test_top_level_await_rejected(void **state) {
   vh_exception x;
   int32_t n = 0;
   assert_ok(vh_exception_take(g_e, &x));
-  assert_ok(vh_get_int32(x.value, &n));
+  assert_ok(vh_value_int32(x.value, &n));
   assert_int_equal(n, 17);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   /* an await nothing can settle */
   assert_status(VH_EEXCEPTION,
                 vh_module_eval(g_e, "await new Promise(() => {});", VH_AUTO_LENGTH, "/m/never.js", NULL));
@@ -476,25 +476,25 @@ static int g_unknown_rc, g_bad_module_rc;
 static int cb_add(const vh_call_info *info, vh_value *result) {
   int32_t a = 0, b = 0;
   if (info->argc < 2) return VH_EINVAL;
-  vh_get_int32(info->argv[0], &a);
-  vh_get_int32(info->argv[1], &b);
-  return vh_int32(info->engine, a + b, result);
+  vh_value_int32(info->argv[0], &a);
+  vh_value_int32(info->argv[1], &b);
+  return vh_new_int32(info->engine, a + b, result);
 }
 static vh_synthetic_module g_kept_module; /* math_init's handle, kept past the init */
 static int math_init(vh_engine engine, vh_synthetic_module module, void *data) {
   vh_value pi, add, config, k, num;
   ++g_init_calls;
   assert_string_equal((const char *)data, "math-data");
-  int rc = vh_double(engine, 3.5, &pi);
+  int rc = vh_new_double(engine, 3.5, &pi);
   if (rc == VH_OK) rc = vh_module_set_export(engine, module, "pi", pi);
-  if (rc == VH_OK) rc = vh_function_new(engine, "add", cb_add, NULL, &add);
+  if (rc == VH_OK) rc = vh_new_function(engine, "add", cb_add, NULL, &add);
   if (rc == VH_OK) rc = vh_module_set_export(engine, module, "add", add);
-  if (rc == VH_OK) rc = vh_object(engine, &config);
-  if (rc == VH_OK) rc = vh_int32(engine, 7, &k);
+  if (rc == VH_OK) rc = vh_new_object(engine, &config);
+  if (rc == VH_OK) rc = vh_new_int32(engine, 7, &k);
   if (rc == VH_OK) rc = vh_set(engine, config, "k", k);
   if (rc == VH_OK) rc = vh_module_set_export(engine, module, "config", config);
   g_unknown_rc = vh_module_set_export(engine, module, "nope", pi);
-  if (vh_int32(engine, 1, &num) == VH_OK) g_bad_module_rc = vh_module_set_export(engine, (vh_synthetic_module){0}, "pi", num);
+  if (vh_new_int32(engine, 1, &num) == VH_OK) g_bad_module_rc = vh_module_set_export(engine, (vh_synthetic_module){0}, "pi", num);
   g_kept_module = module;
   return rc;
 }
@@ -535,7 +535,7 @@ static void test_synthetic_module(void **state) {
   /* outside its init, its handle is stale; a made-up one is no module */
   vh_value v;
   assert_false(vh_value_is_empty(ns));
-  assert_ok(vh_int32(g_e, 1, &v));
+  assert_ok(vh_new_int32(g_e, 1, &v));
   assert_status(VH_EDISPOSED, vh_module_set_export(g_e, g_kept_module, "pi", v));
   assert_status(VH_EDISPOSED, vh_module_set_export(g_e, (vh_synthetic_module){12345}, "pi", v));
   assert_status(VH_EINVAL, vh_module_set_export(g_e, g_kept_module, NULL, v));
@@ -544,7 +544,7 @@ static void test_synthetic_module(void **state) {
 /* A loader that defines synthetic modules on demand: "host:<n>" exports value = n. */
 static int value_init(vh_engine engine, vh_synthetic_module module, void *data) {
   vh_value v;
-  int rc = vh_int32(engine, (int32_t)(intptr_t)data, &v);
+  int rc = vh_new_int32(engine, (int32_t)(intptr_t)data, &v);
   return rc == VH_OK ? vh_module_set_export(engine, module, "value", v) : rc;
 }
 static int lazy_loader(vh_engine engine, const char *spec, const char *referrer, vh_module_source *out,
@@ -578,7 +578,7 @@ static int fail_init(vh_engine engine, vh_synthetic_module module, void *data) {
 static int throw_init(vh_engine engine, vh_synthetic_module module, void *data) {
   (void)module;
   (void)data;
-  int rc = vh_throw_error(engine, VH_TYPE_ERROR, "init threw");
+  int rc = vh_throw_error(engine, VH_ERROR_KIND_TYPE_ERROR, "init threw");
   return rc == VH_OK ? VH_EEXCEPTION : rc;
 }
 static int eval_fail_init(vh_engine engine, vh_synthetic_module module, void *data) {
@@ -632,7 +632,7 @@ static void test_invalid_arguments(void **state) {
   assert_status(VH_EINVAL, vh_module_define_synthetic(g_e, "s", dup, 2, math_init, NULL));
   assert_status(VH_EINVAL, vh_module_define_synthetic(g_e, "s", null_name, 2, math_init, NULL));
   vh_value v;
-  assert_ok(vh_int32(g_e, 1, &v));
+  assert_ok(vh_new_int32(g_e, 1, &v));
   assert_status(VH_EINVAL, vh_module_set_export(g_e, (vh_synthetic_module){1}, NULL, v));
   assert_status(VH_EINVAL, vh_module_set_export(no_engine, (vh_synthetic_module){1}, "a", v));
   /* a length of source is honoured (the rest is not module text) */
@@ -681,12 +681,12 @@ static int busy_loader(vh_engine engine, const char *spec, const char *referrer,
   vh_value v, err;
   (void)data;
   if (strcmp(spec, "gen") != 0) {
-    if (vh_error_new(engine, VH_ERROR, "loader threw", &err) == VH_OK) vh_throw(engine, err);
+    if (vh_new_error(engine, VH_ERROR_KIND_ERROR, "loader threw", &err) == VH_OK) vh_throw(engine, err);
     return VH_ETYPE;
   }
   g_loader_eval_rc = vh_eval(engine, "'export const n = ' + (6 * 7) + ';'", VH_AUTO_LENGTH, "gen.js", &v);
   if (g_loader_eval_rc != VH_OK) return g_loader_eval_rc;
-  int rc = vh_get_string_utf8(v, source, sizeof source, NULL);
+  int rc = vh_value_string_utf8(v, source, sizeof source, NULL);
   if (rc != VH_OK) return rc;
   vh_scope_open(engine, &g_loader_leaked); /* closed for the loader when it returns */
   out->resolved_name = "/gen/n.js";

@@ -8,7 +8,7 @@ static vh_scope g_scope;
 /* evalInB(src): vh_eval(B, src) as "b.js"; a failure is passed on as the callback's status. */
 static int cb_eval_in_b(const vh_call_info *info, vh_value *result) {
   char src[512];
-  int rc = vh_get_string_utf8(info->argv[0], src, sizeof src, NULL);
+  int rc = vh_value_string_utf8(info->argv[0], src, sizeof src, NULL);
   if (rc != VH_OK) return rc;
   return vh_eval(g_b, src, VH_AUTO_LENGTH, "b.js", result);
 }
@@ -16,15 +16,15 @@ static int cb_eval_in_b(const vh_call_info *info, vh_value *result) {
 static int cb_safe_eval_in_b(const vh_call_info *info, vh_value *result) {
   char src[512], text[600];
   vh_exception x;
-  int rc = vh_get_string_utf8(info->argv[0], src, sizeof src, NULL);
+  int rc = vh_value_string_utf8(info->argv[0], src, sizeof src, NULL);
   if (rc != VH_OK) return rc;
   rc = vh_eval(g_b, src, VH_AUTO_LENGTH, "b.js", result);
   if (rc != VH_EEXCEPTION) return rc;
   rc = vh_exception_take(g_b, &x);
   if (rc != VH_OK) return rc;
   snprintf(text, sizeof text, "handled: %s", x.message);
-  vh_exception_clear(&x);
-  return vh_string_utf8(info->engine, text, VH_AUTO_LENGTH, result);
+  vh_exception_free(&x);
+  return vh_new_string_utf8(info->engine, text, VH_AUTO_LENGTH, result);
 }
 /* whereAmI(): the `who` global of the engine the call came from (a runtime-wide global). */
 static int cb_where_am_i(const vh_call_info *info, vh_value *result) {
@@ -33,15 +33,15 @@ static int cb_where_am_i(const vh_call_info *info, vh_value *result) {
 /* newObjectAfterB(): runs script in B, then makes an object in the calling engine. */
 static int cb_object_after_b(const vh_call_info *info, vh_value *result) {
   int rc = vh_eval(g_b, "who", VH_AUTO_LENGTH, "b.js", NULL);
-  return rc != VH_OK ? rc : vh_object(info->engine, result);
+  return rc != VH_OK ? rc : vh_new_object(info->engine, result);
 }
 /* bounce(n): "" for 0, else evaluates `who + bounce(n - 1)` in the next engine (A→B→C→A...). */
 static int cb_bounce(const vh_call_info *info, vh_value *result) {
   int32_t n = 0;
   char src[64];
-  int rc = vh_get_int32(info->argv[0], &n);
+  int rc = vh_value_int32(info->argv[0], &n);
   if (rc != VH_OK) return rc;
-  if (n <= 0) return vh_string_utf8(info->engine, "", 0, result);
+  if (n <= 0) return vh_new_string_utf8(info->engine, "", 0, result);
   vh_engine next = info->engine.id_ == g_a.id_ ? g_b : info->engine.id_ == g_b.id_ ? g_c : g_a;
   snprintf(src, sizeof src, "who + bounce(%d)", (int)(n - 1));
   return vh_eval(next, src, VH_AUTO_LENGTH, "bounce.js", result);
@@ -117,7 +117,7 @@ static void test_current_engine_restored(void **state) {
   assert_js_in(g_a, "Object.getPrototypeOf(newObjectAfterB()) === Object.prototype");
   assert_engines_work();
   vh_value o;
-  assert_ok(vh_object(g_a, &o));
+  assert_ok(vh_new_object(g_a, &o));
   assert_ok(set_global(g_a, "fromC", o));
   assert_js_in(g_a, "fromC instanceof Object");
   assert_eval_string(g_a, "whereAmI()", "A");
@@ -156,7 +156,7 @@ static void test_exception_from_b_uncaught(void **state) {
   assert_int_equal(x.line, 3);
   assert_non_null(x.stack);
   if (!strstr(x.stack, "b.js")) fail_msg("stack '%s'", x.stack);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_engines_work();
 }
 
@@ -165,7 +165,7 @@ static void test_callback_handles_b_exception(void **state) {
   (void)state;
   char buf[256];
   vh_value v = eval_ok(g_a, "safeEvalInB(\"throw new Error('oops')\")");
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, NULL));
   if (strncmp(buf, "handled: ", 9) != 0 || !strstr(buf, "oops")) fail_msg("got '%s'", buf);
   assert_false(pending(g_a));
   assert_false(pending(g_b));
@@ -191,13 +191,13 @@ static void test_too_deep_bounce(void **state) {
   assert_ok(vh_exception_take(g_a, &x));
   bool clear = strstr(x.message, "Maximum call stack size exceeded") || strstr(x.message, "VH_EDEPTH");
   if (!clear) fail_msg("unclear error '%s'", x.message);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_false(pending(g_b));
   assert_false(pending(g_c));
   /* caught in JS: a RangeError or an Error whose message starts with VH_EDEPTH */
   vh_value v = eval_ok(g_a, "(() => { try { bounce(100000); return 'no error'; } catch (e) {"
                             " return e.name + ': ' + e.message; } })()");
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, NULL));
   if (strcmp(buf, "RangeError: Maximum call stack size exceeded") != 0 &&
       strncmp(buf, "Error: VH_EDEPTH", 16) != 0)
     fail_msg("unclear error '%s'", buf);

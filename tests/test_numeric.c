@@ -82,8 +82,8 @@ static int nf_fail(const double *args, size_t argc, double *result, void *data) 
 static int vec_ctor(const vh_call_info *info, void **native) {
   vec *v = calloc(1, sizeof *v);
   if (!v) return VH_ENOMEM;
-  if (info->argc > 0 && vh_get_double(info->argv[0], &v->x) != VH_OK) v->x = -1;
-  if (info->argc > 1 && vh_get_double(info->argv[1], &v->y) != VH_OK) v->y = -1;
+  if (info->argc > 0 && vh_value_double(info->argv[0], &v->x) != VH_OK) v->x = -1;
+  if (info->argc > 1 && vh_value_double(info->argv[1], &v->y) != VH_OK) v->y = -1;
   *native = v;
   ++g_made;
   return VH_OK;
@@ -133,7 +133,7 @@ static int cb_norm2(const vh_call_info *info, vh_value *result) { /* a checked m
   int rc = vh_class_unwrap(info->this_value, g_vec, &p);
   if (rc != VH_OK) return rc;
   const vec *v = p;
-  return vh_double(info->engine, v->x * v->x + v->y * v->y, result);
+  return vh_new_double(info->engine, v->x * v->x + v->y * v->y, result);
 }
 
 static const vh_native_method_def k_vec_natives[] = {
@@ -188,7 +188,7 @@ static int teardown(void **state) {
 static vh_value run(vh_engine e, const char *src) { return eval_ok(e, src); }
 static void assert_js_string(vh_engine e, const char *src, const char *expected) {
   char buf[1024];
-  assert_ok(vh_get_string_utf8(run(e, src), buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(run(e, src), buf, sizeof buf, NULL));
   if (strcmp(buf, expected) != 0) fail_msg("`%s` gave '%s', expected '%s'", src, buf, expected);
 }
 
@@ -196,15 +196,15 @@ static void assert_js_string(vh_engine e, const char *src, const char *expected)
 
 static double eval_double(vh_engine e, const char *src) {
   double d = 0;
-  assert_ok(vh_get_double(run(e, src), &d));
+  assert_ok(vh_value_double(run(e, src), &d));
   return d;
 }
-static vh_value make_num(vh_engine e, const char *name, vh_numeric_function cb, void *data) {
+static vh_value make_num(vh_engine e, const char *name, vh_numeric_function_cb cb, void *data) {
   vh_value f;
-  assert_ok(vh_function_new_numeric(e, name, cb, data, &f));
+  assert_ok(vh_new_function_numeric(e, name, cb, data, &f));
   return f;
 }
-static void def_num(vh_engine e, const char *name, vh_numeric_function cb, void *data) {
+static void def_num(vh_engine e, const char *name, vh_numeric_function_cb cb, void *data) {
   assert_ok(set_global(e, name, make_num(e, name, cb, data)));
 }
 static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
@@ -398,7 +398,7 @@ static void test_numeric_type_errors(void **state) {
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "add('no')", VH_AUTO_LENGTH, "t.js", NULL));
   assert_ok(vh_exception_take(g_e, &x));
   if (!strstr(x.message, "TypeError: add: argument 1 is not a number")) fail_msg("message '%s'", x.message);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_int_equal(g_calls, 150000);
 }
 
@@ -423,7 +423,7 @@ static void test_numeric_status(void **state) {
   assert_status(VH_EEXCEPTION, vh_eval(g_e, "failing(2)", VH_AUTO_LENGTH, "t.js", NULL));
   assert_ok(vh_exception_take(g_e, &x));
   if (!strstr(x.message, "VH_ERANGE: ")) fail_msg("message '%s'", x.message);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* The user data pointer is handed to every call, as a pointer (not a copy). */
@@ -452,36 +452,36 @@ static void test_numeric_name_and_vh_call(void **state) {
   assert_js("h.name === 'hypotenuse' && typeof h === 'function' && h instanceof Function");
   assert_ok(set_global(g_e, "anon", make_num(g_e, NULL, nf_sum, NULL)));
   assert_js("anon.name === ''");
-  assert_ok(vh_double(g_e, 1.5, &args[0]));
-  assert_ok(vh_int32(g_e, 2, &args[1]));
-  assert_ok(vh_double(g_e, -0.25, &args[2]));
+  assert_ok(vh_new_double(g_e, 1.5, &args[0]));
+  assert_ok(vh_new_int32(g_e, 2, &args[1]));
+  assert_ok(vh_new_double(g_e, -0.25, &args[2]));
   assert_ok(vh_call(g_e, f, (vh_value){0}, 3, args, &out));
-  assert_ok(vh_get_double(out, &d));
+  assert_ok(vh_value_double(out, &d));
   assert_true(d == 3.25);
-  assert_ok(vh_string_utf8(g_e, "4", VH_AUTO_LENGTH, &args[1]));
+  assert_ok(vh_new_string_utf8(g_e, "4", VH_AUTO_LENGTH, &args[1]));
   int calls = g_calls;
   assert_status(VH_EEXCEPTION, vh_call(g_e, f, (vh_value){0}, 3, args, &out));
   assert_int_equal(g_calls, calls);
   vh_exception x;
   assert_ok(vh_exception_take(g_e, &x));
   if (!strstr(x.message, "hypotenuse: argument 2 is not a number")) fail_msg("message '%s'", x.message);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
-/* vh_function_new_numeric misuse; a numeric function from engine A works when called in B. */
+/* vh_new_function_numeric misuse; a numeric function from engine A works when called in B. */
 static void test_numeric_new_misuse_and_engines(void **state) {
   (void)state;
   vh_value f;
-  assert_status(VH_EINVAL, vh_function_new_numeric(g_e, "f", NULL, NULL, &f));
-  assert_status(VH_EINVAL, vh_function_new_numeric(g_e, "f", nf_sum, NULL, NULL));
-  assert_status(VH_EINVAL, vh_function_new_numeric((vh_engine){0}, "f", nf_sum, NULL, &f));
+  assert_status(VH_EINVAL, vh_new_function_numeric(g_e, "f", NULL, NULL, &f));
+  assert_status(VH_EINVAL, vh_new_function_numeric(g_e, "f", nf_sum, NULL, NULL));
+  assert_status(VH_EINVAL, vh_new_function_numeric((vh_engine){0}, "f", nf_sum, NULL, &f));
   vh_engine b;
   vh_scope sb;
   static int marker;
   assert_ok(vh_engine_new(g_rt, NULL, &b));
   /* no scope open on this thread: refused */
   assert_ok(vh_scope_close(g_scope));
-  int rc_noscope = vh_function_new_numeric(b, "f", nf_sum, NULL, &f);
+  int rc_noscope = vh_new_function_numeric(b, "f", nf_sum, NULL, &f);
   assert_ok(vh_scope_open(g_e, &g_scope));
   assert_status(VH_ENOSCOPE, rc_noscope);
   assert_ok(vh_scope_open(b, &sb));
@@ -499,7 +499,7 @@ static void test_numeric_new_misuse_and_engines(void **state) {
   assert_int_equal(g_calls, 1);
   assert_ok(vh_scope_close(sb));
   assert_ok(vh_engine_dispose(b));
-  assert_status(VH_EDISPOSED, vh_function_new_numeric(b, "f", nf_sum, NULL, &f));
+  assert_status(VH_EDISPOSED, vh_new_function_numeric(b, "f", nf_sum, NULL, &f));
 }
 
 /* Numeric functions dropped by script are collected; kept ones survive GC and keep working. */

@@ -7,7 +7,7 @@ static void take_expect(vh_engine e, const char *needle) {
   vh_exception x;
   assert_ok(vh_exception_take(e, &x));
   if (!strstr(x.message, needle)) fail_msg("message '%s' lacks '%s'", x.message, needle);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 /* get/set/has/delete by name behave as the JS operators. */
@@ -16,7 +16,7 @@ static void test_by_name(void **state) {
   vh_value o, v;
   bool b = false, deleted = false;
   vh_type t;
-  assert_ok(vh_object(g_e, &o));
+  assert_ok(vh_new_object(g_e, &o));
   assert_ok(vh_set(g_e, o, "answer", i32(42)));
   assert_ok(vh_has(g_e, o, "answer", &b));
   assert_true(b);
@@ -53,9 +53,9 @@ static void test_by_index(void **state) {
   vh_value a, v;
   uint32_t len = 0;
   bool b = true, deleted = false;
-  assert_ok(vh_array(g_e, 0, &a));
+  assert_ok(vh_new_array(g_e, 0, &a));
   assert_ok(vh_set_index(g_e, a, 3, str("three")));
-  assert_ok(vh_array_length(a, &len));
+  assert_ok(vh_value_array_length(a, &len));
   assert_int_equal(len, 4);
   assert_ok(vh_has_index(g_e, a, 0, &b));
   assert_false(b);
@@ -63,7 +63,7 @@ static void test_by_index(void **state) {
   assert_true(b);
   assert_ok(vh_get_index(g_e, a, 3, &v));
   char buf[16];
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, NULL));
   assert_string_equal(buf, "three");
   assert_ok(vh_delete_index(g_e, a, 3, &deleted));
   assert_true(deleted);
@@ -71,7 +71,7 @@ static void test_by_index(void **state) {
   assert_false(b);
   /* indexes on plain objects are the same as their string names */
   vh_value o;
-  assert_ok(vh_object(g_e, &o));
+  assert_ok(vh_new_object(g_e, &o));
   assert_ok(vh_set_index(g_e, o, 4294967294u, i32(1)));
   put_global(g_e, "o", o);
   assert_js("o['4294967294'] === 1");
@@ -84,8 +84,8 @@ static void test_by_key_value(void **state) {
   (void)state;
   vh_value o, sym, v;
   bool b = false, deleted = false;
-  assert_ok(vh_object(g_e, &o));
-  assert_ok(vh_symbol(g_e, "k", &sym));
+  assert_ok(vh_new_object(g_e, &o));
+  assert_ok(vh_new_symbol(g_e, "k", &sym));
   assert_ok(vh_set_key(g_e, o, str("name"), i32(1)));
   assert_ok(vh_set_key(g_e, o, sym, i32(2)));
   assert_ok(vh_set_key(g_e, o, i32(7), i32(3)));
@@ -111,8 +111,8 @@ static void test_key_with_embedded_nul(void **state) {
   (void)state;
   vh_value o, key, v;
   bool b = true;
-  assert_ok(vh_object(g_e, &o));
-  assert_ok(vh_string_utf8(g_e, "a\0b", 3, &key));
+  assert_ok(vh_new_object(g_e, &o));
+  assert_ok(vh_new_string_utf8(g_e, "a\0b", 3, &key));
   assert_ok(vh_set_key(g_e, o, key, i32(9)));
   put_global(g_e, "o", o);
   assert_js("o['a\\0b'] === 9 && !('a' in o)");
@@ -249,7 +249,7 @@ static void test_own_keys(void **state) {
   vh_value k;
   uint32_t len = 0;
   assert_ok(vh_own_keys(g_e, o, 0, &k));
-  assert_ok(vh_array_length(k, &len));
+  assert_ok(vh_value_array_length(k, &len));
   assert_int_equal(len, 4);
   put_global(g_e, "k", k);
   assert_js("k[0] === '2' && k[1] === '10' && k[2] === 'b' && k[3] === 'a'");
@@ -284,16 +284,16 @@ static void test_call_this_and_args(void **state) {
   char buf[128];
   for (int i = 0; i < 12; ++i) argv[i] = i32(i * 10);
   assert_ok(vh_call(g_e, f, empty, 0, NULL, &r));
-  assert_ok(vh_get_string_utf8(r, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(r, buf, sizeof buf, NULL));
   assert_string_equal(buf, "u|0|");
   assert_ok(vh_call(g_e, f, self, 1, argv + 7, &r));
-  assert_ok(vh_get_string_utf8(r, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(r, buf, sizeof buf, NULL));
   assert_string_equal(buf, "me|1|70");
   assert_ok(vh_call(g_e, f, self, 8, argv, &r));
-  assert_ok(vh_get_string_utf8(r, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(r, buf, sizeof buf, NULL));
   assert_string_equal(buf, "me|8|0,10,20,30,40,50,60,70");
   assert_ok(vh_call(g_e, f, empty, 12, argv, &r));
-  assert_ok(vh_get_string_utf8(r, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(r, buf, sizeof buf, NULL));
   assert_string_equal(buf, "u|12|0,10,20,30,40,50,60,70,80,90,100,110");
   assert_ok(vh_call(g_e, f, self, 0, NULL, NULL)); /* out may be NULL */
   /* a host object passed as an argument is the very object */
@@ -342,7 +342,7 @@ static void test_json_parse(void **state) {
   assert_ok(vh_is(x.value, VH_KIND_ERROR, &is_err));
   assert_true(is_err);
   put_global(g_e, "jsonErr", x.value);
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
   assert_js("jsonErr instanceof SyntaxError");
   assert_status(VH_EEXCEPTION, vh_json_parse(g_e, "", 0, &v));
   take_expect(g_e, "SyntaxError");
@@ -357,7 +357,7 @@ static void test_json_stringify(void **state) {
   char buf[128];
   vh_type t;
   assert_ok(vh_json_stringify(g_e, v, &out));
-  assert_ok(vh_get_string_utf8(out, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(out, buf, sizeof buf, NULL));
   assert_string_equal(buf, "{\"a\":1,\"b\":[true,null,\"x\"]}");
   assert_ok(vh_json_stringify(g_e, eval_ok(g_e, "undefined"), &out));
   assert_ok(vh_typeof(out, &t));
@@ -366,7 +366,7 @@ static void test_json_stringify(void **state) {
   assert_ok(vh_typeof(out, &t));
   assert_int_equal(t, VH_TYPE_UNDEFINED);
   assert_ok(vh_json_stringify(g_e, eval_ok(g_e, "'q\"'"), &out));
-  assert_ok(vh_get_string_utf8(out, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(out, buf, sizeof buf, NULL));
   assert_string_equal(buf, "\"q\\\"\"");
   assert_status(VH_EEXCEPTION,
                 vh_json_stringify(g_e, eval_ok(g_e, "({toJSON() { throw new Error('tj'); }})"), &out));
@@ -388,7 +388,7 @@ static void test_json_stringify_ignores_script_override(void **state) {
   eval_ok(e2, "JSON.stringify = function () { return 'hijacked'; }");
   vh_value v = eval_ok(e2, "({a: [1]})");
   int rc = vh_json_stringify(e2, v, &out);
-  if (rc == VH_OK) assert_ok(vh_get_string_utf8(out, buf, sizeof buf, NULL));
+  if (rc == VH_OK) assert_ok(vh_value_string_utf8(out, buf, sizeof buf, NULL));
   vh_exception_discard(e2);
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_engine_dispose(e2));
@@ -407,7 +407,7 @@ static void test_json_stringify_without_global_json(void **state) {
   assert_ok(vh_scope_open(e2, &s2));
   eval_ok(e2, "delete globalThis.JSON");
   int rc = vh_json_stringify(e2, eval_ok(e2, "[1, 'two']"), &out);
-  if (rc == VH_OK) assert_ok(vh_get_string_utf8(out, buf, sizeof buf, NULL));
+  if (rc == VH_OK) assert_ok(vh_value_string_utf8(out, buf, sizeof buf, NULL));
   vh_exception_discard(e2);
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_engine_dispose(e2));

@@ -6,7 +6,7 @@
 #include <pthread.h>
 
 static int answer(const vh_call_info *info, vh_value *result) {
-  return vh_double(info->engine, 42, result);
+  return vh_new_double(info->engine, 42, result);
 }
 
 static void reset_gives_fresh_global_with_host_globals(void **state) {
@@ -66,7 +66,7 @@ static void reset_releases_old_context_and_binds_new_one(void **state) {
   assert_ok(vh_eval(e, "typeof mul + ':' + mul(6, 7)", VH_AUTO_LENGTH, "e.js", &result));
   char text[64];
   size_t len;
-  assert_ok(vh_get_string_utf8(result, text, sizeof text, &len));
+  assert_ok(vh_value_string_utf8(result, text, sizeof text, &len));
   assert_string_equal(text, "function:42");
   assert_ok(vh_scope_close(so));
   assert_ok(vh_scope_close(s));
@@ -105,7 +105,7 @@ static void *worker(void *p) {
       /* A global from an earlier request would show here: every request sees a fresh one. */
       if (vh_eval(e, "typeof seen === 'undefined' ? (globalThis.seen = 1, 7) : 99", VH_AUTO_LENGTH,
                   "req.js", &v) != VH_OK ||
-          vh_get_int32(v, &n) != VH_OK || n != 7)
+          vh_value_int32(v, &n) != VH_OK || n != 7)
         a->failures++;
       vh_scope_close(s);
     } else {

@@ -37,14 +37,14 @@ static int child_main(const char *mode, const char *source) {
     if (vh_eval(e, "String", VH_AUTO_LENGTH, "x.js", &to_string) != VH_OK ||
         vh_eval(e, "undefined", VH_AUTO_LENGTH, "x.js", &undef) != VH_OK ||
         vh_call(e, to_string, undef, 1, &v, &str) != VH_OK ||
-        vh_get_string_utf8(str, buf, sizeof buf, NULL) != VH_OK)
+        vh_value_string_utf8(str, buf, sizeof buf, NULL) != VH_OK)
       return 14;
     printf("%s", buf);
   } else if (rc == VH_EEXCEPTION) {
     vh_exception x;
     if (vh_exception_take(e, &x) != VH_OK) return 15;
     printf("threw: %s", x.message ? x.message : "?");
-    vh_exception_clear(&x);
+    vh_exception_free(&x);
   } else {
     printf("status: %s", vh_err_name(rc));
   }

@@ -33,7 +33,7 @@ static void describe(vh_engine e, int rc, char *buf, size_t size) {
   snprintf(buf, size, "%s", vh_err_name(rc));
   if (rc == VH_EEXCEPTION && vh_exception_take(e, &x) == VH_OK) {
     snprintf(buf, size, "%s", x.message);
-    vh_exception_clear(&x);
+    vh_exception_free(&x);
   }
   vh_exception_discard(e);
 }
@@ -404,7 +404,7 @@ static void post_and_wait_other(vh_engine e, int status, void *data) {
   pair_arg *a = data;
   if (status != VH_OK) return;
   uv_barrier_wait(&a->ctl->both);
-  a->ctl->rc[a->me] = vh_post_and_wait(a->ctl->e[1 - a->me], noop_task, NULL);
+  a->ctl->rc[a->me] = vh_engine_post_and_wait(a->ctl->e[1 - a->me], noop_task, NULL);
   pair_done(a->ctl);
 }
 
@@ -419,7 +419,7 @@ static void test_workers_post_and_wait_each_other(void **state) {
   for (int i = 0; i < 2; i++) {
     a[i].ctl = &c;
     a[i].me = i;
-    assert_ok(vh_post(c.e[i], post_and_wait_other, &a[i]));
+    assert_ok(vh_engine_post(c.e[i], post_and_wait_other, &a[i]));
   }
   pair_wait(&c, 2);
   alarm(0);
@@ -427,7 +427,7 @@ static void test_workers_post_and_wait_each_other(void **state) {
     if (c.rc[i] != VH_OK && c.rc[i] != VH_EDEADLK) fail_msg("worker %d: %s", i, vh_err_name(c.rc[i]));
   assert_true(c.rc[0] == VH_EDEADLK || c.rc[1] == VH_EDEADLK);
   /* Both loops still work. */
-  for (int i = 0; i < 2; i++) assert_ok(vh_post_and_wait(c.e[i], noop_task, NULL));
+  for (int i = 0; i < 2; i++) assert_ok(vh_engine_post_and_wait(c.e[i], noop_task, NULL));
   for (int i = 0; i < 2; i++) assert_ok(vh_worker_stop(c.w[i]));
   pair_end(&c);
 }
@@ -452,7 +452,7 @@ static void test_workers_stop_each_other(void **state) {
   for (int i = 0; i < 2; i++) {
     a[i].ctl = &c;
     a[i].me = i;
-    assert_ok(vh_post(c.e[i], stop_other, &a[i]));
+    assert_ok(vh_engine_post(c.e[i], stop_other, &a[i]));
   }
   pair_wait(&c, 2);
   for (int i = 0; i < 2; i++)
@@ -460,7 +460,7 @@ static void test_workers_stop_each_other(void **state) {
   assert_true(c.rc[0] == VH_EDEADLK || c.rc[1] == VH_EDEADLK);
   /* Both were stopped: their runtimes go away (tasks posted now are refused). */
   for (int i = 0; i < 2; i++) {
-    while (vh_post(c.e[i], noop_task, NULL) == VH_OK) uv_sleep(5);
+    while (vh_engine_post(c.e[i], noop_task, NULL) == VH_OK) uv_sleep(5);
     assert_status(VH_EDISPOSED, vh_worker_stop(c.w[i]));
   }
   alarm(0);
@@ -490,7 +490,7 @@ static void test_loops_open_scopes_on_each_other(void **state) {
   for (int i = 0; i < 2; i++) {
     a[i].ctl = &c;
     a[i].me = i;
-    assert_ok(vh_post(c.e[i], open_other, &a[i]));
+    assert_ok(vh_engine_post(c.e[i], open_other, &a[i]));
   }
   pair_wait(&c, 2);
   alarm(0);
@@ -513,7 +513,7 @@ static void test_stop_worker_while_holding_it(void **state) {
   assert_ok(vh_scope_open(e, &s));
   assert_status(VH_EBUSY, vh_worker_stop(w));
   assert_ok(vh_scope_close(s));
-  assert_ok(vh_post_and_wait(e, noop_task, NULL));
+  assert_ok(vh_engine_post_and_wait(e, noop_task, NULL));
   assert_ok(vh_worker_stop(w));
   alarm(0);
 }
@@ -552,9 +552,9 @@ static void test_task_opens_scope_on_idle_worker(void **state) {
   hang_guard(60);
   double worst = 0;
   for (int i = 0; i < rounds(200); i++) {
-    assert_ok(vh_post_and_wait(c.e[1], noop_task, NULL));
+    assert_ok(vh_engine_post_and_wait(c.e[1], noop_task, NULL));
     open_timed o = {c.e[1], -1, 0};
-    assert_ok(vh_post_and_wait(c.e[0], open_other_timed, &o));
+    assert_ok(vh_engine_post_and_wait(c.e[0], open_other_timed, &o));
     assert_ok(o.rc);
     if (o.ms > worst) worst = o.ms;
   }
@@ -590,7 +590,7 @@ static void hammer_task(vh_engine e, int status, void *data) {
   } else {
     h->other++;
   }
-  if (--h->left == 0 || vh_post(e, hammer_task, h) != VH_OK) pair_done(h->ctl);
+  if (--h->left == 0 || vh_engine_post(e, hammer_task, h) != VH_OK) pair_done(h->ctl);
 }
 
 /* Both workers' tasks keep opening scopes on the other's runtime, while each worker keeps its
@@ -604,7 +604,7 @@ static void test_workers_open_each_other_repeatedly(void **state) {
   hang_guard(120);
   for (int i = 0; i < 2; i++) {
     h[i] = (hammer){&c, i, rounds(2000), 0, 0, 0};
-    assert_ok(vh_post(c.e[i], hammer_task, &h[i]));
+    assert_ok(vh_engine_post(c.e[i], hammer_task, &h[i]));
   }
   double worst = 0;
   for (int k = 0; k < 50; k++) {
@@ -654,7 +654,7 @@ static void test_proxy_into_idle_worker(void **state) {
   give_proxy(&w_side, "shared", &d, "p");
   double worst = 0;
   for (int i = 0; i < rounds(200); i++) {
-    assert_ok(vh_post_and_wait(w_side.e, noop_task, NULL));
+    assert_ok(vh_engine_post_and_wait(w_side.e, noop_task, NULL));
     vh_scope s;
     vh_value v;
     int32_t n = 0;
@@ -667,7 +667,7 @@ static void test_proxy_into_idle_worker(void **state) {
       describe(d.e, rc, why, sizeof why);
       fail_msg("round %d: %s", i, why);
     }
-    assert_ok(vh_get_int32(v, &n));
+    assert_ok(vh_value_int32(v, &n));
     assert_int_equal(n, 42 + i);
     assert_ok(vh_scope_close(s));
     if (dt > worst) worst = dt;

@@ -31,7 +31,7 @@ static void startup_thread(void *arg) {
     if (job->rc_scope == VH_OK) {
       snprintf(src, sizeof src, "%d * 1000 + 7", job->index);
       job->rc_eval = vh_eval(e, src, VH_AUTO_LENGTH, "startup.js", &v);
-      if (job->rc_eval == VH_OK) job->rc_read = vh_get_int32(v, &job->result);
+      if (job->rc_eval == VH_OK) job->rc_read = vh_value_int32(v, &job->result);
       job->rc_close = vh_scope_close(s);
     }
   }
@@ -74,7 +74,7 @@ static void check_runtime_works(vh_runtime rt) {
   int32_t n = 0;
   assert_ok(vh_engine_new(rt, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
-  assert_ok(vh_get_int32(eval_ok(e, "20 + 22"), &n));
+  assert_ok(vh_value_int32(eval_ok(e, "20 + 22"), &n));
   assert_int_equal(n, 42);
   assert_ok(vh_scope_close(s));
 }
@@ -190,9 +190,9 @@ static void test_dispose_busy(void **state) {
   v = eval_ok(e, "globalThis.kept = 5; kept");
   assert_status(VH_EBUSY, vh_runtime_dispose(rt));
   /* Nothing was disposed: the value, the engine and its global are intact. */
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   assert_int_equal(n, 5);
-  assert_ok(vh_get_int32(eval_ok(e, "kept + 1"), &n));
+  assert_ok(vh_value_int32(eval_ok(e, "kept + 1"), &n));
   assert_int_equal(n, 6);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(rt));
@@ -214,7 +214,7 @@ static void test_dispose_disposes_engines(void **state) {
   assert_ok(vh_ref_new(eval_ok(e2, "globalThis.y = {}"), 1, &ref));
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(rt));
-  assert_status(VH_EDISPOSED, vh_ref_delete(ref)); /* its references went with it */
+  assert_status(VH_EDISPOSED, vh_ref_dispose(ref)); /* its references went with it */
 
   assert_status(VH_EDISPOSED, vh_scope_open(e1, &s));
   assert_status(VH_EDISPOSED, vh_scope_open(e2, &s));
@@ -251,10 +251,10 @@ static void test_dispose_other_runtime_inside_scope(void **state) {
   assert_ok(vh_runtime_gc(b));
   assert_ok(vh_runtime_run_microtasks(b));
   assert_ok(vh_runtime_dispose(b));
-  assert_ok(vh_get_int32(eval_ok(ea, "k.length + k[2]"), &n));
+  assert_ok(vh_value_int32(eval_ok(ea, "k.length + k[2]"), &n));
   assert_int_equal(n, 6);
   uint32_t len = 0;
-  assert_ok(vh_array_length(kept, &len));
+  assert_ok(vh_value_array_length(kept, &len));
   assert_int_equal(len, 3);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(a));
@@ -286,11 +286,11 @@ static void test_gc(void **state) {
   assert_status(VH_ECOLLECTED, vh_ref_get(weak, &v));
   assert_ok(vh_ref_get(strong, &v));
   assert_ok(vh_get(e, v, "kept", &got));
-  assert_ok(vh_get_int32(got, &n));
+  assert_ok(vh_value_int32(got, &n));
   assert_int_equal(n, 9);
   assert_ok(vh_scope_close(s));
-  assert_ok(vh_ref_delete(weak));
-  assert_ok(vh_ref_delete(strong));
+  assert_ok(vh_ref_dispose(weak));
+  assert_ok(vh_ref_dispose(strong));
   assert_ok(vh_runtime_dispose(rt));
 }
 
@@ -303,17 +303,17 @@ static void test_run_microtasks(void **state) {
   int32_t n = -1;
   open_runtime(NULL, &rt, &e, &s);
   eval_ok(e, "globalThis.r = 0; Promise.resolve().then(() => r = 1)");
-  assert_ok(vh_get_int32(eval_ok(e, "r"), &n));
+  assert_ok(vh_value_int32(eval_ok(e, "r"), &n));
   assert_int_equal(n, 0); /* not run by vh_eval */
   assert_ok(vh_runtime_run_microtasks(rt));
-  assert_ok(vh_get_int32(eval_ok(e, "r"), &n));
+  assert_ok(vh_value_int32(eval_ok(e, "r"), &n));
   assert_int_equal(n, 1);
 
   /* A chain runs to the end (the queue is drained, including reactions queued by reactions). */
   eval_ok(e, "globalThis.steps = 0;"
              "Promise.resolve().then(() => steps++).then(() => steps++).then(() => steps++)");
   assert_ok(vh_runtime_run_microtasks(rt));
-  assert_ok(vh_get_int32(eval_ok(e, "steps"), &n));
+  assert_ok(vh_value_int32(eval_ok(e, "steps"), &n));
   assert_int_equal(n, 3);
   assert_ok(vh_scope_close(s));
 

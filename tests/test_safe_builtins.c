@@ -32,12 +32,12 @@ static void assert_true_in(vh_engine e, const char *source) {
     vh_exception x;
     if (rc == VH_EEXCEPTION && vh_exception_take(e, &x) == VH_OK) {
       print_error("threw: %s\n", x.message);
-      vh_exception_clear(&x);
+      vh_exception_free(&x);
     }
     print_error("%s: %s\n", source, vh_err_name(rc));
   }
   assert_ok(rc);
-  assert_ok(vh_get_bool(v, &b));
+  assert_ok(vh_value_bool(v, &b));
   if (!b) print_error("false: %s\n", source);
   assert_true(b);
   assert_ok(vh_scope_close(s));
@@ -87,7 +87,7 @@ static int huge_child(size_t i) {
   }
   if (vh_runtime_set_deadline(rt, 0) != VH_OK) return 14;
   int32_t n = 0;
-  if (vh_eval(e, "[3, 1, 2].sort().indexOf(3)", VH_AUTO_LENGTH, NULL, &v) != VH_OK || vh_get_int32(v, &n) != VH_OK ||
+  if (vh_eval(e, "[3, 1, 2].sort().indexOf(3)", VH_AUTO_LENGTH, NULL, &v) != VH_OK || vh_value_int32(v, &n) != VH_OK ||
       n != 2)
     return 15;
   vh_scope_close(s);

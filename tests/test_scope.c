@@ -4,7 +4,7 @@
 
 static int32_t read_int(vh_value v) {
   int32_t n = INT32_MIN;
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   return n;
 }
 
@@ -15,26 +15,26 @@ static void test_nested_scopes(void **state) {
   vh_value v1, v2, v3, obj;
   int32_t n;
   assert_ok(vh_scope_open(g_e, &s1));
-  assert_ok(vh_int32(g_e, 1, &v1));
+  assert_ok(vh_new_int32(g_e, 1, &v1));
   obj = eval_ok(g_e, "({ k: 10 })");
   assert_ok(vh_scope_open(g_e, &s2));
-  assert_ok(vh_int32(g_e, 2, &v2));
+  assert_ok(vh_new_int32(g_e, 2, &v2));
   assert_ok(vh_scope_open(g_e, &s3));
-  assert_ok(vh_int32(g_e, 3, &v3));
+  assert_ok(vh_new_int32(g_e, 3, &v3));
   assert_int_equal(read_int(v1) + read_int(v2) + read_int(v3), 6);
   assert_ok(vh_set(g_e, obj, "inner", v3)); /* outer object stores an inner value */
   assert_ok(vh_scope_close(s3));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(v3, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(v3, &n));
   assert_int_equal(read_int(v2), 2);
   assert_ok(vh_scope_close(s2));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(v2, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(v2, &n));
   assert_int_equal(read_int(v1), 1);
   vh_value inner;
   assert_ok(vh_get(g_e, obj, "inner", &inner)); /* the JS value outlived the handle */
   assert_int_equal(read_int(inner), 3);
   assert_ok(vh_scope_close(s1));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(v1, &n));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(inner, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(v1, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(inner, &n));
 }
 
 /* A value kept past its scope is VH_ESCOPE_CLOSED forever, never an alias of a newer value. */
@@ -46,15 +46,15 @@ static void test_closed_value_never_aliases(void **state) {
   vh_type t = 0;
   bool eq = false;
   assert_ok(vh_scope_open(g_e, &s));
-  assert_ok(vh_int32(g_e, 111, &old_num));
+  assert_ok(vh_new_int32(g_e, 111, &old_num));
   old_obj = eval_ok(g_e, "({ who: 'old' })");
   assert_ok(vh_scope_close(s));
   for (int round = 0; round < 50; round++) {
     assert_ok(vh_scope_open(g_e, &s));
     /* New values most likely take the very slots the old ones had. */
-    assert_ok(vh_int32(g_e, 222 + round, &w));
+    assert_ok(vh_new_int32(g_e, 222 + round, &w));
     x = eval_ok(g_e, "({ who: 'new' })");
-    assert_status(VH_ESCOPE_CLOSED, vh_get_int32(old_num, &n));
+    assert_status(VH_ESCOPE_CLOSED, vh_value_int32(old_num, &n));
     assert_int_equal(n, -1); /* out untouched */
     assert_status(VH_ESCOPE_CLOSED, vh_typeof(old_obj, &t));
     assert_status(VH_ESCOPE_CLOSED, vh_typeof(old_num, &t));
@@ -77,14 +77,14 @@ static void test_escape_once(void **state) {
   assert_ok(vh_scope_open(g_e, &outer));
   assert_ok(vh_scope_open_escapable(g_e, &esc));
   a = eval_ok(g_e, "({ answer: 42 })");
-  assert_ok(vh_int32(g_e, 7, &b));
+  assert_ok(vh_new_int32(g_e, 7, &b));
   assert_status(VH_EINVAL, vh_scope_escape(esc, a, NULL)); /* refused: does not count */
   assert_ok(vh_scope_escape(esc, a, &escaped));
   assert_status(VH_EESCAPE, vh_scope_escape(esc, b, &other));
   assert_status(VH_EESCAPE, vh_scope_escape(esc, a, &other));
   assert_int_equal(other.serial_, 0); /* untouched */
   assert_ok(vh_scope_close(esc));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(b, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(b, &n));
   assert_status(VH_ESCOPE_CLOSED, vh_typeof(a, &(vh_type){0}));
   /* The escaped value works in the enclosing scope, until that closes. */
   vh_value ans;
@@ -114,7 +114,7 @@ static void test_escape_chain(void **state) {
   /* A value of a plain scope still open inside the escapable one. */
   assert_ok(vh_scope_open_escapable(g_e, &esc1));
   assert_ok(vh_scope_open(g_e, &inner));
-  assert_ok(vh_int32(g_e, 99, &from_inner));
+  assert_ok(vh_new_int32(g_e, 99, &from_inner));
   assert_ok(vh_scope_escape(esc1, from_inner, &out));
   assert_ok(vh_scope_close(inner));
   assert_ok(vh_scope_close(esc1));
@@ -130,15 +130,15 @@ static void test_escape_outside_value(void **state) {
   vh_scope outer, esc, inner;
   vh_value outside, inside, from_closed, out;
   assert_ok(vh_scope_open(g_e, &outer));
-  assert_ok(vh_int32(g_e, 5, &outside));
+  assert_ok(vh_new_int32(g_e, 5, &outside));
   assert_ok(vh_scope_open_escapable(g_e, &esc));
   assert_status(VH_EESCAPE, vh_scope_escape(esc, outside, &out));
   /* A value from a scope inside it that is already closed is dead. */
   assert_ok(vh_scope_open(g_e, &inner));
-  assert_ok(vh_int32(g_e, 6, &from_closed));
+  assert_ok(vh_new_int32(g_e, 6, &from_closed));
   assert_ok(vh_scope_close(inner));
   assert_status(VH_ESCOPE_CLOSED, vh_scope_escape(esc, from_closed, &out));
-  assert_ok(vh_int32(g_e, 8, &inside));
+  assert_ok(vh_new_int32(g_e, 8, &inside));
   assert_ok(vh_scope_escape(esc, inside, &out));
   assert_ok(vh_scope_close(esc));
   assert_int_equal(read_int(out), 8);
@@ -155,7 +155,7 @@ static void test_escape_not_escapable(void **state) {
   vh_value v, out;
   assert_ok(vh_scope_open(g_e, &outer));
   assert_ok(vh_scope_open(g_e, &plain));
-  assert_ok(vh_int32(g_e, 1, &v));
+  assert_ok(vh_new_int32(g_e, 1, &v));
   assert_status(VH_EESCAPE, vh_scope_escape(plain, v, &out));
   assert_status(VH_EESCAPE, vh_scope_escape(outer, v, &out));
   assert_status(VH_EINVAL, vh_scope_escape(plain, (vh_value){0}, &out));
@@ -176,7 +176,7 @@ static void test_escapable_needs_parent(void **state) {
   assert_ok(vh_scope_close(other_s));
   assert_ok(vh_engine_dispose(other));
   /* The refusals left no scope of the runtime open behind. */
-  assert_status(VH_ENOSCOPE, vh_int32(g_e, 1, &(vh_value){0}));
+  assert_status(VH_ENOSCOPE, vh_new_int32(g_e, 1, &(vh_value){0}));
   assert_status(VH_EINVAL, vh_scope_open_escapable(g_e, NULL));
 }
 
@@ -186,11 +186,11 @@ static void test_close_out_of_order(void **state) {
   vh_scope s1, s2, s3;
   vh_value v1, v2, v3;
   assert_ok(vh_scope_open(g_e, &s1));
-  assert_ok(vh_int32(g_e, 1, &v1));
+  assert_ok(vh_new_int32(g_e, 1, &v1));
   assert_ok(vh_scope_open(g_e, &s2));
-  assert_ok(vh_int32(g_e, 2, &v2));
+  assert_ok(vh_new_int32(g_e, 2, &v2));
   assert_ok(vh_scope_open(g_e, &s3));
-  assert_ok(vh_int32(g_e, 3, &v3));
+  assert_ok(vh_new_int32(g_e, 3, &v3));
   assert_status(VH_ESCOPE_ORDER, vh_scope_close(s1));
   assert_status(VH_ESCOPE_ORDER, vh_scope_close(s2));
   assert_int_equal(read_int(v1), 1);
@@ -202,7 +202,7 @@ static void test_close_out_of_order(void **state) {
   assert_int_equal(read_int(v2), 2);
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_scope_close(s1));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(v1, &(int32_t){0}));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(v1, &(int32_t){0}));
 }
 
 /* Closing a scope twice is VH_ESCOPE_CLOSED, also after a newer scope reuses its depth. */
@@ -214,7 +214,7 @@ static void test_double_close(void **state) {
   assert_ok(vh_scope_close(s));
   assert_status(VH_ESCOPE_CLOSED, vh_scope_close(s));
   assert_ok(vh_scope_open(g_e, &newer));
-  assert_ok(vh_int32(g_e, 4, &v));
+  assert_ok(vh_new_int32(g_e, 4, &v));
   assert_status(VH_ESCOPE_CLOSED, vh_scope_close(s)); /* must not close `newer` */
   assert_int_equal(read_int(v), 4);
   assert_ok(vh_scope_close(newer));
@@ -231,7 +231,7 @@ static void test_empty_scope_handle(void **state) {
   assert_status(VH_EINVAL, vh_scope_open(g_e, NULL));
   assert_status(VH_EINVAL, vh_scope_open((vh_engine){0}, &outer));
   assert_ok(vh_scope_open(g_e, &outer));
-  assert_ok(vh_int32(g_e, 1, &v));
+  assert_ok(vh_new_int32(g_e, 1, &v));
   assert_status(VH_EINVAL, vh_scope_escape(empty, v, &out));
   assert_status(VH_EINVAL, vh_scope_close(empty)); /* also with a scope open */
   assert_ok(vh_scope_close(outer));
@@ -242,9 +242,9 @@ static void test_no_scope(void **state) {
   (void)state;
   vh_value v = {0};
   vh_exception ex;
-  assert_status(VH_ENOSCOPE, vh_int32(g_e, 1, &v));
-  assert_status(VH_ENOSCOPE, vh_object(g_e, &v));
-  assert_status(VH_ENOSCOPE, vh_string_utf8(g_e, "s", VH_AUTO_LENGTH, &v));
+  assert_status(VH_ENOSCOPE, vh_new_int32(g_e, 1, &v));
+  assert_status(VH_ENOSCOPE, vh_new_object(g_e, &v));
+  assert_status(VH_ENOSCOPE, vh_new_string_utf8(g_e, "s", VH_AUTO_LENGTH, &v));
   assert_status(VH_ENOSCOPE, vh_eval(g_e, "1", VH_AUTO_LENGTH, NULL, &v));
   assert_status(VH_ENOSCOPE, vh_engine_global(g_e, &v));
   assert_status(VH_ENOSCOPE, vh_exception_take(g_e, &ex));
@@ -263,10 +263,10 @@ static void test_two_runtimes_nested(void **state) {
   open_runtime(NULL, &rb, &eb, NULL);
   assert_ok(vh_scope_open(g_e, &sa));
   obj_a = eval_ok(g_e, "globalThis.tagA = 'A'; ({})");
-  assert_ok(vh_int32(g_e, 10, &val_a));
+  assert_ok(vh_new_int32(g_e, 10, &val_a));
   assert_ok(vh_scope_open(eb, &sb));
   obj_b = eval_ok(eb, "globalThis.tagA = 'B'; ({})");
-  assert_ok(vh_int32(eb, 20, &val_b));
+  assert_ok(vh_new_int32(eb, 20, &val_b));
   /* Both runtimes usable with both scopes open. */
   assert_eval_string(g_e, "tagA", "A");
   assert_eval_string(eb, "tagA", "B");
@@ -290,11 +290,11 @@ static void test_two_runtimes_nested(void **state) {
   assert_status(VH_ESCOPE_ORDER, vh_scope_close(sa));
   assert_status(VH_EBUSY, vh_runtime_dispose(rb));
   /* A value of runtime A made while B's scope is innermost lives in B's scope. */
-  assert_ok(vh_int32(g_e, 30, &late_a));
+  assert_ok(vh_new_int32(g_e, 30, &late_a));
   assert_int_equal(read_int(late_a), 30);
   assert_ok(vh_scope_close(sb));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(val_b, &n));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(late_a, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(val_b, &n));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(late_a, &n));
   assert_int_equal(read_int(val_a), 10);
   assert_eval_string(g_e, "tagA", "A");
   assert_ok(vh_scope_close(sa));

@@ -10,8 +10,8 @@
 /* A host function: returns its data pointer's int plus its first argument. */
 static int add_data(const vh_call_info *info, vh_value *result) {
   double x = 0;
-  if (info->argc > 0) vh_get_double(info->argv[0], &x);
-  return vh_double(info->engine, x + *(int *)info->data, result);
+  if (info->argc > 0) vh_value_double(info->argv[0], &x);
+  return vh_new_double(info->engine, x + *(int *)info->data, result);
 }
 
 static int twice(const double *args, size_t argc, double *result, void *data) {
@@ -37,7 +37,7 @@ static int counter_bump(const vh_call_info *info, vh_value *result) {
   vh_engine_runtime(info->engine, &rt);
   int rc = vh_class_unwrap(info->this_value, *(vh_class *)info->data, (void **)&n);
   if (rc != VH_OK) return rc;
-  return vh_double(info->engine, ++*n, result);
+  return vh_new_double(info->engine, ++*n, result);
 }
 
 static vh_class g_counter_class;
@@ -279,7 +279,7 @@ static void unsnapshottable_state_is_refused(void **state) {
   assert_status(VH_ENOTSUP, vh_snapshot_create(rt, e, &blob, &len)); /* a class instance */
   assert_ok(vh_scope_open(e, &s));
   eval_ok(e, "keep = undefined;");
-  assert_ok(vh_function_new(e, "f", engine_function, NULL, &f));
+  assert_ok(vh_new_function(e, "f", engine_function, NULL, &f));
   assert_ok(set_global(e, "engineFn", f));
   assert_ok(vh_scope_close(s));
   assert_status(VH_ENOTSUP, vh_snapshot_create(rt, e, &blob, &len)); /* an engine function */
@@ -366,7 +366,7 @@ static void finalization_registry_cleanup_runs_first(void **state) {
 static int cfg_init(vh_engine engine, vh_synthetic_module module, void *data) {
   vh_value v;
   (void)data;
-  int rc = vh_double(engine, 7, &v);
+  int rc = vh_new_double(engine, 7, &v);
   return rc == VH_OK ? vh_module_set_export(engine, module, "x", v) : rc;
 }
 
@@ -466,7 +466,7 @@ static int intl_child(size_t i) {
   static const char check[] = "new Intl.NumberFormat('en').format(1234.5) + ' ' + (1234.5).toLocaleString('en')";
   vh_scope_open(le, &s);
   if (vh_eval(le, check, strlen(check), "check.js", &v) != VH_OK) return 17;
-  if (vh_get_string_utf8(v, out, sizeof out, &n) != VH_OK || strcmp(out, "1,234.5 1,234.5") != 0) return 18;
+  if (vh_value_string_utf8(v, out, sizeof out, &n) != VH_OK || strcmp(out, "1,234.5 1,234.5") != 0) return 18;
   vh_scope_close(s);
   vh_runtime_dispose(loaded);
   vh_free(blob);

@@ -44,7 +44,7 @@ static double seconds_since(uint64_t t0) { return (double)(uv_hrtime() - t0) / 1
 
 static int32_t eval_int(vh_engine e, const char *src) {
   int32_t n = INT32_MIN;
-  assert_ok(vh_get_int32(eval_ok(e, src), &n));
+  assert_ok(vh_value_int32(eval_ok(e, src), &n));
   return n;
 }
 
@@ -52,8 +52,8 @@ static int32_t eval_int(vh_engine e, const char *src) {
  * calls back, then disposed. */
 static int add_one(const vh_call_info *info, vh_value *result) {
   int32_t n = 0;
-  if (info->argc < 1 || vh_get_int32(info->argv[0], &n) != VH_OK) return VH_ETYPE;
-  return vh_int32(info->engine, n + 1, result);
+  if (info->argc < 1 || vh_value_int32(info->argv[0], &n) != VH_OK) return VH_ETYPE;
+  return vh_new_int32(info->engine, n + 1, result);
 }
 
 static void engine_cycle(vh_runtime rt, int i) {
@@ -63,9 +63,9 @@ static void engine_cycle(vh_runtime rt, int i) {
   char src[160];
   assert_ok(vh_engine_new(rt, NULL, &e));
   assert_ok(vh_scope_open(e, &s));
-  assert_ok(vh_function_new(e, "addOne", add_one, NULL, &fn));
+  assert_ok(vh_new_function(e, "addOne", add_one, NULL, &fn));
   assert_ok(set_global(e, "addOne", fn));
-  assert_ok(vh_int32(e, i, &v));
+  assert_ok(vh_new_int32(e, i, &v));
   assert_ok(set_global(e, "i", v));
   snprintf(src, sizeof src,
            "globalThis.junk = Array.from({ length: 64 }, (_, k) => ({ k, s: 'x' + k }));"
@@ -147,7 +147,7 @@ static void test_proxy_operations(void **state) {
   open_two_runtimes(&ra, &a, &sa, &rb, &b, &sb);
   api = eval_ok(a, "globalThis.api = { n: 0, inc() { return ++this.n }, child: { v: 3 } }; api");
   assert_ok(vh_pass(b, api, &proxy, &how));
-  assert_int_equal(how, VH_PASS_PROXY);
+  assert_int_equal(how, VH_PASS_KIND_PROXY);
   assert_ok(set_global(b, "p", proxy));
   snprintf(src, sizeof src,
            "(() => { let t = 0; for (let i = 0; i < %ld; i++) { p.inc(); t += p.child.v } return t })()",
@@ -158,7 +158,7 @@ static void test_proxy_operations(void **state) {
   before = rss_kib();
   for (long done = 0; done < iterations; done += chunk) {
     double t = 0;
-    assert_ok(vh_get_double(eval_ok(b, src), &t));
+    assert_ok(vh_value_double(eval_ok(b, src), &t));
     assert_true(t == 3.0 * chunk);
     sum += t;
   }

@@ -1,6 +1,6 @@
 /* Stress: 8 threads, 4 runtimes, every runtime driven by 2 of the threads taking turns through
- * scopes. The runtimes share SharedArrayBuffers (passed with vh_pass: VH_PASS_SHARED) and each
- * holds proxies of an object of every other runtime (VH_PASS_PROXY, both ways round the ring).
+ * scopes. The runtimes share SharedArrayBuffers (passed with vh_pass: VH_PASS_KIND_SHARED) and each
+ * holds proxies of an object of every other runtime (VH_PASS_KIND_PROXY, both ways round the ring).
  * Each thread does a fixed number of rounds; a round, in one scope on its runtime, does
  *   - Atomics.add on shared counters of all four buffers (one counter all threads hit, one of its
  *     own), from whichever runtime the thread drives;
@@ -86,11 +86,11 @@ static void link_runtimes(stress *st) {
       vh_pass_kind how = 0;
       /* Buffer j as runtime i sees it: itself at home, the same memory elsewhere. */
       assert_ok(vh_pass(st->e[i], sab[j], &passed, &how));
-      assert_int_equal(how, i == j ? VH_PASS_DIRECT : VH_PASS_SHARED);
+      assert_int_equal(how, i == j ? VH_PASS_KIND_DIRECT : VH_PASS_KIND_SHARED);
       assert_ok(vh_set_index(st->e[i], views, (uint32_t)j, passed));
       if (i == j) continue;
       assert_ok(vh_pass(st->e[i], api[j], &passed, &how));
-      assert_int_equal(how, VH_PASS_PROXY);
+      assert_int_equal(how, VH_PASS_KIND_PROXY);
       assert_ok(vh_set_index(st->e[i], peers, (uint32_t)j, passed));
     }
     run(st->e[i], "views = views.map(b => new Int32Array(b)); 0");
@@ -106,7 +106,7 @@ static void note_failure(worker *w, int rc) {
     vh_exception x;
     if (vh_exception_take(w->st->e[w->runtime], &x) == VH_OK) {
       snprintf(w->first_error, sizeof w->first_error, "%s", x.message);
-      vh_exception_clear(&x);
+      vh_exception_free(&x);
     }
   }
 }
@@ -160,7 +160,7 @@ static void worker_main(void *arg) {
 
 static int32_t int_of(vh_engine e, const char *src) {
   int32_t n = INT32_MIN;
-  assert_ok(vh_get_int32(run(e, src), &n));
+  assert_ok(vh_value_int32(run(e, src), &n));
   return n;
 }
 

@@ -41,11 +41,11 @@ static void use_foreign_values(void *arg) {
   vh_value out = {0};
   vh_type t;
   bool eq;
-  j->rc[0] = vh_get_int32(j->num, &j->i32);
+  j->rc[0] = vh_value_int32(j->num, &j->i32);
   j->rc[1] = vh_typeof(j->obj, &t);
   j->rc[2] = vh_strict_equals(j->num, j->obj, &eq);
   j->rc[3] = vh_eval(j->e, "1", VH_AUTO_LENGTH, "t.js", &out);
-  j->rc[4] = vh_int32(j->e, 1, &out);
+  j->rc[4] = vh_new_int32(j->e, 1, &out);
   j->rc[5] = vh_get(j->e, j->obj, "x", &out);
   j->rc[6] = vh_engine_global(j->e, &out);
   j->rc[7] = vh_ref_new(j->obj, 1, &(vh_ref){0});
@@ -62,7 +62,7 @@ static void test_value_wrong_thread(void **state) {
   job_init(&j);
   assert_ok(vh_engine_new_private(NULL, NULL, &j.e));
   assert_ok(vh_scope_open(j.e, &j.scope));
-  assert_ok(vh_int32(j.e, 5, &j.num));
+  assert_ok(vh_new_int32(j.e, 5, &j.num));
   j.obj = eval_ok(j.e, "({ x: 1 })");
   assert_int_equal(uv_thread_create(&t, use_foreign_values, &j), 0);
   assert_int_equal(uv_thread_join(&t), 0);
@@ -70,7 +70,7 @@ static void test_value_wrong_thread(void **state) {
   assert_status(VH_OK, j.rc[9]);
   assert_int_equal(j.i32, -1);
   /* Everything still works on the owning thread; the scope was not closed by the attempt. */
-  assert_ok(vh_get_int32(j.num, &n));
+  assert_ok(vh_value_int32(j.num, &n));
   assert_int_equal(n, 5);
   assert_ok(vh_scope_close(j.scope));
   assert_ok(vh_engine_dispose(j.e));
@@ -87,9 +87,9 @@ static void use_foreign_values_with_own_scope(void *arg) {
   if (j->rc[0] != VH_OK) return;
   j->rc[1] = vh_scope_open(mine, &s);
   if (j->rc[1] != VH_OK) return;
-  j->rc[2] = vh_get_int32(j->num, &j->i32);
-  j->rc[3] = vh_int32(mine, 9, &v);
-  j->rc[4] = vh_object(mine, &v);
+  j->rc[2] = vh_value_int32(j->num, &j->i32);
+  j->rc[3] = vh_new_int32(mine, 9, &v);
+  j->rc[4] = vh_new_object(mine, &v);
   if (j->rc[4] == VH_OK) j->rc[4] = vh_set(mine, v, "k", j->num);
   j->rc[5] = vh_scope_close(s);
   j->rc[6] = vh_engine_dispose(mine);
@@ -102,7 +102,7 @@ static void test_value_wrong_thread_own_scope(void **state) {
   job_init(&j);
   assert_ok(vh_engine_new_private(NULL, NULL, &j.e));
   assert_ok(vh_scope_open(j.e, &j.scope));
-  assert_ok(vh_int32(j.e, 5, &j.num));
+  assert_ok(vh_new_int32(j.e, 5, &j.num));
   assert_int_equal(uv_thread_create(&t, use_foreign_values_with_own_scope, &j), 0);
   assert_int_equal(uv_thread_join(&t), 0);
   assert_status(VH_OK, j.rc[0]);
@@ -122,11 +122,11 @@ static void test_value_wrong_thread_own_scope(void **state) {
 static void hold_scope(void *arg) {
   job *j = arg;
   j->rc[0] = vh_scope_open(j->e, &j->scope);
-  if (j->rc[0] == VH_OK) j->rc[1] = vh_int32(j->e, 77, &j->num);
+  if (j->rc[0] == VH_OK) j->rc[1] = vh_new_int32(j->e, 77, &j->num);
   uv_sem_post(&j->done);    /* "I hold the runtime" */
   uv_sem_wait(&j->release); /* until main has tried its calls */
   if (j->rc[0] == VH_OK) {
-    j->rc[2] = vh_get_int32(j->num, &j->i32);
+    j->rc[2] = vh_value_int32(j->num, &j->i32);
     j->rc[3] = vh_scope_close(j->scope);
   }
 }
@@ -146,9 +146,9 @@ static void test_eval_while_other_thread_holds(void **state) {
   assert_status(VH_EWRONG_THREAD, vh_eval(j.e, "1 + 1", VH_AUTO_LENGTH, "x.js", &v));
   assert_status(VH_EWRONG_THREAD, vh_eval(j.e, "1 + 1", VH_AUTO_LENGTH, NULL, NULL));
   assert_status(VH_EWRONG_THREAD, vh_engine_global(j.e, &v));
-  assert_status(VH_EWRONG_THREAD, vh_object(j.e, &v));
+  assert_status(VH_EWRONG_THREAD, vh_new_object(j.e, &v));
   assert_status(VH_EWRONG_THREAD, vh_exception_take(j.e, &ex));
-  assert_status(VH_EWRONG_THREAD, vh_get_int32(j.num, &(int32_t){0}));
+  assert_status(VH_EWRONG_THREAD, vh_value_int32(j.num, &(int32_t){0}));
   assert_status(VH_EWRONG_THREAD, vh_scope_close(j.scope));
   assert_status(VH_EBUSY, vh_runtime_dispose(j.rt)); /* a scope is open on another thread */
   /* (vh_engine_dispose would wait for the lock here, as documented: it can only judge whether
@@ -167,7 +167,7 @@ static void test_eval_while_other_thread_holds(void **state) {
   vh_scope s;
   int32_t n = 0;
   assert_ok(vh_scope_open(j.e, &s));
-  assert_ok(vh_get_int32(eval_ok(j.e, "1 + 1"), &n));
+  assert_ok(vh_value_int32(eval_ok(j.e, "1 + 1"), &n));
   assert_int_equal(n, 2);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(j.rt));
@@ -233,7 +233,7 @@ static void test_lock_taking_calls_wait(void **state) {
   assert_status(VH_OK, holder_job.rc[3]);
   assert_status(VH_EDISPOSED, vh_scope_open(j.e, &s));
   assert_ok(vh_scope_open(held_engine, &s));
-  assert_ok(vh_get_int32(eval_ok(held_engine, "r"), &n));
+  assert_ok(vh_value_int32(eval_ok(held_engine, "r"), &n));
   assert_int_equal(n, 1); /* the waiting vh_runtime_run_microtasks ran the reaction */
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(j.rt));
@@ -252,9 +252,9 @@ static void open_after_main(void *arg) {
   uv_mutex_unlock(&j->mu);
   if (j->rc[0] != VH_OK) return;
   j->rc[1] = vh_eval(j->e, "handoff + ' / ' + typeof mainOnly", VH_AUTO_LENGTH, "t2.js", &v);
-  if (j->rc[1] == VH_OK) j->rc[2] = vh_get_string_utf8(v, j->text, sizeof j->text, NULL);
-  j->rc[3] = vh_int32(j->e, 1234, &w);
-  if (j->rc[3] == VH_OK) j->rc[4] = vh_get_int32(w, &j->i32);
+  if (j->rc[1] == VH_OK) j->rc[2] = vh_value_string_utf8(v, j->text, sizeof j->text, NULL);
+  j->rc[3] = vh_new_int32(j->e, 1234, &w);
+  if (j->rc[3] == VH_OK) j->rc[4] = vh_value_int32(w, &j->i32);
   j->rc[5] = vh_eval(j->e, "globalThis.fromThread = 2", VH_AUTO_LENGTH, "t2.js", NULL);
   j->rc[6] = vh_scope_close(s);
 }
@@ -284,7 +284,7 @@ static void test_scope_open_waits(void **state) {
   assert_string_equal(j.text, "set by main, then more / number");
   assert_int_equal(j.i32, 1234);
   assert_ok(vh_scope_open(j.e, &s));
-  assert_ok(vh_get_int32(eval_ok(j.e, "fromThread"), &n));
+  assert_ok(vh_value_int32(eval_ok(j.e, "fromThread"), &n));
   assert_int_equal(n, 2);
   assert_ok(vh_scope_close(s));
   assert_ok(vh_runtime_dispose(j.rt));
@@ -322,7 +322,7 @@ static void parallel_worker(void *arg) {
              "globalThis.acc = (globalThis.acc || 0) + %d; acc * 1000 + %d * %d", i, pj->index,
              i);
     pj->rc = vh_eval(e, src, VH_AUTO_LENGTH, "par.js", &v);
-    if (pj->rc == VH_OK) pj->rc = vh_get_double(v, &d);
+    if (pj->rc == VH_OK) pj->rc = vh_value_double(v, &d);
     if (pj->rc == VH_OK) {
       double acc = (double)i * (i + 1) / 2;
       if (d != acc * 1000 + (double)pj->index * i) pj->wrong++;
@@ -364,7 +364,7 @@ static void use_main_runtime(void *arg) {
   j->rc[0] = vh_scope_open(j->e, &s);
   if (j->rc[0] != VH_OK) return;
   j->rc[1] = vh_eval(j->e, "made + ' and used on a thread'", VH_AUTO_LENGTH, NULL, &v);
-  if (j->rc[1] == VH_OK) j->rc[2] = vh_get_string_utf8(v, j->text, sizeof j->text, NULL);
+  if (j->rc[1] == VH_OK) j->rc[2] = vh_value_string_utf8(v, j->text, sizeof j->text, NULL);
   j->rc[3] = vh_scope_close(s);
   j->rc[4] = vh_runtime_gc(j->rt);
 }

@@ -37,7 +37,7 @@ static inline vh_value eval_named(vh_engine e, const char *source, const char *n
     vh_exception x;
     assert_ok(vh_exception_take(e, &x));
     print_error("%s\n  threw: %s\n", source, x.message);
-    vh_exception_clear(&x);
+    vh_exception_free(&x);
     fail();
   }
   assert_ok(rc);
@@ -57,7 +57,7 @@ static inline vh_value eval_ok(vh_engine e, const char *source) { return eval_na
 /* The completion value of source in engine, asserted to be a boolean. */
 static inline bool eval_bool_in(vh_engine e, const char *source) {
   bool b = false;
-  assert_ok(vh_get_bool(eval_ok(e, source), &b));
+  assert_ok(vh_value_bool(eval_ok(e, source), &b));
   return b;
 }
 
@@ -152,7 +152,7 @@ static inline void terminate_after(void *arg) {
 static inline void assert_eval_string(vh_engine e, const char *source, const char *expected) {
   char buf[1024];
   vh_value v = eval_ok(e, source);
-  assert_ok(vh_get_string_utf8(v, buf, sizeof buf, NULL));
+  assert_ok(vh_value_string_utf8(v, buf, sizeof buf, NULL));
   assert_string_equal(buf, expected);
 }
 
@@ -232,17 +232,17 @@ static inline bool eval_bool(const char *source) { return eval_bool_in(g_e, sour
 /* An int32 Number and a string made in g_e, and a Number read as an int32. */
 static inline vh_value i32(int32_t n) {
   vh_value v;
-  assert_ok(vh_int32(g_e, n, &v));
+  assert_ok(vh_new_int32(g_e, n, &v));
   return v;
 }
 static inline vh_value str(const char *s) {
   vh_value v;
-  assert_ok(vh_string_utf8(g_e, s, VH_AUTO_LENGTH, &v));
+  assert_ok(vh_new_string_utf8(g_e, s, VH_AUTO_LENGTH, &v));
   return v;
 }
 static inline int32_t get_i32(vh_value v) {
   int32_t n = 0;
-  assert_ok(vh_get_int32(v, &n));
+  assert_ok(vh_value_int32(v, &n));
   return n;
 }
 #define assert_js(src) assert_js_in(g_e, src)

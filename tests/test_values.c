@@ -20,18 +20,18 @@ static void test_undefined_null_bool(void **state) {
   (void)state;
   vh_value u, n, t, f;
   bool b;
-  assert_ok(vh_undefined(g_e, &u));
-  assert_ok(vh_null(g_e, &n));
-  assert_ok(vh_bool(g_e, true, &t));
-  assert_ok(vh_bool(g_e, false, &f));
+  assert_ok(vh_new_undefined(g_e, &u));
+  assert_ok(vh_new_null(g_e, &n));
+  assert_ok(vh_new_bool(g_e, true, &t));
+  assert_ok(vh_new_bool(g_e, false, &f));
   assert_int_equal(type_of(u), VH_TYPE_UNDEFINED);
   assert_int_equal(type_of(n), VH_TYPE_NULL);
   assert_int_equal(type_of(t), VH_TYPE_BOOLEAN);
-  assert_ok(vh_get_bool(t, &b));
+  assert_ok(vh_value_bool(t, &b));
   assert_true(b);
-  assert_ok(vh_get_bool(f, &b));
+  assert_ok(vh_value_bool(f, &b));
   assert_false(b);
-  assert_status(VH_ETYPE, vh_get_bool(n, &b));
+  assert_status(VH_ETYPE, vh_value_bool(n, &b));
   put_global(g_e, "u_", u);
   put_global(g_e, "n_", n);
   assert_true(eval_bool("u_ === undefined && n_ === null"));
@@ -45,10 +45,10 @@ static void test_value_is_empty(void **state) {
   vh_scope s;
   memset(&empty, 0, sizeof empty);
   assert_true(vh_value_is_empty(empty));
-  assert_ok(vh_undefined(g_e, &u));
+  assert_ok(vh_new_undefined(g_e, &u));
   assert_false(vh_value_is_empty(u));
   assert_ok(vh_scope_open(g_e, &s));
-  assert_ok(vh_object(g_e, &inner));
+  assert_ok(vh_new_object(g_e, &inner));
   assert_false(vh_value_is_empty(inner));
   assert_ok(vh_scope_close(s));
   assert_false(vh_value_is_empty(inner));
@@ -64,49 +64,49 @@ static void test_numbers_round_trip(void **state) {
   uint32_t u32;
   int64_t i64;
   double d;
-  assert_ok(vh_int32(g_e, INT32_MIN, &v));
-  assert_ok(vh_get_int32(v, &i32));
+  assert_ok(vh_new_int32(g_e, INT32_MIN, &v));
+  assert_ok(vh_value_int32(v, &i32));
   assert_int_equal(i32, INT32_MIN);
-  assert_ok(vh_uint32(g_e, UINT32_MAX, &v));
-  assert_ok(vh_get_uint32(v, &u32));
+  assert_ok(vh_new_uint32(g_e, UINT32_MAX, &v));
+  assert_ok(vh_value_uint32(v, &u32));
   assert_true(u32 == UINT32_MAX);
-  assert_ok(vh_get_double(v, &d));
+  assert_ok(vh_value_double(v, &d));
   assert_true(d == 4294967295.0);
-  assert_status(VH_ERANGE, vh_get_int32(v, &i32));
-  assert_ok(vh_int64(g_e, (int64_t)1 << 53, &v));
-  assert_ok(vh_get_int64(v, &i64));
+  assert_status(VH_ERANGE, vh_value_int32(v, &i32));
+  assert_ok(vh_new_int64(g_e, (int64_t)1 << 53, &v));
+  assert_ok(vh_value_int64(v, &i64));
   assert_true(i64 == (int64_t)1 << 53);
-  assert_ok(vh_int64(g_e, -((int64_t)1 << 53), &v));
-  assert_ok(vh_get_int64(v, &i64));
+  assert_ok(vh_new_int64(g_e, -((int64_t)1 << 53), &v));
+  assert_ok(vh_value_int64(v, &i64));
   assert_true(i64 == -((int64_t)1 << 53));
-  assert_ok(vh_int64(g_e, -1234567890123LL, &v));
-  assert_ok(vh_get_int64(v, &i64));
+  assert_ok(vh_new_int64(g_e, -1234567890123LL, &v));
+  assert_ok(vh_value_int64(v, &i64));
   assert_true(i64 == -1234567890123LL);
-  assert_ok(vh_double(g_e, 0.1, &v));
-  assert_ok(vh_get_double(v, &d));
+  assert_ok(vh_new_double(g_e, 0.1, &v));
+  assert_ok(vh_value_double(v, &d));
   assert_true(d == 0.1);
   assert_int_equal(type_of(v), VH_TYPE_NUMBER);
-  assert_ok(vh_double(g_e, -INFINITY, &v));
-  assert_ok(vh_get_double(v, &d));
+  assert_ok(vh_new_double(g_e, -INFINITY, &v));
+  assert_ok(vh_value_double(v, &d));
   assert_true(isinf(d) && d < 0);
-  assert_ok(vh_double(g_e, NAN, &v));
-  assert_ok(vh_get_double(v, &d));
+  assert_ok(vh_new_double(g_e, NAN, &v));
+  assert_ok(vh_value_double(v, &d));
   assert_true(isnan(d));
   put_global(g_e, "nan_", v);
   assert_true(eval_bool("Number.isNaN(nan_)"));
 }
 
-/* vh_int64 refuses integers a double cannot hold exactly (|n| > 2^53). */
+/* vh_new_int64 refuses integers a double cannot hold exactly (|n| > 2^53). */
 static void test_int64_out_of_range(void **state) {
   (void)state;
   vh_value v;
-  assert_status(VH_ERANGE, vh_int64(g_e, ((int64_t)1 << 53) + 1, &v));
-  assert_status(VH_ERANGE, vh_int64(g_e, -((int64_t)1 << 53) - 1, &v));
-  assert_status(VH_ERANGE, vh_int64(g_e, INT64_MAX, &v));
-  assert_status(VH_ERANGE, vh_int64(g_e, INT64_MIN, &v));
-  assert_ok(vh_double(g_e, 9007199254740994.0, &v));
+  assert_status(VH_ERANGE, vh_new_int64(g_e, ((int64_t)1 << 53) + 1, &v));
+  assert_status(VH_ERANGE, vh_new_int64(g_e, -((int64_t)1 << 53) - 1, &v));
+  assert_status(VH_ERANGE, vh_new_int64(g_e, INT64_MAX, &v));
+  assert_status(VH_ERANGE, vh_new_int64(g_e, INT64_MIN, &v));
+  assert_ok(vh_new_double(g_e, 9007199254740994.0, &v));
   int64_t i;
-  assert_status(VH_ERANGE, vh_get_int64(v, &i));
+  assert_status(VH_ERANGE, vh_value_int64(v, &i));
 }
 
 /* Integer readers are strict: fractions, NaN, out of range → VH_ERANGE; non-number → VH_ETYPE. */
@@ -115,35 +115,35 @@ static void test_int_readers_strict(void **state) {
   vh_value v;
   int32_t i = 77;
   uint32_t u = 77;
-  assert_ok(vh_double(g_e, 1.5, &v));
-  assert_status(VH_ERANGE, vh_get_int32(v, &i));
-  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
-  assert_ok(vh_double(g_e, NAN, &v));
-  assert_status(VH_ERANGE, vh_get_int32(v, &i));
-  assert_ok(vh_double(g_e, 2147483648.0, &v));
-  assert_status(VH_ERANGE, vh_get_int32(v, &i));
-  assert_ok(vh_get_uint32(v, &u));
+  assert_ok(vh_new_double(g_e, 1.5, &v));
+  assert_status(VH_ERANGE, vh_value_int32(v, &i));
+  assert_status(VH_ERANGE, vh_value_uint32(v, &u));
+  assert_ok(vh_new_double(g_e, NAN, &v));
+  assert_status(VH_ERANGE, vh_value_int32(v, &i));
+  assert_ok(vh_new_double(g_e, 2147483648.0, &v));
+  assert_status(VH_ERANGE, vh_value_int32(v, &i));
+  assert_ok(vh_value_uint32(v, &u));
   assert_true(u == 2147483648u);
-  assert_ok(vh_double(g_e, INFINITY, &v));
-  assert_status(VH_ERANGE, vh_get_int32(v, &i));
-  assert_ok(vh_int32(g_e, -1, &v));
-  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
-  assert_ok(vh_double(g_e, 4294967296.0, &v));
-  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
+  assert_ok(vh_new_double(g_e, INFINITY, &v));
+  assert_status(VH_ERANGE, vh_value_int32(v, &i));
+  assert_ok(vh_new_int32(g_e, -1, &v));
+  assert_status(VH_ERANGE, vh_value_uint32(v, &u));
+  assert_ok(vh_new_double(g_e, 4294967296.0, &v));
+  assert_status(VH_ERANGE, vh_value_uint32(v, &u));
   assert_int_equal(i, 77); /* failing calls leave out-parameters untouched */
   v = eval_ok(g_e, "'12'");
-  assert_status(VH_ETYPE, vh_get_int32(v, &i));
-  assert_status(VH_ETYPE, vh_get_double(v, &(double){0}));
+  assert_status(VH_ETYPE, vh_value_int32(v, &i));
+  assert_status(VH_ETYPE, vh_value_double(v, &(double){0}));
   v = eval_ok(g_e, "-0");
   i = 5;
-  assert_ok(vh_get_int32(v, &i));
+  assert_ok(vh_value_int32(v, &i));
   assert_int_equal(i, 0);
-  assert_ok(vh_get_uint32(v, &u));
+  assert_ok(vh_value_uint32(v, &u));
   assert_true(u == 0);
 }
 
 /* Numbers that are small integers in V8 (read inline) and ones that are not (read through V8)
- * give the same answers; vh_double makes the same Number script would (-0 stays -0). */
+ * give the same answers; vh_new_double makes the same Number script would (-0 stays -0). */
 static void test_number_representations(void **state) {
   (void)state;
   int32_t i;
@@ -152,26 +152,26 @@ static void test_number_representations(void **state) {
   double d;
   /* script-made: small integers, and integral values V8 keeps as heap numbers */
   vh_value v = eval_ok(g_e, "-7");
-  assert_ok(vh_get_double(v, &d));
+  assert_ok(vh_value_double(v, &d));
   assert_true(d == -7.0);
-  assert_ok(vh_get_int32(v, &i));
+  assert_ok(vh_value_int32(v, &i));
   assert_int_equal(i, -7);
-  assert_ok(vh_get_int64(v, &i64));
+  assert_ok(vh_value_int64(v, &i64));
   assert_true(i64 == -7);
-  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
+  assert_status(VH_ERANGE, vh_value_uint32(v, &u));
   v = eval_ok(g_e, "2 ** 31 - 1");
-  assert_ok(vh_get_int32(v, &i));
+  assert_ok(vh_value_int32(v, &i));
   assert_int_equal(i, INT32_MAX);
   v = eval_ok(g_e, "-(2 ** 31)");
-  assert_ok(vh_get_int32(v, &i));
+  assert_ok(vh_value_int32(v, &i));
   assert_int_equal(i, INT32_MIN);
-  assert_status(VH_ERANGE, vh_get_uint32(v, &u));
+  assert_status(VH_ERANGE, vh_value_uint32(v, &u));
   v = eval_ok(g_e, "2 ** 40");
-  assert_status(VH_ERANGE, vh_get_int32(v, &i));
-  assert_ok(vh_get_int64(v, &i64));
+  assert_status(VH_ERANGE, vh_value_int32(v, &i));
+  assert_ok(vh_value_int64(v, &i64));
   assert_true(i64 == (int64_t)1 << 40);
   v = eval_ok(g_e, "0.5 + 0.5"); /* a computed 1 */
-  assert_ok(vh_get_int32(v, &i));
+  assert_ok(vh_value_int32(v, &i));
   assert_int_equal(i, 1);
   /* host-made */
   const double made[] = {0.0, -0.0, 3.0, -3.0, 2147483647.0, -2147483648.0, 2147483648.0, 1073741824.0, 0.25};
@@ -179,12 +179,12 @@ static void test_number_representations(void **state) {
                           "x_ === 2147483647", "x_ === -2147483648", "x_ === 2147483648",
                           "x_ === 1073741824", "x_ === 0.25"};
   for (size_t k = 0; k < sizeof made / sizeof made[0]; ++k) {
-    assert_ok(vh_double(g_e, made[k], &v));
+    assert_ok(vh_new_double(g_e, made[k], &v));
     assert_int_equal(type_of(v), VH_TYPE_NUMBER);
-    assert_ok(vh_get_double(v, &d));
+    assert_ok(vh_value_double(v, &d));
     assert_true(d == made[k] && signbit(d) == signbit(made[k]));
     put_global(g_e, "x_", v);
-    if (!eval_bool(checks[k])) fail_msg("vh_double(%g): %s is false", made[k], checks[k]);
+    if (!eval_bool(checks[k])) fail_msg("vh_new_double(%g): %s is false", made[k], checks[k]);
   }
 }
 
@@ -195,25 +195,25 @@ static void test_bigint_int64_uint64(void **state) {
   int64_t i;
   uint64_t u;
   bool lossless = false;
-  assert_ok(vh_bigint_int64(g_e, INT64_MIN, &v));
+  assert_ok(vh_new_bigint_int64(g_e, INT64_MIN, &v));
   assert_int_equal(type_of(v), VH_TYPE_BIGINT);
-  assert_ok(vh_get_bigint_int64(v, &i, &lossless));
+  assert_ok(vh_value_bigint_int64(v, &i, &lossless));
   assert_true(i == INT64_MIN);
   assert_true(lossless);
-  assert_ok(vh_bigint_uint64(g_e, UINT64_MAX, &v));
+  assert_ok(vh_new_bigint_uint64(g_e, UINT64_MAX, &v));
   lossless = false;
-  assert_ok(vh_get_bigint_uint64(v, &u, &lossless));
+  assert_ok(vh_value_bigint_uint64(v, &u, &lossless));
   assert_true(u == UINT64_MAX);
   assert_true(lossless);
   put_global(g_e, "big_", v);
   assert_true(eval_bool("big_ === 18446744073709551615n"));
   /* uint64 max does not fit an int64: wraps, lossless false */
   lossless = true;
-  assert_ok(vh_get_bigint_int64(v, &i, &lossless));
+  assert_ok(vh_value_bigint_int64(v, &i, &lossless));
   assert_true(i == -1);
   assert_false(lossless);
-  assert_ok(vh_get_bigint_int64(v, &i, NULL));
-  assert_status(VH_ETYPE, vh_get_bigint_int64(eval_ok(g_e, "1"), &i, NULL));
+  assert_ok(vh_value_bigint_int64(v, &i, NULL));
+  assert_status(VH_ETYPE, vh_value_bigint_int64(eval_ok(g_e, "1"), &i, NULL));
 }
 
 /* BigInt reads report lossless=false (and the low 64 bits) when out of range. */
@@ -223,16 +223,16 @@ static void test_bigint_lossy_reads(void **state) {
   uint64_t u;
   int64_t i;
   bool lossless = true;
-  assert_ok(vh_get_bigint_uint64(v, &u, &lossless));
+  assert_ok(vh_value_bigint_uint64(v, &u, &lossless));
   assert_false(lossless);
   assert_true(u == 5);
   v = eval_ok(g_e, "-1n");
   lossless = true;
-  assert_ok(vh_get_bigint_uint64(v, &u, &lossless));
+  assert_ok(vh_value_bigint_uint64(v, &u, &lossless));
   assert_false(lossless);
   assert_true(u == UINT64_MAX);
   lossless = false;
-  assert_ok(vh_get_bigint_int64(v, &i, &lossless));
+  assert_ok(vh_value_bigint_int64(v, &i, &lossless));
   assert_true(lossless);
   assert_true(i == -1);
 }
@@ -245,8 +245,8 @@ static void test_bigint_words_round_trip(void **state) {
   uint64_t back[4] = {0};
   size_t count = 4;
   bool neg = false;
-  assert_ok(vh_bigint_words(g_e, true, 3, words, &v));
-  assert_ok(vh_get_bigint_words(v, &neg, &count, back));
+  assert_ok(vh_new_bigint_words(g_e, true, 3, words, &v));
+  assert_ok(vh_value_bigint_words(v, &neg, &count, back));
   assert_true(neg);
   assert_int_equal(count, 3);
   assert_memory_equal(back, words, sizeof words);
@@ -254,19 +254,19 @@ static void test_bigint_words_round_trip(void **state) {
   assert_true(eval_bool("bw_ === -(0x42n << 128n | 0xfedcba9876543210n << 64n | 0x0123456789abcdefn)"));
   /* a count-only query */
   count = 0;
-  assert_ok(vh_get_bigint_words(v, &neg, &count, NULL));
+  assert_ok(vh_value_bigint_words(v, &neg, &count, NULL));
   assert_int_equal(count, 3);
   /* positive, one word */
-  assert_ok(vh_bigint_words(g_e, false, 1, words, &v));
+  assert_ok(vh_new_bigint_words(g_e, false, 1, words, &v));
   count = 4;
-  assert_ok(vh_get_bigint_words(v, &neg, &count, back));
+  assert_ok(vh_value_bigint_words(v, &neg, &count, back));
   assert_false(neg);
   assert_int_equal(count, 1);
   assert_true(back[0] == words[0]);
   /* bad arguments */
-  assert_status(VH_EINVAL, vh_bigint_words(g_e, false, 0, words, &v));
-  assert_status(VH_EINVAL, vh_bigint_words(g_e, false, 1, NULL, &v));
-  assert_status(VH_ERANGE, vh_bigint_words(g_e, false, 16385, words, &v));
+  assert_status(VH_EINVAL, vh_new_bigint_words(g_e, false, 0, words, &v));
+  assert_status(VH_EINVAL, vh_new_bigint_words(g_e, false, 1, NULL, &v));
+  assert_status(VH_ERANGE, vh_new_bigint_words(g_e, false, 16385, words, &v));
 }
 
 /* Too small a word buffer → VH_ERANGE with count set to the need. */
@@ -276,12 +276,12 @@ static void test_bigint_words_capacity(void **state) {
   uint64_t back[2] = {7, 7};
   size_t count = 2;
   bool neg = true;
-  assert_status(VH_ERANGE, vh_get_bigint_words(v, &neg, &count, back));
+  assert_status(VH_ERANGE, vh_value_bigint_words(v, &neg, &count, back));
   assert_int_equal(count, 3);
   assert_true(back[0] == 7 && back[1] == 7);
-  assert_status(VH_ETYPE, vh_get_bigint_words(eval_ok(g_e, "({})"), &neg, &count, back));
+  assert_status(VH_ETYPE, vh_value_bigint_words(eval_ok(g_e, "({})"), &neg, &count, back));
   count = 2; /* zero has no words */
-  assert_ok(vh_get_bigint_words(eval_ok(g_e, "0n"), &neg, &count, back));
+  assert_ok(vh_value_bigint_words(eval_ok(g_e, "0n"), &neg, &count, back));
   assert_int_equal(count, 0);
   assert_false(neg);
 }
@@ -291,9 +291,9 @@ static void test_symbols(void **state) {
   (void)state;
   vh_value a, b, c;
   bool eq = true;
-  assert_ok(vh_symbol(g_e, "tag", &a));
-  assert_ok(vh_symbol(g_e, "tag", &b));
-  assert_ok(vh_symbol(g_e, NULL, &c));
+  assert_ok(vh_new_symbol(g_e, "tag", &a));
+  assert_ok(vh_new_symbol(g_e, "tag", &b));
+  assert_ok(vh_new_symbol(g_e, NULL, &c));
   assert_int_equal(type_of(a), VH_TYPE_SYMBOL);
   assert_int_equal(type_of(c), VH_TYPE_SYMBOL);
   assert_ok(vh_strict_equals(a, b, &eq));
@@ -311,23 +311,23 @@ static void test_objects_and_arrays(void **state) {
   (void)state;
   vh_value o, a;
   uint32_t len = 0;
-  assert_ok(vh_object(g_e, &o));
+  assert_ok(vh_new_object(g_e, &o));
   assert_int_equal(type_of(o), VH_TYPE_OBJECT);
-  assert_ok(vh_array(g_e, 5, &a));
+  assert_ok(vh_new_array(g_e, 5, &a));
   /* Beyond what V8 can allocate at once: an error code, not the end of the process. */
   vh_value too_long = {0};
-  assert_status(VH_ERANGE, vh_array(g_e, 134217726u, &too_long));
-  assert_status(VH_ERANGE, vh_array(g_e, UINT32_MAX, &too_long));
+  assert_status(VH_ERANGE, vh_new_array(g_e, 134217726u, &too_long));
+  assert_status(VH_ERANGE, vh_new_array(g_e, UINT32_MAX, &too_long));
   assert_int_equal(too_long.serial_, 0);
   assert_int_equal(type_of(a), VH_TYPE_OBJECT);
-  assert_ok(vh_array_length(a, &len));
+  assert_ok(vh_value_array_length(a, &len));
   assert_int_equal(len, 5);
   put_global(g_e, "o_", o);
   put_global(g_e, "a_", a);
   assert_true(eval_bool("Object.getPrototypeOf(o_) === Object.prototype && Array.isArray(a_)"
                         " && !(0 in a_)"));
-  assert_status(VH_ETYPE, vh_array_length(o, &len));
-  assert_ok(vh_array_length(eval_ok(g_e, "[1,2,3,,]"), &len));
+  assert_status(VH_ETYPE, vh_value_array_length(o, &len));
+  assert_ok(vh_value_array_length(eval_ok(g_e, "[1,2,3,,]"), &len));
   assert_int_equal(len, 4);
 }
 
@@ -336,22 +336,22 @@ static void test_dates(void **state) {
   (void)state;
   vh_value d;
   double ms = 0;
-  assert_ok(vh_date(g_e, 1700000000123.0, &d));
-  assert_ok(vh_get_date(d, &ms));
+  assert_ok(vh_new_date(g_e, 1700000000123.0, &d));
+  assert_ok(vh_value_date(d, &ms));
   assert_true(ms == 1700000000123.0);
   assert_true(is_kind(d, VH_KIND_DATE));
   put_global(g_e, "d_", d);
   assert_eval_string(g_e, "d_.toISOString()", "2023-11-14T22:13:20.123Z");
-  assert_ok(vh_date(g_e, NAN, &d));
-  assert_ok(vh_get_date(d, &ms));
+  assert_ok(vh_new_date(g_e, NAN, &d));
+  assert_ok(vh_value_date(d, &ms));
   assert_true(isnan(ms));
   put_global(g_e, "d_", d);
   assert_true(eval_bool("d_ instanceof Date && isNaN(d_)"));
   assert_eval_string(g_e, "String(d_)", "Invalid Date");
-  assert_ok(vh_date(g_e, 8.64e15 + 1, &d));
-  assert_ok(vh_get_date(d, &ms));
+  assert_ok(vh_new_date(g_e, 8.64e15 + 1, &d));
+  assert_ok(vh_value_date(d, &ms));
   assert_true(isnan(ms));
-  assert_status(VH_ETYPE, vh_get_date(eval_ok(g_e, "1700000000123"), &ms));
+  assert_status(VH_ETYPE, vh_value_date(eval_ok(g_e, "1700000000123"), &ms));
 }
 
 /* vh_typeof tells every type apart, null from object and functions from objects. */
@@ -422,14 +422,14 @@ static void test_strict_equals(void **state) {
   assert_true(eq);
   assert_ok(vh_strict_equals(a, b, &eq));
   assert_false(eq);
-  assert_ok(vh_double(g_e, NAN, &n1));
+  assert_ok(vh_new_double(g_e, NAN, &n1));
   n2 = eval_ok(g_e, "NaN");
   assert_ok(vh_strict_equals(n1, n2, &eq));
   assert_false(eq);
   assert_ok(vh_strict_equals(n1, n1, &eq));
   assert_false(eq);
-  assert_ok(vh_int32(g_e, 1, &one1));
-  assert_ok(vh_double(g_e, 1.0, &one2));
+  assert_ok(vh_new_int32(g_e, 1, &one1));
+  assert_ok(vh_new_double(g_e, 1.0, &one2));
   assert_ok(vh_strict_equals(one1, one2, &eq));
   assert_true(eq);
   assert_ok(vh_strict_equals(eval_ok(g_e, "'ab'"), eval_ok(g_e, "'a' + 'b'"), &eq));
@@ -445,33 +445,33 @@ static void test_null_out_pointers(void **state) {
   vh_value big = eval_ok(g_e, "42n");
   size_t count = 1;
   bool neg;
-  assert_status(VH_EINVAL, vh_undefined(g_e, NULL));
-  assert_status(VH_EINVAL, vh_null(g_e, NULL));
-  assert_status(VH_EINVAL, vh_bool(g_e, true, NULL));
-  assert_status(VH_EINVAL, vh_int32(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_uint32(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_int64(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_double(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_bigint_int64(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_bigint_uint64(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_bigint_words(g_e, false, 1, &(uint64_t){1}, NULL));
-  assert_status(VH_EINVAL, vh_symbol(g_e, "x", NULL));
-  assert_status(VH_EINVAL, vh_object(g_e, NULL));
-  assert_status(VH_EINVAL, vh_array(g_e, 1, NULL));
-  assert_status(VH_EINVAL, vh_date(g_e, 0, NULL));
+  assert_status(VH_EINVAL, vh_new_undefined(g_e, NULL));
+  assert_status(VH_EINVAL, vh_new_null(g_e, NULL));
+  assert_status(VH_EINVAL, vh_new_bool(g_e, true, NULL));
+  assert_status(VH_EINVAL, vh_new_int32(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_uint32(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_int64(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_double(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_bigint_int64(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_bigint_uint64(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_bigint_words(g_e, false, 1, &(uint64_t){1}, NULL));
+  assert_status(VH_EINVAL, vh_new_symbol(g_e, "x", NULL));
+  assert_status(VH_EINVAL, vh_new_object(g_e, NULL));
+  assert_status(VH_EINVAL, vh_new_array(g_e, 1, NULL));
+  assert_status(VH_EINVAL, vh_new_date(g_e, 0, NULL));
   assert_status(VH_EINVAL, vh_typeof(v, NULL));
   assert_status(VH_EINVAL, vh_is(v, VH_KIND_INT32, NULL));
-  assert_status(VH_EINVAL, vh_get_bool(v, NULL));
-  assert_status(VH_EINVAL, vh_get_double(v, NULL));
-  assert_status(VH_EINVAL, vh_get_int32(v, NULL));
-  assert_status(VH_EINVAL, vh_get_uint32(v, NULL));
-  assert_status(VH_EINVAL, vh_get_int64(v, NULL));
-  assert_status(VH_EINVAL, vh_get_bigint_int64(big, NULL, NULL));
-  assert_status(VH_EINVAL, vh_get_bigint_uint64(big, NULL, NULL));
-  assert_status(VH_EINVAL, vh_get_bigint_words(big, NULL, &count, NULL));
-  assert_status(VH_EINVAL, vh_get_bigint_words(big, &neg, NULL, NULL));
-  assert_status(VH_EINVAL, vh_get_date(v, NULL));
-  assert_status(VH_EINVAL, vh_array_length(v, NULL));
+  assert_status(VH_EINVAL, vh_value_bool(v, NULL));
+  assert_status(VH_EINVAL, vh_value_double(v, NULL));
+  assert_status(VH_EINVAL, vh_value_int32(v, NULL));
+  assert_status(VH_EINVAL, vh_value_uint32(v, NULL));
+  assert_status(VH_EINVAL, vh_value_int64(v, NULL));
+  assert_status(VH_EINVAL, vh_value_bigint_int64(big, NULL, NULL));
+  assert_status(VH_EINVAL, vh_value_bigint_uint64(big, NULL, NULL));
+  assert_status(VH_EINVAL, vh_value_bigint_words(big, NULL, &count, NULL));
+  assert_status(VH_EINVAL, vh_value_bigint_words(big, &neg, NULL, NULL));
+  assert_status(VH_EINVAL, vh_value_date(v, NULL));
+  assert_status(VH_EINVAL, vh_value_array_length(v, NULL));
   assert_status(VH_EINVAL, vh_strict_equals(v, v, NULL));
 }
 
@@ -489,12 +489,12 @@ static void test_empty_value_handle(void **state) {
   size_t n;
   assert_status(VH_EINVAL, vh_typeof(empty, &t));
   assert_status(VH_EINVAL, vh_is(empty, VH_KIND_ARRAY, &b));
-  assert_status(VH_EINVAL, vh_get_bool(empty, &b));
-  assert_status(VH_EINVAL, vh_get_int32(empty, &i));
-  assert_status(VH_EINVAL, vh_get_double(empty, &d));
-  assert_status(VH_EINVAL, vh_get_date(empty, &d));
-  assert_status(VH_EINVAL, vh_array_length(empty, &u));
-  assert_status(VH_EINVAL, vh_get_string_utf8(empty, NULL, 0, &n));
+  assert_status(VH_EINVAL, vh_value_bool(empty, &b));
+  assert_status(VH_EINVAL, vh_value_int32(empty, &i));
+  assert_status(VH_EINVAL, vh_value_double(empty, &d));
+  assert_status(VH_EINVAL, vh_value_date(empty, &d));
+  assert_status(VH_EINVAL, vh_value_array_length(empty, &u));
+  assert_status(VH_EINVAL, vh_value_string_utf8(empty, NULL, 0, &n));
   assert_status(VH_EINVAL, vh_strict_equals(empty, v, &b));
   assert_status(VH_EINVAL, vh_strict_equals(v, empty, &b));
   vh_value g;
@@ -505,7 +505,7 @@ static void test_empty_value_handle(void **state) {
   assert_status(VH_EINVAL, vh_ref_new(empty, 1, &r));
   vh_engine no_engine;
   memset(&no_engine, 0, sizeof no_engine);
-  assert_status(VH_EINVAL, vh_int32(no_engine, 1, &v));
+  assert_status(VH_EINVAL, vh_new_int32(no_engine, 1, &v));
 }
 
 /* Values of two runtimes cannot be compared (VH_ERUNTIME_MISMATCH); closed values are refused. */
@@ -518,15 +518,15 @@ static void test_cross_runtime_and_closed(void **state) {
   int32_t i;
   assert_ok(vh_engine_new_private(NULL, NULL, &other));
   assert_ok(vh_scope_open(other, &s));
-  assert_ok(vh_int32(other, 1, &theirs));
+  assert_ok(vh_new_int32(other, 1, &theirs));
   assert_status(VH_ERUNTIME_MISMATCH, vh_strict_equals(mine, theirs, &eq));
   assert_true(eq);
   assert_ok(vh_scope_open(other, &inner));
-  assert_ok(vh_int32(other, 9, &stale));
+  assert_ok(vh_new_int32(other, 9, &stale));
   assert_ok(vh_scope_close(inner));
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(stale, &i));
-  assert_ok(vh_int32(other, 10, &theirs)); /* may reuse the slot; the old handle still fails */
-  assert_status(VH_ESCOPE_CLOSED, vh_get_int32(stale, &i));
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(stale, &i));
+  assert_ok(vh_new_int32(other, 10, &theirs)); /* may reuse the slot; the old handle still fails */
+  assert_status(VH_ESCOPE_CLOSED, vh_value_int32(stale, &i));
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(other));
 }

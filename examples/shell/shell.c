@@ -53,7 +53,7 @@ static void main_error_handler(vh_engine engine, vh_error_event event, const vh_
                                void *data) {
   shell_runtime *srt = data;
   uv_loop_t *loop;
-  bool rejection = event == VH_EVENT_UNHANDLED_REJECTION;
+  bool rejection = event == VH_ERROR_EVENT_UNHANDLED_REJECTION;
   /* A rejection nobody handled is not an exception someone threw: a runner tells them apart. */
   shell_report_as(srt, engine, error, rejection ? "Unhandled rejection: " : "Uncaught ", NULL);
   if (srt->interactive || (rejection && srt->rejections_warn)) return;
@@ -67,7 +67,7 @@ static int on_module_start(vh_engine engine, vh_synthetic_module module, void *d
   shell_runtime *srt = data;
   vh_value yes;
   srt->module_started = true;
-  int rc = vh_bool(engine, true, &yes);
+  int rc = vh_new_bool(engine, true, &yes);
   return rc == VH_OK ? vh_module_set_export(engine, module, "started", yes) : rc;
 }
 
@@ -140,7 +140,7 @@ static int run_module(shell_runtime *srt, vh_engine engine, const char *path, in
       shown.line = shown.column = 0;
     }
     shell_report(srt, engine, &shown, note[0] ? note : NULL);
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
   } else {
     fprintf(stderr, "v8host-shell: cannot run module %s: %s\n", path, vh_err_name(rc));
   }
@@ -161,7 +161,7 @@ static bool looks_like_module(vh_engine engine, const char *source, size_t lengt
     module = strstr(ex.message, "Cannot use import statement outside a module") ||
              strstr(ex.message, "Unexpected token 'export'") ||
              strstr(ex.message, "Cannot use 'import.meta' outside a module");
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
   }
   return module;
 }
@@ -432,7 +432,7 @@ int main(int argc, char **argv) {
                  : STATUS_UNCAUGHT;
     if (status == STATUS_OK) {
       /* Promises and timers run to completion; an uncaught exception stops the loop. */
-      rc = vh_runtime_run(main_srt.runtime, VH_RUN_DEFAULT, NULL);
+      rc = vh_runtime_run(main_srt.runtime, VH_RUN_MODE_DEFAULT, NULL);
       if (rc != VH_OK) fprintf(stderr, "v8host-shell: vh_runtime_run: %s\n", vh_err_name(rc));
       if (main_srt.failed) status = STATUS_UNCAUGHT;
     }

@@ -149,7 +149,7 @@ int shell_repl(shell_runtime *srt, shell_realm *realm);
 int shell_install_262(shell_realm *realm);
 
 /* Adds a host function named name to object. */
-int shell_add_function(vh_engine engine, vh_value object, const char *name, vh_host_function fn,
+int shell_add_function(vh_engine engine, vh_value object, const char *name, vh_host_function_cb fn,
                        void *data);
 
 /* ---- shell_agent.c ---- */

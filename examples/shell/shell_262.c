@@ -11,10 +11,10 @@
 
 #include "shell.h"
 
-int shell_add_function(vh_engine engine, vh_value object, const char *name, vh_host_function fn,
+int shell_add_function(vh_engine engine, vh_value object, const char *name, vh_host_function_cb fn,
                        void *data) {
   vh_value f;
-  int rc = vh_function_new(engine, name, fn, data, &f);
+  int rc = vh_new_function(engine, name, fn, data, &f);
   return rc == VH_OK ? vh_set(engine, object, name, f) : rc;
 }
 
@@ -32,7 +32,7 @@ static int js_eval_script(const vh_call_info *info, vh_value *result) {
   char *source;
   size_t length;
   vh_value arg = {0};
-  int rc = info->argc > 0 ? VH_OK : vh_undefined(info->engine, &arg);
+  int rc = info->argc > 0 ? VH_OK : vh_new_undefined(info->engine, &arg);
   if (rc != VH_OK) return rc;
   rc = shell_to_string(realm->srt, info->engine, info->argc > 0 ? info->argv[0] : arg, &source, &length);
   if (rc != VH_OK) return rc;
@@ -46,10 +46,10 @@ static int js_detach(const vh_call_info *info, vh_value *result) {
   vh_engine e = info->engine;
   int rc = info->argc > 0 ? vh_array_buffer_detach(e, info->argv[0]) : VH_ETYPE;
   if (rc == VH_ETYPE)
-    return vh_throw_error(e, VH_TYPE_ERROR, "$262.detachArrayBuffer: the argument is not a detachable ArrayBuffer") == VH_OK
+    return vh_throw_error(e, VH_ERROR_KIND_TYPE_ERROR, "$262.detachArrayBuffer: the argument is not a detachable ArrayBuffer") == VH_OK
                ? VH_EEXCEPTION
                : VH_EINVAL;
-  return rc == VH_OK ? vh_null(e, result) : rc;
+  return rc == VH_OK ? vh_new_null(e, result) : rc;
 }
 
 static int js_gc(const vh_call_info *info, vh_value *result) {
@@ -61,7 +61,7 @@ static int js_gc(const vh_call_info *info, vh_value *result) {
 int shell_install_262(shell_realm *realm) {
   vh_engine e = realm->engine;
   vh_value d262, global, agent;
-  int rc = vh_object(e, &d262);
+  int rc = vh_new_object(e, &d262);
   if (rc == VH_OK) rc = vh_engine_global(e, &global);
   if (rc == VH_OK) rc = shell_add_function(e, d262, "createRealm", js_create_realm, realm);
   if (rc == VH_OK) rc = shell_add_function(e, d262, "evalScript", js_eval_script, realm);

@@ -117,7 +117,7 @@ static void agent_failed(shell_agent *a) {
 static void agent_error_handler(vh_engine engine, vh_error_event event, const vh_exception *error,
                                 void *data) {
   shell_agent *a = data;
-  bool rejection = event == VH_EVENT_UNHANDLED_REJECTION;
+  bool rejection = event == VH_ERROR_EVENT_UNHANDLED_REJECTION;
   shell_report_as(&a->srt, engine, error, rejection ? "Unhandled rejection: " : "Uncaught ", NULL);
   if (!(rejection && g.rejections_warn)) agent_failed(a);
 }
@@ -129,8 +129,8 @@ static void call_broadcast(shell_agent *a, vh_engine engine, message *m) {
   int rc = vh_ref_get(a->callback, &fn);
   if (rc == VH_OK) rc = vh_ref_get(m->sab, &args[0]);
   if (rc == VH_OK) rc = vh_ref_get(m->number, &args[1]);
-  vh_ref_delete(m->sab);
-  vh_ref_delete(m->number);
+  vh_ref_dispose(m->sab);
+  vh_ref_dispose(m->number);
   release_wait(m->wait);  /* the callback is being called: broadcast() may return */
   free(m);
   if (rc == VH_OK) rc = vh_call(engine, fn, (vh_value){0}, 2, args, NULL);
@@ -218,7 +218,7 @@ static void agent_main(void *arg) {
 
   while (rc == VH_OK) {
     bool alive = false;
-    vh_runtime_run(srt->runtime, VH_RUN_DEFAULT, &alive);
+    vh_runtime_run(srt->runtime, VH_RUN_MODE_DEFAULT, &alive);
     uv_mutex_lock(&g.mu);
     bool done = a->leaving && !alive && a->inflight == 0;
     if (done) a->finished = true;
@@ -246,7 +246,7 @@ static int js_start(const vh_call_info *info, vh_value *result) {
   shell_realm *realm = info->data;
   char *source;
   (void)result;
-  if (info->argc < 1) return throw_error(info->engine, VH_TYPE_ERROR, "$262.agent.start: no source");
+  if (info->argc < 1) return throw_error(info->engine, VH_ERROR_KIND_TYPE_ERROR, "$262.agent.start: no source");
   int rc = shell_to_string(realm->srt, info->engine, info->argv[0], &source, NULL);
   if (rc != VH_OK) return rc;
   shell_agent *a = calloc(1, sizeof *a);
@@ -268,7 +268,7 @@ static int js_start(const vh_call_info *info, vh_value *result) {
     a->finished = true;
     uv_mutex_unlock(&g.mu);
     uv_sem_destroy(&a->ready);
-    return throw_error(info->engine, VH_ERROR, "$262.agent.start: cannot create a thread");
+    return throw_error(info->engine, VH_ERROR_KIND_ERROR, "$262.agent.start: cannot create a thread");
   }
   a->has_thread = true;
   uv_sem_wait(&a->ready);
@@ -277,7 +277,7 @@ static int js_start(const vh_call_info *info, vh_value *result) {
     char text[160];
     snprintf(text, sizeof text, "$262.agent.start: cannot set up the agent's runtime: %s",
              vh_err_name(a->start_status));
-    return throw_error(info->engine, VH_ERROR, text);
+    return throw_error(info->engine, VH_ERROR_KIND_ERROR, text);
   }
   return VH_OK;
 }
@@ -287,7 +287,7 @@ static int pass_to(shell_agent *a, vh_value value, bool must_share, vh_ref *ref)
   vh_value passed;
   vh_pass_kind how;
   int rc = vh_pass(a->engine, value, &passed, &how);
-  if (rc == VH_OK && must_share && how != VH_PASS_SHARED) return VH_ETYPE;
+  if (rc == VH_OK && must_share && how != VH_PASS_KIND_SHARED) return VH_ETYPE;
   return rc == VH_OK ? vh_ref_new(passed, 1, ref) : rc;
 }
 
@@ -299,15 +299,15 @@ static int js_broadcast(const vh_call_info *info, vh_value *result) {
   (void)result;
   if (info->argc > 0) vh_is(info->argv[0], VH_KIND_SHARED_ARRAY_BUFFER, &shared);
   if (!shared)
-    return throw_error(e, VH_TYPE_ERROR, "$262.agent.broadcast: the first argument must be a SharedArrayBuffer");
+    return throw_error(e, VH_ERROR_KIND_TYPE_ERROR, "$262.agent.broadcast: the first argument must be a SharedArrayBuffer");
   if (info->argc > 1) {
     number = info->argv[1];
     vh_typeof(number, &type);
   } else {
-    vh_undefined(e, &number);
+    vh_new_undefined(e, &number);
   }
   if (type == VH_TYPE_OBJECT || type == VH_TYPE_FUNCTION || type == VH_TYPE_SYMBOL)
-    return throw_error(e, VH_TYPE_ERROR, "$262.agent.broadcast: the second argument must be a primitive");
+    return throw_error(e, VH_ERROR_KIND_TYPE_ERROR, "$262.agent.broadcast: the second argument must be a primitive");
 
   broadcast_wait *w = calloc(1, sizeof *w);
   shell_agent **targets = NULL;
@@ -338,7 +338,7 @@ static int js_broadcast(const vh_call_info *info, vh_value *result) {
       if (rc == VH_OK) rc = pass_to(a, number, false, &m->number);
       vh_scope_close(scope);
     }
-    if (rc == VH_OK) rc = vh_post(a->engine, deliver, m);
+    if (rc == VH_OK) rc = vh_engine_post(a->engine, deliver, m);
     if (rc != VH_OK) {
       uv_mutex_lock(&g.mu);
       a->inflight--;
@@ -358,7 +358,7 @@ static int js_broadcast(const vh_call_info *info, vh_value *result) {
     snprintf(text, sizeof text, "$262.agent.broadcast: cannot pass the buffer to an agent: %s%s",
              vh_err_name(first_error),
              first_error == VH_ETYPE ? " (vh_pass did not take the shared path)" : "");
-    return throw_error(e, VH_ERROR, text);
+    return throw_error(e, VH_ERROR_KIND_ERROR, text);
   }
   return VH_OK;
 }
@@ -371,8 +371,8 @@ static int js_get_report(const vh_call_info *info, vh_value *result) {
     if (!g.reports) g.reports_last = NULL;
   }
   uv_mutex_unlock(&g.mu);
-  if (!r) return vh_null(info->engine, result);
-  int rc = vh_string_utf8(info->engine, r->text, r->length, result);
+  if (!r) return vh_new_null(info->engine, result);
+  int rc = vh_new_string_utf8(info->engine, r->text, r->length, result);
   vh_free(r->text);
   free(r);
   return rc;
@@ -387,17 +387,17 @@ static int js_receive_broadcast(const vh_call_info *info, vh_value *result) {
   (void)result;
   if (info->argc > 0) vh_typeof(info->argv[0], &type);
   if (type != VH_TYPE_FUNCTION)
-    return throw_error(info->engine, VH_TYPE_ERROR, "$262.agent.receiveBroadcast: the argument must be a function");
+    return throw_error(info->engine, VH_ERROR_KIND_TYPE_ERROR, "$262.agent.receiveBroadcast: the argument must be a function");
   int rc = vh_ref_new(info->argv[0], 1, &ref);
   if (rc != VH_OK) return rc;
-  if (a->has_callback) vh_ref_delete(a->callback);
+  if (a->has_callback) vh_ref_dispose(a->callback);
   a->callback = ref;
   a->has_callback = true;
   if (a->pending) {
     uv_mutex_lock(&g.mu);
     a->inflight++;
     uv_mutex_unlock(&g.mu);
-    rc = vh_post(a->engine, deliver_pending, a);
+    rc = vh_engine_post(a->engine, deliver_pending, a);
     if (rc != VH_OK) {
       uv_mutex_lock(&g.mu);
       a->inflight--;
@@ -413,7 +413,7 @@ static int js_report(const vh_call_info *info, vh_value *result) {
   vh_value arg = {0};
   (void)result;
   if (!r) return VH_ENOMEM;
-  int rc = info->argc > 0 ? VH_OK : vh_undefined(info->engine, &arg);
+  int rc = info->argc > 0 ? VH_OK : vh_new_undefined(info->engine, &arg);
   if (rc == VH_OK)
     rc = shell_to_string(realm->srt, info->engine, info->argc > 0 ? info->argv[0] : arg, &r->text, &r->length);
   if (rc != VH_OK) {
@@ -439,20 +439,20 @@ static int js_leaving(const vh_call_info *info, vh_value *result) {
 static int js_sleep(const vh_call_info *info, vh_value *result) {
   double ms = 0;
   (void)result;
-  if (info->argc > 0 && vh_get_double(info->argv[0], &ms) != VH_OK)
-    return throw_error(info->engine, VH_TYPE_ERROR, "$262.agent.sleep: the argument must be a number");
+  if (info->argc > 0 && vh_value_double(info->argv[0], &ms) != VH_OK)
+    return throw_error(info->engine, VH_ERROR_KIND_TYPE_ERROR, "$262.agent.sleep: the argument must be a number");
   if (ms > 0) uv_sleep(ms > 4e9 ? 4000000000u : (unsigned)ms);
   return VH_OK;
 }
 
 static int js_monotonic_now(const vh_call_info *info, vh_value *result) {
-  return vh_double(info->engine, (double)(uv_hrtime() - g.t0) / 1e6, result);
+  return vh_new_double(info->engine, (double)(uv_hrtime() - g.t0) / 1e6, result);
 }
 
 int shell_agent_object(shell_realm *realm, vh_value *out) {
   vh_engine e = realm->engine;
   vh_value agent;
-  int rc = vh_object(e, &agent);
+  int rc = vh_new_object(e, &agent);
   if (rc == VH_OK && !realm->srt->agent) {
     rc = shell_add_function(e, agent, "start", js_start, realm);
     if (rc == VH_OK) rc = shell_add_function(e, agent, "broadcast", js_broadcast, realm);

@@ -39,14 +39,14 @@ static int path_arg(const vh_call_info *info, const char *fn, char **path) {
   if (type != VH_TYPE_STRING) {
     char text[128];
     snprintf(text, sizeof text, "%s: the path must be a string", fn);
-    return throw_text(info->engine, VH_TYPE_ERROR, text);
+    return throw_text(info->engine, VH_ERROR_KIND_TYPE_ERROR, text);
   }
-  int rc = vh_dup_string_utf8(info->argv[0], path, NULL);
+  int rc = vh_value_string_utf8_dup(info->argv[0], path, NULL);
   if (rc == VH_OK && strlen(*path) == 0) {
     vh_free(*path);
     char text[128];
     snprintf(text, sizeof text, "%s: the path is empty", fn);
-    return throw_text(info->engine, VH_TYPE_ERROR, text);
+    return throw_text(info->engine, VH_ERROR_KIND_TYPE_ERROR, text);
   }
   return rc;
 }
@@ -86,7 +86,7 @@ static int read_or_throw(const vh_call_info *info, const char *fn, char **data, 
     shell_buf text = {0};
     shell_buf_printf(&text, "%s: cannot read '%s': %s", fn, path, strerror(error));
     vh_free(path);
-    rc = throw_text(info->engine, VH_ERROR, text.data);
+    rc = throw_text(info->engine, VH_ERROR_KIND_ERROR, text.data);
     shell_buf_free(&text);
     return rc;
   }
@@ -99,7 +99,7 @@ static int js_read(const vh_call_info *info, vh_value *result) {
   size_t length;
   int rc = read_or_throw(info, "read", &data, &length);
   if (rc != VH_OK) return rc;
-  rc = vh_string_utf8(info->engine, data, length, result);
+  rc = vh_new_string_utf8(info->engine, data, length, result);
   free(data);
   return rc;
 }
@@ -113,7 +113,7 @@ static int js_readbuffer(const vh_call_info *info, vh_value *result) {
   /* One char per byte, turned into an ArrayBuffer by inspect.js's bytesToBuffer (captured
    * intrinsics): the public API has no call that makes an ArrayBuffer from bytes. */
   vh_value bytes, fn;
-  rc = vh_string_latin1(info->engine, data, length, &bytes);
+  rc = vh_new_string_latin1(info->engine, data, length, &bytes);
   free(data);
   if (rc == VH_OK) rc = vh_ref_get(realm->to_buffer_fn, &fn);
   if (rc == VH_OK) rc = vh_call(info->engine, fn, (vh_value){0}, 1, &bytes, result);
@@ -125,7 +125,7 @@ static int js_load(const vh_call_info *info, vh_value *result) {
   size_t length;
   int rc = read_or_throw(info, "load", &source, &length);
   if (rc != VH_OK) return rc;
-  rc = vh_dup_string_utf8(info->argv[0], &path, NULL);
+  rc = vh_value_string_utf8_dup(info->argv[0], &path, NULL);
   /* A SyntaxError or a throw propagates to load's caller as it is (VH_EEXCEPTION rethrows). */
   if (rc == VH_OK) rc = vh_eval(info->engine, source, length, path, result);
   vh_free(path);
@@ -136,13 +136,13 @@ static int js_load(const vh_call_info *info, vh_value *result) {
 static int string_array(vh_engine engine, const char *first, char **items, int count, vh_value *out) {
   vh_value s;
   uint32_t n = 0;
-  int rc = vh_array(engine, 0, out);
+  int rc = vh_new_array(engine, 0, out);
   if (rc == VH_OK && first) {
-    rc = vh_string_utf8(engine, first, VH_AUTO_LENGTH, &s);
+    rc = vh_new_string_utf8(engine, first, VH_AUTO_LENGTH, &s);
     if (rc == VH_OK) rc = vh_set_index(engine, *out, n++, s);
   }
   for (int i = 0; rc == VH_OK && i < count; i++) {
-    rc = vh_string_utf8(engine, items[i], VH_AUTO_LENGTH, &s);
+    rc = vh_new_string_utf8(engine, items[i], VH_AUTO_LENGTH, &s);
     if (rc == VH_OK) rc = vh_set_index(engine, *out, n++, s);
   }
   return rc;
@@ -165,19 +165,19 @@ static int js_kind(const vh_call_info *info, vh_value *result) {
       if (vh_is(info->argv[0], inspect_kinds[i], &is) == VH_OK && is) bits |= 1 << i;
     }
   }
-  return vh_int32(info->engine, bits, result);
+  return vh_new_int32(info->engine, bits, result);
 }
 
 /* host.promise(p): [0] pending, [1, value] fulfilled, [2, reason] rejected. */
 static int js_promise(const vh_call_info *info, vh_value *result) {
-  vh_promise_state state = VH_PROMISE_PENDING;
+  vh_promise_status state = VH_PROMISE_STATUS_PENDING;
   vh_value n, settled;
-  int rc = info->argc > 0 ? vh_promise_state_of(info->argv[0], &state) : VH_ETYPE;
-  if (rc == VH_ETYPE) return throw_text(info->engine, VH_TYPE_ERROR, "not a promise");
-  if (rc == VH_OK) rc = vh_array(info->engine, 0, result);
-  if (rc == VH_OK) rc = vh_int32(info->engine, (int32_t)state - VH_PROMISE_PENDING, &n);
+  int rc = info->argc > 0 ? vh_promise_state(info->argv[0], &state) : VH_ETYPE;
+  if (rc == VH_ETYPE) return throw_text(info->engine, VH_ERROR_KIND_TYPE_ERROR, "not a promise");
+  if (rc == VH_OK) rc = vh_new_array(info->engine, 0, result);
+  if (rc == VH_OK) rc = vh_new_int32(info->engine, (int32_t)state - VH_PROMISE_STATUS_PENDING, &n);
   if (rc == VH_OK) rc = vh_set_index(info->engine, *result, 0, n);
-  if (rc == VH_OK && state != VH_PROMISE_PENDING) {
+  if (rc == VH_OK && state != VH_PROMISE_STATUS_PENDING) {
     rc = vh_promise_result(info->argv[0], &settled);
     if (rc == VH_OK) rc = vh_set_index(info->engine, *result, 1, settled);
   }
@@ -188,7 +188,7 @@ static int make_printer(shell_realm *realm) {
   vh_engine e = realm->engine;
   vh_value factory, host, api, fn;
   int rc = vh_eval(e, (const char *)shell_inspect_js, sizeof shell_inspect_js - 1, "<v8host-shell inspect.js>", &factory);
-  if (rc == VH_OK) rc = vh_object(e, &host);
+  if (rc == VH_OK) rc = vh_new_object(e, &host);
   if (rc == VH_OK) rc = shell_add_function(e, host, "kind", js_kind, realm);
   if (rc == VH_OK) rc = shell_add_function(e, host, "promise", js_promise, realm);
   if (rc == VH_OK) rc = vh_call(e, factory, (vh_value){0}, 1, &host, &api);
@@ -206,9 +206,9 @@ char *shell_inspect(shell_realm *realm, vh_value value, bool colors) {
   vh_value fn, args[2], text;
   char *out = NULL;
   args[0] = value;
-  if (vh_ref_get(realm->inspect_fn, &fn) == VH_OK && vh_bool(e, colors, &args[1]) == VH_OK &&
+  if (vh_ref_get(realm->inspect_fn, &fn) == VH_OK && vh_new_bool(e, colors, &args[1]) == VH_OK &&
       vh_call(e, fn, (vh_value){0}, 2, args, &text) == VH_OK)
-    vh_dup_string_utf8(text, &out, NULL);
+    vh_value_string_utf8_dup(text, &out, NULL);
   vh_exception_discard(e);
   return out;
 }
@@ -219,9 +219,9 @@ char *shell_complete(shell_realm *realm, vh_value object, const char *prefix) {
   char *out = NULL;
   args[0] = object;
   if (vh_ref_get(realm->complete_fn, &fn) == VH_OK &&
-      vh_string_utf8(e, prefix, VH_AUTO_LENGTH, &args[1]) == VH_OK &&
+      vh_new_string_utf8(e, prefix, VH_AUTO_LENGTH, &args[1]) == VH_OK &&
       vh_call(e, fn, (vh_value){0}, 2, args, &text) == VH_OK)
-    vh_dup_string_utf8(text, &out, NULL);
+    vh_value_string_utf8_dup(text, &out, NULL);
   vh_exception_discard(e);
   return out;
 }
@@ -233,11 +233,11 @@ int shell_install_host(shell_realm *realm) {
   shell_runtime *srt = realm->srt;
   vh_value fn, args;
   int rc = make_printer(realm);
-  if (rc == VH_OK) rc = vh_function_new(e, "read", js_read, realm, &fn);
+  if (rc == VH_OK) rc = vh_new_function(e, "read", js_read, realm, &fn);
   if (rc == VH_OK) rc = shell_define_global(e, "read", fn);
-  if (rc == VH_OK) rc = vh_function_new(e, "readbuffer", js_readbuffer, realm, &fn);
+  if (rc == VH_OK) rc = vh_new_function(e, "readbuffer", js_readbuffer, realm, &fn);
   if (rc == VH_OK) rc = shell_define_global(e, "readbuffer", fn);
-  if (rc == VH_OK) rc = vh_function_new(e, "load", js_load, realm, &fn);
+  if (rc == VH_OK) rc = vh_new_function(e, "load", js_load, realm, &fn);
   if (rc == VH_OK) rc = shell_define_global(e, "load", fn);
   if (rc == VH_OK)
     rc = string_array(e, srt->script_name ? srt->script_name : "", srt->script_args, srt->script_argc, &args);

@@ -79,5 +79,5 @@ int shell_inspect_before_run(vh_engine engine) {
 }
 
 void shell_inspect_stop(void) {
-  if (inspect_on) vh_inspector_close(inspector);
+  if (inspect_on) vh_inspector_dispose(inspector);
 }

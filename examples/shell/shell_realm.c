@@ -64,7 +64,7 @@ int shell_to_string(shell_runtime *srt, vh_engine engine, vh_value value, char *
     if (rc == VH_OK) rc = vh_call(engine, fn, (vh_value){0}, 1, &value, &value);
     if (rc != VH_OK) return rc;
   }
-  return vh_dup_string_utf8(value, out, length);
+  return vh_value_string_utf8_dup(value, out, length);
 }
 
 /* value[name] converted with String(), or NULL (any exception dropped). Free with vh_free. */
@@ -161,7 +161,7 @@ void shell_report_pending(shell_runtime *srt, vh_engine engine, const char *note
     return;
   }
   shell_report(srt, engine, &ex, note);
-  vh_exception_clear(&ex);
+  vh_exception_free(&ex);
 }
 
 /* ---- print ---------------------------------------------------------------------------------- */
@@ -216,7 +216,7 @@ int shell_realm_init(shell_runtime *srt, vh_engine engine, shell_realm **out) {
     if (rc == VH_OK) rc = vh_get(engine, global, "String", &fn);
     if (rc == VH_OK) rc = vh_ref_new(fn, 1, &srt->string_fn);
   }
-  if (rc == VH_OK) rc = vh_function_new(engine, "print", js_print, realm, &fn);
+  if (rc == VH_OK) rc = vh_new_function(engine, "print", js_print, realm, &fn);
   if (rc == VH_OK) rc = shell_define_global(engine, "print", fn);
   if (rc == VH_OK) rc = shell_install_262(realm);
   if (rc == VH_OK) rc = shell_install_host(realm);

@@ -161,7 +161,7 @@ static void report_thrown(vh_engine engine, vh_value value) {
   if (vh_is(value, VH_KIND_ERROR, &is_error) == VH_OK && is_error &&
       vh_get(engine, value, "stack", &stack) == VH_OK && vh_typeof(stack, &type) == VH_OK &&
       type == VH_TYPE_STRING)
-    vh_dup_string_utf8(stack, &ex.stack, NULL);
+    vh_value_string_utf8_dup(stack, &ex.stack, NULL);
   vh_exception_discard(engine);
   shell_report(g_srt, engine, &ex, NULL);
   vh_free(ex.stack);
@@ -169,16 +169,16 @@ static void report_thrown(vh_engine engine, vh_value value) {
 
 /* Runs the loop until the promise settles, or Ctrl-C. */
 static int await_promise(vh_engine engine, vh_value promise) {
-  vh_promise_state state = VH_PROMISE_PENDING;
+  vh_promise_status state = VH_PROMISE_STATUS_PENDING;
   bool alive = true;
   (void)engine;
   atomic_store(&running, 1);
-  while (vh_promise_state_of(promise, &state) == VH_OK && state == VH_PROMISE_PENDING && alive &&
+  while (vh_promise_state(promise, &state) == VH_OK && state == VH_PROMISE_STATUS_PENDING && alive &&
          !atomic_load(&interrupted)) {
-    if (vh_runtime_run(g_srt->runtime, VH_RUN_ONCE, &alive) != VH_OK) break;
+    if (vh_runtime_run(g_srt->runtime, VH_RUN_MODE_ONCE, &alive) != VH_OK) break;
   }
   atomic_store(&running, 0);
-  return state == VH_PROMISE_PENDING ? VH_EBUSY : VH_OK;
+  return state == VH_PROMISE_STATUS_PENDING ? VH_EBUSY : VH_OK;
 }
 
 static bool is_ident_char(char c) {
@@ -299,7 +299,7 @@ static bool run_with_await(vh_engine engine, const char *src, size_t n) {
     return true;
   }
   bool fine = false;
-  vh_get_bool(ok, &fine);
+  vh_value_bool(ok, &fine);
   if (fine) print_value(value);
   else report_thrown(engine, value);
   return true;
@@ -346,7 +346,7 @@ static bool await_incomplete(vh_engine engine, const char *src, size_t n) {
   if (vh_code_cache_create(engine, probe.data, probe.length, "<stdin>", &cache, &cache_length) == VH_EEXCEPTION &&
       vh_exception_take(engine, &ex) == VH_OK) {
     incomplete = incomplete_message(ex.message);
-    vh_exception_clear(&ex);
+    vh_exception_free(&ex);
   }
   vh_free(cache);
   shell_buf_free(&probe);
@@ -409,14 +409,14 @@ static input_state run_input(const char *src, size_t n) {
        * not compile either, the first error is the one reported. */
       else if (!(strstr(m, "SyntaxError") && mentions_await(src, n) && run_with_await(engine, src, n)))
         shell_report(g_srt, engine, &ex, NULL);
-      vh_exception_clear(&ex);
+      vh_exception_free(&ex);
     }
   } else if (rc != VH_ETERMINATED) {
     fprintf(stderr, "v8host-shell: %s\n", vh_err_name(rc));
   }
   if (result == INPUT_DONE) {
     atomic_store(&running, 1);
-    vh_runtime_run(g_srt->runtime, VH_RUN_NOWAIT, NULL);  /* promise reactions, due timers */
+    vh_runtime_run(g_srt->runtime, VH_RUN_MODE_NOWAIT, NULL);  /* promise reactions, due timers */
     atomic_store(&running, 0);
     settle_interrupt(engine);
   }
@@ -432,7 +432,7 @@ static void run_loop_now(void) {
   vh_scope scope;
   if (vh_scope_open(engine, &scope) != VH_OK) return;
   atomic_store(&running, 1);
-  vh_runtime_run(g_srt->runtime, VH_RUN_NOWAIT, NULL);
+  vh_runtime_run(g_srt->runtime, VH_RUN_MODE_NOWAIT, NULL);
   atomic_store(&running, 0);
   settle_interrupt(engine);
   vh_scope_close(scope);
@@ -726,7 +726,7 @@ int shell_repl(shell_runtime *srt, shell_realm *realm) {
   shell_buf_free(&input);
   /* Piped input: what is still pending runs to its end, as after a script. At a terminal the
    * person asked to leave: the shell exits now, as node's prompt does. */
-  if (!g_tty) vh_runtime_run(srt->runtime, VH_RUN_DEFAULT, NULL);
+  if (!g_tty) vh_runtime_run(srt->runtime, VH_RUN_MODE_DEFAULT, NULL);
   if (g_tty) {
     editing_stop();
     stop_interrupts();

@@ -29,7 +29,7 @@ int shell_snapshot_build(const char *blob_path, const char *script_path) {
       vh_exception ex;
       if (vh_exception_take(engine, &ex) == VH_OK) {
         fprintf(stderr, "%s:%d: %s\n", script_path, ex.line, ex.message);
-        vh_exception_clear(&ex);
+        vh_exception_free(&ex);
       }
       status = STATUS_UNCAUGHT;
     }

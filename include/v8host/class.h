@@ -43,7 +43,7 @@ typedef struct vh_class {
  * @return ::VH_OK, or throw as a host function does (vh_throw_error() + ::VH_EEXCEPTION). On
  *         failure no native pointer is attached and the finalizer is not called.
  */
-typedef int (*vh_class_constructor)(const vh_call_info *info, void **native);
+typedef int (*vh_class_constructor_cb)(const vh_call_info *info, void **native);
 
 /**
  * @brief Called exactly once per instance with its native pointer (also when NULL).
@@ -54,26 +54,26 @@ typedef int (*vh_class_constructor)(const vh_call_info *info, void **native);
  * @param native the instance's pointer.
  * @param class_data the class's data.
  */
-typedef void (*vh_class_finalizer)(void *native, void *class_data);
+typedef void (*vh_class_finalizer_cb)(void *native, void *class_data);
 
 /** A method (prototype or static) of a class definition. */
 typedef struct vh_method_def {
   const char *name;          /**< NUL-terminated UTF-8; must not be NULL */
-  vh_host_function callback; /**< must not be NULL; info->data is the class's data */
+  vh_host_function_cb callback; /**< must not be NULL; info->data is the class's data */
 } vh_method_def;
 
 /** An accessor property of the prototype. At least one of get and set. */
 typedef struct vh_accessor_def {
   const char *name;     /**< NUL-terminated UTF-8; must not be NULL */
-  vh_host_function get; /**< called with no arguments; may be NULL (write-only) */
-  vh_host_function set; /**< called with the new value as argv[0]; may be NULL (read-only) */
+  vh_host_function_cb get; /**< called with no arguments; may be NULL (write-only) */
+  vh_host_function_cb set; /**< called with the new value as argv[0]; may be NULL (read-only) */
 } vh_accessor_def;
 
 /**
  * @brief A native method: the fast path for methods that compute on an instance's native state
  *        and numbers (a class's vh_native_method_def).
  *
- * Like ::vh_numeric_function, with the instance's native pointer first. The brand is checked
+ * Like ::vh_numeric_function_cb, with the instance's native pointer first. The brand is checked
  * before the call (a TypeError "Illegal invocation" for anything but an instance), and so are
  * the arguments (each must be a Number). It must not call v8host functions.
  *
@@ -83,13 +83,13 @@ typedef struct vh_accessor_def {
  * @param[out] result the return value; starts as NaN.
  * @param data the class's data.
  */
-typedef int (*vh_native_method)(void *native, const double *args, size_t argc, double *result,
+typedef int (*vh_native_method_cb)(void *native, const double *args, size_t argc, double *result,
                                 void *data);
 
 /** A native method of a class definition. */
 typedef struct vh_native_method_def {
   const char *name;          /**< NUL-terminated UTF-8; must not be NULL */
-  vh_native_method callback; /**< must not be NULL */
+  vh_native_method_cb callback; /**< must not be NULL */
 } vh_native_method_def;
 
 /** A class definition, for vh_class_define(). Fill it with vh_class_def_init(), then set the
@@ -101,9 +101,9 @@ typedef struct vh_class_def {
   const char *name;
   /** Makes the native part; NULL makes the class not constructible from script (`new` throws a
    *  TypeError); instances then come from vh_class_new_instance() only. */
-  vh_class_constructor construct;
+  vh_class_constructor_cb construct;
   /** Called once per instance; may be NULL. */
-  vh_class_finalizer finalize;
+  vh_class_finalizer_cb finalize;
   /** Prototype methods; may be NULL when method_count is 0. */
   const vh_method_def *methods;
   size_t method_count; /**< Number of entries in methods. */
@@ -160,7 +160,7 @@ VH_API int vh_class_define(vh_runtime runtime, const vh_class_def *def, vh_class
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (engine or class); ::VH_ERUNTIME_MISMATCH (a class
  *         of another runtime); ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
  */
-VH_API int vh_class_constructor_of(vh_engine engine, vh_class cls, vh_value *out);
+VH_API int vh_class_constructor(vh_engine engine, vh_class cls, vh_value *out);
 
 /**
  * @brief Makes an instance in @p engine with @p native attached, without calling the class's
@@ -169,7 +169,7 @@ VH_API int vh_class_constructor_of(vh_engine engine, vh_class cls, vh_value *out
  * @param cls a class of the engine's runtime.
  * @param native the instance's native pointer; may be NULL.
  * @param[out] out receives the instance; must not be NULL.
- * @return as vh_class_constructor_of().
+ * @return as vh_class_constructor().
  */
 VH_API int vh_class_new_instance(vh_engine engine, vh_class cls, void *native, vh_value *out);
 

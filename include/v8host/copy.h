@@ -12,7 +12,7 @@
  *
  * Inside a copy between engines:
  * - a SharedArrayBuffer, or a view over one, takes vh_pass()'s shared path: the same memory,
- *   with vh_pass()'s identity rules (::VH_PASS_SHARED; the very object within one runtime);
+ *   with vh_pass()'s identity rules (::VH_PASS_KIND_SHARED; the very object within one runtime);
  * - an ArrayBuffer listed in ::vh_copy_options.transfer is detached in the source and arrives
  *   over the same memory, without a copy (O(1) in its size);
  * - a WebAssembly.Module arrives compiled (the same code; no recompilation).

@@ -4,7 +4,7 @@
  *
  * ::VH_OK is 0 and every error is negative, so `if (rc < 0)` tests for failure. A failing
  * call leaves its out-parameters untouched, with one documented exception: the copy-out calls
- * (vh_get_string_utf8() and friends, vh_get_bigint_words()) report the size they need through
+ * (vh_value_string_utf8() and friends, vh_value_bigint_words()) report the size they need through
  * their length parameter when they fail with ::VH_ERANGE. The table below is the single source of the
  * codes, of vh_err_name() and of vh_strerror().
  */

@@ -47,7 +47,7 @@ VH_API int vh_exception_pending(vh_engine engine, bool *out);
 /**
  * @brief Takes the pending exception out of @p engine, clearing it.
  * @param engine the engine; a scope of its runtime must be open on this thread.
- * @param[out] out filled on success; must not be NULL. Release it with vh_exception_clear().
+ * @param[out] out filled on success; must not be NULL. Release it with vh_exception_free().
  * @return ::VH_OK; ::VH_ENOEXCEPTION (none pending; @p out untouched); ::VH_ENOMEM; ::VH_EINVAL;
  *         ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
  * @par Thread: the thread holding the runtime's lock.
@@ -59,7 +59,7 @@ VH_API int vh_exception_take(vh_engine engine, vh_exception *out);
  *        twice in a row; NULL is ignored. Any thread. Never fails.
  * @param exception a taken (or zeroed) exception; NULL is ignored.
  */
-VH_API void vh_exception_clear(vh_exception *exception);
+VH_API void vh_exception_free(vh_exception *exception);
 
 /**
  * @brief Drops the pending exception of @p engine, if any, without looking at it.

@@ -51,7 +51,7 @@ typedef struct vh_call_info {
  *         message and location. Any other negative code throws an `Error` whose message is
  *         "<VH_NAME>: <vh_strerror text>" and whose `code` property is "<VH_NAME>".
  */
-typedef int (*vh_host_function)(const vh_call_info *info, vh_value *result);
+typedef int (*vh_host_function_cb)(const vh_call_info *info, vh_value *result);
 
 /**
  * Whether a call was made with `new`. Never fails; NULL gives false.
@@ -71,7 +71,7 @@ VH_API bool vh_call_is_construct(const vh_call_info *info);
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED; ::VH_ENOSCOPE; ::VH_EWRONG_THREAD.
  * @par Thread: the thread holding the runtime's lock.
  */
-VH_API int vh_function_new(vh_engine engine, const char *name, vh_host_function callback,
+VH_API int vh_new_function(vh_engine engine, const char *name, vh_host_function_cb callback,
                            void *data, vh_value *out);
 
 /**
@@ -90,7 +90,7 @@ VH_API int vh_function_new(vh_engine engine, const char *name, vh_host_function 
  * @return ::VH_OK to return *result; any negative code throws an Error "<VH_NAME>: <text>"
  *         with `code` "<VH_NAME>".
  */
-typedef int (*vh_numeric_function)(const double *args, size_t argc, double *result, void *data);
+typedef int (*vh_numeric_function_cb)(const double *args, size_t argc, double *result, void *data);
 
 /**
  * @brief Makes a JavaScript function in @p engine that calls a numeric host function.
@@ -99,10 +99,10 @@ typedef int (*vh_numeric_function)(const double *args, size_t argc, double *resu
  * @param callback must not be NULL.
  * @param data handed to every call; may be NULL. Not freed by the library.
  * @param[out] out the function, in the current scope; must not be NULL.
- * @return as vh_function_new().
+ * @return as vh_new_function().
  */
-VH_API int vh_function_new_numeric(vh_engine engine, const char *name,
-                                   vh_numeric_function callback, void *data, vh_value *out);
+VH_API int vh_new_function_numeric(vh_engine engine, const char *name,
+                                   vh_numeric_function_cb callback, void *data, vh_value *out);
 
 /**
  * @brief Registers a numeric host function as a global of every engine of @p runtime, like
@@ -114,21 +114,21 @@ VH_API int vh_function_new_numeric(vh_engine engine, const char *name,
  * @return as vh_runtime_global_function().
  */
 VH_API int vh_runtime_global_numeric(vh_runtime runtime, const char *name,
-                                     vh_numeric_function callback, void *data);
+                                     vh_numeric_function_cb callback, void *data);
 
-/** Constructors of the standard error types, for vh_throw_error() and vh_error_new(). The
+/** Constructors of the standard error types, for vh_throw_error() and vh_new_error(). The
  *  error is made with the engine's own intrinsic constructor's prototype (a script that replaced
- *  the global `EvalError` does not change what ::VH_EVAL_ERROR makes). An error thrown through a
+ *  the global `EvalError` does not change what ::VH_ERROR_KIND_EVAL_ERROR makes). An error thrown through a
  *  proxy between runtimes arrives as the destination's error of the same kind (marshaling.md). */
 typedef enum vh_error_kind {
-  VH_ERROR = 1,       /**< an `Error` */
-  VH_TYPE_ERROR,      /**< a `TypeError` */
-  VH_RANGE_ERROR,     /**< a `RangeError` */
-  VH_SYNTAX_ERROR,    /**< a `SyntaxError` */
-  VH_REFERENCE_ERROR, /**< a `ReferenceError` */
-  VH_EVAL_ERROR,      /**< an `EvalError` */
-  VH_URI_ERROR,       /**< a `URIError` */
-  VH_AGGREGATE_ERROR  /**< an `AggregateError` with an empty `errors` array */
+  VH_ERROR_KIND_ERROR = 1,       /**< an `Error` */
+  VH_ERROR_KIND_TYPE_ERROR,      /**< a `TypeError` */
+  VH_ERROR_KIND_RANGE_ERROR,     /**< a `RangeError` */
+  VH_ERROR_KIND_SYNTAX_ERROR,    /**< a `SyntaxError` */
+  VH_ERROR_KIND_REFERENCE_ERROR, /**< a `ReferenceError` */
+  VH_ERROR_KIND_EVAL_ERROR,      /**< an `EvalError` */
+  VH_ERROR_KIND_URI_ERROR,       /**< a `URIError` */
+  VH_ERROR_KIND_AGGREGATE_ERROR  /**< an `AggregateError` with an empty `errors` array */
 } vh_error_kind;
 
 /**
@@ -139,7 +139,7 @@ typedef enum vh_error_kind {
  * @param[out] out receives the error; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL or unknown kind); the common engine codes.
  */
-VH_API int vh_error_new(vh_engine engine, vh_error_kind kind, const char *message, vh_value *out);
+VH_API int vh_new_error(vh_engine engine, vh_error_kind kind, const char *message, vh_value *out);
 
 /**
  * @brief Throws @p value.
@@ -157,11 +157,11 @@ VH_API int vh_error_new(vh_engine engine, vh_error_kind kind, const char *messag
 VH_API int vh_throw(vh_engine engine, vh_value value);
 
 /**
- * @brief vh_error_new() then vh_throw(). Codes as those two.
+ * @brief vh_new_error() then vh_throw(). Codes as those two.
  * @param engine the engine; a scope of its runtime must be open on this thread.
  * @param kind the error constructor.
  * @param message NUL-terminated UTF-8; must not be NULL.
- * @return as vh_error_new() and vh_throw().
+ * @return as vh_new_error() and vh_throw().
  */
 VH_API int vh_throw_error(vh_engine engine, vh_error_kind kind, const char *message);
 
@@ -194,7 +194,7 @@ VH_API int vh_construct(vh_engine engine, vh_value constructor, size_t argc, con
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
 VH_API int vh_runtime_global_function(vh_runtime runtime, const char *name,
-                                      vh_host_function callback, void *data);
+                                      vh_host_function_cb callback, void *data);
 
 /**
  * @brief Installs the runtime's registered globals (functions and classes) in an engine that

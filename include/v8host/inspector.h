@@ -45,7 +45,7 @@ typedef struct vh_inspector_session {
  * @brief Receives one protocol message (a reply or a notification, JSON in UTF-8) for a
  *        session. Called on the thread that dispatched the request or runs the paused script,
  *        with the runtime's lock held; it may call vh_inspector_session_send() and
- *        vh_inspector_session_close(), but must not run script or dispose the runtime.
+ *        vh_inspector_session_dispose(), but must not run script or dispose the runtime.
  * @param session the session the message belongs to.
  * @param message valid only during the call; not NUL-terminated.
  * @param length the message's length in bytes.
@@ -96,7 +96,7 @@ static inline int vh_inspector_options_init(vh_inspector_options *options) {
  *         runtime already has an inspector); ::VH_EVERSION (options from a newer header with
  *         fields set); ::VH_ENOTSUP (a build without the inspector).
  * @par Thread: any thread that may use the runtime (it takes the runtime's lock).
- * The inspector lives until vh_inspector_close() or the runtime's disposal.
+ * The inspector lives until vh_inspector_dispose() or the runtime's disposal.
  */
 VH_API int vh_inspector_new(vh_runtime runtime, const vh_inspector_options *options,
                             vh_inspector *out);
@@ -111,7 +111,7 @@ VH_API int vh_inspector_new(vh_runtime runtime, const vh_inspector_options *opti
  *         callback); ::VH_ENOTSUP.
  * @par Thread: any thread that may use the runtime.
  */
-VH_API int vh_inspector_close(vh_inspector inspector);
+VH_API int vh_inspector_dispose(vh_inspector inspector);
 
 /**
  * @brief Names @p engine's context in debuggers (DevTools' context menu, VS Code's list).
@@ -164,7 +164,7 @@ VH_API int vh_inspector_session_send(vh_inspector_session session, const char *m
  *         or runtime is gone); ::VH_ENOTSUP.
  * @par Thread: any.
  */
-VH_API int vh_inspector_session_close(vh_inspector_session session);
+VH_API int vh_inspector_session_dispose(vh_inspector_session session);
 
 /**
  * @brief Dispatches every request queued for the inspector's sessions now, on this thread.
@@ -240,7 +240,7 @@ static inline int vh_inspector_listen_options_init(vh_inspector_listen_options *
  *        `/json/version`, and one WebSocket session per connection to the listed
  *        `webSocketDebuggerUrl`, on a thread of its own. Requests reach the runtime as with
  *        vh_inspector_session_send(): someone must run the runtime's loop (or script) for
- *        them to be answered. Stops at vh_inspector_close() or the runtime's disposal.
+ *        them to be answered. Stops at vh_inspector_dispose() or the runtime's disposal.
  * @param inspector the inspector.
  * @param options NULL for the defaults (vh_inspector_listen_options_init()).
  * @return ::VH_OK; ::VH_EINVAL (a non-loopback @p host without allow_remote, or a host that is

@@ -29,9 +29,9 @@ struct uv_loop_s; /* libuv's uv_loop_t; include <uv.h> to use it */
 
 /** How vh_runtime_run() runs, as uv_run's modes. */
 typedef enum vh_run_mode {
-  VH_RUN_DEFAULT = 0, /**< until nothing is left to do (no pending task, timer or work) */
-  VH_RUN_ONCE,        /**< one iteration, waiting for something to do if nothing is ready */
-  VH_RUN_NOWAIT       /**< one iteration, without waiting */
+  VH_RUN_MODE_DEFAULT = 0, /**< until nothing is left to do (no pending task, timer or work) */
+  VH_RUN_MODE_ONCE,        /**< one iteration, waiting for something to do if nothing is ready */
+  VH_RUN_MODE_NOWAIT       /**< one iteration, without waiting */
 } vh_run_mode;
 
 /**
@@ -69,7 +69,7 @@ VH_API int vh_runtime_loop(vh_runtime runtime, struct uv_loop_s **out);
  *        disposed before it could run — then free @p data and return.
  * @param data the poster's data.
  */
-typedef void (*vh_task)(vh_engine engine, int status, void *data);
+typedef void (*vh_task_cb)(vh_engine engine, int status, void *data);
 
 /**
  * @brief Posts @p task to run on @p engine's loop. Never runs it inline.
@@ -84,7 +84,7 @@ typedef void (*vh_task)(vh_engine engine, int status, void *data);
  *         runtime is gone: the task will not be called); ::VH_ENOMEM.
  * @par Thread: any. Safe to call concurrently with the runtime's disposal.
  */
-VH_API int vh_post(vh_engine engine, vh_task task, void *data);
+VH_API int vh_engine_post(vh_engine engine, vh_task_cb task, void *data);
 
 /**
  * @brief Posts @p task and waits until it has run.
@@ -105,7 +105,7 @@ VH_API int vh_post(vh_engine engine, vh_task task, void *data);
  *         never run; it is called off and never called, and @p data stays the caller's).
  * @par Thread: any.
  */
-VH_API int vh_post_and_wait(vh_engine engine, vh_task task, void *data);
+VH_API int vh_engine_post_and_wait(vh_engine engine, vh_task_cb task, void *data);
 
 /** A worker: a runtime living on a thread of its own, running its loop. */
 typedef struct vh_worker {
@@ -119,7 +119,7 @@ typedef struct vh_worker {
  * @return ::VH_OK to start the loop; a negative code stops the worker: vh_worker_start()
  *         returns that code.
  */
-typedef int (*vh_worker_init)(vh_engine engine, void *data);
+typedef int (*vh_worker_init_cb)(vh_engine engine, void *data);
 
 /**
  * @brief Starts a worker: a thread that makes a runtime (with @p options) and an engine, calls
@@ -135,7 +135,7 @@ typedef int (*vh_worker_init)(vh_engine engine, void *data);
  * @return ::VH_OK; init's code; the codes of vh_runtime_new(); ::VH_ENOMEM (no thread).
  * @par Thread: any.
  */
-VH_API int vh_worker_start(const vh_runtime_options *options, vh_worker_init init, void *data,
+VH_API int vh_worker_start(const vh_runtime_options *options, vh_worker_init_cb init, void *data,
                            vh_worker *out, vh_engine *engine);
 
 /**
@@ -156,7 +156,7 @@ VH_API int vh_worker_stop(vh_worker worker);
 /** Counters of a runtime's loop, for diagnostics and tests. */
 typedef struct vh_loop_stats {
   /** Tasks that went through the runtime's cross-thread task queue since it was made: those of
-   *  vh_post() and vh_post_and_wait() (but not a vh_post_and_wait() run at once on the calling
+   *  vh_engine_post() and vh_engine_post_and_wait() (but not a vh_engine_post_and_wait() run at once on the calling
    *  thread), and the library's own, such as a timer started or cleared from a thread other
    *  than the one running the loop. A timer started or cleared on the loop's own thread (in a
    *  task or timer callback) or while nobody runs the loop does not count. */
@@ -175,10 +175,10 @@ VH_API int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats *out);
 /** What the error handler is told about. */
 typedef enum vh_error_event {
   /** An exception escaped a task, timer or async completion callback. */
-  VH_EVENT_UNCAUGHT_EXCEPTION = 1,
+  VH_ERROR_EVENT_UNCAUGHT_EXCEPTION = 1,
   /** A promise was rejected and no handler was attached by the end of the microtasks that
    *  followed. */
-  VH_EVENT_UNHANDLED_REJECTION
+  VH_ERROR_EVENT_UNHANDLED_REJECTION
 } vh_error_event;
 
 /**
@@ -195,7 +195,7 @@ typedef enum vh_error_event {
  * ::VH_EPENDING_EXCEPTION. An exception pending in an engine before the handler was called
  * stays.
  */
-typedef void (*vh_error_handler)(vh_engine engine, vh_error_event event, const vh_exception *error,
+typedef void (*vh_error_handler_cb)(vh_engine engine, vh_error_event event, const vh_exception *error,
                                  void *data);
 
 /**
@@ -206,27 +206,27 @@ typedef void (*vh_error_handler)(vh_engine engine, vh_error_event event, const v
  * @param data handed to @p handler; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
-VH_API int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void *data);
+VH_API int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler_cb handler, void *data);
 
 /**
  * @brief Work for libuv's thread pool: runs there, so it must not call v8host functions.
  * @return a status handed to the completion.
  */
-typedef int (*vh_async_work)(void *data);
+typedef int (*vh_work_cb)(void *data);
 
 /**
  * @brief The completion of async work: runs on the runtime's loop with a scope open on the
  *        engine, and settles the promise.
  * @param engine the engine that queued the work, with a scope open on it.
  * @param status what the work returned.
- * @param data the data given to vh_async_queue().
+ * @param data the data given to vh_engine_queue_work().
  * @param[out] result the value to fulfil the promise with (left untouched: undefined).
  * @return ::VH_OK to fulfil; to reject, vh_throw() a value (or vh_throw_error()) and return
  *         ::VH_EEXCEPTION; any other negative code rejects with an Error "<VH_NAME>: <text>".
  *         Called with ::VH_EDISPOSED as @p status (and the empty engine) when the engine went
  *         away meanwhile: free @p data then.
  */
-typedef int (*vh_async_done)(vh_engine engine, int status, void *data, vh_value *result);
+typedef int (*vh_after_work_cb)(vh_engine engine, int status, void *data, vh_value *result);
 
 /**
  * @brief Runs @p work on libuv's thread pool and settles a new promise with @p done on the
@@ -238,7 +238,7 @@ typedef int (*vh_async_done)(vh_engine engine, int status, void *data, vh_value 
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ENOMEM; the common engine codes.
  * @par Thread: the thread holding the runtime's lock (typically inside a host function).
  */
-VH_API int vh_async_queue(vh_engine engine, vh_async_work work, vh_async_done done, void *data,
+VH_API int vh_engine_queue_work(vh_engine engine, vh_work_cb work, vh_after_work_cb done, void *data,
                           vh_value *promise);
 
 /** Builtins for vh_engine_install_builtins(). */
@@ -263,16 +263,16 @@ VH_API int vh_engine_install_builtins(vh_engine engine, unsigned flags);
 /**
  * Levels of console output. The first three are those of 1.0; the others were added after it
  * (a sink compiled against an older header sees them as values it does not know: treat those
- * as ::VH_CONSOLE_LOG).
+ * as ::VH_CONSOLE_LEVEL_LOG).
  */
 typedef enum vh_console_level {
-  VH_CONSOLE_LOG = 1, /**< log, dir, dirxml, table, group, groupCollapsed */
-  VH_CONSOLE_WARN,    /**< warn; countReset, time, timeLog, timeEnd misused (unknown label...) */
-  VH_CONSOLE_ERROR,   /**< error; assert when the assertion fails ("Assertion failed[: ...]") */
-  VH_CONSOLE_INFO,    /**< info; count ("label: n"), timeLog and timeEnd ("label: 1.234ms") */
-  VH_CONSOLE_DEBUG,   /**< debug */
-  VH_CONSOLE_TRACE,   /**< trace: "Trace[: ...]" then "\n    at ..." lines of the JS stack */
-  VH_CONSOLE_CLEAR    /**< clear: empty text; the default output ignores it */
+  VH_CONSOLE_LEVEL_LOG = 1, /**< log, dir, dirxml, table, group, groupCollapsed */
+  VH_CONSOLE_LEVEL_WARN,    /**< warn; countReset, time, timeLog, timeEnd misused (unknown label...) */
+  VH_CONSOLE_LEVEL_ERROR,   /**< error; assert when the assertion fails ("Assertion failed[: ...]") */
+  VH_CONSOLE_LEVEL_INFO,    /**< info; count ("label: n"), timeLog and timeEnd ("label: 1.234ms") */
+  VH_CONSOLE_LEVEL_DEBUG,   /**< debug */
+  VH_CONSOLE_LEVEL_TRACE,   /**< trace: "Trace[: ...]" then "\n    at ..." lines of the JS stack */
+  VH_CONSOLE_LEVEL_CLEAR    /**< clear: empty text; the default output ignores it */
 } vh_console_level;
 
 /**
@@ -281,7 +281,7 @@ typedef enum vh_console_level {
  *        open console.group (every line). Methods without output (time, groupEnd, profile,
  *        profileEnd, timeStamp, context, a passing assert) make no call.
  */
-typedef void (*vh_console_sink)(vh_engine engine, vh_console_level level, const char *text,
+typedef void (*vh_console_sink_cb)(vh_engine engine, vh_console_level level, const char *text,
                                 size_t length, void *data);
 
 /**
@@ -293,7 +293,7 @@ typedef void (*vh_console_sink)(vh_engine engine, vh_console_level level, const 
  * @param data handed to @p sink; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
-VH_API int vh_runtime_set_console(vh_runtime runtime, vh_console_sink sink, void *data);
+VH_API int vh_runtime_set_console(vh_runtime runtime, vh_console_sink_cb sink, void *data);
 
 #ifdef __cplusplus
 }

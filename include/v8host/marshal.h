@@ -4,21 +4,21 @@
  *
  * vh_pass() hands a value of one engine to another and chooses one of these ways, which the
  * caller can ask about:
- * - ::VH_PASS_PRIMITIVE: numbers, strings, booleans, BigInts, undefined and null are copied;
+ * - ::VH_PASS_KIND_PRIMITIVE: numbers, strings, booleans, BigInts, undefined and null are copied;
  *   symbols are mapped (well-known symbols to the destination's, others to one symbol per
  *   source symbol, so identity holds).
- * - ::VH_PASS_DIRECT: both engines share a runtime: the very object, at native speed.
- * - ::VH_PASS_SHARED: a SharedArrayBuffer, or a TypedArray/DataView over one, crossing runtimes:
+ * - ::VH_PASS_KIND_DIRECT: both engines share a runtime: the very object, at native speed.
+ * - ::VH_PASS_KIND_SHARED: a SharedArrayBuffer, or a TypedArray/DataView over one, crossing runtimes:
  *   a new object of the same kind over the same memory (zero copy; growable buffers stay
  *   growable; the same buffer passed twice into one engine yields the same object).
- * - ::VH_PASS_PROXY: anything else crossing runtimes: a JavaScript Proxy whose operations the
+ * - ::VH_PASS_KIND_PROXY: anything else crossing runtimes: a JavaScript Proxy whose operations the
  *   host performs on the real object in its runtime. The same object always yields the same
  *   proxy while it lives; a proxy passed back to its home runtime arrives as the original.
  *
  * Every call that takes a value and an engine (setting a property, call arguments, a host
  * function's return value, ...) accepts a value of another runtime and passes it this way.
  * Non-shared ArrayBuffers and their views are never shared silently: they take the proxy path
- * (use vh_copy_array_buffer() for an explicit copy).
+ * (use vh_array_buffer_copy() for an explicit copy).
  *
  * Threads: the calling thread must hold both runtimes' locks (a scope open on each). A proxy's
  * operations later run on whatever thread uses the proxy: when that thread does not hold the
@@ -38,10 +38,10 @@ extern "C" {
 
 /** How vh_pass() passed a value. */
 typedef enum vh_pass_kind {
-  VH_PASS_PRIMITIVE = 1, /**< a primitive, copied (a symbol mapped) */
-  VH_PASS_DIRECT,        /**< the same runtime: the very object */
-  VH_PASS_SHARED,        /**< a SharedArrayBuffer or a view over one: the same memory */
-  VH_PASS_PROXY          /**< anything else across runtimes: a Proxy to the real object */
+  VH_PASS_KIND_PRIMITIVE = 1, /**< a primitive, copied (a symbol mapped) */
+  VH_PASS_KIND_DIRECT,        /**< the same runtime: the very object */
+  VH_PASS_KIND_SHARED,        /**< a SharedArrayBuffer or a view over one: the same memory */
+  VH_PASS_KIND_PROXY          /**< anything else across runtimes: a Proxy to the real object */
 } vh_pass_kind;
 
 /**
@@ -69,7 +69,7 @@ VH_API int vh_pass(vh_engine to, vh_value value, vh_value *out, vh_pass_kind *ho
  * @param[out] out the new ArrayBuffer; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not an ArrayBuffer or view); ::VH_ENOMEM; the common codes.
  */
-VH_API int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value *out);
+VH_API int vh_array_buffer_copy(vh_engine to, vh_value value, vh_value *out);
 
 /**
  * @brief Detaches an ArrayBuffer: its memory is released and every view over it reads as

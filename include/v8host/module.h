@@ -48,7 +48,7 @@ typedef struct vh_module_source {
  *         "Cannot load module '<specifier>' from '<referrer>': <VH_NAME>" whose `code` is
  *         "<VH_NAME>".
  */
-typedef int (*vh_module_loader)(vh_engine engine, const char *specifier, const char *referrer,
+typedef int (*vh_module_loader_cb)(vh_engine engine, const char *specifier, const char *referrer,
                                 vh_module_source *out, void *data);
 
 /**
@@ -59,7 +59,7 @@ typedef int (*vh_module_loader)(vh_engine engine, const char *specifier, const c
  * @param data handed to @p loader; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
-VH_API int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loader, void *data);
+VH_API int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader_cb loader, void *data);
 
 /**
  * @brief Fills `import.meta` of a module. Called once per module, the first time its
@@ -70,7 +70,7 @@ VH_API int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loa
  * @param data the data given to vh_runtime_set_import_meta_hook().
  * @return ::VH_OK, or a negative code (import.meta is left as filled so far).
  */
-typedef int (*vh_import_meta_hook)(vh_engine engine, const char *resolved_name, vh_value meta,
+typedef int (*vh_import_meta_hook_cb)(vh_engine engine, const char *resolved_name, vh_value meta,
                                    void *data);
 
 /**
@@ -80,7 +80,7 @@ typedef int (*vh_import_meta_hook)(vh_engine engine, const char *resolved_name, 
  * @param data handed to @p hook; may be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED. Any thread; waits for the runtime's lock.
  */
-VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook hook, void *data);
+VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook_cb hook, void *data);
 
 /**
  * @brief Compiles, links and evaluates module source in @p engine under @p resolved_name.
@@ -104,7 +104,7 @@ VH_API int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_ho
 VH_API int vh_module_eval(vh_engine engine, const char *source, size_t length,
                           const char *resolved_name, vh_value *namespace_out);
 
-/** A synthetic module being initialised: handed to its ::vh_synthetic_init, valid until that
+/** A synthetic module being initialised: handed to its ::vh_synthetic_init_cb, valid until that
  *  returns (later calls with it give ::VH_EDISPOSED). */
 typedef struct vh_synthetic_module {
   uint64_t id_;
@@ -119,7 +119,7 @@ typedef struct vh_synthetic_module {
  * @return ::VH_OK, or a negative code: the import that evaluated it fails with an Error
  *         "Cannot initialise synthetic module '<name>': <VH_NAME>" whose `code` is "<VH_NAME>".
  */
-typedef int (*vh_synthetic_init)(vh_engine engine, vh_synthetic_module module, void *data);
+typedef int (*vh_synthetic_init_cb)(vh_engine engine, vh_synthetic_module module, void *data);
 
 /**
  * @brief Registers a synthetic module: a module whose exports are values made in C.
@@ -137,7 +137,7 @@ typedef int (*vh_synthetic_init)(vh_engine engine, vh_synthetic_module module, v
  */
 VH_API int vh_module_define_synthetic(vh_engine engine, const char *resolved_name,
                                       const char *const *export_names, size_t export_count,
-                                      vh_synthetic_init init, void *data);
+                                      vh_synthetic_init_cb init, void *data);
 
 /**
  * @brief Sets export @p name of the synthetic module being initialised.

@@ -16,17 +16,17 @@
 extern "C" {
 #endif
 
-/** The settling side of a promise made by vh_promise_new(). Used once. */
+/** The settling side of a promise made by vh_new_promise(). Used once. */
 typedef struct vh_deferred {
   uint64_t id_;
 } vh_deferred;
 
 /** A promise's state. */
-typedef enum vh_promise_state {
-  VH_PROMISE_PENDING = 1,
-  VH_PROMISE_FULFILLED,
-  VH_PROMISE_REJECTED
-} vh_promise_state;
+typedef enum vh_promise_status {
+  VH_PROMISE_STATUS_PENDING = 1,
+  VH_PROMISE_STATUS_FULFILLED,
+  VH_PROMISE_STATUS_REJECTED
+} vh_promise_status;
 
 /**
  * @brief Makes a pending promise and the deferred that settles it.
@@ -37,13 +37,13 @@ typedef enum vh_promise_state {
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ENOMEM; the common engine codes.
  * @par Thread: the thread holding the runtime's lock.
  */
-VH_API int vh_promise_new(vh_engine engine, vh_value *promise, vh_deferred *deferred);
+VH_API int vh_new_promise(vh_engine engine, vh_value *promise, vh_deferred *deferred);
 
 /**
  * @brief Resolves the promise with @p value (a thenable is followed, as in JavaScript), and frees
  *        the deferred.
  * @param engine the engine; a scope of its runtime must be open on this thread.
- * @param deferred from vh_promise_new(); used once.
+ * @param deferred from vh_new_promise(); used once.
  * @param value the value to resolve with.
  * @return ::VH_OK; ::VH_EDISPOSED (deferred used already); ::VH_EINVAL; ::VH_ERUNTIME_MISMATCH;
  *         ::VH_EEXCEPTION; the common engine codes.
@@ -54,7 +54,7 @@ VH_API int vh_deferred_resolve(vh_engine engine, vh_deferred deferred, vh_value 
 /**
  * @brief Rejects the promise with @p reason and frees the deferred. Codes as vh_deferred_resolve().
  * @param engine the engine; a scope of its runtime must be open on this thread.
- * @param deferred from vh_promise_new(); used once.
+ * @param deferred from vh_new_promise(); used once.
  * @param reason the rejection reason (any value).
  * @return as vh_deferred_resolve().
  */
@@ -66,7 +66,7 @@ VH_API int vh_deferred_reject(vh_engine engine, vh_deferred deferred, vh_value r
  * @param[out] out receives the state; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not a promise); the common value codes.
  */
-VH_API int vh_promise_state_of(vh_value promise, vh_promise_state *out);
+VH_API int vh_promise_state(vh_value promise, vh_promise_status *out);
 
 /**
  * @brief A settled promise's value (fulfilled) or reason (rejected), in the current scope.

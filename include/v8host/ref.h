@@ -7,7 +7,7 @@
  * vh_ref_get() gives ::VH_ECOLLECTED. Primitive values (numbers, strings, ...) cannot be
  * observed dying, so a reference to one never reports ::VH_ECOLLECTED. A reference belongs to a
  * runtime and may be used on any thread holding that runtime's lock; it is freed by
- * vh_ref_delete() or when the runtime is disposed (its handle then gives ::VH_EDISPOSED).
+ * vh_ref_dispose() or when the runtime is disposed (its handle then gives ::VH_EDISPOSED).
  */
 #ifndef V8HOST_REF_H
 #define V8HOST_REF_H
@@ -27,7 +27,7 @@ extern "C" {
  * @param[out] out must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ESCOPE_CLOSED; ::VH_EWRONG_THREAD; ::VH_ENOMEM.
  * @par Thread: the value's thread.
- * @par Ownership: free it with vh_ref_delete().
+ * @par Ownership: free it with vh_ref_dispose().
  */
 VH_API int vh_ref_new(vh_value value, uint32_t count, vh_ref *out);
 
@@ -65,7 +65,7 @@ VH_API int vh_ref_get(vh_ref ref, vh_value *out);
  * @return ::VH_OK; ::VH_EINVAL; ::VH_EDISPOSED (deleted already).
  * @par Thread: any; waits for and takes the runtime's lock when this thread does not hold it.
  */
-VH_API int vh_ref_delete(vh_ref ref);
+VH_API int vh_ref_dispose(vh_ref ref);
 
 #ifdef __cplusplus
 }

@@ -210,7 +210,7 @@ VH_API int vh_runtime_set_deadline(vh_runtime runtime, uint64_t timeout_ms);
  *        (see vh_runtime_interrupt()). It may call vh_runtime_terminate(); it must not call
  *        v8host functions that need a scope.
  */
-typedef void (*vh_interrupt_fn)(vh_runtime runtime, void *data);
+typedef void (*vh_interrupt_cb)(vh_runtime runtime, void *data);
 
 /**
  * @brief Asks the thread running @p runtime's script to call @p fn soon, from any thread. If no
@@ -221,7 +221,7 @@ typedef void (*vh_interrupt_fn)(vh_runtime runtime, void *data);
  * @return ::VH_OK; ::VH_EINVAL (NULL fn); ::VH_EDISPOSED.
  * @par Thread: any, without the runtime's lock.
  */
-VH_API int vh_runtime_interrupt(vh_runtime runtime, vh_interrupt_fn fn, void *data);
+VH_API int vh_runtime_interrupt(vh_runtime runtime, vh_interrupt_cb fn, void *data);
 
 /** Heap statistics of a runtime, in bytes. */
 typedef struct vh_heap_stats {

@@ -48,7 +48,7 @@ VH_API int vh_snapshot_runtime_new(const vh_runtime_options *options, vh_runtime
  *        a runtime made from the blob starts with, and disposes the runtime.
  *
  * Refused, with nothing changed, when the heap holds what a blob cannot carry: an instance of a
- * host class, a host function of one engine (vh_function_new(), and with it the builtins of
+ * host class, a host function of one engine (vh_new_function(), and with it the builtins of
  * vh_engine_install_builtins(): install those on each engine made from the blob), a host proxy
  * of another runtime's object, more than 65536 host-function records, or modules: an engine of
  * the builder loaded one (vh_module_eval(), `import()`; V8 10.2 cannot save a module

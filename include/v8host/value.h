@@ -62,14 +62,14 @@ typedef enum vh_kind {
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_undefined(vh_engine engine, vh_value *out);
+VH_API int vh_new_undefined(vh_engine engine, vh_value *out);
 /**
  * @brief `null`.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_null(vh_engine engine, vh_value *out);
+VH_API int vh_new_null(vh_engine engine, vh_value *out);
 /**
  * @brief `true` or `false`.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -77,7 +77,7 @@ VH_API int vh_null(vh_engine engine, vh_value *out);
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_bool(vh_engine engine, bool b, vh_value *out);
+VH_API int vh_new_bool(vh_engine engine, bool b, vh_value *out);
 /**
  * @brief A Number from an int32.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -85,7 +85,7 @@ VH_API int vh_bool(vh_engine engine, bool b, vh_value *out);
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_int32(vh_engine engine, int32_t n, vh_value *out);
+VH_API int vh_new_int32(vh_engine engine, int32_t n, vh_value *out);
 /**
  * @brief A Number from a uint32.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -93,16 +93,16 @@ VH_API int vh_int32(vh_engine engine, int32_t n, vh_value *out);
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_uint32(vh_engine engine, uint32_t n, vh_value *out);
+VH_API int vh_new_uint32(vh_engine engine, uint32_t n, vh_value *out);
 /**
  * @brief A Number from an int64.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
  * @param n the number.
  * @param[out] out receives the new value; must not be NULL.
  * @return ::VH_OK; ::VH_ERANGE when |n| > 2^53, where a double would no longer hold it exactly
- *         (use vh_bigint_int64() for such numbers).
+ *         (use vh_new_bigint_int64() for such numbers).
  */
-VH_API int vh_int64(vh_engine engine, int64_t n, vh_value *out);
+VH_API int vh_new_int64(vh_engine engine, int64_t n, vh_value *out);
 /**
  * @brief A Number from a double (NaN and infinities included).
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -110,7 +110,7 @@ VH_API int vh_int64(vh_engine engine, int64_t n, vh_value *out);
  * @param[out] out not NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_double(vh_engine engine, double n, vh_value *out);
+VH_API int vh_new_double(vh_engine engine, double n, vh_value *out);
 
 /**
  * @brief A BigInt from an int64.
@@ -119,7 +119,7 @@ VH_API int vh_double(vh_engine engine, double n, vh_value *out);
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_bigint_int64(vh_engine engine, int64_t n, vh_value *out);
+VH_API int vh_new_bigint_int64(vh_engine engine, int64_t n, vh_value *out);
 /**
  * @brief A BigInt from a uint64.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -127,7 +127,7 @@ VH_API int vh_bigint_int64(vh_engine engine, int64_t n, vh_value *out);
  * @param[out] out must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_bigint_uint64(vh_engine engine, uint64_t n, vh_value *out);
+VH_API int vh_new_bigint_uint64(vh_engine engine, uint64_t n, vh_value *out);
 /**
  * @brief A BigInt from a sign and 64-bit words, least significant first.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -137,7 +137,7 @@ VH_API int vh_bigint_uint64(vh_engine engine, uint64_t n, vh_value *out);
  * @param[out] out receives the new value; must not be NULL.
  * @return ::VH_OK; ::VH_EINVAL (NULL words or count 0); ::VH_ERANGE (count too large).
  */
-VH_API int vh_bigint_words(vh_engine engine, bool negative, size_t count, const uint64_t *words,
+VH_API int vh_new_bigint_words(vh_engine engine, bool negative, size_t count, const uint64_t *words,
                     vh_value *out);
 
 /**
@@ -153,9 +153,9 @@ VH_API int vh_bigint_words(vh_engine engine, bool negative, size_t count, const 
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ERANGE (longer than V8's maximum string length, about
  *         2^29 characters, or more than INT32_MAX bytes).
  */
-VH_API int vh_string_utf8(vh_engine engine, const char *utf8, size_t length, vh_value *out);
+VH_API int vh_new_string_utf8(vh_engine engine, const char *utf8, size_t length, vh_value *out);
 /**
- * @brief A string from Latin-1 (ISO-8859-1) bytes; arguments and codes as vh_string_utf8().
+ * @brief A string from Latin-1 (ISO-8859-1) bytes; arguments and codes as vh_new_string_utf8().
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
  * @param latin1 the bytes, one character each; may be NULL only when @p length is 0.
  * @param length byte count (embedded NULs are kept), or ::VH_AUTO_LENGTH when NUL-terminated.
@@ -163,16 +163,16 @@ VH_API int vh_string_utf8(vh_engine engine, const char *utf8, size_t length, vh_
  * @return ::VH_OK; ::VH_EINVAL; ::VH_ERANGE (longer than V8's maximum string length, about 2^29
  *         characters, or more than INT32_MAX bytes).
  */
-VH_API int vh_string_latin1(vh_engine engine, const char *latin1, size_t length, vh_value *out);
+VH_API int vh_new_string_latin1(vh_engine engine, const char *latin1, size_t length, vh_value *out);
 /**
  * @brief A string from UTF-16 code units (native byte order; lone surrogates are kept).
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
  * @param utf16 the code units; may be NULL only when @p length is 0.
  * @param length unit count, or ::VH_AUTO_LENGTH when terminated by a 0 unit.
  * @param[out] out receives the new value; must not be NULL.
- * @return as vh_string_utf8().
+ * @return as vh_new_string_utf8().
  */
-VH_API int vh_string_utf16(vh_engine engine, const uint16_t *utf16, size_t length, vh_value *out);
+VH_API int vh_new_string_utf16(vh_engine engine, const uint16_t *utf16, size_t length, vh_value *out);
 
 /**
  * @brief A new unique symbol.
@@ -181,7 +181,7 @@ VH_API int vh_string_utf16(vh_engine engine, const uint16_t *utf16, size_t lengt
  * @param[out] out receives the new value; must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_symbol(vh_engine engine, const char *description, vh_value *out);
+VH_API int vh_new_symbol(vh_engine engine, const char *description, vh_value *out);
 
 /**
  * @brief A new plain object (`{}`), with the engine's Object.prototype.
@@ -189,7 +189,7 @@ VH_API int vh_symbol(vh_engine engine, const char *description, vh_value *out);
  * @param[out] out receives the new value; must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_object(vh_engine engine, vh_value *out);
+VH_API int vh_new_object(vh_engine engine, vh_value *out);
 /**
  * @brief A new array of @p length holes (`new Array(length)`).
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -198,7 +198,7 @@ VH_API int vh_object(vh_engine engine, vh_value *out);
  * @return ::VH_OK; ::VH_ERANGE when @p length > 134217725 (V8 allocates the elements at once and
  *         cannot hold more; grow a longer array from script).
  */
-VH_API int vh_array(vh_engine engine, uint32_t length, vh_value *out);
+VH_API int vh_new_array(vh_engine engine, uint32_t length, vh_value *out);
 /**
  * @brief A new Date.
  * @param engine the engine to make it in; a scope of its runtime must be open on this thread.
@@ -206,7 +206,7 @@ VH_API int vh_array(vh_engine engine, uint32_t length, vh_value *out);
  * @param[out] out receives the new value; must not be NULL.
  * @return ::VH_OK or a common code.
  */
-VH_API int vh_date(vh_engine engine, double ms, vh_value *out);
+VH_API int vh_new_date(vh_engine engine, double ms, vh_value *out);
 
 /* ---- types -------------------------------------------------------------------------------- */
 
@@ -234,14 +234,14 @@ VH_API int vh_is(vh_value value, vh_kind kind, bool *out);
  * @param[out] out receives the boolean; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE when not a boolean.
  */
-VH_API int vh_get_bool(vh_value value, bool *out);
+VH_API int vh_value_bool(vh_value value, bool *out);
 /**
  * @brief Reads a Number as a double.
  * @param value the value to read.
  * @param[out] out receives the number; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE when not a Number.
  */
-VH_API int vh_get_double(vh_value value, double *out);
+VH_API int vh_value_double(vh_value value, double *out);
 /**
  * @brief Reads a Number that is exactly an int32.
  * @param value the value to read.
@@ -249,23 +249,23 @@ VH_API int vh_get_double(vh_value value, double *out);
  * @return ::VH_OK; ::VH_ETYPE (not a Number); ::VH_ERANGE (fractional, NaN, or out of range;
  *         -0 reads as 0).
  */
-VH_API int vh_get_int32(vh_value value, int32_t *out);
+VH_API int vh_value_int32(vh_value value, int32_t *out);
 /**
- * @brief Reads a Number that is exactly a uint32; codes as vh_get_int32().
+ * @brief Reads a Number that is exactly a uint32; codes as vh_value_int32().
  * @param value the value to read.
  * @param[out] out receives the number; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not a Number); ::VH_ERANGE (fractional, NaN, or out of range; -0
  *         reads as 0).
  */
-VH_API int vh_get_uint32(vh_value value, uint32_t *out);
+VH_API int vh_value_uint32(vh_value value, uint32_t *out);
 /**
- * @brief Reads a Number that is exactly an integer in ±2^53; codes as vh_get_int32().
+ * @brief Reads a Number that is exactly an integer in ±2^53; codes as vh_value_int32().
  * @param value the value to read.
  * @param[out] out receives the number; must not be NULL.
  * @return ::VH_OK; ::VH_ETYPE (not a Number); ::VH_ERANGE (fractional, NaN, or beyond ±2^53; -0
  *         reads as 0).
  */
-VH_API int vh_get_int64(vh_value value, int64_t *out);
+VH_API int vh_value_int64(vh_value value, int64_t *out);
 
 /**
  * @brief Reads a BigInt as an int64.
@@ -274,15 +274,15 @@ VH_API int vh_get_int64(vh_value value, int64_t *out);
  * @param[out] lossless set to whether the BigInt fit without wrapping; may be NULL.
  * @return ::VH_OK (the low 64 bits, two's complement, when it does not fit); ::VH_ETYPE.
  */
-VH_API int vh_get_bigint_int64(vh_value value, int64_t *out, bool *lossless);
+VH_API int vh_value_bigint_int64(vh_value value, int64_t *out, bool *lossless);
 /**
- * @brief Reads a BigInt as a uint64; like vh_get_bigint_int64().
+ * @brief Reads a BigInt as a uint64; like vh_value_bigint_int64().
  * @param value the value to read.
  * @param[out] out receives the number; must not be NULL.
  * @param[out] lossless set to whether the BigInt fit without wrapping; may be NULL.
  * @return ::VH_OK (the low 64 bits when it does not fit); ::VH_ETYPE.
  */
-VH_API int vh_get_bigint_uint64(vh_value value, uint64_t *out, bool *lossless);
+VH_API int vh_value_bigint_uint64(vh_value value, uint64_t *out, bool *lossless);
 /**
  * @brief Reads a BigInt's sign and magnitude words, least significant first.
  * @param value the value to read.
@@ -291,7 +291,7 @@ VH_API int vh_get_bigint_uint64(vh_value value, uint64_t *out, bool *lossless);
  * @param[out] words may be NULL to ask for the count only.
  * @return ::VH_OK; ::VH_ETYPE; ::VH_ERANGE (capacity too small; @p count set to the need).
  */
-VH_API int vh_get_bigint_words(vh_value value, bool *negative, size_t *count, uint64_t *words);
+VH_API int vh_value_bigint_words(vh_value value, bool *negative, size_t *count, uint64_t *words);
 
 /**
  * @brief Copies a string out as UTF-8, NUL-terminated. Lone surrogates become U+FFFD.
@@ -304,9 +304,9 @@ VH_API int vh_get_bigint_words(vh_value value, bool *negative, size_t *count, ui
  * @return ::VH_OK; ::VH_ETYPE (not a string); ::VH_ERANGE (@p capacity too small; nothing
  *         written, @p length set to the need); ::VH_EINVAL (both NULL).
  */
-VH_API int vh_get_string_utf8(vh_value value, char *buffer, size_t capacity, size_t *length);
+VH_API int vh_value_string_utf8(vh_value value, char *buffer, size_t capacity, size_t *length);
 /**
- * @brief Copies a string out as UTF-16 units plus a 0 unit; like vh_get_string_utf8().
+ * @brief Copies a string out as UTF-16 units plus a 0 unit; like vh_value_string_utf8().
  * @param value the value to read.
  * @param buffer NULL to ask for the length only; else receives the units and a 0 unit.
  * @param capacity the buffer's size in units, including room for the 0 unit.
@@ -315,9 +315,9 @@ VH_API int vh_get_string_utf8(vh_value value, char *buffer, size_t capacity, siz
  * @return ::VH_OK; ::VH_ETYPE (not a string); ::VH_ERANGE (@p capacity too small; nothing written,
  *         @p length set to the need); ::VH_EINVAL (both NULL).
  */
-VH_API int vh_get_string_utf16(vh_value value, uint16_t *buffer, size_t capacity, size_t *length);
+VH_API int vh_value_string_utf16(vh_value value, uint16_t *buffer, size_t capacity, size_t *length);
 /**
- * @brief Copies a string out as Latin-1 bytes plus a NUL; like vh_get_string_utf8().
+ * @brief Copies a string out as Latin-1 bytes plus a NUL; like vh_value_string_utf8().
  * @param value the value to read.
  * @param buffer NULL to ask for the length only; else receives the bytes and a NUL.
  * @param capacity the buffer's size in bytes, including room for the NUL.
@@ -325,7 +325,7 @@ VH_API int vh_get_string_utf16(vh_value value, uint16_t *buffer, size_t capacity
  *        not.
  * @return also ::VH_ERANGE, with @p length untouched, when a character is above U+00FF.
  */
-VH_API int vh_get_string_latin1(vh_value value, char *buffer, size_t capacity, size_t *length);
+VH_API int vh_value_string_latin1(vh_value value, char *buffer, size_t capacity, size_t *length);
 /**
  * @brief Copies a string out as a new NUL-terminated UTF-8 buffer.
  * @param value the value to read.
@@ -333,21 +333,21 @@ VH_API int vh_get_string_latin1(vh_value value, char *buffer, size_t capacity, s
  * @param[out] length its length in bytes without the NUL; may be NULL.
  * @return ::VH_OK; ::VH_ETYPE; ::VH_ENOMEM.
  */
-VH_API int vh_dup_string_utf8(vh_value value, char **out, size_t *length);
+VH_API int vh_value_string_utf8_dup(vh_value value, char **out, size_t *length);
 /**
  * @brief Reads a Date's time value in ms (NaN for an Invalid Date).
  * @param value the value to read.
  * @param[out] out receives the time value; must not be NULL.
  * @return ::VH_ETYPE if no Date.
  */
-VH_API int vh_get_date(vh_value value, double *out);
+VH_API int vh_value_date(vh_value value, double *out);
 /**
  * @brief Reads an array's length.
  * @param value the value to read.
  * @param[out] out receives the length; must not be NULL.
  * @return ::VH_ETYPE when not an Array.
  */
-VH_API int vh_array_length(vh_value value, uint32_t *out);
+VH_API int vh_value_array_length(vh_value value, uint32_t *out);
 
 /**
  * @brief `a === b`. Both values must belong to the same runtime.
@@ -368,7 +368,7 @@ VH_API int vh_strict_equals(vh_value a, vh_value b, bool *out);
 VH_API bool vh_value_is_empty(vh_value value);
 
 /**
- * @brief Frees memory the library handed out (vh_dup_string_utf8()). NULL is ignored.
+ * @brief Frees memory the library handed out (vh_value_string_utf8_dup()). NULL is ignored.
  * @param memory what the library handed out, or NULL.
  */
 VH_API void vh_free(void *memory);

@@ -49,7 +49,7 @@ v8::Local<v8::Value> make_error_of_kind(v8::Isolate* iso, Engine* e, int kind, v
   v8::Local<v8::Object> object = error.As<v8::Object>();
   // A fresh ordinary object: neither call runs script (no proxy, no setter is involved).
   if (!compat::set_prototype(ctx, object, strong_local(e->intrinsics.error_protos[i])).FromMaybe(false)) return error;
-  if (kind == VH_AGGREGATE_ERROR)
+  if (kind == VH_ERROR_KIND_AGGREGATE_ERROR)
     object
         ->DefineOwnProperty(ctx, v8::String::NewFromUtf8Literal(iso, "errors"), v8::Array::New(iso, 0),
                             v8::DontEnum)
@@ -65,10 +65,10 @@ int error_kind_of(Engine* e, v8::Local<v8::Object> error) {
   for (int depth = 0; depth < kMaxChain && proto->IsObject(); ++depth) {
     int i = proto_index(home, proto);
     if (i < 0 && home != e) i = proto_index(e, proto);
-    if (i >= 0) return VH_ERROR + i;
+    if (i >= 0) return VH_ERROR_KIND_ERROR + i;
     proto = compat::prototype_of(proto.As<v8::Object>());  // null for a proxy: its trap is not run
   }
-  return VH_ERROR;
+  return VH_ERROR_KIND_ERROR;
 }
 
 void throw_message(v8::Isolate* iso, vh_error_kind kind, const char* text) {

@@ -32,7 +32,7 @@ int describe_exception(EngineCall& call, v8::Local<v8::Value> exception, v8::Loc
       stack->IsString())
     x.stack = dup_utf8(iso, stack);
   if (!x.message) {
-    vh_exception_clear(&x);
+    vh_exception_free(&x);
     return VH_ENOMEM;
   }
   x.value = call.result(exception);
@@ -67,7 +67,7 @@ int vh_exception_take(vh_engine engine, vh_exception* out) {
   return VH_OK;
 }
 
-void vh_exception_clear(vh_exception* exception) {
+void vh_exception_free(vh_exception* exception) {
   if (!exception) return;
   free(exception->message);
   free(exception->stack);

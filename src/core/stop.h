@@ -32,7 +32,7 @@ void stop_for_heap_limit(Runtime* rt);
 // A host's vh_runtime_interrupt request, pending until V8 runs it on the lock holder's thread.
 struct Interrupt {
   uint64_t runtime;
-  vh_interrupt_fn fn;
+  vh_interrupt_cb fn;
   void* data;
 };
 // V8's interrupt callback for an Interrupt (data); runs it once and frees it.

@@ -129,7 +129,7 @@ __attribute__((noinline)) void run_callback_heap(const v8::FunctionCallbackInfo<
 }
 
 __attribute__((noinline, cold)) void throw_disposed(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  throw_message(info.GetIsolate(), VH_ERROR, "the host function's engine has been disposed");
+  throw_message(info.GetIsolate(), VH_ERROR_KIND_ERROR, "the host function's engine has been disposed");
 }
 
 // A host class's constructor, or a call with `new` of a plain host function.
@@ -142,9 +142,9 @@ __attribute__((noinline)) void construct_callback(const v8::FunctionCallbackInfo
   if (rec->kind == HostFunction::kConstructor) {
     if (!construct) {
       std::string text = "Class constructor " + rec->cls->name + " cannot be invoked without 'new'";
-      return throw_message(info.GetIsolate(), VH_TYPE_ERROR, text.c_str());
+      return throw_message(info.GetIsolate(), VH_ERROR_KIND_TYPE_ERROR, text.c_str());
     }
-    if (!rec->cls->construct) return throw_message(info.GetIsolate(), VH_TYPE_ERROR, "Illegal constructor");
+    if (!rec->cls->construct) return throw_message(info.GetIsolate(), VH_ERROR_KIND_TYPE_ERROR, "Illegal constructor");
   }
   if (ts->depth >= kMaxCallDepth) return throw_status(info.GetIsolate(), VH_EDEPTH);
   // V8 starts internal fields as undefined, which does not read as a null pointer: mark the
@@ -184,7 +184,7 @@ v8::Local<v8::FunctionTemplate> host_template(Runtime* rt, HostFunction* record,
                                    signature, 0, behavior);
 }
 
-HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
+HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function_cb fn,
                                  void* data, HostClass* cls) {
   // A snapshot runtime numbers its records: the blob refers to them by registration order.
   auto* rec = rt->host->order.next();

@@ -42,7 +42,7 @@ int check_def(const vh_class_def* def) {
 }
 
 // A method-like template (brand-checked through signature when given) for callback fn.
-v8::Local<v8::FunctionTemplate> method_template(HostClass* cls, vh_host_function fn,
+v8::Local<v8::FunctionTemplate> method_template(HostClass* cls, vh_host_function_cb fn,
                                                 v8::Local<v8::Signature> signature) {
   HostFunction* rec = new_runtime_record(cls->rt, HostFunction::kMethod, fn, cls->data, cls);
   cls->records.push_back(rec);
@@ -180,7 +180,7 @@ int vh_class_define(vh_runtime runtime, const vh_class_def* user_def, vh_class* 
   return VH_OK;
 }
 
-int vh_class_constructor_of(vh_engine engine, vh_class handle, vh_value* out) {
+int vh_class_constructor(vh_engine engine, vh_class handle, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(engine, false));

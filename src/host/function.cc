@@ -139,7 +139,7 @@ extern "C" {
 
 bool vh_call_is_construct(const vh_call_info* info) { return info && info->new_target.serial_ != 0; }
 
-int vh_function_new(vh_engine engine, const char* name, vh_host_function callback, void* data,
+int vh_new_function(vh_engine engine, const char* name, vh_host_function_cb callback, void* data,
                     vh_value* out) {
   if (!callback || !out) return VH_EINVAL;
   HostFunction proto;
@@ -148,7 +148,7 @@ int vh_function_new(vh_engine engine, const char* name, vh_host_function callbac
   return make_engine_function(engine, name, proto, out);
 }
 
-int vh_error_new(vh_engine engine, vh_error_kind kind, const char* message, vh_value* out) {
+int vh_new_error(vh_engine engine, vh_error_kind kind, const char* message, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(engine, false));
@@ -195,7 +195,7 @@ int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_v
   return VH_OK;
 }
 
-int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function callback,
+int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function_cb callback,
                                void* data) {
   if (!callback) return VH_EINVAL;
   HostFunction proto;

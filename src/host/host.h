@@ -1,5 +1,5 @@
 // Host functions, host classes and their instances: the records behind C callbacks, and the
-// trampoline that turns a V8 callback into a vh_host_function call.
+// trampoline that turns a V8 callback into a vh_host_function_cb call.
 #pragma once
 
 #include <v8.h>
@@ -22,23 +22,23 @@ struct HostFunction {
   // kNumeric and kNativeMethod are the fast path (numeric.cc): no vh_call_info, no scope.
   enum Kind { kPlain, kMethod, kConstructor, kNumeric, kNativeMethod };
   Kind kind = kPlain;
-  vh_host_function fn = nullptr;
-  vh_numeric_function numeric = nullptr;
-  vh_native_method native = nullptr;
+  vh_host_function_cb fn = nullptr;
+  vh_numeric_function_cb numeric = nullptr;
+  vh_native_method_cb native = nullptr;
   std::string name;  // for the fast path's TypeErrors
   void* data = nullptr;
   HostClass* cls = nullptr;       // for methods and constructors
-  uint64_t engine_handle = 0;     // engine of a vh_function_new function; 0: the current context's
+  uint64_t engine_handle = 0;     // engine of a vh_new_function function; 0: the current context's
   Runtime* rt = nullptr;
-  v8::Global<v8::Function> weak;  // vh_function_new only: frees the record when collected
+  v8::Global<v8::Function> weak;  // vh_new_function only: frees the record when collected
 };
 
 struct HostClass {
   uint64_t handle = 0;
   Runtime* rt = nullptr;
   std::string name;
-  vh_class_constructor construct = nullptr;
-  vh_class_finalizer finalize = nullptr;
+  vh_class_constructor_cb construct = nullptr;
+  vh_class_finalizer_cb finalize = nullptr;
   void* data = nullptr;
   v8::Global<v8::FunctionTemplate> tmpl;
   std::vector<HostFunction*> records;  // constructor, methods, accessors: owned by the runtime
@@ -135,7 +135,7 @@ int register_runtime_global(Runtime* rt, const std::string& name, v8::Local<v8::
 int make_runtime_global_function(vh_runtime runtime, const char* name, const HostFunction& proto);
 
 // Allocates a record owned by the runtime (freed at runtime disposal).
-HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function fn,
+HostFunction* new_runtime_record(Runtime* rt, HostFunction::Kind kind, vh_host_function_cb fn,
                                  void* data, HostClass* cls);
 
 // Defines each registered runtime global on the engine's global object. VH_EEXCEPTION (pending

@@ -1,6 +1,6 @@
 // The numeric fast path: host functions and native methods that take and return doubles.
 //
-// Why a second kind of host function: a vh_host_function sees checked values in a callback
+// Why a second kind of host function: a vh_host_function_cb sees checked values in a callback
 // scope, which costs the trampoline and every value call a few dozen instructions. Functions
 // that only compute on numbers (math libraries, getters of native state) need none of that:
 // these trampolines read Numbers straight from V8 and set the return value directly, so a call
@@ -25,11 +25,11 @@ constexpr int kInlineArgs = 8;
 __attribute__((noinline, cold)) void throw_not_number(const v8::FunctionCallbackInfo<v8::Value>& info,
                                                       const HostFunction* rec, int index) {
   std::string text = rec->name + ": argument " + std::to_string(index + 1) + " is not a number";
-  throw_message(info.GetIsolate(), VH_TYPE_ERROR, text.c_str());
+  throw_message(info.GetIsolate(), VH_ERROR_KIND_TYPE_ERROR, text.c_str());
 }
 
 __attribute__((noinline, cold)) void throw_failed_construction(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  throw_message(info.GetIsolate(), VH_TYPE_ERROR, "Illegal invocation");
+  throw_message(info.GetIsolate(), VH_ERROR_KIND_TYPE_ERROR, "Illegal invocation");
 }
 
 __attribute__((noinline, cold)) void throw_failed(const v8::FunctionCallbackInfo<v8::Value>& info, int rc) {
@@ -152,7 +152,7 @@ using namespace vh;
 
 extern "C" {
 
-int vh_function_new_numeric(vh_engine engine, const char* name, vh_numeric_function callback,
+int vh_new_function_numeric(vh_engine engine, const char* name, vh_numeric_function_cb callback,
                             void* data, vh_value* out) {
   if (!callback || !out) return VH_EINVAL;
   HostFunction proto;
@@ -162,7 +162,7 @@ int vh_function_new_numeric(vh_engine engine, const char* name, vh_numeric_funct
   return make_engine_function(engine, name, proto, out);
 }
 
-int vh_runtime_global_numeric(vh_runtime runtime, const char* name, vh_numeric_function callback,
+int vh_runtime_global_numeric(vh_runtime runtime, const char* name, vh_numeric_function_cb callback,
                               void* data) {
   if (!callback) return VH_EINVAL;
   HostFunction proto;

@@ -64,7 +64,7 @@ using namespace vh;
 
 extern "C" {
 
-int vh_promise_new(vh_engine engine, vh_value* promise, vh_deferred* deferred) {
+int vh_new_promise(vh_engine engine, vh_value* promise, vh_deferred* deferred) {
   if (!promise || !deferred) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(engine, false));
@@ -92,13 +92,13 @@ int vh_deferred_reject(vh_engine engine, vh_deferred deferred, vh_value reason) 
   return settle(engine, deferred, reason, false);
 }
 
-int vh_promise_state_of(vh_value promise, vh_promise_state* out) {
+int vh_promise_state(vh_value promise, vh_promise_status* out) {
   if (!out) return VH_EINVAL;
   return read_promise(promise, [out](Runtime*, v8::Local<v8::Promise> p) {
     switch (p->State()) {
-      case v8::Promise::kPending: *out = VH_PROMISE_PENDING; break;
-      case v8::Promise::kFulfilled: *out = VH_PROMISE_FULFILLED; break;
-      case v8::Promise::kRejected: *out = VH_PROMISE_REJECTED; break;
+      case v8::Promise::kPending: *out = VH_PROMISE_STATUS_PENDING; break;
+      case v8::Promise::kFulfilled: *out = VH_PROMISE_STATUS_FULFILLED; break;
+      case v8::Promise::kRejected: *out = VH_PROMISE_STATUS_REJECTED; break;
     }
     return VH_OK;
   });

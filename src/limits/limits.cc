@@ -91,7 +91,7 @@ int vh_runtime_terminate(vh_runtime runtime) {
   return found ? VH_OK : VH_EDISPOSED;
 }
 
-int vh_runtime_interrupt(vh_runtime runtime, vh_interrupt_fn fn, void* data) {
+int vh_runtime_interrupt(vh_runtime runtime, vh_interrupt_cb fn, void* data) {
   if (runtime.id_ == 0 || !fn) return VH_EINVAL;
   auto* request = new Interrupt{runtime.id_, fn, data};
   bool found = runtime_table().with(runtime.id_, [&](Runtime* rt) {

@@ -1,4 +1,4 @@
-// Async host functions (see vh_async_queue in include/v8host/loop.h): work on libuv's thread
+// Async host functions (see vh_engine_queue_work in include/v8host/loop.h): work on libuv's thread
 // pool, then a completion on the runtime's loop that settles a promise.
 //
 // The request block holds no V8 handle: the promise is settled through a deferred (promise.cc),
@@ -21,8 +21,8 @@ namespace {
 
 struct AsyncWork {
   uv_work_t req;
-  vh_async_work work = nullptr;
-  vh_async_done done = nullptr;
+  vh_work_cb work = nullptr;
+  vh_after_work_cb done = nullptr;
   void* data = nullptr;
   int status = VH_OK;     // what work returned
   uint64_t engine = 0;
@@ -114,7 +114,7 @@ using namespace vh;
 
 extern "C" {
 
-int vh_async_queue(vh_engine engine, vh_async_work work, vh_async_done done, void* data, vh_value* promise) {
+int vh_engine_queue_work(vh_engine engine, vh_work_cb work, vh_after_work_cb done, void* data, vh_value* promise) {
   if (!work || !done || !promise) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(engine, false));
@@ -122,7 +122,7 @@ int vh_async_queue(vh_engine engine, vh_async_work work, vh_async_done done, voi
   if (!uv_loop_of(rt)) return VH_EDISPOSED;
   vh_value p;
   vh_deferred deferred;
-  VH_TRY(vh_promise_new(engine, &p, &deferred));
+  VH_TRY(vh_new_promise(engine, &p, &deferred));
   auto* w = new AsyncWork();
   w->req.data = w;
   w->work = work;
@@ -136,7 +136,7 @@ int vh_async_queue(vh_engine engine, vh_async_work work, vh_async_done done, voi
     // may queue on it.
     rc = queue(rt, w);
   } else {
-    rc = vh_post(engine, queue_task, w);
+    rc = vh_engine_post(engine, queue_task, w);
   }
   if (rc != VH_OK) {
     delete w;  // the deferred stays unused: the runtime frees it

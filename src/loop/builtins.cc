@@ -137,7 +137,7 @@ int schedule(Runtime* rt, Timer* t) {
     return VH_OK;
   }
   auto* op = new TimerOp{t->id};
-  int rc = vh_post(vh_engine{t->engine}, timer_op_task, op);
+  int rc = vh_engine_post(vh_engine{t->engine}, timer_op_task, op);
   if (rc != VH_OK) delete op;
   return rc;
 }
@@ -200,7 +200,7 @@ void on_timer(uv_timer_t* handle) {
 int kTimeoutTag, kIntervalTag;
 
 int throw_type_error(vh_engine engine, const char* text) {
-  VH_TRY(vh_throw_error(engine, VH_TYPE_ERROR, text));
+  VH_TRY(vh_throw_error(engine, VH_ERROR_KIND_TYPE_ERROR, text));
   return VH_EEXCEPTION;
 }
 
@@ -298,9 +298,9 @@ int define(EngineCall& call, v8::Local<v8::Object> target, const char* name, v8:
 }
 
 int define_function(EngineCall& call, v8::Local<v8::Object> target, const char* name,
-                    vh_host_function fn, void* data) {
+                    vh_host_function_cb fn, void* data) {
   vh_value f;
-  VH_TRY(vh_function_new(vh_engine{call.engine->handle}, name, fn, data, &f));
+  VH_TRY(vh_new_function(vh_engine{call.engine->handle}, name, fn, data, &f));
   v8::Local<v8::Value> local;
   VH_TRY(call_arg(call, f, &local));
   return define(call, target, name, local);
@@ -359,7 +359,7 @@ int vh_engine_install_builtins(vh_engine engine, unsigned flags) {
   return VH_OK;
 }
 
-int vh_runtime_set_console(vh_runtime runtime, vh_console_sink sink, void* data) {
+int vh_runtime_set_console(vh_runtime runtime, vh_console_sink_cb sink, void* data) {
   return set_under_lock(runtime, [&](Runtime* rt) {
     rt->loop->console_sink = sink;
     rt->loop->console_data = data;

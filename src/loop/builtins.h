@@ -12,7 +12,7 @@ namespace vh {
 int define(EngineCall& call, v8::Local<v8::Object> target, const char* name, v8::Local<v8::Value> value);
 // Defines target[name] as a new host function of the engine.
 int define_function(EngineCall& call, v8::Local<v8::Object> target, const char* name,
-                    vh_host_function fn, void* data);
+                    vh_host_function_cb fn, void* data);
 
 // console.cc: installs `console` on global (VH_BUILTIN_CONSOLE).
 int install_console(EngineCall& call, v8::Local<v8::Object> global);

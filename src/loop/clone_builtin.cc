@@ -25,7 +25,7 @@ int throw_clone_error(vh_engine e, const char* message) {
 }
 
 int throw_type(vh_engine e, const char* message) {
-  int rc = vh_throw_error(e, VH_TYPE_ERROR, message);
+  int rc = vh_throw_error(e, VH_ERROR_KIND_TYPE_ERROR, message);
   return rc == VH_OK ? VH_EEXCEPTION : rc;
 }
 
@@ -46,7 +46,7 @@ int read_transfer(vh_engine e, vh_value options, std::vector<vh_value>* out) {
   VH_TRY(vh_is(list, VH_KIND_ARRAY, &is_array));
   if (!is_array) return throw_type(e, "structuredClone: options.transfer must be an array");
   uint32_t n;
-  VH_TRY(vh_array_length(list, &n));
+  VH_TRY(vh_value_array_length(list, &n));
   if (n > kMaxTransfers) return throw_clone_error(e, "structuredClone: too many values to transfer");
   out->resize(n);
   for (uint32_t i = 0; i < n; ++i) VH_TRY(vh_get_index(e, list, i, &(*out)[i]));
@@ -77,7 +77,7 @@ int js_structured_clone(const vh_call_info* info, vh_value* result) {
 
 int install_structured_clone(vh_engine engine) {
   vh_value fn, global;
-  VH_TRY(vh_function_new(engine, "structuredClone", js_structured_clone, nullptr, &fn));
+  VH_TRY(vh_new_function(engine, "structuredClone", js_structured_clone, nullptr, &fn));
   VH_TRY(vh_engine_global(engine, &global));
   // Non-enumerable, as the other builtins and ECMAScript's own globals.
   return vh_define_property(engine, global, "structuredClone", fn, VH_PROPERTY_DONT_ENUM);

@@ -38,29 +38,29 @@ constexpr int kMaxIndent = 32;        // group levels that still indent (deeper 
 
 // The methods, X(name, kind, level): level is what their output is sent with.
 #define VH_CONSOLE_METHODS(X)                        \
-  X(log, kPrint, VH_CONSOLE_LOG)                     \
-  X(info, kPrint, VH_CONSOLE_INFO)                   \
-  X(debug, kPrint, VH_CONSOLE_DEBUG)                 \
-  X(warn, kPrint, VH_CONSOLE_WARN)                   \
-  X(error, kPrint, VH_CONSOLE_ERROR)                 \
-  X(dir, kPrint, VH_CONSOLE_LOG)                     \
-  X(dirxml, kPrint, VH_CONSOLE_LOG)                  \
-  X(table, kPrint, VH_CONSOLE_LOG)                   \
-  X(trace, kTrace, VH_CONSOLE_TRACE)                 \
-  X(assert, kAssert, VH_CONSOLE_ERROR)               \
-  X(count, kCount, VH_CONSOLE_INFO)                  \
-  X(countReset, kCountReset, VH_CONSOLE_WARN)        \
-  X(group, kGroup, VH_CONSOLE_LOG)                   \
-  X(groupCollapsed, kGroup, VH_CONSOLE_LOG)          \
-  X(groupEnd, kGroupEnd, VH_CONSOLE_LOG)             \
-  X(clear, kClear, VH_CONSOLE_CLEAR)                 \
-  X(time, kTime, VH_CONSOLE_WARN)                    \
-  X(timeLog, kTimeLog, VH_CONSOLE_INFO)              \
-  X(timeEnd, kTimeEnd, VH_CONSOLE_INFO)              \
-  X(profile, kNothing, VH_CONSOLE_LOG)               \
-  X(profileEnd, kNothing, VH_CONSOLE_LOG)            \
-  X(timeStamp, kNothing, VH_CONSOLE_LOG)             \
-  X(context, kNothing, VH_CONSOLE_LOG)
+  X(log, kPrint, VH_CONSOLE_LEVEL_LOG)                     \
+  X(info, kPrint, VH_CONSOLE_LEVEL_INFO)                   \
+  X(debug, kPrint, VH_CONSOLE_LEVEL_DEBUG)                 \
+  X(warn, kPrint, VH_CONSOLE_LEVEL_WARN)                   \
+  X(error, kPrint, VH_CONSOLE_LEVEL_ERROR)                 \
+  X(dir, kPrint, VH_CONSOLE_LEVEL_LOG)                     \
+  X(dirxml, kPrint, VH_CONSOLE_LEVEL_LOG)                  \
+  X(table, kPrint, VH_CONSOLE_LEVEL_LOG)                   \
+  X(trace, kTrace, VH_CONSOLE_LEVEL_TRACE)                 \
+  X(assert, kAssert, VH_CONSOLE_LEVEL_ERROR)               \
+  X(count, kCount, VH_CONSOLE_LEVEL_INFO)                  \
+  X(countReset, kCountReset, VH_CONSOLE_LEVEL_WARN)        \
+  X(group, kGroup, VH_CONSOLE_LEVEL_LOG)                   \
+  X(groupCollapsed, kGroup, VH_CONSOLE_LEVEL_LOG)          \
+  X(groupEnd, kGroupEnd, VH_CONSOLE_LEVEL_LOG)             \
+  X(clear, kClear, VH_CONSOLE_LEVEL_CLEAR)                 \
+  X(time, kTime, VH_CONSOLE_LEVEL_WARN)                    \
+  X(timeLog, kTimeLog, VH_CONSOLE_LEVEL_INFO)              \
+  X(timeEnd, kTimeEnd, VH_CONSOLE_LEVEL_INFO)              \
+  X(profile, kNothing, VH_CONSOLE_LEVEL_LOG)               \
+  X(profileEnd, kNothing, VH_CONSOLE_LEVEL_LOG)            \
+  X(timeStamp, kNothing, VH_CONSOLE_LEVEL_LOG)             \
+  X(context, kNothing, VH_CONSOLE_LEVEL_LOG)
 
 enum class Kind { kPrint, kTrace, kAssert, kCount, kCountReset, kGroup, kGroupEnd, kClear, kTime, kTimeLog, kTimeEnd, kNothing };
 
@@ -140,7 +140,7 @@ void emit(EngineCall& call, vh_console_level level, const std::string& text) {
   Runtime* rt = call.rt;
   int depth = state_of(rt, call.engine->handle).group_depth;
   std::string out;
-  if (depth > 0 && level != VH_CONSOLE_CLEAR) {
+  if (depth > 0 && level != VH_CONSOLE_LEVEL_CLEAR) {
     std::string indent(static_cast<size_t>(depth < kMaxIndent ? depth : kMaxIndent) * 2, ' ');
     out.reserve(text.size() + indent.size());
     out += indent;
@@ -156,8 +156,8 @@ void emit(EngineCall& call, vh_console_level level, const std::string& text) {
     rt->loop->console_sink(engine, level, out.data(), out.size(), rt->loop->console_data);
     return;
   }
-  if (level == VH_CONSOLE_CLEAR) return;
-  bool to_stdout = level == VH_CONSOLE_LOG || level == VH_CONSOLE_INFO || level == VH_CONSOLE_DEBUG;
+  if (level == VH_CONSOLE_LEVEL_CLEAR) return;
+  bool to_stdout = level == VH_CONSOLE_LEVEL_LOG || level == VH_CONSOLE_LEVEL_INFO || level == VH_CONSOLE_LEVEL_DEBUG;
   out += '\n';
   fwrite(out.data(), 1, out.size(), to_stdout ? stdout : stderr);
 }
@@ -248,7 +248,7 @@ int js_console(const vh_call_info* info, vh_value*) {
       auto it = st.counts.find(label);
       if (it == st.counts.end()) {
         if (st.counts.size() >= kMaxLabels) {
-          emit(call, VH_CONSOLE_WARN, "Too many counters: '" + label + "' not counted");
+          emit(call, VH_CONSOLE_LEVEL_WARN, "Too many counters: '" + label + "' not counted");
           break;
         }
         it = st.counts.emplace(label, 0).first;
@@ -285,7 +285,7 @@ int js_console(const vh_call_info* info, vh_value*) {
       if (!label_of(call, info, &label)) break;
       auto it = st.timers.find(label);
       if (it == st.timers.end()) {
-        emit(call, VH_CONSOLE_WARN, "Timer '" + label + "' does not exist");
+        emit(call, VH_CONSOLE_LEVEL_WARN, "Timer '" + label + "' does not exist");
         break;
       }
       text = elapsed(label, it->second);

@@ -20,7 +20,7 @@
 
 namespace vh {
 
-// A poster waiting in vh_post_and_wait.
+// A poster waiting in vh_engine_post_and_wait.
 // Shared by the poster and the task (two references): a poster that gave up (VH_EDEADLK) leaves
 // it to the task, which frees it when it finishes.
 struct Waiter {
@@ -53,10 +53,10 @@ struct Waiter {
 };
 
 struct Task {
-  vh_task fn;
+  vh_task_cb fn;
   void* data;
   uint64_t engine;
-  Waiter* waiter;   // nullptr for vh_post
+  Waiter* waiter;   // nullptr for vh_engine_post
   bool stop_loop;   // a worker's stop request (fn is nullptr)
 
   // Its engine or runtime is gone: called once with VH_EDISPOSED, so its data can be freed
@@ -75,7 +75,7 @@ struct TaskQueue {
   std::vector<Task> tasks;  // a vector swapped with the loop's batch: no allocation per wake-up
   bool alive = true;
   // The thread running the loop (mirrors LoopState::running, here because posters may outlive
-  // the runtime): what a vh_post_and_wait waits for, in the wait-for graph (waits.h).
+  // the runtime): what a vh_engine_post_and_wait waits for, in the wait-for graph (waits.h).
   std::atomic<uint32_t> runner{0};
   uv_async_t* async = nullptr;  // valid while alive
   uint64_t posted = 0;          // every task queued so far (vh_runtime_loop_stats)
@@ -168,7 +168,7 @@ struct LoopState {
   std::shared_ptr<TaskQueue> queue;
   bool keep_alive = false;           // a worker's loop waits for tasks while idle
   bool stopping = false;
-  vh_error_handler error_handler = nullptr;
+  vh_error_handler_cb error_handler = nullptr;
   void* error_data = nullptr;
   std::vector<Rejection> rejections;
   std::vector<Task> batch;  // the tasks being run; swapped with the queue, keeping both capacities
@@ -232,13 +232,13 @@ void report(Engine* engine, vh_error_event event, v8::Local<v8::Value> value, v8
   if (ls && ls->error_handler) {
     call_error_handler(ls, engine, event, &x);
   } else {
-    const char* what = event == VH_EVENT_UNHANDLED_REJECTION ? "Unhandled rejection: " : "";
+    const char* what = event == VH_ERROR_EVENT_UNHANDLED_REJECTION ? "Unhandled rejection: " : "";
     if (x.resource_name)
       fprintf(stderr, "%s%s\n    at %s:%d:%d\n", what, x.message, x.resource_name, x.line, x.column);
     else
       fprintf(stderr, "%s%s\n", what, x.message);
   }
-  vh_exception_clear(&x);
+  vh_exception_free(&x);
 }
 
 // An engine of rt to report in: the one of context, else any.
@@ -283,7 +283,7 @@ void on_uncaught_message(v8::Local<v8::Message> message, v8::Local<v8::Value> ex
   if (!e) return;
   vh_scope scope;
   if (vh_scope_open(vh_engine{e->handle}, &scope) != VH_OK) return;
-  report(e, VH_EVENT_UNCAUGHT_EXCEPTION, exception, message);
+  report(e, VH_ERROR_EVENT_UNCAUGHT_EXCEPTION, exception, message);
   close_library_scope(scope);
 }
 
@@ -301,7 +301,7 @@ void report_rejections(Runtime* rt) {
     vh_scope scope;
     if (vh_scope_open(vh_engine{e->handle}, &scope) != VH_OK) continue;
     v8::Local<v8::Value> reason = r.reason.Get(iso);
-    report(e, VH_EVENT_UNHANDLED_REJECTION, reason, v8::Exception::CreateMessage(iso, reason));
+    report(e, VH_ERROR_EVENT_UNHANDLED_REJECTION, reason, v8::Exception::CreateMessage(iso, reason));
     close_library_scope(scope);
   }
 }
@@ -472,7 +472,7 @@ void after_callback(Engine* engine) {
     v8::Local<v8::Message> message;
     v8::Local<v8::Value> exception = pending_exception(engine, iso, &message);
     clear_pending(engine);
-    report(engine, VH_EVENT_UNCAUGHT_EXCEPTION, exception, message);
+    report(engine, VH_ERROR_EVENT_UNCAUGHT_EXCEPTION, exception, message);
   }
   // V8's own platform tasks are left to the pump timer and to each run's start: pumping takes
   // the platform's mutex, a cost per callback that tasks and timers should not pay.
@@ -750,9 +750,9 @@ int vh_runtime_run(vh_runtime runtime, vh_run_mode mode, bool* alive) {
   VH_TRY(resolve_runtime(runtime, &rt));
   uv_run_mode m;
   switch (mode) {
-    case VH_RUN_DEFAULT: m = UV_RUN_DEFAULT; break;
-    case VH_RUN_ONCE: m = UV_RUN_ONCE; break;
-    case VH_RUN_NOWAIT: m = UV_RUN_NOWAIT; break;
+    case VH_RUN_MODE_DEFAULT: m = UV_RUN_DEFAULT; break;
+    case VH_RUN_MODE_ONCE: m = UV_RUN_ONCE; break;
+    case VH_RUN_MODE_NOWAIT: m = UV_RUN_NOWAIT; break;
     default: return VH_EINVAL;
   }
   return run_loop(rt, m, alive);
@@ -766,12 +766,12 @@ int vh_runtime_loop(vh_runtime runtime, struct uv_loop_s** out) {
   return VH_OK;
 }
 
-int vh_post(vh_engine engine, vh_task task, void* data) {
+int vh_engine_post(vh_engine engine, vh_task_cb task, void* data) {
   if (!task) return VH_EINVAL;
   return post(engine, Task{task, data, engine.id_, nullptr, false});
 }
 
-int vh_post_and_wait(vh_engine engine, vh_task task, void* data) {
+int vh_engine_post_and_wait(vh_engine engine, vh_task_cb task, void* data) {
   if (!task || engine.id_ == 0) return VH_EINVAL;
   Engine* e = engine_table().get(engine.id_);
   ThreadState* ts = ThreadState::peek();
@@ -837,7 +837,7 @@ int vh_runtime_loop_stats(vh_runtime runtime, vh_loop_stats* out) {
   return VH_OK;
 }
 
-int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler handler, void* data) {
+int vh_runtime_set_error_handler(vh_runtime runtime, vh_error_handler_cb handler, void* data) {
   Runtime* rt;
   VH_TRY(resolve_runtime(runtime, &rt));
   RuntimeLock lock(rt);

@@ -25,7 +25,7 @@ struct LoopPart {
   std::shared_ptr<TaskQueue> queue;
   Timers* timers = nullptr;      // made on first use (builtins.cc)
   Consoles* consoles = nullptr;  // made on first use (console.cc)
-  vh_console_sink console_sink = nullptr;
+  vh_console_sink_cb console_sink = nullptr;
   void* console_data = nullptr;
 };
 

@@ -23,7 +23,7 @@ struct Worker {
   uv_sem_t started;
   vh_runtime_options options{};
   bool has_options = false;
-  vh_worker_init init = nullptr;
+  vh_worker_init_cb init = nullptr;
   void* data = nullptr;
   vh_runtime runtime{};
   vh_engine engine{};
@@ -89,7 +89,7 @@ using namespace vh;
 
 extern "C" {
 
-int vh_worker_start(const vh_runtime_options* options, vh_worker_init init, void* data, vh_worker* out,
+int vh_worker_start(const vh_runtime_options* options, vh_worker_init_cb init, void* data, vh_worker* out,
                     vh_engine* engine) {
   if (!out) return VH_EINVAL;
   auto w = std::make_unique<Worker>();

@@ -15,7 +15,7 @@
 //   buffer when read back.
 // * WebAssembly.Module objects go out as ids and arrive compiled (FromCompiledModule).
 // * Instances of host classes (objects with internal fields) are refused: DataCloneError.
-// Also vh_copy_array_buffer(): a buffer's bytes copied into another runtime's new ArrayBuffer.
+// Also vh_array_buffer_copy(): a buffer's bytes copied into another runtime's new ArrayBuffer.
 #include "marshal/copy.h"
 #include "core/v8_compat.h"
 
@@ -420,7 +420,7 @@ int vh_engine_copy_from_bytes(vh_engine engine, const uint8_t* bytes, size_t len
 
 }  // extern "C"
 
-// ---- vh_copy_array_buffer: the explicit copy of a buffer's bytes into another runtime ----
+// ---- vh_array_buffer_copy: the explicit copy of a buffer's bytes into another runtime ----
 
 namespace {
 
@@ -523,7 +523,7 @@ extern "C" {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-int vh_copy_array_buffer(vh_engine to, vh_value value, vh_value* out) {
+int vh_array_buffer_copy(vh_engine to, vh_value value, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(to, false));

@@ -67,9 +67,9 @@ enum class Way : uint8_t { kAsIs, kDirect, kCopy, kSymbol, kSharedBuffer, kShare
 
 // What vh_pass reports for each way (Way's order).
 inline vh_pass_kind pass_kind_of(Way way) {
-  static constexpr vh_pass_kind kKinds[] = {VH_PASS_PRIMITIVE, VH_PASS_DIRECT, VH_PASS_PRIMITIVE,
-                                            VH_PASS_PRIMITIVE, VH_PASS_SHARED, VH_PASS_SHARED,
-                                            VH_PASS_SHARED,    VH_PASS_PROXY};
+  static constexpr vh_pass_kind kKinds[] = {VH_PASS_KIND_PRIMITIVE, VH_PASS_KIND_DIRECT, VH_PASS_KIND_PRIMITIVE,
+                                            VH_PASS_KIND_PRIMITIVE, VH_PASS_KIND_SHARED, VH_PASS_KIND_SHARED,
+                                            VH_PASS_KIND_SHARED,    VH_PASS_KIND_PROXY};
   return kKinds[static_cast<int>(way)];
 }
 

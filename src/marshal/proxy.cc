@@ -580,7 +580,7 @@ class ProxyOp {
     v8::Local<v8::Value> message, stack, cause, errors;
     bool has_message = own_data(error, "message", &message), has_stack = own_data(error, "stack", &stack);
     bool has_cause = own_data(error, "cause", &cause);
-    bool has_errors = kind == VH_AGGREGATE_ERROR && own_data(error, "errors", &errors);
+    bool has_errors = kind == VH_ERROR_KIND_AGGREGATE_ERROR && own_data(error, "errors", &errors);
     tc_->Reset();  // what reading the fields threw (a stack formatter) is not the error's
     Back back(*this);
     v8::Local<v8::Value> text, dstack, dcause, derrors;
@@ -693,7 +693,7 @@ bool gather_args(ProxyOp& op, v8::Local<v8::Value> array, std::vector<v8::Local<
   v8::Isolate* diso = op.dest_isolate();
   uint32_t n = args->Length();
   if (n > kMaxTrapArgs) {
-    throw_status(diso, VH_ERANGE, "more than 65535 arguments for a proxied function", VH_RANGE_ERROR);
+    throw_status(diso, VH_ERANGE, "more than 65535 arguments for a proxied function", VH_ERROR_KIND_RANGE_ERROR);
     return false;
   }
   out->resize(n);

@@ -30,7 +30,7 @@ namespace vh {
 
 struct SyntheticDef {
   std::vector<std::string> exports;
-  vh_synthetic_init init = nullptr;
+  vh_synthetic_init_cb init = nullptr;
   void* data = nullptr;
 };
 
@@ -433,14 +433,14 @@ using namespace vh;
 
 extern "C" {
 
-int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader loader, void* data) {
+int vh_runtime_set_module_loader(vh_runtime runtime, vh_module_loader_cb loader, void* data) {
   return set_under_lock(runtime, [&](Runtime* rt) {
     rt->module->module_loader = loader;
     rt->module->module_loader_data = loader ? data : nullptr;
   });
 }
 
-int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook hook, void* data) {
+int vh_runtime_set_import_meta_hook(vh_runtime runtime, vh_import_meta_hook_cb hook, void* data) {
   return set_under_lock(runtime, [&](Runtime* rt) {
     rt->module->import_meta_hook = hook;
     rt->module->import_meta_data = hook ? data : nullptr;
@@ -511,7 +511,7 @@ int vh_module_eval(vh_engine engine, const char* source, size_t length, const ch
 
 int vh_module_define_synthetic(vh_engine engine, const char* resolved_name,
                                const char* const* export_names, size_t export_count,
-                               vh_synthetic_init init, void* data) {
+                               vh_synthetic_init_cb init, void* data) {
   if (!resolved_name || !export_names || export_count == 0 || !init) return VH_EINVAL;
   SyntheticDef def;
   def.init = init;

@@ -13,9 +13,9 @@ namespace vh {
 // The module layer's part of a Runtime (Runtime::module; core/objects.h).
 struct ModulePart {
   // The host's hooks (vh_runtime_set_module_loader, vh_runtime_set_import_meta_hook).
-  vh_module_loader module_loader = nullptr;
+  vh_module_loader_cb module_loader = nullptr;
   void* module_loader_data = nullptr;
-  vh_import_meta_hook import_meta_hook = nullptr;
+  vh_import_meta_hook_cb import_meta_hook = nullptr;
   void* import_meta_data = nullptr;
   // An engine of this runtime dropped the modules it had loaded (reset or disposal): their
   // namespaces may stay reachable (embed/snapshot.cc refuses to snapshot such a runtime).

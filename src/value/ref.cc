@@ -75,7 +75,7 @@ int vh_ref_get(vh_ref ref, vh_value* out) {
   return VH_OK;
 }
 
-int vh_ref_delete(vh_ref ref) {
+int vh_ref_dispose(vh_ref ref) {
   Ref* r;
   VH_TRY(resolve_ref(ref, &r));
   Runtime* rt = r->rt;

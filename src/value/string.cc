@@ -50,7 +50,7 @@ void write_utf8(v8::Isolate* iso, v8::Local<v8::String> s, char* buffer, size_t 
 
 extern "C" {
 
-int vh_string_utf8(vh_engine engine, const char* utf8, size_t length, vh_value* out) {
+int vh_new_string_utf8(vh_engine engine, const char* utf8, size_t length, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
   VH_TRY(call.enter(engine, false));
@@ -60,7 +60,7 @@ int vh_string_utf8(vh_engine engine, const char* utf8, size_t length, vh_value* 
   return VH_OK;
 }
 
-int vh_string_latin1(vh_engine engine, const char* latin1, size_t length, vh_value* out) {
+int vh_new_string_latin1(vh_engine engine, const char* latin1, size_t length, vh_value* out) {
   if (!out) return VH_EINVAL;
   if (length == VH_AUTO_LENGTH) {
     if (!latin1) return VH_EINVAL;
@@ -81,7 +81,7 @@ int vh_string_latin1(vh_engine engine, const char* latin1, size_t length, vh_val
   return VH_OK;
 }
 
-int vh_string_utf16(vh_engine engine, const uint16_t* utf16, size_t length, vh_value* out) {
+int vh_new_string_utf16(vh_engine engine, const uint16_t* utf16, size_t length, vh_value* out) {
   if (!out) return VH_EINVAL;
   if (length == VH_AUTO_LENGTH) {
     if (!utf16) return VH_EINVAL;
@@ -102,11 +102,11 @@ int vh_string_utf16(vh_engine engine, const uint16_t* utf16, size_t length, vh_v
   return VH_OK;
 }
 
-int vh_get_string_utf8(vh_value value, char* buffer, size_t capacity, size_t* length) {
+int vh_value_string_utf8(vh_value value, char* buffer, size_t capacity, size_t* length) {
   return copy_out(value, buffer, capacity, length, measure_utf8, write_utf8);
 }
 
-int vh_get_string_utf16(vh_value value, uint16_t* buffer, size_t capacity, size_t* length) {
+int vh_value_string_utf16(vh_value value, uint16_t* buffer, size_t capacity, size_t* length) {
   return copy_out(
       value, buffer, capacity, length,
       [](v8::Isolate*, v8::Local<v8::String> s, size_t* need) -> int {
@@ -118,7 +118,7 @@ int vh_get_string_utf16(vh_value value, uint16_t* buffer, size_t capacity, size_
       });
 }
 
-int vh_get_string_latin1(vh_value value, char* buffer, size_t capacity, size_t* length) {
+int vh_value_string_latin1(vh_value value, char* buffer, size_t capacity, size_t* length) {
   return copy_out(
       value, buffer, capacity, length,
       [](v8::Isolate*, v8::Local<v8::String> s, size_t* need) -> int {
@@ -131,13 +131,13 @@ int vh_get_string_latin1(vh_value value, char* buffer, size_t capacity, size_t* 
       });
 }
 
-int vh_dup_string_utf8(vh_value value, char** out, size_t* length) {
+int vh_value_string_utf8_dup(vh_value value, char** out, size_t* length) {
   if (!out) return VH_EINVAL;
   size_t need;
-  VH_TRY(vh_get_string_utf8(value, nullptr, 0, &need));
+  VH_TRY(vh_value_string_utf8(value, nullptr, 0, &need));
   char* buffer = static_cast<char*>(malloc(need + 1));
   if (!buffer) return VH_ENOMEM;
-  int rc = vh_get_string_utf8(value, buffer, need + 1, nullptr);
+  int rc = vh_value_string_utf8(value, buffer, need + 1, nullptr);
   if (rc != VH_OK) {
     free(buffer);
     return rc;

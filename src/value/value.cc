@@ -82,7 +82,7 @@ __attribute__((noinline)) int read_number_checked(vh_value value, double* out) {
   return slot_number(slot, out);
 }
 
-// vh_get_double's body: every call on its way is a tail call (the common one, a small
+// vh_value_double's body: every call on its way is a tail call (the common one, a small
 // integer of the current runtime, makes none).
 inline int read_number(vh_value value, double* out) {
   if (!out) return VH_EINVAL;
@@ -136,46 +136,46 @@ inline int read_integer(vh_value value, double lo, double hi, Int* out) {
 
 extern "C" {
 
-int vh_undefined(vh_engine engine, vh_value* out) {
+int vh_new_undefined(vh_engine engine, vh_value* out) {
   return make_primitive(engine, out, [](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Undefined(iso); });
 }
 
-int vh_null(vh_engine engine, vh_value* out) {
+int vh_new_null(vh_engine engine, vh_value* out) {
   return make_primitive(engine, out, [](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Null(iso); });
 }
 
-int vh_bool(vh_engine engine, bool b, vh_value* out) {
+int vh_new_bool(vh_engine engine, bool b, vh_value* out) {
   return make_primitive(engine, out, [b](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Boolean::New(iso, b); });
 }
 
-int vh_int32(vh_engine engine, int32_t n, vh_value* out) {
+int vh_new_int32(vh_engine engine, int32_t n, vh_value* out) {
   return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Integer::New(iso, n); });
 }
 
-int vh_uint32(vh_engine engine, uint32_t n, vh_value* out) {
+int vh_new_uint32(vh_engine engine, uint32_t n, vh_value* out) {
   return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::Integer::NewFromUnsigned(iso, n); });
 }
 
-int vh_int64(vh_engine engine, int64_t n, vh_value* out) {
+int vh_new_int64(vh_engine engine, int64_t n, vh_value* out) {
   if (n > (int64_t{1} << 53) || n < -(int64_t{1} << 53)) return VH_ERANGE;
   return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> {
     return v8::Number::New(iso, static_cast<double>(n));
   });
 }
 
-int vh_double(vh_engine engine, double n, vh_value* out) {
+int vh_new_double(vh_engine engine, double n, vh_value* out) {
   return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return new_number(iso, n); });
 }
 
-int vh_bigint_int64(vh_engine engine, int64_t n, vh_value* out) {
+int vh_new_bigint_int64(vh_engine engine, int64_t n, vh_value* out) {
   return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::BigInt::New(iso, n); });
 }
 
-int vh_bigint_uint64(vh_engine engine, uint64_t n, vh_value* out) {
+int vh_new_bigint_uint64(vh_engine engine, uint64_t n, vh_value* out) {
   return make_primitive(engine, out, [n](v8::Isolate* iso) -> v8::Local<v8::Value> { return v8::BigInt::NewFromUnsigned(iso, n); });
 }
 
-int vh_bigint_words(vh_engine engine, bool negative, size_t count, const uint64_t* words,
+int vh_new_bigint_words(vh_engine engine, bool negative, size_t count, const uint64_t* words,
                     vh_value* out) {
   if (!words || count == 0) return VH_EINVAL;
   if (count > kMaxBigIntWords) return VH_ERANGE;
@@ -190,7 +190,7 @@ int vh_bigint_words(vh_engine engine, bool negative, size_t count, const uint64_
   });
 }
 
-int vh_symbol(vh_engine engine, const char* description, vh_value* out) {
+int vh_new_symbol(vh_engine engine, const char* description, vh_value* out) {
   return make_value(engine, out, [description](EngineCall& c, v8::Local<v8::Value>* v) -> int {
     v8::Local<v8::String> desc;
     if (description) VH_TRY(make_name(c.isolate, description, &desc));
@@ -199,14 +199,14 @@ int vh_symbol(vh_engine engine, const char* description, vh_value* out) {
   });
 }
 
-int vh_object(vh_engine engine, vh_value* out) {
+int vh_new_object(vh_engine engine, vh_value* out) {
   return make_value(engine, out, [](EngineCall& c, v8::Local<v8::Value>* v) {
     *v = v8::Object::New(c.isolate);
     return VH_OK;
   });
 }
 
-int vh_array(vh_engine engine, uint32_t length, vh_value* out) {
+int vh_new_array(vh_engine engine, uint32_t length, vh_value* out) {
   // V8 allocates the elements up front and ends the process above its FixedArray maximum.
   constexpr uint32_t kMaxArrayLength = 134217725;
   if (length > kMaxArrayLength) return VH_ERANGE;
@@ -216,7 +216,7 @@ int vh_array(vh_engine engine, uint32_t length, vh_value* out) {
   });
 }
 
-int vh_date(vh_engine engine, double ms, vh_value* out) {
+int vh_new_date(vh_engine engine, double ms, vh_value* out) {
   return make_value(engine, out, [ms](EngineCall& c, v8::Local<v8::Value>* v) -> int {
     return v8::Date::New(c.context, ms).ToLocal(v) ? VH_OK : VH_ENOMEM;
   });
@@ -267,7 +267,7 @@ int vh_is(vh_value value, vh_kind kind, bool* out) {
   });
 }
 
-int vh_get_bool(vh_value value, bool* out) {
+int vh_value_bool(vh_value value, bool* out) {
   if (!out) return VH_EINVAL;
   return read_value(value, [out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     if (!v->IsBoolean()) return VH_ETYPE;
@@ -276,19 +276,19 @@ int vh_get_bool(vh_value value, bool* out) {
   });
 }
 
-int vh_get_double(vh_value value, double* out) { return read_number(value, out); }
+int vh_value_double(vh_value value, double* out) { return read_number(value, out); }
 
-int vh_get_int32(vh_value value, int32_t* out) {
+int vh_value_int32(vh_value value, int32_t* out) {
   return read_integer(value, INT32_MIN, INT32_MAX, out);
 }
 
-int vh_get_uint32(vh_value value, uint32_t* out) { return read_integer(value, 0, UINT32_MAX, out); }
+int vh_value_uint32(vh_value value, uint32_t* out) { return read_integer(value, 0, UINT32_MAX, out); }
 
-int vh_get_int64(vh_value value, int64_t* out) {
+int vh_value_int64(vh_value value, int64_t* out) {
   return read_integer(value, -kMaxSafeInteger, kMaxSafeInteger, out);
 }
 
-int vh_get_bigint_int64(vh_value value, int64_t* out, bool* lossless) {
+int vh_value_bigint_int64(vh_value value, int64_t* out, bool* lossless) {
   if (!out) return VH_EINVAL;
   return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     if (!v->IsBigInt()) return VH_ETYPE;
@@ -299,7 +299,7 @@ int vh_get_bigint_int64(vh_value value, int64_t* out, bool* lossless) {
   });
 }
 
-int vh_get_bigint_uint64(vh_value value, uint64_t* out, bool* lossless) {
+int vh_value_bigint_uint64(vh_value value, uint64_t* out, bool* lossless) {
   if (!out) return VH_EINVAL;
   return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     if (!v->IsBigInt()) return VH_ETYPE;
@@ -310,7 +310,7 @@ int vh_get_bigint_uint64(vh_value value, uint64_t* out, bool* lossless) {
   });
 }
 
-int vh_get_bigint_words(vh_value value, bool* negative, size_t* count, uint64_t* words) {
+int vh_value_bigint_words(vh_value value, bool* negative, size_t* count, uint64_t* words) {
   if (!negative || !count) return VH_EINVAL;
   return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     if (!v->IsBigInt()) return VH_ETYPE;
@@ -333,7 +333,7 @@ int vh_get_bigint_words(vh_value value, bool* negative, size_t* count, uint64_t*
   });
 }
 
-int vh_get_date(vh_value value, double* out) {
+int vh_value_date(vh_value value, double* out) {
   if (!out) return VH_EINVAL;
   return read_value(value, [out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     if (!v->IsDate()) return VH_ETYPE;
@@ -342,7 +342,7 @@ int vh_get_date(vh_value value, double* out) {
   });
 }
 
-int vh_array_length(vh_value value, uint32_t* out) {
+int vh_value_array_length(vh_value value, uint32_t* out) {
   if (!out) return VH_EINVAL;
   return read_value(value, [out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
     if (!v->IsArray()) return VH_ETYPE;

@@ -261,7 +261,7 @@ static void pool_def(vh_deferred h) { S.dead_def[S.dead_def_n++ % kPool] = h; }
 static void drop_ref(int j) {
   if (!S.refs[j].live) return;
   S.refs[j].live = 0;
-  if (vh_ref_delete(S.refs[j].h) == VH_OK) pool_ref(S.refs[j].h);
+  if (vh_ref_dispose(S.refs[j].h) == VH_OK) pool_ref(S.refs[j].h);
 }
 
 /* After a successful disposal: the runtime and all it held are dead. */
@@ -521,7 +521,7 @@ static void run_nested(void) {
 static int host_fn(const vh_call_info *info, vh_value *result) {
   if (S.cb_depth >= kMaxCbDepth || S.stop) return VH_OK;
   int32_t mode = 0;
-  if (info->argc == 0 || vh_get_int32(info->argv[0], &mode) != VH_OK) mode = u8();
+  if (info->argc == 0 || vh_value_int32(info->argv[0], &mode) != VH_OK) mode = u8();
   vh_value arg = info->argc > 1 ? info->argv[1] : (vh_value){0};
   int sub = (mode >> 4) & 15, rc = VH_OK, r2;
   if (!frame_enter(info->engine)) return VH_OK;
@@ -532,7 +532,7 @@ static int host_fn(const vh_call_info *info, vh_value *result) {
       if (info->argc > 1) *result = arg;
       break;
     case 1:
-      vh_throw_error(info->engine, VH_TYPE_ERROR, "fz");
+      vh_throw_error(info->engine, VH_ERROR_KIND_TYPE_ERROR, "fz");
       rc = VH_EEXCEPTION;
       break;
     case 2:
@@ -613,7 +613,7 @@ static int host_fn(const vh_call_info *info, vh_value *result) {
     }
     case 14: {
       vh_exception x;
-      if (vh_exception_take(info->engine, &x) == VH_OK) vh_exception_clear(&x);
+      if (vh_exception_take(info->engine, &x) == VH_OK) vh_exception_free(&x);
       run_nested();
       break;
     }
@@ -685,7 +685,7 @@ static int class_ctor(const vh_call_info *info, void **native) {
     run_nested();
     frame_exit();
   }
-  if (u8() == 1) return vh_throw_error(info->engine, VH_RANGE_ERROR, "no") == VH_OK ? VH_EEXCEPTION : VH_EINVAL;
+  if (u8() == 1) return vh_throw_error(info->engine, VH_ERROR_KIND_RANGE_ERROR, "no") == VH_OK ? VH_EEXCEPTION : VH_EINVAL;
   *native = native_new(7);
   ++S.natives_made;
   return VH_OK;
@@ -743,14 +743,14 @@ static int loader(vh_engine engine, const char *specifier, const char *referrer,
 static int meta_hook(vh_engine engine, const char *name, vh_value meta, void *data) {
   (void)data;
   vh_value url;
-  int rc = vh_string_utf8(engine, name, VH_AUTO_LENGTH, &url);
+  int rc = vh_new_string_utf8(engine, name, VH_AUTO_LENGTH, &url);
   return rc == VH_OK ? vh_set(engine, meta, "url", url) : rc;
 }
 
 static int syn_init(vh_engine engine, vh_synthetic_module module, void *data) {
   (void)data;
   vh_value v;
-  int rc = vh_int32(engine, 5, &v);
+  int rc = vh_new_int32(engine, 5, &v);
   return rc == VH_OK ? vh_module_set_export(engine, module, "v", v) : rc;
 }
 
@@ -990,15 +990,15 @@ static void op_make(void) {
   int rc = VH_EINVAL;
   char buf[kMaxText + 1];
   switch (kind % 26) {
-    case 0: rc = vh_undefined(h, &out); break;
-    case 1: rc = vh_null(h, &out); break;
-    case 2: rc = vh_bool(h, u8() & 1, &out); break;
-    case 3: rc = vh_int32(h, (int32_t)u32(), &out); break;
-    case 4: rc = vh_uint32(h, u32(), &out); break;
-    case 5: rc = vh_int64(h, (int64_t)u64() >> (u8() % 64), &out); break;
-    case 6: rc = vh_double(h, dbl(), &out); break;
-    case 7: rc = vh_bigint_int64(h, (int64_t)u64(), &out); break;
-    case 8: rc = vh_bigint_uint64(h, u64(), &out); break;
+    case 0: rc = vh_new_undefined(h, &out); break;
+    case 1: rc = vh_new_null(h, &out); break;
+    case 2: rc = vh_new_bool(h, u8() & 1, &out); break;
+    case 3: rc = vh_new_int32(h, (int32_t)u32(), &out); break;
+    case 4: rc = vh_new_uint32(h, u32(), &out); break;
+    case 5: rc = vh_new_int64(h, (int64_t)u64() >> (u8() % 64), &out); break;
+    case 6: rc = vh_new_double(h, dbl(), &out); break;
+    case 7: rc = vh_new_bigint_int64(h, (int64_t)u64(), &out); break;
+    case 8: rc = vh_new_bigint_uint64(h, u64(), &out); break;
     case 9: {
       uint64_t words[4] = {u64(), u64(), u64(), u64()};
       uint8_t c = u8();
@@ -1007,53 +1007,53 @@ static void op_make(void) {
         uint64_t *big = calloc(count, sizeof *big);
         if (!big) return;
         big[count - 1] = 1;
-        rc = vh_bigint_words(h, c & 1, count, big, &out);
+        rc = vh_new_bigint_words(h, c & 1, count, big, &out);
         free(big);
       } else {
-        rc = vh_bigint_words(h, c & 1, count, count ? words : NULL, &out);
+        rc = vh_new_bigint_words(h, c & 1, count, count ? words : NULL, &out);
       }
       break;
     }
     case 10: {
       size_t len = text(buf, kMaxText);
-      rc = vh_string_utf8(h, buf, len, &out);
+      rc = vh_new_string_utf8(h, buf, len, &out);
       break;
     }
     case 11: {
       size_t len = text(buf, kMaxText);
-      rc = vh_string_latin1(h, buf, len, &out);
+      rc = vh_new_string_latin1(h, buf, len, &out);
       break;
     }
     case 12: {
       uint16_t units[kMaxText / 2];
       size_t len = text(buf, kMaxText) / 2;
       memcpy(units, buf, len * 2);
-      rc = vh_string_utf16(h, units, len, &out);
+      rc = vh_new_string_utf16(h, units, len, &out);
       break;
     }
     case 13: {
       size_t len = text(buf, 16);
       buf[len] = 0;
-      rc = vh_symbol(h, (u8() & 1) ? buf : NULL, &out);
+      rc = vh_new_symbol(h, (u8() & 1) ? buf : NULL, &out);
       break;
     }
-    case 14: rc = vh_object(h, &out); break;
+    case 14: rc = vh_new_object(h, &out); break;
     case 15: {
       /* small; large; above V8's largest fixed array (VH_ERANGE); and 160 MB of holes, past
        * heap_max_bytes (a host allocation: the limit is raised, no script is stopped) */
       static const uint32_t big[] = {1u << 16, 134217726u, 0x7FFFFFFFu, 0x80000000u, 20000000u};
       uint8_t c = u8();
-      rc = vh_array(h, c < 200 ? c % 8 : big[c < 255 ? c % 4 : 4], &out);
+      rc = vh_new_array(h, c < 200 ? c % 8 : big[c < 255 ? c % 4 : 4], &out);
       break;
     }
-    case 16: rc = vh_date(h, dbl(), &out); break;
-    case 17: rc = vh_function_new(h, (u8() & 1) ? "hf" : NULL, host_fn, NULL, &out); break;
-    case 18: rc = vh_function_new_numeric(h, "nf", num_fn, NULL, &out); break;
-    case 19: rc = vh_error_new(h, (vh_error_kind)(u8() % 7), "fz error", &out); break;
+    case 16: rc = vh_new_date(h, dbl(), &out); break;
+    case 17: rc = vh_new_function(h, (u8() & 1) ? "hf" : NULL, host_fn, NULL, &out); break;
+    case 18: rc = vh_new_function_numeric(h, "nf", num_fn, NULL, &out); break;
+    case 19: rc = vh_new_error(h, (vh_error_kind)(u8() % 7), "fz error", &out); break;
     case 20: {
       vh_deferred d;
       int j = u8() % kDefs;
-      rc = vh_promise_new(h, &out, &d);
+      rc = vh_new_promise(h, &out, &d);
       if (rc == VH_OK) {
         /* one it replaces stays valid, unknown to the model, until its runtime goes */
         S.defs[j].h = d;
@@ -1075,7 +1075,7 @@ static void op_make(void) {
     }
     case 22: {
       vh_class cls = r >= 0 ? S.rts[(r + (u8() & 1)) % kMaxRt].cls : (vh_class){0};
-      rc = vh_class_constructor_of(h, cls, &out);
+      rc = vh_class_constructor(h, cls, &out);
       break;
     }
     case 23: rc = vh_engine_global(h, &out); break;
@@ -1118,44 +1118,44 @@ static void op_read(void) {
     uint32_t u;
     int64_t l;
     uint64_t ul;
-    vh_promise_state ps;
+    vh_promise_status ps;
   } o;
   char buf[64];
   uint16_t ubuf[32];
   size_t len = 0, cap = u8() % 40;
   switch (kind % 20) {
     case 0: rc = vh_is(v, (vh_kind)(u8() % 15), &o.b); break;
-    case 1: rc = vh_get_bool(v, &o.b); break;
-    case 2: rc = vh_get_double(v, &o.d); break;
-    case 3: rc = vh_get_int32(v, &o.i); break;
-    case 4: rc = vh_get_uint32(v, &o.u); break;
-    case 5: rc = vh_get_int64(v, &o.l); break;
-    case 6: rc = vh_get_bigint_int64(v, &o.l, (u8() & 1) ? &o.b : NULL); break;
-    case 7: rc = vh_get_bigint_uint64(v, &o.ul, NULL); break;
+    case 1: rc = vh_value_bool(v, &o.b); break;
+    case 2: rc = vh_value_double(v, &o.d); break;
+    case 3: rc = vh_value_int32(v, &o.i); break;
+    case 4: rc = vh_value_uint32(v, &o.u); break;
+    case 5: rc = vh_value_int64(v, &o.l); break;
+    case 6: rc = vh_value_bigint_int64(v, &o.l, (u8() & 1) ? &o.b : NULL); break;
+    case 7: rc = vh_value_bigint_uint64(v, &o.ul, NULL); break;
     case 8: {
       uint64_t words[4];
       size_t count = u8() % 5;
-      rc = vh_get_bigint_words(v, &o.b, &count, (u8() & 1) ? words : NULL);
+      rc = vh_value_bigint_words(v, &o.b, &count, (u8() & 1) ? words : NULL);
       break;
     }
-    case 9: rc = vh_get_string_utf8(v, (u8() & 1) ? buf : NULL, cap, &len); break;
-    case 10: rc = vh_get_string_utf16(v, ubuf, cap < 32 ? cap : 32, &len); break;
-    case 11: rc = vh_get_string_latin1(v, buf, cap, (u8() & 1) ? &len : NULL); break;
+    case 9: rc = vh_value_string_utf8(v, (u8() & 1) ? buf : NULL, cap, &len); break;
+    case 10: rc = vh_value_string_utf16(v, ubuf, cap < 32 ? cap : 32, &len); break;
+    case 11: rc = vh_value_string_latin1(v, buf, cap, (u8() & 1) ? &len : NULL); break;
     case 12: {
       char *s = NULL;
-      rc = vh_dup_string_utf8(v, &s, &len);
+      rc = vh_value_string_utf8_dup(v, &s, &len);
       if (rc == VH_OK) vh_free(s);
       break;
     }
-    case 13: rc = vh_get_date(v, &o.d); break;
-    case 14: rc = vh_array_length(v, &o.u); break;
+    case 13: rc = vh_value_date(v, &o.d); break;
+    case 14: rc = vh_value_array_length(v, &o.u); break;
     case 15: {
       int k2 = pick_val();
       rc = vh_strict_equals(v, S.vals[k2].v, &o.b);
       if (rc == VH_OK) check(val_live(k2), "vh_strict_equals accepted a dead value", rc);
       break;
     }
-    case 16: rc = vh_promise_state_of(v, &o.ps); break;
+    case 16: rc = vh_promise_state(v, &o.ps); break;
     case 17: {
       vh_value out;
       int k2 = out_val();
@@ -1258,7 +1258,7 @@ static void op_pass(void) {
   int rc;
   arm();
   if (b & 0x40)
-    rc = vh_copy_array_buffer(to, S.vals[k].v, &out);
+    rc = vh_array_buffer_copy(to, S.vals[k].v, &out);
   else
     rc = vh_pass(to, S.vals[k].v, &out, (b & 1) ? &how : NULL);
   TRACE("%s(to rt %d, slot %d, val %d) -> %s how %d\n", (b & 0x40) ? "copy_array_buffer" : "pass",
@@ -1291,8 +1291,8 @@ static void op_exception(void) {
         check(x.message != NULL, "a taken exception without a message", rc);
         made(rc, r, out_val(), x.value);
       }
-      vh_exception_clear(&x);
-      vh_exception_clear(&x);
+      vh_exception_free(&x);
+      vh_exception_free(&x);
       break;
     case 1: rc = vh_exception_discard(h); break;
     case 2: rc = vh_exception_pending(h, &pending); break;
@@ -1324,7 +1324,7 @@ static void op_ref(void) {
       if (rc == VH_OK) made(rc, live ? S.refs[j].rt : -1, out_val(), out);
       break;
     case 3:
-      rc = vh_ref_delete(ref);
+      rc = vh_ref_dispose(ref);
       if (rc == VH_OK && live) {
         S.refs[j].live = 0;
         pool_ref(ref);
@@ -1357,7 +1357,7 @@ static void op_runtime(void) {
     case 1: rc = vh_runtime_run_microtasks(h); break;
     case 2: rc = vh_runtime_heap_stats(h, &hs); break;
     case 3: rc = vh_runtime_terminate(h); break;
-    case 4: rc = vh_runtime_run(h, VH_RUN_NOWAIT, (b & 8) ? &alive : NULL); break;
+    case 4: rc = vh_runtime_run(h, VH_RUN_MODE_NOWAIT, (b & 8) ? &alive : NULL); break;
     case 5: rc = vh_runtime_interrupt(h, interrupt_fn, (b & 8) ? (void *)1 : NULL); break;
     case 6: rc = vh_runtime_set_deadline(h, u8() % 3); break;
   }
@@ -1469,18 +1469,18 @@ static void op_post(void) {
     /* with the runtime held it runs at once, here; without, it would wait for a loop */
     long before = S.tasks_run;
     arm();
-    rc = vh_post_and_wait(h, task_fn, data);
+    rc = vh_engine_post_and_wait(h, task_fn, data);
     disarm();
     if (rc == VH_OK) {
       ++S.tasks_posted;
-      check(S.tasks_run == before + 1, "vh_post_and_wait returned VH_OK without running the task", rc);
+      check(S.tasks_run == before + 1, "vh_engine_post_and_wait returned VH_OK without running the task", rc);
     } else if (S.tasks_run == before) {
       free(data);
     } else {
       ++S.tasks_posted; /* called with a failure status: it freed data */
     }
   } else {
-    rc = vh_post(h, task_fn, data);
+    rc = vh_engine_post(h, task_fn, data);
     if (rc == VH_OK)
       ++S.tasks_posted;
     else
@@ -1579,7 +1579,7 @@ static void do_op(void) {
         memset(&x, 0, sizeof x);
         int rc = vh_exception_take(S.eng[r][e].h, &x);
         if (rc == VH_OK) made(rc, r, out_val(), x.value);
-        vh_exception_clear(&x);
+        vh_exception_free(&x);
       }
   }
   uint8_t op = u8();
@@ -1651,7 +1651,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       vh_deferred d;
       vh_ref ref;
       int k = out_val();
-      if (vh_promise_new(S.eng[0][0].h, &v, &d) == VH_OK) {
+      if (vh_new_promise(S.eng[0][0].h, &v, &d) == VH_OK) {
         store(k, v, 0);
         S.defs[0] = (def_slot){d, 1, 0, 1};
       }

@@ -21,7 +21,7 @@ int main(void) {
   if (rc == VH_OK) {
     vh_value v;
     rc = vh_eval(engine, "6*7", VH_AUTO_LENGTH, "consumer.js", &v);
-    if (rc == VH_OK) rc = vh_get_int32(v, &n);
+    if (rc == VH_OK) rc = vh_value_int32(v, &n);
     vh_scope_close(scope);
   }
   int drc = vh_engine_dispose(engine);

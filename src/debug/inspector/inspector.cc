@@ -259,7 +259,7 @@ int vh_inspector_new(vh_runtime runtime, const vh_inspector_options* options, vh
   return VH_OK;
 }
 
-int vh_inspector_close(vh_inspector inspector) {
+int vh_inspector_dispose(vh_inspector inspector) {
   std::optional<RuntimeLock> lock;
   Inspector* in;
   VH_TRY(enter_inspector(inspector, &lock, &in));
@@ -301,7 +301,7 @@ int vh_inspector_session_send(vh_inspector_session session, const char* message,
   return queue_message(session.id_, message, length);
 }
 
-int vh_inspector_session_close(vh_inspector_session session) {
+int vh_inspector_session_dispose(vh_inspector_session session) {
   if (session.id_ == 0) return VH_EINVAL;
   return close_session(session.id_);
 }

@@ -208,7 +208,7 @@ int callback(lws* wsi, enum lws_callback_reasons reason, void* user, void* in, s
       pss->conn = nullptr;
       s->conns.erase(c);
       // Waits for a reply being delivered to c on the runtime's thread: none comes after this.
-      vh_inspector_session_close(vh_inspector_session{c->session});
+      vh_inspector_session_dispose(vh_inspector_session{c->session});
       delete c;
       return 0;
     }

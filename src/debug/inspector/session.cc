@@ -154,7 +154,7 @@ void wake_locked(Inspector* in) {
     in->rt->isolate->RequestInterrupt(wake_interrupt, data);
   }
   // A task for an idle loop: one at a time.
-  if (!in->task_posted && in->post_engine && vh_post(vh_engine{in->post_engine}, wake_task, data) == VH_OK)
+  if (!in->task_posted && in->post_engine && vh_engine_post(vh_engine{in->post_engine}, wake_task, data) == VH_OK)
     in->task_posted = true;
 }
 
