@@ -45,8 +45,6 @@ namespace {
 constexpr char kInstaller[] = R"JS((function (global, isArray, heapCheck) {
 'use strict';
 const ObjectFn = global.Object, TypeErrorFn = global.TypeError, RangeErrorFn = global.RangeError;
-const defineProperty = ObjectFn.defineProperty;
-const getOwnPropertyDescriptor = ObjectFn.getOwnPropertyDescriptor;
 const trunc = global.Math.trunc, apply = global.Reflect.apply;
 const FunctionProto = global.Function.prototype;
 const uncurry = FunctionProto.bind.bind(FunctionProto.call);
@@ -102,7 +100,7 @@ function requireCallable(fn) {
 }
 
 const table = {
-  fill(value, start, end) {
+  fill(value, start = undefined, end = undefined) {
     const O = toObject(this, 'fill');
     const len = lengthOf(O);
     let k = relativeIndex(toIntegerOrInfinity(start), len);
@@ -149,7 +147,7 @@ const table = {
     return O;
   },
   // 23.1.3.14
-  indexOf(searchElement, fromIndex) {
+  indexOf(searchElement, fromIndex = undefined) {
     const O = toObject(this, 'indexOf');
     const len = lengthOf(O);
     if (len === 0) return -1;
@@ -160,7 +158,7 @@ const table = {
     return -1;
   },
   // 23.1.3.17
-  lastIndexOf(searchElement, fromIndex) {
+  lastIndexOf(searchElement, fromIndex = undefined) {
     const O = toObject(this, 'lastIndexOf');
     const len = lengthOf(O);
     if (len === 0) return -1;
@@ -173,7 +171,7 @@ const table = {
     return -1;
   },
   // 23.1.3.13: every element read (no HasProperty), SameValueZero.
-  includes(searchElement, fromIndex) {
+  includes(searchElement, fromIndex = undefined) {
     const O = toObject(this, 'includes');
     const len = lengthOf(O);
     if (len === 0) return false;
@@ -228,7 +226,7 @@ const table = {
     return O;
   },
   // 23.1.3.15
-  forEach(callbackfn, thisArg) {
+  forEach(callbackfn, thisArg = undefined) {
     const O = toObject(this, 'forEach');
     const len = lengthOf(O);
     requireCallable(callbackfn);
@@ -238,7 +236,7 @@ const table = {
     return undefined;
   },
   // 23.1.3.6
-  every(callbackfn, thisArg) {
+  every(callbackfn, thisArg = undefined) {
     const O = toObject(this, 'every');
     const len = lengthOf(O);
     requireCallable(callbackfn);
@@ -248,7 +246,7 @@ const table = {
     return true;
   },
   // 23.1.3.24
-  reduce(callbackfn, initialValue) {
+  reduce(callbackfn, initialValue = undefined) {
     const O = toObject(this, 'reduce');
     const len = lengthOf(O);
     requireCallable(callbackfn);
@@ -296,18 +294,19 @@ const table = {
     return originalSplit(S, R, lim);
   },
 };
-const homes = [[ArrayProto, 'fill', 1], [StringProto, 'split', 2], [ArrayProto, 'sort', 1],
-               [ArrayProto, 'indexOf', 1], [ArrayProto, 'lastIndexOf', 1], [ArrayProto, 'includes', 1],
-               [ArrayProto, 'join', 1], [ArrayProto, 'reverse', 0], [ArrayProto, 'forEach', 1],
-               [ArrayProto, 'every', 1], [ArrayProto, 'reduce', 1]];
-for (let i = 0; i < homes.length; i++) {
-  const home = homes[i][0], name = homes[i][1];
-  const replacement = table[name];
-  defineProperty(replacement, 'length', {value: homes[i][2]});
-  const d = getOwnPropertyDescriptor(home, name);
-  d.value = replacement;
-  defineProperty(home, name, d);
-}
+// Plain assignments: each property is an own writable data property of the fresh realm, so its
+// attributes stay; each function's length is its parameters before the first default.
+ArrayProto.fill = table.fill;
+StringProto.split = table.split;
+ArrayProto.sort = table.sort;
+ArrayProto.indexOf = table.indexOf;
+ArrayProto.lastIndexOf = table.lastIndexOf;
+ArrayProto.includes = table.includes;
+ArrayProto.join = table.join;
+ArrayProto.reverse = table.reverse;
+ArrayProto.forEach = table.forEach;
+ArrayProto.every = table.every;
+ArrayProto.reduce = table.reduce;
 }))JS";
 
 // IsArray without a Proxy: true only for a genuine Array (v8::Value::IsArray is a JSArray check).
