@@ -192,8 +192,9 @@ static const char *kUnstoppable[] = {
     "new Array(1 << 27).fill(1.5).length",
     "Array.prototype.fill.call({length: 2 ** 27}, 0)",
     "'x'.repeat(2 ** 27).split('').length",
+    "String.prototype.split.call(new String('x'.repeat(2 ** 27)), '').length",
 };
-static const int kUnstoppableStatus[] = {VH_EHEAPLIMIT, VH_EHEAPLIMIT, VH_EEXCEPTION};
+static const int kUnstoppableStatus[] = {VH_EHEAPLIMIT, VH_EHEAPLIMIT, VH_EEXCEPTION, VH_EEXCEPTION};
 
 /* Child process: one script of kUnstoppable in a 64 MiB runtime; exit 0 when it got its status
  * and the runtime works afterwards. A process end is seen by the parent as a signal. */
@@ -313,6 +314,13 @@ static const char *kFillSemantics[] = {
     "  try { return [1, 2, 3].fill(0, 1.5).join() === '1,0,0' && 'a,b'.split(',').length === 2 }"
     "  finally { globalThis.Object = saved } })()",
     "'a,b,,c'.split(',').join('|') === 'a|b||c' && 'abc'.split('', 2).join() === 'a,b' && 'a1b'.split(/\\d/).join() === 'a,b'",
+    "String.prototype.split.call(new String('a,b'), ',').join('|') === 'a|b' &&"
+    "  String.prototype.split.call(12321, '2').join('|') === '1|3|1' &&"
+    "  String.prototype.split.call({toString() { return 'x-y' }}, '-', 1).join() === 'x'",
+    "(() => { const log = []; const sep = {[Symbol.split]: undefined, toString() { log.push('sep'); return ',' }};"
+    "  const o = {toString() { log.push('this'); return 'a,b' }};"
+    "  const r = String.prototype.split.call(o, sep, {valueOf() { log.push('limit'); return 5 }});"
+    "  return r.join('|') === 'a|b' && log.join() === 'this,limit,sep' })()",
 };
 
 static void test_fill_semantics(void **state) {

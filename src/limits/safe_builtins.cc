@@ -268,19 +268,25 @@ const table = {
     return accumulator;
   },
   split(separator, limit) {
-    if (typeof this !== 'string' || this.length < kMaxElements) return originalSplit(this, separator, limit);
-    const S = this;
+    // A primitive string shorter than V8's largest array, and null or undefined (V8's own
+    // TypeError): the original. Anything else (a huge string, a String object or any other
+    // receiver, whose string may be huge too) takes the spec's steps here.
+    if ((typeof this === 'string' && this.length < kMaxElements) || this === undefined || this === null)
+      return originalSplit(this, separator, limit);
+    const O = this;
     if (separator !== undefined && separator !== null) {
       const splitter = separator[splitSymbol];
       if (splitter !== undefined && splitter !== null) {
         if (typeof splitter !== 'function') throw new TypeErrorFn('Symbol(Symbol.split) is not a function');
-        return apply(splitter, separator, [S, limit]);
+        return apply(splitter, separator, [O, limit]);
       }
     }
+    const S = `${O}`;
     const lim = limit === undefined ? 4294967295 : limit >>> 0;
     const R = `${separator}`;
     if (lim === 0) return [];
     if (separator === undefined) return [S];
+    if (S.length < kMaxElements) return originalSplit(S, R, lim);
     let pieces;
     if (R.length === 0) {
       pieces = lim < S.length ? lim : S.length;
