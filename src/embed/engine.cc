@@ -112,7 +112,7 @@ int new_engine(Runtime* rt, const vh_engine_options* options, Engine** out) {
   if (ctx.IsEmpty()) return VH_ENOMEM;
   // Before any script can run in it; a context restored from a snapshot has them already (the
   // builder's context had them when it was serialized).
-  if (!snapshot_restored(rt)) VH_TRY(install_safe_builtins(rt, ctx));
+  if (!snapshot_restored(rt)) VH_TRY(install_safe_builtins(rt, ctx, rt->embed->snapshot == nullptr));
   verify_fast_reads(rt->isolate, ctx);  // once per process, before any script can run
   e->handle = engine_table().add(e.get());
   if (e->handle == 0) return VH_ENOMEM;

@@ -25,7 +25,7 @@ int vh_engine_reset(vh_engine engine) {
   if (fresh.IsEmpty()) return VH_ENOMEM;
   // Before any script can run in it; a context restored from a snapshot has them already (the
   // builder's context had them when it was serialized).
-  if (!snapshot_restored(rt)) VH_TRY(install_safe_builtins(rt, fresh));
+  if (!snapshot_restored(rt)) VH_TRY(install_safe_builtins(rt, fresh, rt->embed->snapshot == nullptr));
   // What the engine kept of its old context goes with it, as when an engine is disposed; the
   // fresh context is bound as a new engine's is (engine.cc).
   unbind_context(e);

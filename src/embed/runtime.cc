@@ -70,6 +70,7 @@ int dispose_runtime(Runtime* rt) {
     stop_profiler(rt);
     destroy_loop(rt);
     rt->embed->security_token.Reset();
+    rt->limits->safe_builtins.Reset();
     forget_rethrow(rt);
   }
   // Interrupts are requested within the table's lock (vh_runtime_interrupt): once the handle is

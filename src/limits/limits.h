@@ -16,6 +16,10 @@ namespace vh {
 struct LimitsPart {
   // Bumped by vh_runtime_set_deadline: a deadline of an older generation no longer fires.
   std::atomic<uint64_t> deadline_generation{0};
+  // The safe builtins' installer (safe_builtins.cc), compiled once for the runtime's engines:
+  // each engine binds it to its fresh context. Never kept by a snapshot builder (its blob must
+  // hold no handle of ours); reset under the lock at disposal (embed/runtime.cc).
+  v8::Global<v8::UnboundScript> safe_builtins;
 };
 
 // Applies vh_runtime_options' heap_max_bytes to the isolate's parameters (VH_EINVAL when it is

@@ -28,6 +28,7 @@
 //                            length unchanged by the arguments' conversion) goes to the original
 //                            with the converted arguments, the rest is a JS loop.
 #include "limits/safe_builtins.h"
+#include "limits/limits.h"
 
 #include "core/call.h"
 #include "core/stop.h"
@@ -343,20 +344,27 @@ void heap_check(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx) {
+int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx, bool keep_compiled) {
   v8::Isolate* iso = rt->isolate;
   v8::HandleScope handles(iso);
   v8::Context::Scope entered(ctx);
   v8::TryCatch quiet(iso);
-  v8::Local<v8::String> source, name;
-  v8::Local<v8::Script> script;
+  v8::Local<v8::UnboundScript> unbound;
   v8::Local<v8::Value> installer, ignored;
   v8::Local<v8::Function> check, heap;
-  source = v8::String::NewFromUtf8Literal(iso, kInstaller);
-  name = v8::String::NewFromUtf8Literal(iso, "v8host:safe-builtins");
-  v8::ScriptOrigin origin = compat::script_origin(iso, name);
-  if (source.IsEmpty() || !v8::Script::Compile(ctx, source, &origin).ToLocal(&script) ||
-      !script->Run(ctx).ToLocal(&installer) || !installer->IsFunction() ||
+  // Compiled once per runtime: V8's compilation cache would find it again, but only after
+  // hashing the whole source on every lookup, and a full collection empties that cache.
+  if (!rt->limits->safe_builtins.IsEmpty()) {
+    unbound = rt->limits->safe_builtins.Get(iso);
+  } else {
+    v8::Local<v8::String> source = v8::String::NewFromUtf8Literal(iso, kInstaller);
+    v8::Local<v8::String> name = v8::String::NewFromUtf8Literal(iso, "v8host:safe-builtins");
+    v8::ScriptOrigin origin = compat::script_origin(iso, name);
+    v8::ScriptCompiler::Source compiled(source, origin);
+    if (!v8::ScriptCompiler::CompileUnboundScript(iso, &compiled).ToLocal(&unbound)) return VH_ENOMEM;
+    if (keep_compiled) rt->limits->safe_builtins.Reset(iso, unbound);
+  }
+  if (!unbound->BindToCurrentContext()->Run(ctx).ToLocal(&installer) || !installer->IsFunction() ||
       !v8::Function::New(ctx, is_array, v8::Local<v8::Value>(), 1, v8::ConstructorBehavior::kThrow,
                          v8::SideEffectType::kHasNoSideEffect)
            .ToLocal(&check) ||

@@ -17,7 +17,9 @@ namespace vh {
 // snapshot (its builder's context had them installed: the callers skip those).
 // VH_ENOMEM when V8 could not compile or run the installer (the context is then not used).
 // The caller holds the runtime's lock.
-int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx);
+// keep_compiled: keep the compiled installer in rt for its next engines (false in a snapshot
+// builder).
+int install_safe_builtins(Runtime* rt, v8::Local<v8::Context> ctx, bool keep_compiled);
 
 // The C callbacks the replacements hold, for the snapshot's external-reference registry.
 void safe_builtins_external_references(std::vector<intptr_t>* out);
