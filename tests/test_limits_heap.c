@@ -230,28 +230,11 @@ static int unstoppable_child(size_t i) {
 /* Array.prototype.fill on a dictionary array and on an array-like, and a split into more pieces
  * than V8's largest array, in a 64 MiB runtime (each in a child process, so an abort is seen):
  * VH_EHEAPLIMIT for the fills, a RangeError for the split, and the runtime works afterwards. */
+static const char *unstoppable_name(size_t i) { return kUnstoppable[i]; }
+
 static void test_unstoppable_builtins_stopped(void **state) {
-  int failed = 0;
   (void)state;
-  for (size_t i = 0; i < sizeof kUnstoppable / sizeof *kUnstoppable; ++i) {
-    char arg[32];
-    int status = -1;
-    snprintf(arg, sizeof arg, "%zu", i);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-      execl("/proc/self/exe", "test_limits_heap", "--unstoppable", arg, (char *)NULL);
-      _exit(127);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      print_error("%s: %s %d\n", kUnstoppable[i], WIFEXITED(status) ? "exit" : "signal",
-                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-      failed++;
-    }
-  }
-  assert_int_equal(failed, 0);
+  run_self_cases("test_limits_heap", "--unstoppable", sizeof kUnstoppable / sizeof *kUnstoppable, unstoppable_name);
 }
 
 /* A fill of a huge array-like is stopped by a deadline (before: V8's loop never looked). */

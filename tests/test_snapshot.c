@@ -473,28 +473,11 @@ static int intl_child(size_t i) {
   return 0;
 }
 
+static const char *intl_case_name(size_t i) { return kIntlCases[i].setup; }
+
 static void intl_in_the_builder(void **state) {
-  int failed = 0;
   (void)state;
-  for (size_t i = 0; i < INTL_CASES; ++i) {
-    char arg[32];
-    int status = -1;
-    snprintf(arg, sizeof arg, "%zu", i);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-      execl("/proc/self/exe", "test_snapshot", "--intl-case", arg, (char *)NULL);
-      _exit(127);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      print_error("%s: %s %d\n", kIntlCases[i].setup, WIFEXITED(status) ? "exit" : "signal",
-                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-      failed++;
-    }
-  }
-  assert_int_equal(failed, 0);
+  run_self_cases("test_snapshot", "--intl-case", INTL_CASES, intl_case_name);
 }
 
 int main(int argc, char **argv) {

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <stdbool.h>
 #include <uv.h>
@@ -278,5 +280,32 @@ static int teardown(void **state) {
   return rc;
 }
 #endif
+
+/* Runs this test binary again once per case, as `<self> flag <i>` for i < count, each in a child
+ * process (so a case that ends the process is seen, not suffered); the binary's main() runs case
+ * i for that flag and exits 0 on success. Fails the test after all ran unless every child exited
+ * 0, printing name_of(i) and how each failure ended. */
+static inline void run_self_cases(const char *self, const char *flag, size_t count, const char *(*name_of)(size_t)) {
+  int failed = 0;
+  for (size_t i = 0; i < count; ++i) {
+    char arg[32];
+    int status = -1;
+    snprintf(arg, sizeof arg, "%zu", i);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+      execl("/proc/self/exe", self, flag, arg, (char *)NULL);
+      _exit(127);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      print_error("%s: %s %d\n", name_of(i), WIFEXITED(status) ? "exit" : "signal",
+                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+      failed++;
+    }
+  }
+  assert_int_equal(failed, 0);
+}
 
 #endif

@@ -60,10 +60,6 @@ class SlotArena {
     if (size_ == capacity_) grow(size_ + 1);
     return push_reserved(serial, rt, local);
   }
-  // Makes room for n more slots, so that n push_reserved calls need no check.
-  void reserve(size_t n) {
-    if (capacity_ - size_ < n) grow(size_ + n);
-  }
   // Appends n slots and returns the first: the caller fills them before any lookup can reach
   // them (the trampoline's callback values, written in one pass).
   Slot* append(size_t n) {

@@ -55,15 +55,6 @@ inline void* layout_external_value(v8::Local<v8::Value> external) {
 }
 #endif
 
-// Internal field `index` of an object known to have internal fields (as an aligned pointer).
-inline void* fast_internal_field(v8::Local<v8::Object> object, int index) {
-#if VH_FAST_READS
-  if (__builtin_expect(g_fast_reads, 1))
-    return layout_internal_field(object, index);
-#endif
-  return compat::internal_field(object, index);
-}
-
 // The pointer of a v8::External.
 inline void* fast_external_value(v8::Local<v8::Value> external) {
 #if VH_FAST_READS

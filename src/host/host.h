@@ -112,11 +112,6 @@ constexpr int kInstanceField = 0;
 inline Instance* instance_of(v8::Local<v8::Object> object) {
   return static_cast<Instance*>(compat::internal_field(object, kInstanceField));
 }
-// The same for an object known to be made from a host class template (V8's signature check
-// passed): without V8's type check (fast_reads.h).
-inline Instance* instance_of_checked(v8::Local<v8::Object> object) {
-  return static_cast<Instance*>(fast_internal_field(object, kInstanceField));
-}
 
 
 // Makes a FunctionTemplate whose calls reach record (owned by rt->host->functions).
