@@ -100,6 +100,11 @@ static int cb_throw_then_run(const vh_call_info *info, vh_value *result) {
   return VH_EEXCEPTION;
 }
 
+/* Whether two handles are the same one (a value's handle is all three of its fields). */
+static bool same_handle(vh_value a, vh_value b) {
+  return a.serial_ == b.serial_ && a.thread_ == b.thread_ && a.slot_ == b.slot_;
+}
+
 /* Reads every argument twice (a function first argument is called first, from C, and may call
  * back in); sums the numbers; checks `this` and that each value has its own handle. */
 static double g_values_sum;
@@ -118,9 +123,9 @@ static int cb_values(const vh_call_info *info, vh_value *result) {
     int rc = vh_value_double(info->argv[i], &a);
     if (rc == VH_OK) rc = vh_value_double(info->argv[i], &b);
     if (rc != VH_OK) return rc;
-    if (a != b || info->argv[i].serial_ == info->this_value.serial_) return VH_ERANGE;
+    if (a != b || same_handle(info->argv[i], info->this_value)) return VH_ERANGE;
     for (size_t j = 0; j < i; ++j)
-      if (info->argv[j].serial_ == info->argv[i].serial_) return VH_ERANGE;
+      if (same_handle(info->argv[j], info->argv[i])) return VH_ERANGE;
     sum += a;
   }
   if (vh_typeof(info->this_value, &t) != VH_OK || t != VH_TYPE_OBJECT) return VH_ETYPE;

@@ -5,9 +5,9 @@
  * No handle is a pointer. A runtime, engine or reference handle names a table entry with a
  * generation, so a handle kept after its object was disposed is recognised (::VH_EDISPOSED)
  * instead of touching freed memory or aliasing a newer object. A value or scope handle names a
- * slot of the thread that made it, with a serial number that is never reused, so a value used
- * after its scope closed gives ::VH_ESCOPE_CLOSED and one used on another thread gives
- * ::VH_EWRONG_THREAD. A zero-initialised handle is the empty handle: calls reject it with
+ * slot of the thread that made it, with a serial number that no later value of that slot
+ * carries, so a value used after its scope closed gives ::VH_ESCOPE_CLOSED and one used on
+ * another thread gives ::VH_EWRONG_THREAD. A zero-initialised handle is the empty handle: calls reject it with
  * ::VH_EINVAL, except where a parameter documents the empty handle as meaning "none" (the
  * receiver of vh_call(), the parent of a class). The fields are private; do not read or change
  * them.

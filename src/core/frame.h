@@ -23,29 +23,44 @@ inline Engine* callback_engine(uint64_t made_in, v8::Isolate* isolate, Runtime* 
   return engine;
 }
 
-class HostFrame {
+// The thread state of a host frame: the constructor enters it, leave() restores what it
+// replaced. Left explicitly, it needs no exception cleanup around the host call (which the
+// compiler would otherwise prepare for by keeping the whole frame in memory): the trampoline
+// (host/callback.cc) leaves it on each of its return paths; HostFrame below is the scoped form.
+class FrameState {
  public:
-  HostFrame(ThreadState* ts, Runtime* rt, Engine* engine)
-      : ts_(ts), rt_(rt), mark_(ts->slots.size()), floor_(ts->frame_floor),
+  FrameState(ThreadState* ts, Runtime* rt, Engine* engine)
+      : ts_(ts), rt_(rt), engine_(engine), mark_(ts->slots.size()), floor_(ts->frame_floor),
         last_failed_(ts->last_failed_engine), threw_(ts->frame_threw) {
     ts->frame_floor = ts->open_scopes;
     ts->frame_threw = false;
     ts->last_failed_engine = 0;
-    // V8 runs rt's code on this thread, so rt is current and locked.
-    step_ = Transition(kFrameSteps, rt, engine);
-    ts->enter<kFrameSteps>(step_);
+    // V8 runs rt's code on this thread, so rt is locked by it and already its current runtime
+    // (the invariant: current_rt's isolate is V8's current one); the frame does not set it.
+#ifdef VH_STATE_CHECKS
+    if (ts->current_rt != rt) state_broken("a host frame of a runtime that is not the thread's current one");
+#endif
+    // The step is rebuilt from scalars in the destructor rather than kept as a member: the
+    // frame's fields then stay scalars the compiler can keep in registers across the host call.
+    Transition step(kFrameSteps, rt, engine);
+    ts->enter<kFrameSteps>(step);
+    prev_entered_ = step.prev_entered;
+    prev_frame_rt_ = step.prev_frame_rt;
   }
-  ~HostFrame() {
+  void leave() {
     // Scopes the host code left open are closed for it, innermost first.
-    while (ts_->open_scopes > ts_->frame_floor) pop_scope(ts_);
+    if (__builtin_expect(ts_->open_scopes > ts_->frame_floor, 0)) close_left_scopes(ts_);
     ts_->slots.truncate(mark_);
     ts_->frame_floor = floor_;
     ts_->frame_threw = threw_;
     ts_->last_failed_engine = last_failed_;
-    ts_->leave<kFrameSteps>(step_);
+    Transition step(kFrameSteps, rt_, engine_);
+    step.prev_entered = prev_entered_;
+    step.prev_frame_rt = prev_frame_rt_;
+    ts_->leave<kFrameSteps>(step);
   }
-  HostFrame(const HostFrame&) = delete;
-  HostFrame& operator=(const HostFrame&) = delete;
+  FrameState(const FrameState&) = delete;
+  FrameState& operator=(const FrameState&) = delete;
 
   // The host code returned VH_EEXCEPTION after a v8host call of it failed: rethrows that call's
   // pending exception into V8, keeping its original message (location) for whoever catches it
@@ -65,13 +80,26 @@ class HostFrame {
   }
 
  private:
-  static constexpr unsigned kFrameSteps = kFrameField | kCurrentField | kNestField | kEnteredField | kUseField;
+  static constexpr unsigned kFrameSteps = kFrameField | kNestField | kEnteredField | kUseField;
+  // Out of line: the scopes a host callback left open, closed down to its frame's floor.
+  __attribute__((noinline, cold)) static void close_left_scopes(ThreadState* ts) {
+    while (ts->open_scopes > ts->frame_floor) pop_scope(ts);
+  }
   ThreadState* ts_;
-  Runtime* rt_;
+  Runtime* rt_;      // the frame's runtime (frame_rt)
+  Engine* engine_;   // entered and in use, one level deeper
   size_t mark_, floor_;
   uint64_t last_failed_;
   bool threw_;
-  Transition step_;  // rt current and its frame's, engine entered and in use, one level deeper
+  Runtime* prev_frame_rt_;  // what enter() replaced
+  Engine* prev_entered_;
+};
+
+// A host frame for the length of a C++ scope: around a call from V8 into host C code.
+class HostFrame : public FrameState {
+ public:
+  using FrameState::FrameState;
+  ~HostFrame() { leave(); }
 };
 
 }  // namespace vh

@@ -19,10 +19,10 @@ std::atomic<uint32_t> g_next_ordinal{1};
 // are closed innermost first so that V8's scope objects unwind in order.
 struct ThreadReaper {
   ~ThreadReaper() {
-    ThreadState* ts = tls_state;
+    ThreadState* ts = ThreadState::peek();
     if (!ts) return;
     while (!ts->scopes.empty()) pop_scope(ts);
-    tls_state = nullptr;
+    tls_state = &g_no_thread_state;
     delete ts;
   }
 };
@@ -30,7 +30,8 @@ thread_local ThreadReaper tls_reaper;
 
 }  // namespace
 
-__thread ThreadState* tls_state __attribute__((tls_model("initial-exec"))) = nullptr;
+ThreadState g_no_thread_state;
+__thread ThreadState* tls_state __attribute__((tls_model("initial-exec"))) = &g_no_thread_state;
 
 ThreadState* ThreadState::create() {
   ThreadState* ts = new ThreadState();

@@ -1,8 +1,10 @@
 // Per-thread state: the value arena and the stack of open scopes.
 //
 // A vh_value is (thread ordinal, slot index, serial). The slot holds the V8 Local and the serial
-// of the value that occupies it; serials are never reused on a thread, so a value whose scope
-// closed (slot truncated away, or reused by a newer value) is recognised, never aliased. The
+// of the value that occupies it; serials only grow on a thread (the values of one host call
+// share one serial, each in its own slot), so no later occupant of a slot carries an earlier
+// one's serial, and a value whose scope closed (slot truncated away, or reused by a newer
+// value) is recognised, never aliased. The
 // arena is per thread, not per runtime, because scopes nest strictly per thread across
 // runtimes, and because V8 handle scopes are per thread too.
 #pragma once
@@ -146,7 +148,8 @@ struct ScopeRecord {
 };
 
 struct ThreadState {
-  uint32_t ordinal;  // unique per thread for the life of the process, never 0
+  uint32_t ordinal = 0;  // unique per thread for the life of the process, never 0 (but in
+                         // g_no_thread_state)
   uint64_t next_serial = 1;
   // The runtime whose isolate this thread entered last (innermost scope, running callback or
   // call). Invariant: current_rt's lock is held by this thread, and its isolate is V8's current
@@ -219,17 +222,25 @@ struct ThreadState {
   void check(const Transition& step) const;
 };
 
-// The calling thread's state. __thread rather than thread_local: a C++ extern thread_local is
-// reached through a wrapper call; initial-exec: no __tls_get_addr in the shared library.
+// What tls_state points at on a thread that has no state (yet, or any more): ordinal 0, which no
+// value carries, so a lookup fails its thread test without first testing for a null state.
+extern ThreadState g_no_thread_state;
+
+// The calling thread's state, &g_no_thread_state when it has none (peek() and current() say
+// nullptr / make one). __thread rather than thread_local: a C++ extern thread_local is reached
+// through a wrapper call; initial-exec: no __tls_get_addr in the shared library.
 extern __thread ThreadState* tls_state __attribute__((tls_model("initial-exec")));
 
 // Reports a broken thread-state invariant (VH_STATE_CHECKS builds) and aborts: a library bug.
 [[noreturn]] void state_broken(const char* what);
 
-inline ThreadState* ThreadState::peek() { return tls_state; }
+inline ThreadState* ThreadState::peek() {
+  ThreadState* ts = tls_state;
+  return ts != &g_no_thread_state ? ts : nullptr;
+}
 inline ThreadState* ThreadState::current() {
   ThreadState* ts = tls_state;
-  return ts ? ts : create();
+  return ts != &g_no_thread_state ? ts : create();
 }
 
 template <unsigned kFields, unsigned kMaybe>
@@ -322,8 +333,8 @@ inline void ThreadState::leave(const Transition& step) {
 constexpr int kLookupOtherRuntime = 1;
 inline int lookup_value_current(vh_value value, const Slot** out) {
   if (value.serial_ == 0) return VH_EINVAL;
-  ThreadState* ts = tls_state;
-  if (!ts || value.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
+  const ThreadState* ts = tls_state;  // never null: g_no_thread_state has ordinal 0
+  if (value.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
   if (value.slot_ >= ts->slots.size()) return VH_ESCOPE_CLOSED;
   const Slot& slot = ts->slots[value.slot_];
   if (slot.serial != value.serial_) return VH_ESCOPE_CLOSED;

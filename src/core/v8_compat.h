@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -58,6 +59,17 @@
 
 namespace vh {
 namespace compat {
+
+#if VH_FAST_READS
+// The Local whose handle is the slot at p (V8 10.x: a Local is the address of a slot holding a
+// tagged word). For slots V8 made, e.g. a FunctionCallbackInfo's arguments.
+inline v8::Local<v8::Value> local_at(v8::internal::Address* p) {
+  v8::Local<v8::Value> local;
+  static_assert(sizeof(local) == sizeof(p), "a Local is one pointer");
+  std::memcpy(static_cast<void*>(&local), &p, sizeof(p));
+  return local;
+}
+#endif
 
 // ---- scripts and modules ---------------------------------------------------------------------
 

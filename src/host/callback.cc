@@ -59,47 +59,63 @@ __attribute__((noinline)) void finish_construct(const v8::FunctionCallbackInfo<v
   if (rc != VH_OK) return throw_status(iso, rc);
 }
 
-// Runs the host function of rec for this call in a callback frame: the arguments, `this` and
+// The handle of `this` (k = 0) or of argument k - 1 of a call: V8 10.x keeps the receiver
+// right below the arguments (FunctionCallbackInfo: This() is values_ - 1, info[i] values_ + i),
+// so with its handle layout (VH_FAST_READS) the handles are one pointer apart, read without the
+// bounds test info[i] makes; elsewhere through the public calls.
+class CallValues {
+ public:
+  explicit CallValues(const v8::FunctionCallbackInfo<v8::Value>& info)
+#if VH_FAST_READS
+      : base_(reinterpret_cast<v8::internal::Address*>(*info.This())) {}
+  v8::Local<v8::Value> operator()(int k) const { return compat::local_at(base_ + k); }
+
+ private:
+  v8::internal::Address* base_;
+#else
+      : info_(info) {}
+  v8::Local<v8::Value> operator()(int k) const { return k == 0 ? v8::Local<v8::Value>(info_.This()) : info_[k - 1]; }
+
+ private:
+  const v8::FunctionCallbackInfo<v8::Value>& info_;
+#endif
+};
+
+// Runs the host function of rec for this call in a callback frame: `this`, the arguments and
 // (kConstruct: a call with `new`) new.target go into the callback scope in one reservation of
 // the thread's arena, written in one pass; argv has room for the arguments.
+// All of them share one serial: a serial must never name two occupants of one slot, and each of
+// these slots gets it once (values made later get newer serials).
 template <bool kConstruct>
 __attribute__((always_inline)) inline void run_callback(const v8::FunctionCallbackInfo<v8::Value>& info,
                                                         HostFunction* rec, ThreadState* ts, Engine* engine,
                                                         vh_value* argv) {
   Runtime* rt = rec->rt;
-  HostFrame frame(ts, rt, engine);
-  int argc = info.Length();
-  size_t first = ts->slots.size();
+  const int argc = info.Length();
+  const CallValues values(info);
+  FrameState frame(ts, rt, engine);
+  const size_t first = ts->slots.size();
   Slot* slots = ts->slots.append(static_cast<size_t>(argc) + (kConstruct ? 2 : 1));
-  uint64_t serial = ts->next_serial;
-  ts->next_serial = serial + static_cast<uint64_t>(argc) + (kConstruct ? 2 : 1);
-  uint32_t thread = ts->ordinal;
-  // The handles first, then the slots: the handles' 32-bit stores may alias info's int
-  // length as far as the compiler knows, so info is read only after them (else it is
-  // reloaded, and the index checked against it, for every argument).
-  for (int i = 0; i < argc; ++i)
-    argv[i] = vh_value{serial + static_cast<uint64_t>(i), thread, static_cast<uint32_t>(first + static_cast<size_t>(i))};
-  for (int i = 0; i < argc; ++i) {
-    slots[i].serial = serial + static_cast<uint64_t>(i);
-    slots[i].rt = rt;
-    slots[i].local = info[i];
+  const uint64_t serial = ts->next_serial++;
+  const uint32_t thread = ts->ordinal;
+  auto handle = [&](size_t k) { return vh_value{serial, thread, static_cast<uint32_t>(first + k)}; };
+  for (int k = 0; k <= argc; ++k) {
+    slots[k].serial = serial;
+    slots[k].rt = rt;
+    slots[k].local = values(k);
   }
-  slots[argc].serial = serial + static_cast<uint64_t>(argc);
-  slots[argc].rt = rt;
-  slots[argc].local = info.This();
-  if (kConstruct) {
-    slots[argc + 1].serial = serial + static_cast<uint64_t>(argc) + 1;
-    slots[argc + 1].rt = rt;
-    slots[argc + 1].local = info.NewTarget();
-  }
+  for (int i = 0; i < argc; ++i) argv[i] = handle(static_cast<size_t>(i) + 1);
   vh_call_info call_info;
   call_info.engine = vh_engine{engine->handle};
-  call_info.this_value = vh_value{serial + static_cast<uint64_t>(argc), thread, static_cast<uint32_t>(first + static_cast<size_t>(argc))};
-  if (kConstruct)
-    call_info.new_target = vh_value{serial + static_cast<uint64_t>(argc) + 1, thread,
-                                    static_cast<uint32_t>(first + static_cast<size_t>(argc) + 1)};
-  else
+  call_info.this_value = handle(0);
+  if (kConstruct) {
+    slots[argc + 1].serial = serial;
+    slots[argc + 1].rt = rt;
+    slots[argc + 1].local = info.NewTarget();
+    call_info.new_target = handle(static_cast<size_t>(argc) + 1);
+  } else {
     call_info.new_target = vh_value{};
+  }
   call_info.argc = static_cast<size_t>(argc);
   call_info.argv = argv;
   call_info.data = rec->data;
@@ -107,18 +123,27 @@ __attribute__((always_inline)) inline void run_callback(const v8::FunctionCallba
   if (kConstruct && rec->kind == HostFunction::kConstructor) {
     void* native = nullptr;
     int rc = rec->cls->construct(&call_info, &native);
-    return finish_construct(info, rec, ts, rc, native);
+    finish_construct(info, rec, ts, rc, native);
+    return frame.leave();
   }
   vh_value result{};
   int rc = rec->fn(&call_info, &result);
   // The common outcome inline: VH_OK, nothing thrown, no result or a value of this runtime.
   // (While the script is being stopped, V8 ignores a return value.)
   if (__builtin_expect(rc == VH_OK && !ts->frame_threw, 1)) {
-    if (result.serial_ == 0) return;
-    const Slot* slot;
-    if (lookup_value(result, &slot) == VH_OK && slot->rt == rt) return info.GetReturnValue().Set(slot->local);
+    if (result.serial_ == 0) return frame.leave();
+    // lookup_value()'s checks, with what this frame already knows: ts is this thread's, and a
+    // value of rt is of a runtime this thread holds.
+    if (result.thread_ == thread && result.slot_ < ts->slots.size()) {
+      const Slot& slot = ts->slots[result.slot_];
+      if (slot.serial == result.serial_ && slot.rt == rt) {
+        info.GetReturnValue().Set(slot.local);
+        return frame.leave();
+      }
+    }
   }
   finish(info, rt, ts, rc, result);
+  frame.leave();
 }
 
 template <bool kConstruct>
@@ -138,7 +163,7 @@ __attribute__((noinline)) void construct_callback(const v8::FunctionCallbackInfo
   ThreadState* ts = ThreadState::current();
   Engine* engine = callback_engine(rec->engine_handle, info.GetIsolate(), rec->rt);
   if (!engine) return throw_disposed(info);
-  bool construct = info.IsConstructCall();
+  bool construct = is_construct_call(info);
   if (rec->kind == HostFunction::kConstructor) {
     if (!construct) {
       std::string text = "Class constructor " + rec->cls->name + " cannot be invoked without 'new'";
@@ -160,7 +185,7 @@ __attribute__((noinline)) void construct_callback(const v8::FunctionCallbackInfo
 
 void host_callback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* rec = static_cast<HostFunction*>(fast_external_value(info.Data()));
-  if (__builtin_expect(rec->kind == HostFunction::kConstructor || info.IsConstructCall(), 0))
+  if (__builtin_expect(rec->kind == HostFunction::kConstructor || is_construct_call(info), 0))
     return construct_callback(info, rec);
   ThreadState* ts = ThreadState::current();
   Engine* engine = callback_engine(rec->engine_handle, info.GetIsolate(), rec->rt);

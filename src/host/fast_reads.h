@@ -63,6 +63,19 @@ inline void* fast_external_value(v8::Local<v8::Value> external) {
   return external.As<v8::External>()->Value();
 }
 
+// Whether a call was made with `new`: FunctionCallbackInfo::IsConstructCall(), which tests
+// new.target for undefined through its map and oddball kind; with V8 10.x's layout a compare
+// with the isolate's undefined root decides the same (undefined is one object per isolate).
+inline bool is_construct_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
+#if VH_FAST_READS
+  using I = v8::internal::Internals;
+  using A = v8::internal::Address;
+  return *reinterpret_cast<A*>(*info.NewTarget()) != *I::GetRoot(info.GetIsolate(), I::kUndefinedValueRootIndex);
+#else
+  return info.IsConstructCall();
+#endif
+}
+
 // Checks both reads against the public API on an External and an object with internal fields
 // made in context (of isolate, whose lock is held); sets g_fast_reads when both agree. Once
 // per process (later calls return at once); the first engine's creation calls it.

@@ -43,8 +43,8 @@ int make_primitive(vh_engine engine, vh_value* out, Make make) {
   if (!out) return VH_EINVAL;
   Engine* e;
   VH_TRY(resolve_engine(engine, &e));
-  ThreadState* ts = ThreadState::peek();
-  if (ts && e->rt == ts->current_rt) {
+  ThreadState* ts = tls_state;  // g_no_thread_state (no current runtime) when the thread has none
+  if (e->rt == ts->current_rt) {
     *out = ts->push(e->rt, make(e->rt->isolate));
     return VH_OK;
   }
