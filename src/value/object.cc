@@ -1,4 +1,5 @@
-// Properties (by name, index and key value), own keys, calls and JSON: calls that run script.
+// Properties (by name, index and key value), own keys, calls, construction and JSON: calls that
+// run script.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -101,6 +102,46 @@ int delete_property(vh_engine engine, vh_value object, const Key& key, bool* del
   });
 }
 
+// The start of vh_call and vh_construct: argc checked, the engine entered (refused while an
+// exception is pending), then the function, the receiver (vh_call only: this_value not null;
+// its empty handle is undefined) and the arguments taken, in that order (a call with several bad
+// arguments answers for the first). Up to kInlineArgs arguments (most calls) are held in place.
+class ScriptCall {
+ public:
+  EngineCall call;
+  v8::Local<v8::Function> fn;
+  v8::Local<v8::Value> receiver;
+
+  int enter(vh_engine engine, vh_value function, const vh_value* this_value, size_t argc,
+            const vh_value* argv) {
+    if (argc > kMaxArgs) return VH_ERANGE;
+    VH_TRY(call.enter(engine, true));
+    v8::Local<v8::Value> f;
+    VH_TRY(call_arg(call, function, &f));
+    if (!f->IsFunction()) return VH_ETYPE;
+    fn = f.As<v8::Function>();
+    if (this_value) {
+      receiver = v8::Undefined(call.isolate);
+      if (this_value->serial_ != 0) VH_TRY(call_arg(call, *this_value, &receiver));
+    }
+    if (argc > kInlineArgs) {
+      heap_args_.resize(argc);
+      args_ = heap_args_.data();
+    }
+    for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args_[i]));
+    argc_ = static_cast<int>(argc);
+    return VH_OK;
+  }
+  int argc() const { return argc_; }
+  v8::Local<v8::Value>* argv() { return args_; }
+
+ private:
+  v8::Local<v8::Value> inline_args_[kInlineArgs];
+  std::vector<v8::Local<v8::Value>> heap_args_;
+  v8::Local<v8::Value>* args_ = inline_args_;
+  int argc_ = 0;
+};
+
 }  // namespace
 
 extern "C" {
@@ -185,27 +226,26 @@ int vh_own_keys(vh_engine engine, vh_value object, unsigned flags, vh_value* out
 int vh_call(vh_engine engine, vh_value function, vh_value this_value, size_t argc,
             const vh_value* argv, vh_value* out) {
   if (argc && !argv) return VH_EINVAL;
-  if (argc > kMaxArgs) return VH_ERANGE;
-  EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Local<v8::Value> fn;
-  VH_TRY(call_arg(call, function, &fn));
-  if (!fn->IsFunction()) return VH_ETYPE;
-  v8::Local<v8::Value> receiver = v8::Undefined(call.isolate);
-  if (this_value.serial_ != 0) VH_TRY(call_arg(call, this_value, &receiver));
-  v8::Local<v8::Value> inline_args[kInlineArgs];
-  std::vector<v8::Local<v8::Value>> heap_args;
-  v8::Local<v8::Value>* args = inline_args;
-  if (argc > kInlineArgs) {
-    heap_args.resize(argc);
-    args = heap_args.data();
-  }
-  for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args[i]));
-  v8::TryCatch tc(call.isolate);
+  ScriptCall s;
+  VH_TRY(s.enter(engine, function, &this_value, argc, argv));
+  v8::TryCatch tc(s.call.isolate);
   v8::Local<v8::Value> result;
-  if (!fn.As<v8::Function>()->Call(call.context, receiver, static_cast<int>(argc), args).ToLocal(&result))
-    return call.failed(tc);
-  return call.result_to(result, out);
+  if (!s.fn->Call(s.call.context, s.receiver, s.argc(), s.argv()).ToLocal(&result))
+    return s.call.failed(tc);
+  return s.call.result_to(result, out);
+}
+
+int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value* argv,
+                 vh_value* out) {
+  if (!out || (argc && !argv)) return VH_EINVAL;
+  ScriptCall s;
+  VH_TRY(s.enter(engine, constructor, nullptr, argc, argv));
+  v8::TryCatch tc(s.call.isolate);
+  v8::Local<v8::Object> result;
+  if (!s.fn->NewInstance(s.call.context, s.argc(), s.argv()).ToLocal(&result))
+    return s.call.failed(tc);
+  *out = s.call.result(result);
+  return VH_OK;
 }
 
 int vh_json_parse(vh_engine engine, const char* text, size_t length, vh_value* out) {
