@@ -73,6 +73,22 @@ static inline bool eval_bool_scoped(vh_engine e, const char *source) {
   return b;
 }
 
+/* eval_ok of source in a scope of its own (the completion value goes with it), for a caller
+ * that holds none. */
+static inline void eval_scoped(vh_engine e, const char *source) {
+  vh_scope s;
+  assert_ok(vh_scope_open(e, &s));
+  eval_ok(e, source);
+  assert_ok(vh_scope_close(s));
+}
+
+/* Runs rt's loop until nothing is left in it: VH_OK, and not alive. */
+static inline void run_until_empty(vh_runtime rt) {
+  bool alive = true;
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
+  assert_false(alive);
+}
+
 /* Fails the test unless src evaluates to true in engine e. */
 #define assert_js_in(e, src)                                                                  \
   do {                                                                                        \
