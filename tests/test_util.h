@@ -144,6 +144,17 @@ static inline void runtime_from_snapshot(const char *setup, vh_runtime *loaded, 
   assert_ok(vh_engine_new(*loaded, NULL, e));
 }
 
+/* Timers set and cleared from timer callbacks, all on the loop's own thread: globalThis.n ends
+ * at 4 once they ran (a cleared one would add 100 or 1000). */
+#define TIMERS_TO_FOUR_JS                                                     \
+  "globalThis.n = 0;"                                                         \
+  "setTimeout(() => {"                                                        \
+  "  n++;"                                                                    \
+  "  clearTimeout(setTimeout(() => { n += 100; }, 1));"                       \
+  "  const iv = setInterval(() => { if (++n === 4) clearInterval(iv); }, 1);" \
+  "}, 1);"                                                                    \
+  "clearTimeout(setTimeout(() => { n += 1000; }, 1));"
+
 /* Sets globalThis[name] = v in engine e, so script can inspect a host-made value. */
 static inline void put_global(vh_engine e, const char *name, vh_value v) { assert_ok(set_global(e, name, v)); }
 
