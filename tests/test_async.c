@@ -121,29 +121,18 @@ static int teardown(void **state) {
   return g_rt.id_ == 0 || vh_runtime_dispose(g_rt) == VH_OK ? 0 : -1;
 }
 
-static void run_js(const char *src) {
-  vh_scope s;
-  assert_ok(vh_scope_open(g_e, &s));
-  eval_ok(g_e, src);
-  assert_ok(vh_scope_close(s));
-}
 #define assert_js(src) assert_js_scoped(g_e, src)
-static void run_all(void) {
-  bool alive = true;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
-  assert_false(alive);
-}
 
 /* ---- tests -------------------------------------------------------------------------------- */
 
 static void test_resolve_from_pool(void **state) {
   (void)state;
-  run_js("var out, p = compute(7), log = [];"
-         "(async () => { out = await p; log.push('awaited'); })();"
-         "log.push('sync');");
+  eval_scoped(g_e, "var out, p = compute(7), log = [];"
+                   "(async () => { out = await p; log.push('awaited'); })();"
+                   "log.push('sync');");
   assert_js("p instanceof Promise");
   assert_js("out === undefined");
-  run_all();
+  run_until_empty(g_rt);
   assert_js("out === 49");
   assert_js("log.join() === 'sync,awaited'");
   assert_int_equal(atomic_load(&g_work_runs), 1);
@@ -153,20 +142,20 @@ static void test_resolve_from_pool(void **state) {
 
 static void test_resolve_values(void **state) {
   (void)state;
-  run_js("var u = 'unset', s;"
-         "compute(1, 1, 0).then(v => { u = v; });"
-         "compute(1, 5, 0).then(v => { s = v; });");
-  run_all();
+  eval_scoped(g_e, "var u = 'unset', s;"
+                   "compute(1, 1, 0).then(v => { u = v; });"
+                   "compute(1, 5, 0).then(v => { s = v; });");
+  run_until_empty(g_rt);
   assert_js("u === undefined");
   assert_js("s === 'from the pool'");
 }
 
 static void test_reject_by_throw(void **state) {
   (void)state;
-  run_js("var caught, caught2;"
-         "(async () => { try { await compute(3, 2); } catch (e) { caught = e; } })();"
-         "compute(3, 3).catch(e => { caught2 = e; });");
-  run_all();
+  eval_scoped(g_e, "var caught, caught2;"
+                   "(async () => { try { await compute(3, 2); } catch (e) { caught = e; } })();"
+                   "compute(3, 3).catch(e => { caught2 = e; });");
+  run_until_empty(g_rt);
   assert_js("caught instanceof RangeError && caught.message === 'too big'");
   assert_js("caught2 === 42");
   assert_int_equal(g_uncaught, 0);
@@ -186,8 +175,8 @@ static void test_reject_by_code(void **state) {
            "compute(1, 1, 0, 0, %d).catch(e => { msg = e instanceof Error && e.code === 'VH_ETYPE' && e.message; });"
            "compute(1, 4, 0, %d).catch(e => { msg2 = e instanceof Error && e.code === 'VH_ERANGE' && e.message; });",
            VH_ETYPE, VH_ERANGE);
-  run_js(src);
-  run_all();
+  eval_scoped(g_e, src);
+  run_until_empty(g_rt);
   char expected[256], buf[256];
   vh_scope s;
   assert_ok(vh_scope_open(g_e, &s));
@@ -202,25 +191,25 @@ static void test_reject_by_code(void **state) {
 
 static void test_unhandled_rejection_reported(void **state) {
   (void)state;
-  run_js("compute(3, 2);");
-  run_all();
+  eval_scoped(g_e, "compute(3, 2);");
+  run_until_empty(g_rt);
   assert_int_equal(g_rejections, 1);
   assert_non_null(strstr(g_last_error, "too big"));
 }
 
 static void test_status_passed(void **state) {
   (void)state;
-  run_js("var st; compute(0, 4, 1, 5).then(v => { st = v; });");
-  run_all();
+  eval_scoped(g_e, "var st; compute(0, 4, 1, 5).then(v => { st = v; });");
+  run_until_empty(g_rt);
   assert_js("st === 5");
 }
 
 static void test_many_concurrent(void **state) {
   (void)state;
-  run_js("var total, ps = [];"
-         "for (let i = 0; i < 100; i++) ps.push(compute(i, 0, i % 5));"
-         "Promise.all(ps).then(v => { total = v.reduce((a, b) => a + b, 0); });");
-  run_all();
+  eval_scoped(g_e, "var total, ps = [];"
+                   "for (let i = 0; i < 100; i++) ps.push(compute(i, 0, i % 5));"
+                   "Promise.all(ps).then(v => { total = v.reduce((a, b) => a + b, 0); });");
+  run_until_empty(g_rt);
   /* sum of i^2 for i < 100 */
   assert_js("total === 328350");
   assert_int_equal(atomic_load(&g_done_calls), 100);
@@ -228,7 +217,7 @@ static void test_many_concurrent(void **state) {
 
 static void test_dispose_in_flight(void **state) {
   (void)state;
-  run_js("compute(1, 0, 100); compute(2, 0, 50); compute(3, 0, 0);");
+  eval_scoped(g_e, "compute(1, 0, 100); compute(2, 0, 50); compute(3, 0, 0);");
   assert_ok(vh_runtime_dispose(g_rt));
   g_rt.id_ = 0;
   assert_int_equal(atomic_load(&g_done_calls), 3);
@@ -247,8 +236,8 @@ static void test_engine_disposed_in_flight(void **state) {
   eval_ok(e2, "compute(5, 0, 30).then(() => { throw new Error('must not run'); });");
   assert_ok(vh_scope_close(s));
   assert_ok(vh_engine_dispose(e2));
-  run_js("var ok; compute(2, 0, 10).then(v => { ok = v; });");
-  run_all();
+  eval_scoped(g_e, "var ok; compute(2, 0, 10).then(v => { ok = v; });");
+  run_until_empty(g_rt);
   assert_js("ok === 4");
   assert_int_equal(atomic_load(&g_done_calls), 2);
   assert_int_equal(atomic_load(&g_done_disposed), 1);
@@ -312,7 +301,7 @@ static void test_invalid_args(void **state) {
   assert_ok(vh_promise_state(p, &st));
   assert_int_equal(st, VH_PROMISE_STATUS_PENDING);
   assert_ok(vh_scope_close(s));
-  run_all();
+  run_until_empty(g_rt);
 }
 
 /* ---- from another thread, on a worker ------------------------------------------------------- */

@@ -68,12 +68,6 @@ static double now_ms(void) {
 }
 
 /* Evaluates src in a scope of its own. */
-static void run_js(vh_engine e, const char *src) {
-  vh_scope s;
-  assert_ok(vh_scope_open(e, &s));
-  eval_ok(e, src);
-  assert_ok(vh_scope_close(s));
-}
 #define assert_js(src) assert_js_scoped(g_e, src)
 static void js_string(const char *src, char *buf, size_t size) {
   vh_scope s;
@@ -81,27 +75,22 @@ static void js_string(const char *src, char *buf, size_t size) {
   assert_ok(vh_value_string_utf8(eval_ok(g_e, src), buf, size, NULL));
   assert_ok(vh_scope_close(s));
 }
-static void run_all(void) {
-  bool alive = true;
-  assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
-  assert_false(alive);
-}
 
 /* ---- timers ------------------------------------------------------------------------------- */
 
 static void test_timeout_order(void **state) {
   (void)state;
-  run_js(g_e,
-         "var order = [];"
-         "setTimeout(() => order.push(30), 30);"
-         "setTimeout(() => order.push(10), 10);"
-         "setTimeout(() => order.push(20), 20);"
-         "setTimeout(() => order.push('a'), 15);"
-         "setTimeout(() => order.push('b'), 15);"
-         "setTimeout(() => order.push('c'), 15);"
-         "setTimeout(() => order.push('z0'));");
+  eval_scoped(g_e,
+              "var order = [];"
+              "setTimeout(() => order.push(30), 30);"
+              "setTimeout(() => order.push(10), 10);"
+              "setTimeout(() => order.push(20), 20);"
+              "setTimeout(() => order.push('a'), 15);"
+              "setTimeout(() => order.push('b'), 15);"
+              "setTimeout(() => order.push('c'), 15);"
+              "setTimeout(() => order.push('z0'));");
   assert_js("order.length === 0");  /* never inline */
-  run_all();
+  run_until_empty(g_rt);
   char buf[128];
   js_string("order.join()", buf, sizeof buf);
   assert_string_equal(buf, "z0,10,a,b,c,20,30");
@@ -109,14 +98,14 @@ static void test_timeout_order(void **state) {
 
 static void test_ids_and_coercion(void **state) {
   (void)state;
-  run_js(g_e,
-         "var ids = [setTimeout(() => {}), setInterval(() => {}, 5), setTimeout(() => {}, NaN),"
-         "           setTimeout(() => {}, -100), setTimeout(() => {}, '3'), setTimeout(() => {}, 1e12)];"
-         "ids.forEach(clearTimeout); var fired = [];"
-         "setTimeout(() => fired.push('neg'), -5);"
-         "setTimeout(() => fired.push('nan'), NaN);"
-         "setTimeout(() => fired.push('obj'), { valueOf() { return 2; } });"
-         "var self; setTimeout(function () { self = this; }, 1);");
+  eval_scoped(g_e,
+              "var ids = [setTimeout(() => {}), setInterval(() => {}, 5), setTimeout(() => {}, NaN),"
+              "           setTimeout(() => {}, -100), setTimeout(() => {}, '3'), setTimeout(() => {}, 1e12)];"
+              "ids.forEach(clearTimeout); var fired = [];"
+              "setTimeout(() => fired.push('neg'), -5);"
+              "setTimeout(() => fired.push('nan'), NaN);"
+              "setTimeout(() => fired.push('obj'), { valueOf() { return 2; } });"
+              "var self; setTimeout(function () { self = this; }, 1);");
   assert_js("ids.every(id => Number.isInteger(id) && id > 0)");
   assert_js("new Set(ids).size === ids.length");
   assert_js("ids.every((id, i) => i === 0 || id > ids[i - 1])");
@@ -125,7 +114,7 @@ static void test_ids_and_coercion(void **state) {
   assert_js("(() => { try { setInterval({}, 1); } catch (e) { return e instanceof TypeError; } })()");
   assert_js("(() => { try { setTimeout(); } catch (e) { return e instanceof TypeError; } })()");
   assert_js("(() => { try { setTimeout(() => {}, { valueOf() { throw 7; } }); } catch (e) { return e === 7; } })()");
-  run_all();
+  run_until_empty(g_rt);
   assert_js("fired.join() === 'neg,nan,obj'");
   assert_js("self === globalThis");
   assert_int_equal(g_errors.uncaught, 0);
@@ -133,26 +122,26 @@ static void test_ids_and_coercion(void **state) {
 
 static void test_clear_before_firing(void **state) {
   (void)state;
-  run_js(g_e,
-         "var fired = false, done = false;"
-         "var id = setTimeout(() => { fired = true; }, 10);"
-         "clearTimeout(id); clearTimeout(id); clearTimeout(123456); clearTimeout(undefined);"
-         "clearTimeout(null); clearTimeout('nope'); clearTimeout({}); clearInterval(-1); clearTimeout(1.5);"
-         "var iid = setInterval(() => { fired = true; }, 5); clearInterval(iid);"
-         "var t2 = setTimeout(() => { fired = true; }, 5); clearInterval(t2);" /* either clears either */
-         "setTimeout(() => { done = true; }, 30);");
-  run_all();
+  eval_scoped(g_e,
+              "var fired = false, done = false;"
+              "var id = setTimeout(() => { fired = true; }, 10);"
+              "clearTimeout(id); clearTimeout(id); clearTimeout(123456); clearTimeout(undefined);"
+              "clearTimeout(null); clearTimeout('nope'); clearTimeout({}); clearInterval(-1); clearTimeout(1.5);"
+              "var iid = setInterval(() => { fired = true; }, 5); clearInterval(iid);"
+              "var t2 = setTimeout(() => { fired = true; }, 5); clearInterval(t2);" /* either clears either */
+              "setTimeout(() => { done = true; }, 30);");
+  run_until_empty(g_rt);
   assert_js("!fired && done");
 }
 
 static void test_interval(void **state) {
   (void)state;
-  run_js(g_e,
-         "var n = 0, after = 0;"
-         "var id = setInterval((step) => { n += step; if (n === 5) clearInterval(id); }, 5, 1);"
-         "var id2 = setInterval(() => { if (++after === 4) clearInterval(id2); }, 2);");
+  eval_scoped(g_e,
+              "var n = 0, after = 0;"
+              "var id = setInterval((step) => { n += step; if (n === 5) clearInterval(id); }, 5, 1);"
+              "var id2 = setInterval(() => { if (++after === 4) clearInterval(id2); }, 2);");
   double t0 = now_ms();
-  run_all();
+  run_until_empty(g_rt);
   assert_true(now_ms() - t0 >= 20);
   assert_js("n === 5");
   assert_js("after === 4");
@@ -160,53 +149,53 @@ static void test_interval(void **state) {
 
 static void test_extra_args(void **state) {
   (void)state;
-  run_js(g_e,
-         "var got;"
-         "setTimeout(function (a, b, c, d) { got = [a, b, c, d, arguments.length]; }, 1, 1, 'two', { three: 3 });");
-  run_all();
+  eval_scoped(g_e,
+              "var got;"
+              "setTimeout(function (a, b, c, d) { got = [a, b, c, d, arguments.length]; }, 1, 1, 'two', { three: 3 });");
+  run_until_empty(g_rt);
   assert_js("JSON.stringify(got) === '[1,\"two\",{\"three\":3},null,3]'");
 }
 
 static void test_throwing_callback_reported(void **state) {
   (void)state;
-  run_js(g_e,
-         "var after = false, ticks = 0;"
-         "setTimeout(() => { throw new Error('boom'); }, 5);"
-         "var id = setInterval(() => { if (++ticks === 3) clearInterval(id); throw new RangeError('tick'); }, 3);"
-         "setTimeout(() => { after = true; }, 40);");
-  run_all();
+  eval_scoped(g_e,
+              "var after = false, ticks = 0;"
+              "setTimeout(() => { throw new Error('boom'); }, 5);"
+              "var id = setInterval(() => { if (++ticks === 3) clearInterval(id); throw new RangeError('tick'); }, 3);"
+              "setTimeout(() => { after = true; }, 40);");
+  run_until_empty(g_rt);
   assert_js("after && ticks === 3");
   assert_int_equal(g_errors.uncaught, 4);
   assert_int_equal(g_errors.rejections, 0);
   /* A rejection left unhandled by a timer callback is reported as such. */
-  run_js(g_e, "setTimeout(() => { Promise.reject(new Error('nobody')); }, 1);");
-  run_all();
+  eval_scoped(g_e, "setTimeout(() => { Promise.reject(new Error('nobody')); }, 1);");
+  run_until_empty(g_rt);
   assert_int_equal(g_errors.rejections, 1);
   assert_non_null(strstr(g_errors.last, "nobody"));
   /* An exception thrown by a queueMicrotask callback reaches the handler too (V8 reports it
    * itself, no call of ours sees it). */
-  run_js(g_e, "setTimeout(() => queueMicrotask(() => { throw new TypeError('from a microtask'); }), 1);");
-  run_all();
+  eval_scoped(g_e, "setTimeout(() => queueMicrotask(() => { throw new TypeError('from a microtask'); }), 1);");
+  run_until_empty(g_rt);
   assert_int_equal(g_errors.uncaught, 5);
   assert_non_null(strstr(g_errors.last, "from a microtask"));
 }
 
 static void test_microtask_order(void **state) {
   (void)state;
-  run_js(g_e,
-         "var log = [];"
-         "setTimeout(() => {"
-         "  log.push('t1');"
-         "  queueMicrotask(() => log.push('t1-micro'));"
-         "  Promise.resolve().then(() => log.push('t1-then'));"
-         "}, 0);"
-         "setTimeout(() => log.push('t2'), 0);"
-         "Promise.resolve().then(() => log.push('p1'));"
-         "queueMicrotask(() => { log.push('m1'); queueMicrotask(() => log.push('m1-nested')); });"
-         "Promise.resolve().then(() => log.push('p2'));"
-         "log.push('sync');");
+  eval_scoped(g_e,
+              "var log = [];"
+              "setTimeout(() => {"
+              "  log.push('t1');"
+              "  queueMicrotask(() => log.push('t1-micro'));"
+              "  Promise.resolve().then(() => log.push('t1-then'));"
+              "}, 0);"
+              "setTimeout(() => log.push('t2'), 0);"
+              "Promise.resolve().then(() => log.push('p1'));"
+              "queueMicrotask(() => { log.push('m1'); queueMicrotask(() => log.push('m1-nested')); });"
+              "Promise.resolve().then(() => log.push('p2'));"
+              "log.push('sync');");
   assert_js("log.join() === 'sync'");
-  run_all();
+  run_until_empty(g_rt);
   char buf[256];
   js_string("log.join()", buf, sizeof buf);
   assert_string_equal(buf, "sync,p1,m1,p2,m1-nested,t1,t1-micro,t1-then,t2");
@@ -218,17 +207,17 @@ static void test_microtask_order(void **state) {
 
 static void test_console_sink(void **state) {
   (void)state;
-  run_js(g_e,
-         "console.log('a', 1, 2.5, undefined, null, true, { x: 1, y: [1, 2] }, [1, 'b'], 'c d');"
-         "console.warn('careful');"
-         "console.error('bad', -0, NaN);"
-         "console.log();"
-         "var cyc = {}; cyc.self = cyc; console.log(cyc);"
-         "console.log(Symbol('s'), 10n, function f() { return 1; });"
-         "console.log(new Error('oops'));"
-         "console.log({ toJSON() { throw 1; } }, { toJSON() { throw 1; }, toString() { throw 2; } });"
-         "console.log('h\\u00e9llo \\u{1F600}', { toJSON() { return undefined; } });"
-         "console.log('nul\\0byte');");
+  eval_scoped(g_e,
+              "console.log('a', 1, 2.5, undefined, null, true, { x: 1, y: [1, 2] }, [1, 'b'], 'c d');"
+              "console.warn('careful');"
+              "console.error('bad', -0, NaN);"
+              "console.log();"
+              "var cyc = {}; cyc.self = cyc; console.log(cyc);"
+              "console.log(Symbol('s'), 10n, function f() { return 1; });"
+              "console.log(new Error('oops'));"
+              "console.log({ toJSON() { throw 1; } }, { toJSON() { throw 1; }, toString() { throw 2; } });"
+              "console.log('h\\u00e9llo \\u{1F600}', { toJSON() { return undefined; } });"
+              "console.log('nul\\0byte');");
   assert_int_equal(g_console.count, 10);
   assert_int_equal(g_console.level[0], VH_CONSOLE_LEVEL_LOG);
   assert_string_equal(g_console.text[0], "a 1 2.5 undefined null true {\"x\":1,\"y\":[1,2]} [1,\"b\"] c d");
@@ -255,10 +244,10 @@ static void test_console_sink(void **state) {
 static void test_console_default_sink(void **state) {
   (void)state;
   assert_ok(vh_runtime_set_console(g_rt, NULL, NULL));
-  run_js(g_e,
-         "console.log('[test_builtins] console.log to stdout', { ok: true });"
-         "console.warn('[test_builtins] console.warn to stderr');"
-         "console.error('[test_builtins] console.error to stderr', 42);");
+  eval_scoped(g_e,
+              "console.log('[test_builtins] console.log to stdout', { ok: true });"
+              "console.warn('[test_builtins] console.warn to stderr');"
+              "console.error('[test_builtins] console.error to stderr', 42);");
   fflush(stdout);
   assert_int_equal(g_console.count, 0);
   vh_runtime stale = {0};
@@ -267,9 +256,9 @@ static void test_console_default_sink(void **state) {
 
 static void test_console_in_timer(void **state) {
   (void)state;
-  run_js(g_e, "setTimeout((x) => console.log('tick', x), 1, { n: 1 });");
+  eval_scoped(g_e, "setTimeout((x) => console.log('tick', x), 1, { n: 1 });");
   assert_int_equal(g_console.count, 0);
-  run_all();
+  run_until_empty(g_rt);
   assert_int_equal(g_console.count, 1);
   assert_string_equal(g_console.text[0], "tick {\"n\":1}");
 }
@@ -301,19 +290,19 @@ static void test_console_has_every_v8_method(void **state) {
 /* Each method reaches the sink with its level. */
 static void test_console_levels(void **state) {
   (void)state;
-  run_js(g_e,
-         "console.info('i', 1); console.debug('d'); console.dir({ a: 1 }); console.dirxml('x');"
-         "console.table([1]);"
-         "console.assert(true, 'not shown'); console.assert(0, 'shown', 2); console.assert(false);"
-         "console.count(); console.count('c'); console.count(); console.countReset();"
-         "console.count(); console.countReset('nope');"
-         "console.time('t'); console.time('t'); console.timeLog('t', 'more'); console.timeEnd('t');"
-         "console.timeEnd('t');"
-         "console.group('g'); console.log('in\\nside'); console.groupCollapsed(); console.warn('deeper');"
-         "console.groupEnd(); console.groupEnd(); console.groupEnd(); console.log('out');"
-         "console.clear(); console.profile(); console.profileEnd(); console.timeStamp();"
-         "console.context();"
-         "function f() { console.trace('here', 1); } f();");
+  eval_scoped(g_e,
+              "console.info('i', 1); console.debug('d'); console.dir({ a: 1 }); console.dirxml('x');"
+              "console.table([1]);"
+              "console.assert(true, 'not shown'); console.assert(0, 'shown', 2); console.assert(false);"
+              "console.count(); console.count('c'); console.count(); console.countReset();"
+              "console.count(); console.countReset('nope');"
+              "console.time('t'); console.time('t'); console.timeLog('t', 'more'); console.timeEnd('t');"
+              "console.timeEnd('t');"
+              "console.group('g'); console.log('in\\nside'); console.groupCollapsed(); console.warn('deeper');"
+              "console.groupEnd(); console.groupEnd(); console.groupEnd(); console.log('out');"
+              "console.clear(); console.profile(); console.profileEnd(); console.timeStamp();"
+              "console.context();"
+              "function f() { console.trace('here', 1); } f();");
   static const struct {
     vh_console_level level;
     const char *text; /* a prefix when it ends in '*' */
@@ -362,10 +351,10 @@ static void test_console_levels(void **state) {
 
 static void test_run_default_waits(void **state) {
   (void)state;
-  run_js(g_e,
-         "var fired = [];"
-         "setTimeout(() => fired.push(1), 10);"
-         "setTimeout(() => { fired.push(2); setTimeout(() => fired.push(3), 30); }, 20);");
+  eval_scoped(g_e,
+              "var fired = [];"
+              "setTimeout(() => fired.push(1), 10);"
+              "setTimeout(() => { fired.push(2); setTimeout(() => fired.push(3), 30); }, 20);");
   double t0 = now_ms();
   bool alive = true;
   assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_DEFAULT, &alive));
@@ -383,7 +372,7 @@ static void test_run_nowait(void **state) {
   (void)state;
   /* Let the loop's cached time go stale: the timer must still count from when it was set. */
   uv_sleep(250);
-  run_js(g_e, "var fired = false; setTimeout(() => { fired = true; }, 200);");
+  eval_scoped(g_e, "var fired = false; setTimeout(() => { fired = true; }, 200);");
   double t0 = now_ms();
   bool alive = false;
   assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_NOWAIT, &alive));
@@ -399,11 +388,11 @@ static void test_run_nowait(void **state) {
 
 static void test_dispose_with_active_timers(void **state) {
   (void)state;
-  run_js(g_e,
-         "var n = 0;"
-         "setInterval(() => { n++; }, 1, { big: new Array(1000).fill(7) });"
-         "for (let i = 0; i < 50; i++) setTimeout(() => {}, 10000 + i, [i]);"
-         "setTimeout(() => {}, 1);");
+  eval_scoped(g_e,
+              "var n = 0;"
+              "setInterval(() => { n++; }, 1, { big: new Array(1000).fill(7) });"
+              "for (let i = 0; i < 50; i++) setTimeout(() => {}, 10000 + i, [i]);"
+              "setTimeout(() => {}, 1);");
   bool alive = false;
   assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_ONCE, &alive));
   assert_true(alive);
@@ -424,8 +413,8 @@ static void test_dispose_engine_with_timer(void **state) {
   bool alive = true;
   assert_ok(vh_runtime_run(g_rt, VH_RUN_MODE_NOWAIT, &alive));
   assert_false(alive);
-  run_js(g_e, "var done = false; setTimeout(() => { done = true; }, 30);");
-  run_all();
+  eval_scoped(g_e, "var done = false; setTimeout(() => { done = true; }, 30);");
+  run_until_empty(g_rt);
   assert_js("done");
   assert_int_equal(g_console.count, 0);
   assert_int_equal(g_errors.uncaught, 0);
@@ -443,8 +432,8 @@ static void test_flags(void **state) {
   assert_ok(vh_engine_install_builtins(g_e, VH_BUILTIN_ALL)); /* twice: harmless */
   assert_ok(vh_scope_close(s));
   assert_status(VH_ENOSCOPE, vh_engine_install_builtins(g_e, VH_BUILTIN_ALL));
-  run_js(g_e, "var ok = false; setTimeout(() => { ok = true; console.log('again'); }, 1);");
-  run_all();
+  eval_scoped(g_e, "var ok = false; setTimeout(() => { ok = true; console.log('again'); }, 1);");
+  run_until_empty(g_rt);
   assert_js("ok");
   assert_int_equal(g_console.count, 1);
 

@@ -12,16 +12,6 @@
 
 static size_t margin_for(size_t limit) { return limit / 2 > 16 * MIB ? limit / 2 : 16 * MIB; }
 
-/* Runs source in a fresh scope of e; returns the status. */
-static int run(vh_engine e, const char *source) {
-  vh_scope s;
-  assert_ok(vh_scope_open(e, &s));
-  int rc = vh_eval(e, source, VH_AUTO_LENGTH, "heap.js", NULL);
-  vh_exception_discard(e);
-  assert_ok(vh_scope_close(s));
-  return rc;
-}
-
 static vh_heap_stats stats_of(vh_runtime rt) {
   vh_heap_stats st;
   assert_ok(vh_runtime_heap_stats(rt, &st));
@@ -63,10 +53,10 @@ static void test_single_huge_allocation(void **state) {
     vh_engine e;
     new_limited(16 * MIB, &rt, &e);
     size_t configured = stats_of(rt).limit;
-    assert_status(VH_EHEAPLIMIT, run(e, scripts[i]));
+    assert_status(VH_EHEAPLIMIT, run_scoped(e, scripts[i]));
     assert_within_margin(rt, configured);
     assert_int_equal(stats_of(rt).limit, configured);
-    assert_status(VH_OK, run(e, "[1, 2, 3].map(x => x * 2).length"));
+    assert_status(VH_OK, run_scoped(e, "[1, 2, 3].map(x => x * 2).length"));
     assert_ok(vh_runtime_dispose(rt));
   }
 }
@@ -81,10 +71,10 @@ static void test_limit_restored_after_each_stop(void **state) {
   new_limited(32 * MIB, &rt, &e);
   size_t configured = stats_of(rt).limit;
   for (int i = 0; i < 5; i++) {
-    assert_status(VH_EHEAPLIMIT, run(e, "(() => { const a = []; for (;;) a.push(new Array(1000).fill(1.5)); })()"));
+    assert_status(VH_EHEAPLIMIT, run_scoped(e, "(() => { const a = []; for (;;) a.push(new Array(1000).fill(1.5)); })()"));
     assert_int_equal(stats_of(rt).limit, configured);
     assert_within_margin(rt, configured);
-    assert_status(VH_OK, run(e, "'fine'"));
+    assert_status(VH_OK, run_scoped(e, "'fine'"));
   }
   assert_ok(vh_runtime_dispose(rt));
 }
@@ -103,19 +93,19 @@ static void test_kept_heap_does_not_ratchet(void **state) {
   new_limited(16 * MIB, &rt, &anchor);
   assert_ok(vh_engine_new(rt, NULL, &e));
   size_t configured = stats_of(rt).limit;
-  assert_status(VH_OK, run(e, "globalThis.keep = []; 0"));
+  assert_status(VH_OK, run_scoped(e, "globalThis.keep = []; 0"));
   for (int i = 0; i < 10; i++) {
-    assert_status(VH_EHEAPLIMIT, run(e, "for (;;) keep.push(new Array(1000).fill(1.5))"));
+    assert_status(VH_EHEAPLIMIT, run_scoped(e, "for (;;) keep.push(new Array(1000).fill(1.5))"));
     assert_within_margin(rt, configured);
   }
   /* The memory is held by e's global: dispose it, collect, and the runtime is back. */
   assert_ok(vh_engine_dispose(e));
   assert_ok(vh_runtime_gc(rt));
   assert_ok(vh_engine_new(rt, NULL, &fresh));
-  assert_status(VH_OK, run(fresh, "[1, 2, 3].join()"));
+  assert_status(VH_OK, run_scoped(fresh, "[1, 2, 3].join()"));
   assert_int_equal(stats_of(rt).limit, configured);
-  assert_status(VH_EHEAPLIMIT, run(fresh, "(() => { const a = []; for (;;) a.push({ n: a.length }); })()"));
-  assert_status(VH_OK, run(fresh, "'again'"));
+  assert_status(VH_EHEAPLIMIT, run_scoped(fresh, "(() => { const a = []; for (;;) a.push({ n: a.length }); })()"));
+  assert_status(VH_OK, run_scoped(fresh, "'again'"));
   assert_ok(vh_runtime_dispose(rt));
 }
 
@@ -244,24 +234,9 @@ static void test_fill_stopped_by_deadline(void **state) {
   vh_engine e;
   new_limited(512 * MIB, &rt, &e);
   assert_ok(vh_runtime_set_deadline(rt, 300));
-  assert_status(VH_ETIMEDOUT, run(e, "Array.prototype.fill.call({length: 2 ** 40}, 0)"));
-  assert_status(VH_OK, run(e, "[1, 2, 3].fill(0).length"));
+  assert_status(VH_ETIMEDOUT, run_scoped(e, "Array.prototype.fill.call({length: 2 ** 40}, 0)"));
+  assert_status(VH_OK, run_scoped(e, "[1, 2, 3].fill(0).length"));
   assert_ok(vh_runtime_dispose(rt));
-}
-
-/* Evaluates a script that must return true in e. */
-static void assert_true_in(vh_engine e, const char *source) {
-  vh_scope s;
-  vh_value v;
-  bool b = false;
-  assert_ok(vh_scope_open(e, &s));
-  int rc = vh_eval(e, source, VH_AUTO_LENGTH, "semantics.js", &v);
-  if (rc != VH_OK) print_error("%s: %s\n", source, vh_err_name(rc));
-  assert_ok(rc);
-  assert_ok(vh_value_bool(v, &b));
-  if (!b) print_error("false: %s\n", source);
-  assert_true(b);
-  assert_ok(vh_scope_close(s));
 }
 
 /* The replacements keep the builtins' observable behaviour (ES2022 23.1.3.7, 22.1.3.21). */
@@ -308,43 +283,28 @@ static const char *kFillSemantics[] = {
 
 static void test_fill_semantics(void **state) {
   (void)state;
-  for (size_t i = 0; i < sizeof kFillSemantics / sizeof *kFillSemantics; ++i) {
-    vh_engine e;
-    assert_ok(vh_engine_new_private(NULL, NULL, &e));
-    assert_true_in(e, kFillSemantics[i]);
-    assert_ok(vh_engine_reset(e));  /* a reset engine has them too */
-    assert_true_in(e, kFillSemantics[i]);
-    assert_ok(vh_engine_dispose(e));
-  }
+  assert_js_all_new_and_reset(kFillSemantics, sizeof kFillSemantics / sizeof *kFillSemantics);
 }
 
 /* An engine made from a snapshot has the replacements (its builder's context had them): a huge
  * array-like fill there is stopped by a deadline too, and the semantics hold. */
 static void test_fill_in_snapshot_engines(void **state) {
   (void)state;
-  vh_runtime builder, loaded;
-  vh_engine b, e;
-  void *blob;
-  size_t length;
-  assert_ok(vh_snapshot_runtime_new(NULL, &builder));
-  assert_ok(vh_engine_new(builder, NULL, &b));
-  assert_status(VH_OK, run(b, "globalThis.filled = new Array(3).fill(2)"));
-  assert_ok(vh_snapshot_create(builder, b, &blob, &length));
-  assert_ok(vh_runtime_new_from_snapshot(NULL, blob, length, &loaded));
-  vh_free(blob);
-  assert_ok(vh_engine_new(loaded, NULL, &e));
-  for (size_t i = 0; i < sizeof kFillSemantics / sizeof *kFillSemantics; ++i) assert_true_in(e, kFillSemantics[i]);
-  assert_true_in(e, "filled.join() === '2,2,2'");
+  vh_runtime loaded;
+  vh_engine e;
+  runtime_from_snapshot("globalThis.filled = new Array(3).fill(2)", &loaded, &e);
+  assert_js_all_scoped(e, kFillSemantics, sizeof kFillSemantics / sizeof *kFillSemantics);
+  assert_js_scoped(e, "filled.join() === '2,2,2'");
   assert_ok(vh_runtime_set_deadline(loaded, 300));
-  assert_status(VH_ETIMEDOUT, run(e, "Array.prototype.fill.call({length: 2 ** 40}, 0)"));
+  assert_status(VH_ETIMEDOUT, run_scoped(e, "Array.prototype.fill.call({length: 2 ** 40}, 0)"));
   assert_ok(vh_runtime_dispose(loaded));
 }
 
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "--unstoppable") == 0) {
-    size_t i = (size_t)strtoul(argv[2], NULL, 10);
-    return i < sizeof kUnstoppable / sizeof *kUnstoppable ? unstoppable_child(i) : 2;
-  }
+  int status;
+  if (run_self_case(argc, argv, "--unstoppable", sizeof kUnstoppable / sizeof *kUnstoppable, unstoppable_child,
+                    &status))
+    return status;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_huge_allocation),
       cmocka_unit_test(test_limit_restored_after_each_stop),

@@ -22,13 +22,6 @@ static void new_runtime(size_t heap, vh_runtime *rt, vh_engine *e) {
   assert_ok(vh_scope_close(s));
 }
 
-static void eval_in_scope(vh_engine e, const char *source) {
-  vh_scope s;
-  assert_ok(vh_scope_open(e, &s));
-  assert_ok(vh_eval(e, source, VH_AUTO_LENGTH, "loop.js", NULL));
-  assert_ok(vh_scope_close(s));
-}
-
 static void assert_works(vh_runtime rt, vh_engine e) {
   vh_scope s;
   vh_value v;
@@ -49,7 +42,7 @@ static void test_heap_limit_in_microtask(void **state) {
   new_runtime(16 * MIB, &rt, &e);
   char source[256];
   snprintf(source, sizeof source, "Promise.resolve().then(() => { %s }); 0", kAllocateForever);
-  eval_in_scope(e, source);
+  eval_scoped(e, source);
   assert_status(VH_EHEAPLIMIT, vh_runtime_run_microtasks(rt));
   assert_works(rt, e);
   assert_ok(vh_runtime_dispose(rt));
@@ -62,7 +55,7 @@ static void test_heap_limit_in_reaction_chain(void **state) {
   vh_runtime rt;
   vh_engine e;
   new_runtime(16 * MIB, &rt, &e);
-  eval_in_scope(e, "(() => { const kept = []; const step = () => { kept.push(new Array(1e4).fill(1.5));"
+  eval_scoped(e, "(() => { const kept = []; const step = () => { kept.push(new Array(1e4).fill(1.5));"
                    " return Promise.resolve().then(step); }; step(); })(); 0");
   assert_status(VH_EHEAPLIMIT, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, NULL));
   assert_works(rt, e);
@@ -80,7 +73,7 @@ static void test_heap_limit_in_timer(void **state) {
   char source[256];
   snprintf(source, sizeof source, "setTimeout(() => { %s }, 1); globalThis.later = 0; setTimeout(() => later++, 30); 0",
            kAllocateForever);
-  eval_in_scope(e, source);
+  eval_scoped(e, source);
   assert_status(VH_EHEAPLIMIT, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_true(alive);
   assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
@@ -146,7 +139,7 @@ static void test_stops_end_a_run(void **state) {
   bool alive = false;
   uv_thread_t t;
   new_runtime(0, &rt, &e);
-  eval_in_scope(e, "globalThis.ticks = 0; setInterval(() => ticks++, 5); 0");
+  eval_scoped(e, "globalThis.ticks = 0; setInterval(() => ticks++, 5); 0");
   assert_ok(vh_runtime_set_deadline(rt, 100));
   assert_status(VH_ETIMEDOUT, vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
   assert_ok(vh_runtime_set_deadline(rt, 0));

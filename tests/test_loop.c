@@ -1305,14 +1305,7 @@ static void test_worker_timers_not_posted(void **state) {
   vh_runtime rt = runtime_of(e);
   vh_loop_stats before, after;
   assert_ok(vh_runtime_loop_stats(rt, &before));
-  assert_ok(vh_engine_post_and_wait(e, eval_data_task,
-                             "globalThis.n = 0;"
-                             "setTimeout(() => {"
-                             "  n++;"
-                             "  clearTimeout(setTimeout(() => { n += 100; }, 1));"
-                             "  const iv = setInterval(() => { if (++n === 4) clearInterval(iv); }, 1);"
-                             "}, 1);"
-                             "clearTimeout(setTimeout(() => { n += 1000; }, 1));"));
+  assert_ok(vh_engine_post_and_wait(e, eval_data_task, TIMERS_TO_FOUR_JS));
   uint64_t mine = 1;
   int32_t n = 0;
   for (int i = 0; i < 500 && n != 4; i++) {

@@ -194,6 +194,20 @@ static void assert_js_string(vh_engine e, const char *src, const char *expected)
 
 #define assert_js(src) assert_js_in(g_e, src)
 
+/* A call and what it throws, as thrown() (k_helpers) reports it: "kind|message". */
+typedef struct thrown_case {
+  const char *src, *expected;
+} thrown_case;
+
+/* Each of count cases throws what it expects in g_e. */
+static void assert_thrown(const thrown_case *cases, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    char src[256];
+    snprintf(src, sizeof src, "thrown(() => %s)", cases[i].src);
+    assert_js_string(g_e, src, cases[i].expected);
+  }
+}
+
 static double eval_double(vh_engine e, const char *src) {
   double d = 0;
   assert_ok(vh_value_double(run(e, src), &d));
@@ -353,9 +367,7 @@ static void test_numeric_results(void **state) {
 static void test_numeric_type_errors(void **state) {
   (void)state;
   def_num(g_e, "add", nf_probe, NULL);
-  static const struct {
-    const char *src, *expected;
-  } cases[] = {
+  static const thrown_case cases[] = {
       {"add('1')", "TypeError|add: argument 1 is not a number"},
       {"add(undefined)", "TypeError|add: argument 1 is not a number"},
       {"add(null)", "TypeError|add: argument 1 is not a number"},
@@ -372,11 +384,7 @@ static void test_numeric_type_errors(void **state) {
       {"add(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 'twelve', 13)", "TypeError|add: argument 12 is not a number"},
       {"add('a', 'b')", "TypeError|add: argument 1 is not a number"}, /* the first bad one */
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    char src[256];
-    snprintf(src, sizeof src, "thrown(() => %s)", cases[i].src);
-    assert_js_string(g_e, src, cases[i].expected);
-  }
+  assert_thrown(cases, sizeof cases / sizeof cases[0]);
   assert_int_equal(g_calls, 0);
   /* no coercion: valueOf / Symbol.toPrimitive never run */
   assert_js("(() => { let ran = false; const o = { valueOf() { ran = true; return 1; } };"
@@ -699,9 +707,7 @@ static void test_native_type_errors_and_status(void **state) {
   (void)state;
   run(g_e, "var v = new Vec(1, 2)");
   reset_probe();
-  static const struct {
-    const char *src, *expected;
-  } cases[] = {
+  static const thrown_case cases[] = {
       {"v.probe('1')", "TypeError|Vec.prototype.probe: argument 1 is not a number"},
       {"v.probe(undefined)", "TypeError|Vec.prototype.probe: argument 1 is not a number"},
       {"v.probe(1, {})", "TypeError|Vec.prototype.probe: argument 2 is not a number"},
@@ -710,11 +716,7 @@ static void test_native_type_errors_and_status(void **state) {
       {"v.probe(1, 2, 3, 4, 5, 6, 7, 8, 9, null)", "TypeError|Vec.prototype.probe: argument 10 is not a number"},
       {"v.dot(1, '2')", "TypeError|Vec.prototype.dot: argument 2 is not a number"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    char src[256];
-    snprintf(src, sizeof src, "thrown(() => %s)", cases[i].src);
-    assert_js_string(g_e, src, cases[i].expected);
-  }
+  assert_thrown(cases, sizeof cases / sizeof cases[0]);
   assert_int_equal(g_calls, 0);
   assert_js("(() => { let ran = false; const o = { valueOf() { ran = true; return 1; } };"
             " return /^TypeError/.test(thrown(() => v.dot(o, 1))) && !ran; })()");

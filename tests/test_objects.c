@@ -376,43 +376,35 @@ static void test_json_stringify(void **state) {
   assert_status(VH_EINVAL, vh_json_stringify(g_e, v, NULL));
 }
 
-/* Script replacing JSON.stringify must not change what the host's vh_json_stringify returns. */
-static void test_json_stringify_ignores_script_override(void **state) {
-  (void)state;
+/* In a new engine of g_rt where setup ran: vh_json_stringify of what value evaluates to must
+ * succeed and give expected. */
+static void assert_stringify_after(const char *setup, const char *value, const char *expected) {
   vh_engine e2;
   vh_scope s2;
   vh_value out;
   char buf[64] = "";
   assert_ok(vh_engine_new(g_rt, NULL, &e2));
   assert_ok(vh_scope_open(e2, &s2));
-  eval_ok(e2, "JSON.stringify = function () { return 'hijacked'; }");
-  vh_value v = eval_ok(e2, "({a: [1]})");
-  int rc = vh_json_stringify(e2, v, &out);
+  eval_ok(e2, setup);
+  int rc = vh_json_stringify(e2, eval_ok(e2, value), &out);
   if (rc == VH_OK) assert_ok(vh_value_string_utf8(out, buf, sizeof buf, NULL));
   vh_exception_discard(e2);
   assert_ok(vh_scope_close(s2));
   assert_ok(vh_engine_dispose(e2));
   assert_ok(rc);
-  assert_string_equal(buf, "{\"a\":[1]}");
+  assert_string_equal(buf, expected);
+}
+
+/* Script replacing JSON.stringify must not change what the host's vh_json_stringify returns. */
+static void test_json_stringify_ignores_script_override(void **state) {
+  (void)state;
+  assert_stringify_after("JSON.stringify = function () { return 'hijacked'; }", "({a: [1]})", "{\"a\":[1]}");
 }
 
 /* Script deleting globalThis.JSON must not break vh_json_stringify either. */
 static void test_json_stringify_without_global_json(void **state) {
   (void)state;
-  vh_engine e2;
-  vh_scope s2;
-  vh_value out;
-  char buf[64] = "";
-  assert_ok(vh_engine_new(g_rt, NULL, &e2));
-  assert_ok(vh_scope_open(e2, &s2));
-  eval_ok(e2, "delete globalThis.JSON");
-  int rc = vh_json_stringify(e2, eval_ok(e2, "[1, 'two']"), &out);
-  if (rc == VH_OK) assert_ok(vh_value_string_utf8(out, buf, sizeof buf, NULL));
-  vh_exception_discard(e2);
-  assert_ok(vh_scope_close(s2));
-  assert_ok(vh_engine_dispose(e2));
-  assert_ok(rc);
-  assert_string_equal(buf, "[1,\"two\"]");
+  assert_stringify_after("delete globalThis.JSON", "[1, 'two']", "[1,\"two\"]");
 }
 
 int main(void) {

@@ -53,18 +53,54 @@ static void give_proxy(rt_engine *from, const char *src, rt_engine *to, const ch
 
 /* ---- §2: disposal racing the release of proxies ------------------------------------------------ */
 
-typedef struct gc_job {
-  vh_runtime rt;
-  uv_barrier_t *go;
-  unsigned delay_us; /* staggers the two sides differently each round */
-  int rc;
-} gc_job;
+/* Two runtimes s and d, with an array of 20000 of s's objects passed to d as its global `arr`
+ * (one proxy: its elements become proxies as d reads them); then d runs d_script. */
+static void pass_objects(rt_engine *s, rt_engine *d, const char *d_script) {
+  vh_scope ss, sd;
+  vh_value objs, proxies;
+  rt_engine_new(s, 0);
+  rt_engine_new(d, 0);
+  assert_ok(vh_scope_open(s->e, &ss));
+  assert_ok(vh_scope_open(d->e, &sd));
+  assert_ok(vh_eval(s->e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
+  assert_ok(vh_pass(d->e, objs, &proxies, NULL));
+  assert_ok(set_global(d->e, "arr", proxies));
+  assert_ok(vh_eval(d->e, d_script, VH_AUTO_LENGTH, "d.js", NULL));
+  assert_ok(vh_scope_close(sd));
+  assert_ok(vh_scope_close(ss));
+}
 
-static void gc_main(void *arg) {
-  gc_job *j = arg;
-  uv_barrier_wait(j->go);
-  if (j->delay_us) usleep(j->delay_us);
-  j->rc = vh_runtime_gc(j->rt);
+/* What the other thread does to d's runtime while this one disposes s's. */
+typedef struct other_side {
+  vh_runtime rt;
+  int (*act)(vh_runtime);
+  uv_barrier_t *go;
+  unsigned delay_us;
+  int rc;
+} other_side;
+
+static void other_side_main(void *arg) {
+  other_side *o = arg;
+  uv_barrier_wait(o->go);
+  if (o->delay_us) usleep(o->delay_us);
+  o->rc = o->act(o->rt);
+}
+
+/* act(d) on another thread while this thread disposes s, both let go at once; the other thread
+ * (delay_other) or this one waits shift_us first. Both must return VH_OK. */
+static void race_dispose(vh_runtime s, vh_runtime d, int (*act)(vh_runtime), unsigned shift_us, bool delay_other) {
+  uv_barrier_t go;
+  uv_thread_t t;
+  other_side o = {d, act, &go, delay_other ? shift_us : 0, -1};
+  assert_int_equal(uv_barrier_init(&go, 2), 0);
+  assert_int_equal(uv_thread_create(&t, other_side_main, &o), 0);
+  uv_barrier_wait(&go);
+  if (!delay_other) usleep(shift_us);
+  int rc = vh_runtime_dispose(s);
+  assert_int_equal(uv_thread_join(&t), 0);
+  uv_barrier_destroy(&go);
+  assert_ok(rc);
+  assert_ok(o.rc);
 }
 
 /* The destination's GC collects thousands of proxies (each releasing its record towards the
@@ -75,38 +111,11 @@ static void test_dispose_source_while_dest_collects(void **state) {
   (void)state;
   for (int round = 0; round < rounds(40); round++) {
     rt_engine s, d;
-    vh_scope ss, sd;
-    vh_value objs, proxies;
-    rt_engine_new(&s, 0);
-    rt_engine_new(&d, 0);
-    assert_ok(vh_scope_open(s.e, &ss));
-    assert_ok(vh_scope_open(d.e, &sd));
-    assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
-    /* An array of S's objects passes as one proxy; its elements become proxies as D reads them. */
-    assert_ok(vh_pass(d.e, objs, &proxies, NULL));
-    assert_ok(set_global(d.e, "arr", proxies));
-    assert_ok(vh_eval(d.e, "let n = 0; for (let k = 0; k < arr.length; k++) n += arr[k].i; arr = null; n",
-                      VH_AUTO_LENGTH, "d.js", NULL));
-    assert_ok(vh_scope_close(sd));
-    assert_ok(vh_scope_close(ss));
-
-    uv_barrier_t go;
-    uv_thread_t t;
+    pass_objects(&s, &d, "let n = 0; for (let k = 0; k < arr.length; k++) n += arr[k].i; arr = null; n");
     /* Where the two overlap depends on the machine: each round shifts one side by a different
      * amount (0 to 13 ms), so that some round has the GC's weak callbacks running while the
-     * disposal goes through the records. */
-    unsigned shift_us = (unsigned)(round / 2) * 700u;
-    gc_job j = {d.rt, &go, round % 2 ? shift_us : 0, -1};
-    assert_int_equal(uv_barrier_init(&go, 2), 0);
-    assert_int_equal(uv_thread_create(&t, gc_main, &j), 0);
-    uv_barrier_wait(&go);
-    if (round % 2 == 0) usleep(shift_us);
-    int rc = vh_runtime_dispose(s.rt);
-    assert_int_equal(uv_thread_join(&t), 0);
-    uv_barrier_destroy(&go);
-    /* The GC may hold D's lock; disposing S never needs it. */
-    assert_ok(rc);
-    assert_ok(j.rc);
+     * disposal goes through the records. The GC may hold D's lock; disposing S never needs it. */
+    race_dispose(s.rt, d.rt, vh_runtime_gc, (unsigned)(round / 2) * 700u, round % 2);
     assert_ok(vh_runtime_gc(d.rt));
     assert_ok(vh_runtime_dispose(d.rt));
   }
@@ -114,52 +123,14 @@ static void test_dispose_source_while_dest_collects(void **state) {
 
 /* The mirror image: the destination is disposed (releasing its proxies' records towards the
  * source) while the source is disposed on another thread. */
-typedef struct dispose_job {
-  vh_runtime rt;
-  uv_barrier_t *go;
-  unsigned delay_us;
-  int rc;
-} dispose_job;
-
-static void dispose_main(void *arg) {
-  dispose_job *j = arg;
-  uv_barrier_wait(j->go);
-  if (j->delay_us) usleep(j->delay_us);
-  j->rc = vh_runtime_dispose(j->rt);
-}
-
 static void test_dispose_both_sides_at_once(void **state) {
   (void)state;
   for (int round = 0; round < rounds(30); round++) {
     rt_engine s, d;
-    vh_scope ss, sd;
-    vh_value objs, proxies;
-    rt_engine_new(&s, 0);
-    rt_engine_new(&d, 0);
-    assert_ok(vh_scope_open(s.e, &ss));
-    assert_ok(vh_scope_open(d.e, &sd));
-    assert_ok(vh_eval(s.e, "Array.from({length: 20000}, (_, i) => ({i}))", VH_AUTO_LENGTH, "s.js", &objs));
-    assert_ok(vh_pass(d.e, objs, &proxies, NULL));
-    assert_ok(set_global(d.e, "arr", proxies));
-    assert_ok(vh_eval(d.e, "globalThis.kept = Array.from(arr)", VH_AUTO_LENGTH, "d.js", NULL));
-    assert_ok(vh_scope_close(sd));
-    assert_ok(vh_scope_close(ss));
-
+    pass_objects(&s, &d, "globalThis.kept = Array.from(arr)");
     /* The two disposals take about as long: shift one by 0 to 7 ms, either way, so that some
      * round has D releasing its records while S goes through them. */
-    unsigned shift_us = (unsigned)(round / 2) * 500u;
-    uv_barrier_t go;
-    uv_thread_t t;
-    dispose_job j = {d.rt, &go, round % 2 ? shift_us : 0, -1};
-    assert_int_equal(uv_barrier_init(&go, 2), 0);
-    assert_int_equal(uv_thread_create(&t, dispose_main, &j), 0);
-    uv_barrier_wait(&go);
-    if (round % 2 == 0) usleep(shift_us);
-    int rc = vh_runtime_dispose(s.rt);
-    assert_int_equal(uv_thread_join(&t), 0);
-    uv_barrier_destroy(&go);
-    assert_ok(rc);
-    assert_ok(j.rc);
+    race_dispose(s.rt, d.rt, vh_runtime_dispose, (unsigned)(round / 2) * 500u, round % 2);
   }
 }
 
@@ -393,6 +364,25 @@ static void pair_end(pair_ctl *c) {
   uv_mutex_destroy(&c->mu);
 }
 
+/* Posts task to each worker of c, with its pair_arg (which holds while task runs: each task
+ * calls pair_done last), and waits until both called pair_done. */
+static void pair_post_both(pair_ctl *c, vh_task_cb task) {
+  pair_arg a[2];
+  for (int i = 0; i < 2; i++) {
+    a[i].ctl = c;
+    a[i].me = i;
+    assert_ok(vh_engine_post(c->e[i], task, &a[i]));
+  }
+  pair_wait(c, 2);
+}
+
+/* Each result of c is VH_OK or VH_EDEADLK, and one of them VH_EDEADLK: the cycle was found. */
+static void assert_one_deadlocked(const pair_ctl *c) {
+  for (int i = 0; i < 2; i++)
+    if (c->rc[i] != VH_OK && c->rc[i] != VH_EDEADLK) fail_msg("worker %d: %s", i, vh_err_name(c->rc[i]));
+  assert_true(c->rc[0] == VH_EDEADLK || c->rc[1] == VH_EDEADLK);
+}
+
 static void noop_task(vh_engine e, int status, void *data) {
   (void)e;
   (void)status;
@@ -413,19 +403,11 @@ static void post_and_wait_other(vh_engine e, int status, void *data) {
 static void test_workers_post_and_wait_each_other(void **state) {
   (void)state;
   pair_ctl c;
-  pair_arg a[2];
   pair_start(&c);
   hang_guard(60);
-  for (int i = 0; i < 2; i++) {
-    a[i].ctl = &c;
-    a[i].me = i;
-    assert_ok(vh_engine_post(c.e[i], post_and_wait_other, &a[i]));
-  }
-  pair_wait(&c, 2);
+  pair_post_both(&c, post_and_wait_other);
   alarm(0);
-  for (int i = 0; i < 2; i++)
-    if (c.rc[i] != VH_OK && c.rc[i] != VH_EDEADLK) fail_msg("worker %d: %s", i, vh_err_name(c.rc[i]));
-  assert_true(c.rc[0] == VH_EDEADLK || c.rc[1] == VH_EDEADLK);
+  assert_one_deadlocked(&c);
   /* Both loops still work. */
   for (int i = 0; i < 2; i++) assert_ok(vh_engine_post_and_wait(c.e[i], noop_task, NULL));
   for (int i = 0; i < 2; i++) assert_ok(vh_worker_stop(c.w[i]));
@@ -446,18 +428,10 @@ static void stop_other(vh_engine e, int status, void *data) {
 static void test_workers_stop_each_other(void **state) {
   (void)state;
   pair_ctl c;
-  pair_arg a[2];
   pair_start(&c);
   hang_guard(60);
-  for (int i = 0; i < 2; i++) {
-    a[i].ctl = &c;
-    a[i].me = i;
-    assert_ok(vh_engine_post(c.e[i], stop_other, &a[i]));
-  }
-  pair_wait(&c, 2);
-  for (int i = 0; i < 2; i++)
-    if (c.rc[i] != VH_OK && c.rc[i] != VH_EDEADLK) fail_msg("worker %d: %s", i, vh_err_name(c.rc[i]));
-  assert_true(c.rc[0] == VH_EDEADLK || c.rc[1] == VH_EDEADLK);
+  pair_post_both(&c, stop_other);
+  assert_one_deadlocked(&c);
   /* Both were stopped: their runtimes go away (tasks posted now are refused). */
   for (int i = 0; i < 2; i++) {
     while (vh_engine_post(c.e[i], noop_task, NULL) == VH_OK) uv_sleep(5);
@@ -484,19 +458,11 @@ static void open_other(vh_engine e, int status, void *data) {
 static void test_loops_open_scopes_on_each_other(void **state) {
   (void)state;
   pair_ctl c;
-  pair_arg a[2];
   pair_start(&c);
   hang_guard(60);
-  for (int i = 0; i < 2; i++) {
-    a[i].ctl = &c;
-    a[i].me = i;
-    assert_ok(vh_engine_post(c.e[i], open_other, &a[i]));
-  }
-  pair_wait(&c, 2);
+  pair_post_both(&c, open_other);
   alarm(0);
-  for (int i = 0; i < 2; i++)
-    if (c.rc[i] != VH_OK && c.rc[i] != VH_EDEADLK) fail_msg("worker %d: %s", i, vh_err_name(c.rc[i]));
-  assert_true(c.rc[0] == VH_EDEADLK || c.rc[1] == VH_EDEADLK);
+  assert_one_deadlocked(&c);
   for (int i = 0; i < 2; i++) assert_ok(vh_worker_stop(c.w[i]));
   pair_end(&c);
 }

@@ -11,38 +11,6 @@
 
 #define MIB (1024u * 1024u)
 
-/* Runs source in a fresh scope of e; returns the status. */
-static int run(vh_engine e, const char *source) {
-  vh_scope s;
-  assert_ok(vh_scope_open(e, &s));
-  int rc = vh_eval(e, source, VH_AUTO_LENGTH, "builtins.js", NULL);
-  vh_exception_discard(e);
-  assert_ok(vh_scope_close(s));
-  return rc;
-}
-
-/* Evaluates a script that must return true in e. */
-static void assert_true_in(vh_engine e, const char *source) {
-  vh_scope s;
-  vh_value v;
-  bool b = false;
-  assert_ok(vh_scope_open(e, &s));
-  int rc = vh_eval(e, source, VH_AUTO_LENGTH, "semantics.js", &v);
-  if (rc != VH_OK) {
-    vh_exception x;
-    if (rc == VH_EEXCEPTION && vh_exception_take(e, &x) == VH_OK) {
-      print_error("threw: %s\n", x.message);
-      vh_exception_free(&x);
-    }
-    print_error("%s: %s\n", source, vh_err_name(rc));
-  }
-  assert_ok(rc);
-  assert_ok(vh_value_bool(v, &b));
-  if (!b) print_error("false: %s\n", source);
-  assert_true(b);
-  assert_ok(vh_scope_close(s));
-}
-
 /* Scripts V8 10.2 ran in a loop no stop reaches (the first ended the process; V8's includes on
  * the sparse Array returns at once, the replacement's loop is tested here): on an array-like of
  * length 2^40 (join: 2^32 - 1, its largest) or a genuine Array of length 2^32 - 1 with one
@@ -111,11 +79,11 @@ static void test_huge_loops_stopped_in_process(void **state) {
   assert_ok(vh_runtime_new(NULL, &rt));
   assert_ok(vh_engine_new(rt, NULL, &e));
   assert_ok(vh_runtime_set_deadline(rt, 200));
-  assert_status(VH_ETIMEDOUT, run(e, "Array.prototype.sort.call({length: 2 ** 40, 5: 1})"));
+  assert_status(VH_ETIMEDOUT, run_scoped(e, "Array.prototype.sort.call({length: 2 ** 40, 5: 1})"));
   assert_ok(vh_runtime_set_deadline(rt, 200));
-  assert_status(VH_ETIMEDOUT, run(e, "Array.prototype.indexOf.call({length: 2 ** 40}, 1)"));
+  assert_status(VH_ETIMEDOUT, run_scoped(e, "Array.prototype.indexOf.call({length: 2 ** 40}, 1)"));
   assert_ok(vh_runtime_set_deadline(rt, 0));
-  assert_status(VH_OK, run(e, "[1, 2, 3].reverse().join()"));
+  assert_status(VH_OK, run_scoped(e, "[1, 2, 3].reverse().join()"));
   assert_ok(vh_runtime_dispose(rt));
 }
 
@@ -269,43 +237,26 @@ static const char *kSemantics[] = {
 
 static void test_semantics(void **state) {
   (void)state;
-  for (size_t i = 0; i < sizeof kSemantics / sizeof *kSemantics; ++i) {
-    vh_engine e;
-    assert_ok(vh_engine_new_private(NULL, NULL, &e));
-    assert_true_in(e, kSemantics[i]);
-    assert_ok(vh_engine_reset(e)); /* a reset engine has them too */
-    assert_true_in(e, kSemantics[i]);
-    assert_ok(vh_engine_dispose(e));
-  }
+  assert_js_all_new_and_reset(kSemantics, sizeof kSemantics / sizeof *kSemantics);
 }
 
 /* An engine made from a snapshot has them (its builder's context had them): the semantics hold
  * and a deadline stops a huge sort there. */
 static void test_in_snapshot_engines(void **state) {
   (void)state;
-  vh_runtime builder, loaded;
-  vh_engine b, e;
-  void *blob;
-  size_t length;
-  assert_ok(vh_snapshot_runtime_new(NULL, &builder));
-  assert_ok(vh_engine_new(builder, NULL, &b));
-  assert_status(VH_OK, run(b, "globalThis.sorted = [3, 1, 2].sort()"));
-  assert_ok(vh_snapshot_create(builder, b, &blob, &length));
-  assert_ok(vh_runtime_new_from_snapshot(NULL, blob, length, &loaded));
-  vh_free(blob);
-  assert_ok(vh_engine_new(loaded, NULL, &e));
-  for (size_t i = 0; i < sizeof kSemantics / sizeof *kSemantics; ++i) assert_true_in(e, kSemantics[i]);
-  assert_true_in(e, "sorted.join() === '1,2,3'");
+  vh_runtime loaded;
+  vh_engine e;
+  runtime_from_snapshot("globalThis.sorted = [3, 1, 2].sort()", &loaded, &e);
+  assert_js_all_scoped(e, kSemantics, sizeof kSemantics / sizeof *kSemantics);
+  assert_js_scoped(e, "sorted.join() === '1,2,3'");
   assert_ok(vh_runtime_set_deadline(loaded, 300));
-  assert_status(VH_ETIMEDOUT, run(e, "Array.prototype.sort.call({length: 2 ** 40})"));
+  assert_status(VH_ETIMEDOUT, run_scoped(e, "Array.prototype.sort.call({length: 2 ** 40})"));
   assert_ok(vh_runtime_dispose(loaded));
 }
 
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "--huge") == 0) {
-    size_t i = (size_t)strtoul(argv[2], NULL, 10);
-    return i < sizeof kHuge / sizeof *kHuge ? huge_child(i) : 2;
-  }
+  int status;
+  if (run_self_case(argc, argv, "--huge", sizeof kHuge / sizeof *kHuge, huge_child, &status)) return status;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_huge_loops_stopped_by_deadline),
       cmocka_unit_test(test_huge_loops_stopped_in_process),

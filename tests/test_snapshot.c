@@ -481,10 +481,8 @@ static void intl_in_the_builder(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "--intl-case") == 0) {
-    size_t i = (size_t)strtoul(argv[2], NULL, 10);
-    return i < INTL_CASES ? intl_child(i) : 2;
-  }
+  int status;
+  if (run_self_case(argc, argv, "--intl-case", INTL_CASES, intl_child, &status)) return status;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(engine_from_snapshot_sees_setup_and_host),
       cmocka_unit_test(missing_registrations_are_refused),

@@ -73,6 +73,22 @@ static inline bool eval_bool_scoped(vh_engine e, const char *source) {
   return b;
 }
 
+/* eval_ok of source in a scope of its own (the completion value goes with it), for a caller
+ * that holds none. */
+static inline void eval_scoped(vh_engine e, const char *source) {
+  vh_scope s;
+  assert_ok(vh_scope_open(e, &s));
+  eval_ok(e, source);
+  assert_ok(vh_scope_close(s));
+}
+
+/* Runs rt's loop until nothing is left in it: VH_OK, and not alive. */
+static inline void run_until_empty(vh_runtime rt) {
+  bool alive = true;
+  assert_ok(vh_runtime_run(rt, VH_RUN_MODE_DEFAULT, &alive));
+  assert_false(alive);
+}
+
 /* Fails the test unless src evaluates to true in engine e. */
 #define assert_js_in(e, src)                                                                  \
   do {                                                                                        \
@@ -83,6 +99,61 @@ static inline bool eval_bool_scoped(vh_engine e, const char *source) {
   do {                                                                                        \
     if (!eval_bool_scoped((e), (src))) fail_msg("JS check failed: %s", (const char *)(src)); \
   } while (0)
+
+/* The status of source evaluated in a fresh scope of e; an exception it threw is dropped. */
+static inline int run_scoped(vh_engine e, const char *source) {
+  vh_scope s;
+  assert_ok(vh_scope_open(e, &s));
+  int rc = vh_eval(e, source, VH_AUTO_LENGTH, "run.js", NULL);
+  vh_exception_discard(e);
+  assert_ok(vh_scope_close(s));
+  return rc;
+}
+
+/* assert_js_scoped for each of count scripts in e. */
+static inline void assert_js_all_scoped(vh_engine e, const char *const *scripts, size_t count) {
+  for (size_t i = 0; i < count; ++i) assert_js_scoped(e, scripts[i]);
+}
+
+/* Each of count scripts is true in a new private engine, and again once that engine is reset
+ * (vh_engine_reset: a reset engine must be as a new one). */
+static inline void assert_js_all_new_and_reset(const char *const *scripts, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    vh_engine e;
+    assert_ok(vh_engine_new_private(NULL, NULL, &e));
+    assert_js_scoped(e, scripts[i]);
+    assert_ok(vh_engine_reset(e));
+    assert_js_scoped(e, scripts[i]);
+    assert_ok(vh_engine_dispose(e));
+  }
+}
+
+/* A snapshot builder whose engine ran setup (VH_OK, run_scoped) makes a blob; *loaded is a
+ * runtime made from it, *e an engine of that runtime. */
+static inline void runtime_from_snapshot(const char *setup, vh_runtime *loaded, vh_engine *e) {
+  vh_runtime builder;
+  vh_engine b;
+  void *blob;
+  size_t length;
+  assert_ok(vh_snapshot_runtime_new(NULL, &builder));
+  assert_ok(vh_engine_new(builder, NULL, &b));
+  assert_status(VH_OK, run_scoped(b, setup));
+  assert_ok(vh_snapshot_create(builder, b, &blob, &length));
+  assert_ok(vh_runtime_new_from_snapshot(NULL, blob, length, loaded));
+  vh_free(blob);
+  assert_ok(vh_engine_new(*loaded, NULL, e));
+}
+
+/* Timers set and cleared from timer callbacks, all on the loop's own thread: globalThis.n ends
+ * at 4 once they ran (a cleared one would add 100 or 1000). */
+#define TIMERS_TO_FOUR_JS                                                     \
+  "globalThis.n = 0;"                                                         \
+  "setTimeout(() => {"                                                        \
+  "  n++;"                                                                    \
+  "  clearTimeout(setTimeout(() => { n += 100; }, 1));"                       \
+  "  const iv = setInterval(() => { if (++n === 4) clearInterval(iv); }, 1);" \
+  "}, 1);"                                                                    \
+  "clearTimeout(setTimeout(() => { n += 1000; }, 1));"
 
 /* Sets globalThis[name] = v in engine e, so script can inspect a host-made value. */
 static inline void put_global(vh_engine e, const char *name, vh_value v) { assert_ok(set_global(e, name, v)); }
@@ -306,6 +377,17 @@ static inline void run_self_cases(const char *self, const char *flag, size_t cou
     }
   }
   assert_int_equal(failed, 0);
+}
+
+/* The other half of run_self_cases, for main(): when this process was started as
+ * `<self> flag <i>`, runs case run_case(i) (an i not below count: exit status 2) and answers
+ * true with *exit_status set; false for an ordinary run. */
+static inline bool run_self_case(int argc, char **argv, const char *flag, size_t count, int (*run_case)(size_t),
+                                 int *exit_status) {
+  if (argc != 3 || strcmp(argv[1], flag) != 0) return false;
+  size_t i = (size_t)strtoul(argv[2], NULL, 10);
+  *exit_status = i < count ? run_case(i) : 2;
+  return true;
 }
 
 #endif

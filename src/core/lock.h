@@ -29,12 +29,6 @@
 #include "core/waits.h"
 #include "v8host/errors.h"
 
-#define VH_TRY_LOCK(expr)                   \
-  do {                                      \
-    int vh_lock_rc_ = (expr);               \
-    if (vh_lock_rc_ != VH_OK) return vh_lock_rc_; \
-  } while (0)
-
 namespace vh {
 
 // Deletes what is queued on rt's link (its lock is held). lock.cc.
@@ -82,7 +76,10 @@ int wait_holding_nothing(ThreadState* ts, const std::shared_ptr<RuntimeLink>& s,
 // Takes rt's lock for this thread. VH_OK; VH_EDEADLK (detect only: another thread holding rt
 // waits, directly or through others, for something this thread holds).
 inline int lock_runtime(Runtime* rt, ThreadState* ts, std::optional<v8::Locker>* locker, bool detect = false) {
-  if (!rt->link->mu.try_lock()) VH_TRY_LOCK(wait_for_lock(rt->link, ts, detect));
+  if (!rt->link->mu.try_lock()) {
+    int rc = wait_for_lock(rt->link, ts, detect);
+    if (rc != VH_OK) return rc;
+  }
   enter_locked_runtime(rt, ts, locker);
   return VH_OK;
 }

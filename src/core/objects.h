@@ -23,18 +23,24 @@ struct Engine;
 struct Ref;
 struct Interrupt;  // core/stop.cc: a vh_runtime_interrupt not run yet
 
-// The parts of a Runtime that belong to the layers above core, each declared in its own
-// layer's header (src/README.md lists the layers). Core sees only their names: a part is held
-// through a pointer, made when the runtime is made and freed when it is freed (embed/runtime.cc,
-// make_parts / free_runtime), so it is there for the Runtime's whole life. A layer's code
-// touches its own part and the parts below it, never one above.
-struct MarshalPart;  // marshal/marshal.h: proxies, identity ids, symbols that crossed
-struct HostPart;     // host/host.h: host functions, classes, instances, deferreds, globals
-struct LoopPart;     // loop/loop.h: the event loop, timers, consoles
-struct LimitsPart;   // limits/limits.h: deadlines
-struct ModulePart;   // module/module.h: the host's module loader and import.meta hook
-struct DebugPart;    // debug/diagnostics.h: GC callback, CPU profiler, inspector
-struct EmbedPart;    // embed/lifecycle.h: snapshot state, the private engine, the security token
+// The parts of a Runtime that belong to the layers above core, bottom-up, written once:
+// X(type, Runtime member). Each is declared in its own layer's header (src/README.md lists the
+// layers). Core sees only their names: a part is held through a pointer, made when the runtime
+// is made and freed when it is freed (embed/runtime.cc, make_runtime / free_runtime), so it is
+// there for the Runtime's whole life. A layer's code touches its own part and the parts below
+// it, never one above.
+#define VH_RUNTIME_PARTS(X)                                                                               \
+  X(MarshalPart, marshal) /* marshal/marshal.h: proxies, identity ids, symbols that crossed */            \
+  X(HostPart, host)       /* host/host.h: host functions, classes, instances, deferreds, globals */       \
+  X(LoopPart, loop)       /* loop/loop.h: the event loop, timers, consoles */                             \
+  X(LimitsPart, limits)   /* limits/limits.h: deadlines, the safe builtins' installer */                  \
+  X(ModulePart, module)   /* module/module.h: the host's module loader and import.meta hook */            \
+  X(DebugPart, debug)     /* debug/diagnostics.h: GC callback, CPU profiler, inspector */                 \
+  X(EmbedPart, embed)     /* embed/lifecycle.h: snapshot state, the private engine, the security token */
+
+#define VH_PART_DECLARE_(Type, member) struct Type;
+VH_RUNTIME_PARTS(VH_PART_DECLARE_)
+#undef VH_PART_DECLARE_
 struct ModuleMap;    // module/module.cc: an engine's modules by resolved name
 class BufferCache;   // marshal/buffer_cache.h: an engine's SharedArrayBuffers by backing store
 
@@ -90,13 +96,9 @@ struct Runtime {
   v8::Global<v8::Value> rethrown_exception;
   v8::Global<v8::Message> rethrown_message;
   // The parts of the layers above, bottom-up (never null from creation to disposal).
-  MarshalPart* marshal = nullptr;
-  HostPart* host = nullptr;
-  LoopPart* loop = nullptr;
-  LimitsPart* limits = nullptr;
-  ModulePart* module = nullptr;
-  DebugPart* debug = nullptr;
-  EmbedPart* embed = nullptr;
+#define VH_PART_MEMBER_(Type, member) Type* member = nullptr;
+  VH_RUNTIME_PARTS(VH_PART_MEMBER_)
+#undef VH_PART_MEMBER_
 };
 
 // Intrinsics of one engine's realm, read from its fresh global before any script ran

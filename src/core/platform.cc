@@ -91,51 +91,43 @@ class RunningFor {
   IsolateWork* prev_;
 };
 
-// A worker task, counted from its posting until it has run or been dropped.
-class CountedTask final : public v8::Task {
+// A task counted from its posting until it has run or been dropped: a worker task (kWorker)
+// in worker_tasks, a foreground task in foreground_tasks. A worker task runs as background work
+// of its isolate (RunningFor) and, ending on a worker thread, wakes the loop; a foreground task
+// runs where the loop pumps the isolate's queue (PumpMessageLoop), which needs no waking.
+template <bool kWorker>
+class Counted final : public v8::Task {
  public:
-  CountedTask(std::unique_ptr<v8::Task> inner, std::shared_ptr<IsolateWork> work)
+  Counted(std::unique_ptr<v8::Task> inner, std::shared_ptr<IsolateWork> work)
       : inner_(std::move(inner)), work_(std::move(work)) {
     std::lock_guard<std::mutex> lock(work_->mu);
-    ++work_->worker_tasks;
+    ++count();
   }
-  ~CountedTask() override {
+  ~Counted() override {
     inner_.reset();  // whatever it owns goes first, then the count
     {
       std::lock_guard<std::mutex> lock(work_->mu);
-      --work_->worker_tasks;
+      --count();
     }
-    work_->notify();
+    if constexpr (kWorker) work_->notify();
   }
   void Run() override {
-    RunningFor running(work_.get());
-    inner_->Run();
+    if constexpr (kWorker) {
+      RunningFor running(work_.get());
+      inner_->Run();
+    } else {
+      inner_->Run();
+    }
   }
 
  private:
+  int& count() { return kWorker ? work_->worker_tasks : work_->foreground_tasks; }
+
   std::unique_ptr<v8::Task> inner_;
   std::shared_ptr<IsolateWork> work_;
 };
-
-// A foreground task, counted from its posting until it has run or been dropped.
-class CountedForegroundTask final : public v8::Task {
- public:
-  CountedForegroundTask(std::unique_ptr<v8::Task> inner, std::shared_ptr<IsolateWork> work)
-      : inner_(std::move(inner)), work_(std::move(work)) {
-    std::lock_guard<std::mutex> lock(work_->mu);
-    ++work_->foreground_tasks;
-  }
-  ~CountedForegroundTask() override {
-    inner_.reset();
-    std::lock_guard<std::mutex> lock(work_->mu);
-    --work_->foreground_tasks;
-  }
-  void Run() override { inner_->Run(); }
-
- private:
-  std::unique_ptr<v8::Task> inner_;
-  std::shared_ptr<IsolateWork> work_;
-};
+using CountedTask = Counted<true>;
+using CountedForegroundTask = Counted<false>;
 
 // The isolate's foreground runner, counting what is posted to run as soon as possible and
 // waking the loop for it. Delayed and idle tasks pass through uncounted.

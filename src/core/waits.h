@@ -11,8 +11,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 namespace vh {
 
@@ -39,6 +42,24 @@ class WaitEdge {
  private:
   uint32_t me_;
 };
+
+// Waits on cv (lock held) until done(), read under the lock, looking for a cycle from edge's
+// waiter every kWaitSliceMs with the lock released (the walk takes other threads' locks). On a
+// cycle, give_up() decides under the lock: true ends the wait, false (the wait may still end,
+// say it was already under way) waits on. Answers true when done, false when given up; either
+// way the lock is held again.
+template <typename Done, typename GiveUp>
+bool wait_unless_deadlocked(const WaitEdge& edge, std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                            Done done, GiveUp give_up) {
+  while (!done()) {
+    if (cv.wait_for(lock, std::chrono::milliseconds(kWaitSliceMs), done)) break;
+    lock.unlock();
+    bool cycle = edge.deadlocked();
+    lock.lock();
+    if (cycle && give_up()) return false;
+  }
+  return true;
+}
 
 // A target that always names one thread (a worker's thread, joined by vh_worker_stop).
 inline WaitTarget fixed_wait_target(uint32_t thread) { return std::make_shared<const std::atomic<uint32_t>>(thread); }

@@ -20,24 +20,20 @@ namespace vh {
 
 Runtime* make_runtime() {
   auto* rt = new Runtime();
-  rt->marshal = new MarshalPart();
-  rt->host = new HostPart();
-  rt->loop = new LoopPart();
-  rt->limits = new LimitsPart();
-  rt->module = new ModulePart();
-  rt->debug = new DebugPart();
-  rt->embed = new EmbedPart();
+#define VH_PART_MAKE_(Type, member) rt->member = new Type();
+  VH_RUNTIME_PARTS(VH_PART_MAKE_)
+#undef VH_PART_MAKE_
   return rt;
 }
 
 void free_runtime(Runtime* rt) {
-  delete rt->embed;
-  delete rt->debug;
-  delete rt->module;
-  delete rt->limits;
-  delete rt->loop;
-  delete rt->host;
-  delete rt->marshal;
+  {
+    // Each part is freed at the end of this block, in the reverse of the order make_runtime
+    // made them (local objects end last made, first freed): the layers top-down.
+#define VH_PART_FREE_(Type, member) std::unique_ptr<Type> free_##member(rt->member);
+    VH_RUNTIME_PARTS(VH_PART_FREE_)
+#undef VH_PART_FREE_
+  }
   delete rt;
 }
 

@@ -49,8 +49,10 @@ v8::Local<v8::FunctionTemplate> method_template(HostClass* cls, vh_host_function
   return host_template(cls->rt, rec, signature);
 }
 
-// A class of the call's runtime.
-int class_of_call(const EngineCall& call, vh_class handle, HostClass** out) {
+// Enters the engine (no script runs: a pending exception does not refuse the call), then
+// resolves a class of its runtime.
+int enter_class(EngineCall& call, vh_engine engine, vh_class handle, HostClass** out) {
+  VH_TRY(call.enter(engine, false));
   VH_TRY(resolve_class(handle, out));
   return (*out)->rt == call.rt ? VH_OK : VH_ERUNTIME_MISMATCH;
 }
@@ -183,9 +185,8 @@ int vh_class_define(vh_runtime runtime, const vh_class_def* user_def, vh_class* 
 int vh_class_constructor(vh_engine engine, vh_class handle, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
-  VH_TRY(call.enter(engine, false));
   HostClass* cls;
-  VH_TRY(class_of_call(call, handle, &cls));
+  VH_TRY(enter_class(call, engine, handle, &cls));
   v8::Local<v8::Function> ctor;
   if (!strong_local(cls->tmpl)->GetFunction(call.context).ToLocal(&ctor)) return VH_ENOMEM;
   *out = call.result(ctor);
@@ -195,9 +196,8 @@ int vh_class_constructor(vh_engine engine, vh_class handle, vh_value* out) {
 int vh_class_new_instance(vh_engine engine, vh_class handle, void* native, vh_value* out) {
   if (!out) return VH_EINVAL;
   EngineCall call;
-  VH_TRY(call.enter(engine, false));
   HostClass* cls;
-  VH_TRY(class_of_call(call, handle, &cls));
+  VH_TRY(enter_class(call, engine, handle, &cls));
   v8::Local<v8::Object> obj;
   if (!strong_local(cls->tmpl)->InstanceTemplate()->NewInstance(call.context).ToLocal(&obj))
     return VH_ENOMEM;

@@ -1,6 +1,5 @@
-// Host functions (per engine and per runtime), errors and throwing, construction, globals.
+// Host functions (per engine and per runtime), errors and throwing, globals.
 #include <cstring>
-#include <vector>
 
 #include "core/error_kinds.h"
 #include "host/host.h"
@@ -9,8 +8,6 @@
 
 namespace vh {
 namespace {
-
-constexpr size_t kMaxArgs = 65535;
 
 void free_collected_function(const v8::WeakCallbackInfo<HostFunction>& info) {
   HostFunction* rec = info.GetParameter();
@@ -172,27 +169,6 @@ int vh_throw_error(vh_engine engine, vh_error_kind kind, const char* message) {
   v8::Local<v8::Value> error;
   VH_TRY(make_error(call, kind, message, &error));
   return throw_value(call, error);
-}
-
-int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value* argv,
-                 vh_value* out) {
-  if (!out || (argc && !argv)) return VH_EINVAL;
-  if (argc > kMaxArgs) return VH_ERANGE;
-  EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Local<v8::Value> ctor;
-  VH_TRY(call_arg(call, constructor, &ctor));
-  if (!ctor->IsFunction()) return VH_ETYPE;
-  std::vector<v8::Local<v8::Value>> args(argc);
-  for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args[i]));
-  v8::TryCatch tc(call.isolate);
-  v8::Local<v8::Object> result;
-  if (!ctor.As<v8::Function>()
-           ->NewInstance(call.context, static_cast<int>(argc), args.data())
-           .ToLocal(&result))
-    return call.failed(tc);
-  *out = call.result(result);
-  return VH_OK;
 }
 
 int vh_runtime_global_function(vh_runtime runtime, const char* name, vh_host_function_cb callback,

@@ -802,20 +802,15 @@ int vh_engine_post_and_wait(vh_engine engine, vh_task_cb task, void* data) {
   }
   WaitEdge edge(me->ordinal, WaitTarget(queue, &queue->runner));
   std::unique_lock<std::mutex> lock(waiter->mu);
-  while (!waiter->done) {
-    if (waiter->cv.wait_for(lock, std::chrono::milliseconds(kWaitSliceMs), [&] { return waiter->done; })) break;
+  // On a cycle the loop's thread waits, directly or through others, for something this thread
+  // holds: the task could never run while this waits. Unless it began already (then its own
+  // waits end it), it is called off: the loop drops it without calling it.
+  if (!wait_unless_deadlocked(edge, waiter->cv, lock, [&] { return waiter->done; },
+                              [&] { return !waiter->started && !waiter->done; })) {
+    waiter->cancelled = true;
     lock.unlock();
-    bool cycle = edge.deadlocked();
-    lock.lock();
-    // The loop's thread waits, directly or through others, for something this thread holds:
-    // the task could never run while this waits. Unless it began already (then its own waits
-    // end it), it is called off: the loop drops it without calling it.
-    if (cycle && !waiter->started && !waiter->done) {
-      waiter->cancelled = true;
-      lock.unlock();
-      waiter->release();
-      return VH_EDEADLK;
-    }
+    waiter->release();
+    return VH_EDEADLK;
   }
   int status = waiter->status;
   lock.unlock();

@@ -143,16 +143,10 @@ int vh_worker_stop(vh_worker worker) {
   // other threads) for something this thread holds: another worker stopping this one, say.
   WaitEdge edge(ts->ordinal, fixed_wait_target(w->thread_ordinal));
   std::unique_lock<std::mutex> lock(w->end_mu);
-  while (!w->ended) {
-    if (w->end_cv.wait_for(lock, std::chrono::milliseconds(kWaitSliceMs), [&] { return w->ended; })) break;
-    lock.unlock();
-    bool cycle = edge.deadlocked();
-    lock.lock();
-    if (cycle && !w->ended) {
-      // The stop request stays queued: the worker stops once its loop gets to it.
-      w->orphaned = true;
-      return VH_EDEADLK;
-    }
+  if (!wait_unless_deadlocked(edge, w->end_cv, lock, [&] { return w->ended; }, [&] { return !w->ended; })) {
+    // The stop request stays queued: the worker stops once its loop gets to it.
+    w->orphaned = true;
+    return VH_EDEADLK;
   }
   lock.unlock();
   uv_thread_join(&w->thread);

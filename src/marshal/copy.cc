@@ -141,13 +141,11 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
     }
     v8::Local<v8::ArrayBufferView> view = object.As<v8::ArrayBufferView>();
     if (is_shared_view(iso, view)) {
-      if (bytes_form_) {
-        throw_data_clone_error(iso, "a SharedArrayBuffer cannot be written to bytes");
+      uint32_t id;
+      if (!keep(iso, &shared_, view, "a SharedArrayBuffer cannot be written to bytes").To(&id))
         return v8::Nothing<bool>();
-      }
       ser_.WriteUint32(kRecordSharedView);
-      ser_.WriteUint32(static_cast<uint32_t>(shared_.size()));
-      shared_.emplace_back(iso, view);
+      ser_.WriteUint32(id);
       return v8::Just(true);
     }
     int kind = view_kind(view);
@@ -164,21 +162,25 @@ class Copier final : public v8::ValueSerializer::Delegate, public v8::ValueDeser
   }
 
   v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate* iso, v8::Local<v8::SharedArrayBuffer> sab) override {
-    if (bytes_form_) {
-      throw_data_clone_error(iso, "a SharedArrayBuffer cannot be written to bytes");
-      return v8::Nothing<uint32_t>();
-    }
-    shared_.emplace_back(iso, sab);
-    return v8::Just(static_cast<uint32_t>(shared_.size() - 1));
+    return keep(iso, &shared_, sab, "a SharedArrayBuffer cannot be written to bytes");
   }
 
   v8::Maybe<uint32_t> GetWasmModuleTransferId(v8::Isolate* iso, v8::Local<v8::WasmModuleObject> module) override {
+    return keep(iso, &modules_, module, "a WebAssembly.Module cannot be written to bytes");
+  }
+
+  // A value the copy holds by reference (a SharedArrayBuffer or a view over one, a
+  // WebAssembly.Module): kept in list, its index there the id its record carries. The bytes
+  // form holds no references: there it is refused with a DataCloneError (refusal).
+  template <typename T, typename V>
+  v8::Maybe<uint32_t> keep(v8::Isolate* iso, std::vector<v8::Global<T>>* list, v8::Local<V> value,
+                           const char* refusal) {
     if (bytes_form_) {
-      throw_data_clone_error(iso, "a WebAssembly.Module cannot be written to bytes");
+      throw_data_clone_error(iso, refusal);
       return v8::Nothing<uint32_t>();
     }
-    modules_.emplace_back(iso, module);
-    return v8::Just(static_cast<uint32_t>(modules_.size() - 1));
+    list->emplace_back(iso, value);
+    return v8::Just(static_cast<uint32_t>(list->size() - 1));
   }
 
   // ---- ValueDeserializer::Delegate (destination isolate) ----

@@ -46,38 +46,40 @@ bool grow(std::vector<T>* buffer, int length) {
   return true;
 }
 
+// A string's length code units (Unit: uint8_t for a one-byte string, uint16_t for a two-byte
+// one) read through a buffer, on the stack when short, into a new string of to.
+template <typename Unit>
+int copy_units(v8::Isolate* from, v8::Local<v8::String> s, int length, v8::Isolate* to,
+               v8::NewStringType type, v8::Local<v8::String>* copy) {
+  constexpr int kStackUnits = 128;
+  Unit stack[kStackUnits];
+  std::vector<Unit> heap;
+  Unit* units = stack;
+  if (length > kStackUnits) {
+    if (!grow(&heap, length)) return VH_ENOMEM;
+    units = heap.data();
+  }
+  bool ok;
+  if constexpr (sizeof(Unit) == 1) {
+    compat::write_one_byte(from, s, 0, length, units);
+    ok = v8::String::NewFromOneByte(to, units, type, length).ToLocal(copy);
+  } else {
+    compat::write_two_byte(from, s, 0, length, units);
+    ok = v8::String::NewFromTwoByte(to, units, type, length).ToLocal(copy);
+  }
+  return ok ? VH_OK : VH_ENOMEM;
+}
+
 }  // namespace
 
 int copy_string(v8::Isolate* from, v8::Local<v8::String> s, v8::Isolate* to, v8::NewStringType type,
                 v8::Local<v8::Value>* out) {
-  constexpr int kStackUnits = 128;
   int length = s->Length();
-  v8::Local<v8::String> copy;
-  bool ok;
   bool one_byte = s->IsOneByte();
   if (!copy_fits(to, static_cast<size_t>(length) * (one_byte ? 1 : 2))) return VH_EHEAPLIMIT;
-  if (one_byte) {
-    uint8_t stack[kStackUnits];
-    std::vector<uint8_t> heap;
-    uint8_t* bytes = stack;
-    if (length > kStackUnits) {
-      if (!grow(&heap, length)) return VH_ENOMEM;
-      bytes = heap.data();
-    }
-    compat::write_one_byte(from, s, 0, length, bytes);
-    ok = v8::String::NewFromOneByte(to, bytes, type, length).ToLocal(&copy);
-  } else {
-    uint16_t stack[kStackUnits];
-    std::vector<uint16_t> heap;
-    uint16_t* units = stack;
-    if (length > kStackUnits) {
-      if (!grow(&heap, length)) return VH_ENOMEM;
-      units = heap.data();
-    }
-    compat::write_two_byte(from, s, 0, length, units);
-    ok = v8::String::NewFromTwoByte(to, units, type, length).ToLocal(&copy);
-  }
-  if (!ok) return VH_ENOMEM;
+  v8::Local<v8::String> copy;
+  VH_TRY(one_byte ? copy_units<uint8_t>(from, s, length, to, type, &copy)
+                  : copy_units<uint16_t>(from, s, length, to, type, &copy));
   *out = copy;
   return VH_OK;
 }

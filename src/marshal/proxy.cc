@@ -757,6 +757,18 @@ void set_prototype_of(ProxyOp& op, const v8::FunctionCallbackInfo<v8::Value>& in
 
 using Info = v8::FunctionCallbackInfo<v8::Value>;
 
+// The has and deleteProperty traps: the key into the source, then test (Has or Delete on the
+// real object), whose answer the trap returns.
+template <typename Test>
+void key_test_trap(const Info& info, Test test) {
+  ProxyOp op(info);
+  v8::Local<v8::Value> key;
+  bool answer;
+  if (!op.begin() || !op.key_to_source(info[1], &key)) return;
+  if (!test(op.object(), op.context(), key).To(&answer)) return op.rethrow();
+  info.GetReturnValue().Set(answer);
+}
+
 // The traps (handler.<name>(target, ...args) in the destination).
 const Trap kTraps[] = {
     {"get",
@@ -789,21 +801,15 @@ const Trap kTraps[] = {
      }},
     {"has",
      [](const Info& info) {
-       ProxyOp op(info);
-       v8::Local<v8::Value> key;
-       bool found;
-       if (!op.begin() || !op.key_to_source(info[1], &key)) return;
-       if (!op.object()->Has(op.context(), key).To(&found)) return op.rethrow();
-       info.GetReturnValue().Set(found);
+       key_test_trap(info, [](v8::Local<v8::Object> o, v8::Local<v8::Context> c, v8::Local<v8::Value> k) {
+         return o->Has(c, k);
+       });
      }},
     {"deleteProperty",
      [](const Info& info) {
-       ProxyOp op(info);
-       v8::Local<v8::Value> key;
-       bool done;
-       if (!op.begin() || !op.key_to_source(info[1], &key)) return;
-       if (!op.object()->Delete(op.context(), key).To(&done)) return op.rethrow();
-       info.GetReturnValue().Set(done);
+       key_test_trap(info, [](v8::Local<v8::Object> o, v8::Local<v8::Context> c, v8::Local<v8::Value> k) {
+         return o->Delete(c, k);
+       });
      }},
     {"ownKeys",
      [](const Info& info) {

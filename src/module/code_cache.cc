@@ -67,11 +67,13 @@ const uint8_t* matching_payload(const uint8_t* cache, size_t cache_length, const
   return cache + sizeof(Header);
 }
 
-// The source text and resource name as V8 strings (VH_ERANGE for a source too long). Resolves
-// *length (VH_AUTO_LENGTH: up to the NUL) and *name (NULL: the default name) in place: the
-// caches are keyed by both as resolved.
-int make_source(EngineCall& call, const char* source, size_t* length, const char** name,
-                v8::Local<v8::String>* text, v8::Local<v8::String>* v8_name) {
+// The start of both calls: enters the engine (refused while an exception is pending: a
+// SyntaxError becomes the engine's pending exception), then makes the source text and resource
+// name as V8 strings (VH_ERANGE for a source too long). Resolves *length (VH_AUTO_LENGTH: up to
+// the NUL) and *name (NULL: the default name) in place: the caches are keyed by both as resolved.
+int enter_source(EngineCall& call, vh_engine engine, const char* source, size_t* length,
+                 const char** name, v8::Local<v8::String>* text, v8::Local<v8::String>* v8_name) {
+  VH_TRY(call.enter(engine, true));
   if (*length == VH_AUTO_LENGTH) *length = strlen(source);
   *name = name_or_default(*name);
   VH_TRY(make_utf8_string(call.isolate, source, *length, v8::NewStringType::kNormal, text));
@@ -88,11 +90,10 @@ int vh_code_cache_create(vh_engine engine, const char* source, size_t length,
   // Compiling runs no script, but a SyntaxError becomes the engine's pending exception, so the
   // call is refused (VH_EPENDING_EXCEPTION) while one is pending, like vh_eval().
   EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Isolate* iso = call.isolate;
   const char* name = resource_name;
   v8::Local<v8::String> text, v8_name;
-  VH_TRY(make_source(call, source, &length, &name, &text, &v8_name));
+  VH_TRY(enter_source(call, engine, source, &length, &name, &text, &v8_name));
+  v8::Isolate* iso = call.isolate;
   v8::TryCatch tc(iso);
   v8::ScriptOrigin origin = compat::script_origin(iso, v8_name);
   v8::ScriptCompiler::Source src(text, origin);
@@ -136,11 +137,10 @@ int vh_eval_with_cache(vh_engine engine, const char* source, size_t length,
   if (!source) return VH_EINVAL;
   if (!cache && cache_length != 0) return VH_EINVAL;
   EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Isolate* iso = call.isolate;
   const char* name = resource_name;
   v8::Local<v8::String> text, v8_name;
-  VH_TRY(make_source(call, source, &length, &name, &text, &v8_name));
+  VH_TRY(enter_source(call, engine, source, &length, &name, &text, &v8_name));
+  v8::Isolate* iso = call.isolate;
   int payload_length = 0;
   const uint8_t* payload =
       cache ? matching_payload(cache, cache_length, source, length, name, &payload_length)

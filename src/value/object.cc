@@ -1,4 +1,5 @@
-// Properties (by name, index and key value), own keys, calls and JSON: calls that run script.
+// Properties (by name, index and key value), own keys, calls, construction and JSON: calls that
+// run script.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -32,17 +33,6 @@ struct ValueKey {
   int make(EngineCall& c, v8::Local<v8::Value>* key) const { return call_arg(c, value, key); }
 };
 
-// The four property operations, written once for name and value keys; index keys use V8's
-// element overloads, which skip the key conversion.
-v8::Maybe<bool> has(EngineCall& c, v8::Local<v8::Object> o, v8::Local<v8::Value> k) {
-  return o->Has(c.context, k);
-}
-v8::Maybe<bool> has(EngineCall& c, v8::Local<v8::Object> o, uint32_t i) { return o->Has(c.context, i); }
-v8::Maybe<bool> del(EngineCall& c, v8::Local<v8::Object> o, v8::Local<v8::Value> k) {
-  return o->Delete(c.context, k);
-}
-v8::Maybe<bool> del(EngineCall& c, v8::Local<v8::Object> o, uint32_t i) { return o->Delete(c.context, i); }
-
 template <typename Key>
 int resolve_key(EngineCall& c, const Key& key, v8::Local<v8::Value>* out) {
   return key.make(c, out);
@@ -54,107 +44,132 @@ int resolve_key(EngineCall&, const IndexKey& key, uint32_t* out) {
 template <typename Key>
 using KeyType = std::conditional_t<std::is_same_v<Key, IndexKey>, uint32_t, v8::Local<v8::Value>>;
 
-template <typename Key>
-int get_property(vh_engine engine, vh_value object, const Key& key, vh_value* out) {
-  if (!out) return VH_EINVAL;
+// Shared body of the four property operations, written once for every key form: enter the
+// engine, take the object, then the value (set only: value is not null), then the key, in that
+// order (a call with several bad arguments answers for the first). op runs V8's operation under
+// a TryCatch and answers false where it threw. Op: (EngineCall&, Local<Object>, KeyType<Key>,
+// Local<Value> value) -> bool; an index key (uint32_t) picks V8's element overloads, which skip
+// the key conversion.
+template <typename Key, typename Op>
+int property_call(vh_engine engine, vh_value object, const vh_value* value, const Key& key, Op op) {
   EngineCall call;
   VH_TRY(call.enter(engine, true));
   v8::Local<v8::Object> o;
   VH_TRY(call_object_arg(call, object, &o));
+  v8::Local<v8::Value> v;
+  if (value) VH_TRY(call_arg(call, *value, &v));
   KeyType<Key> k;
   VH_TRY(resolve_key(call, key, &k));
   v8::TryCatch tc(call.isolate);
-  v8::Local<v8::Value> v;
-  if (!o->Get(call.context, k).ToLocal(&v)) return call.failed(tc);
-  *out = call.result(v);
+  if (!op(call, o, k, v)) return call.failed(tc);
   return VH_OK;
+}
+
+template <typename Key>
+int get_property(vh_engine engine, vh_value object, const Key& key, vh_value* out) {
+  if (!out) return VH_EINVAL;
+  return property_call(engine, object, nullptr, key, [out](EngineCall& c, auto o, auto k, auto) {
+    v8::Local<v8::Value> v;
+    if (!o->Get(c.context, k).ToLocal(&v)) return false;
+    *out = c.result(v);
+    return true;
+  });
 }
 
 template <typename Key>
 int set_property(vh_engine engine, vh_value object, const Key& key, vh_value value) {
-  EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Local<v8::Object> o;
-  VH_TRY(call_object_arg(call, object, &o));
-  v8::Local<v8::Value> v;
-  VH_TRY(call_arg(call, value, &v));
-  KeyType<Key> k;
-  VH_TRY(resolve_key(call, key, &k));
-  v8::TryCatch tc(call.isolate);
-  if (o->Set(call.context, k, v).IsNothing()) return call.failed(tc);
-  return VH_OK;
-}
-
-template <typename Key, typename Op>
-int test_property(vh_engine engine, vh_value object, const Key& key, bool* out, Op op) {
-  EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Local<v8::Object> o;
-  VH_TRY(call_object_arg(call, object, &o));
-  KeyType<Key> k;
-  VH_TRY(resolve_key(call, key, &k));
-  v8::TryCatch tc(call.isolate);
-  bool result;
-  if (!op(call, o, k).To(&result)) return call.failed(tc);
-  if (out) *out = result;
-  return VH_OK;
+  return property_call(engine, object, &value, key, [](EngineCall& c, auto o, auto k, auto v) {
+    return o->Set(c.context, k, v).IsJust();
+  });
 }
 
 template <typename Key>
 int has_property(vh_engine engine, vh_value object, const Key& key, bool* out) {
   if (!out) return VH_EINVAL;
-  return test_property(engine, object, key, out,
-                       [](EngineCall& c, v8::Local<v8::Object> o, KeyType<Key> k) { return has(c, o, k); });
+  return property_call(engine, object, nullptr, key, [out](EngineCall& c, auto o, auto k, auto) {
+    return o->Has(c.context, k).To(out);
+  });
 }
 
+// deleted may be null: the caller does not ask whether the property went.
 template <typename Key>
 int delete_property(vh_engine engine, vh_value object, const Key& key, bool* deleted) {
-  return test_property(engine, object, key, deleted,
-                       [](EngineCall& c, v8::Local<v8::Object> o, KeyType<Key> k) { return del(c, o, k); });
+  return property_call(engine, object, nullptr, key, [deleted](EngineCall& c, auto o, auto k, auto) {
+    bool result;
+    if (!o->Delete(c.context, k).To(&result)) return false;
+    if (deleted) *deleted = result;
+    return true;
+  });
 }
+
+// The start of vh_call and vh_construct: argc checked, the engine entered (refused while an
+// exception is pending), then the function, the receiver (vh_call only: this_value not null;
+// its empty handle is undefined) and the arguments taken, in that order (a call with several bad
+// arguments answers for the first). Up to kInlineArgs arguments (most calls) are held in place.
+class ScriptCall {
+ public:
+  EngineCall call;
+  v8::Local<v8::Function> fn;
+  v8::Local<v8::Value> receiver;
+
+  int enter(vh_engine engine, vh_value function, const vh_value* this_value, size_t argc,
+            const vh_value* argv) {
+    if (argc > kMaxArgs) return VH_ERANGE;
+    VH_TRY(call.enter(engine, true));
+    v8::Local<v8::Value> f;
+    VH_TRY(call_arg(call, function, &f));
+    if (!f->IsFunction()) return VH_ETYPE;
+    fn = f.As<v8::Function>();
+    if (this_value) {
+      receiver = v8::Undefined(call.isolate);
+      if (this_value->serial_ != 0) VH_TRY(call_arg(call, *this_value, &receiver));
+    }
+    if (argc > kInlineArgs) {
+      heap_args_.resize(argc);
+      args_ = heap_args_.data();
+    }
+    for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args_[i]));
+    argc_ = static_cast<int>(argc);
+    return VH_OK;
+  }
+  int argc() const { return argc_; }
+  v8::Local<v8::Value>* argv() { return args_; }
+
+ private:
+  v8::Local<v8::Value> inline_args_[kInlineArgs];
+  std::vector<v8::Local<v8::Value>> heap_args_;
+  v8::Local<v8::Value>* args_ = inline_args_;
+  int argc_ = 0;
+};
 
 }  // namespace
 
 extern "C" {
 
-int vh_get(vh_engine e, vh_value o, const char* name, vh_value* out) {
-  return get_property(e, o, NameKey{name}, out);
-}
-int vh_set(vh_engine e, vh_value o, const char* name, vh_value v) {
-  return set_property(e, o, NameKey{name}, v);
-}
-int vh_has(vh_engine e, vh_value o, const char* name, bool* out) {
-  return has_property(e, o, NameKey{name}, out);
-}
-int vh_delete(vh_engine e, vh_value o, const char* name, bool* deleted) {
-  return delete_property(e, o, NameKey{name}, deleted);
-}
+// The three key kinds, written once: X(name suffix, key parameter type, key form). Each kind
+// gets the four property calls: vh_get##suffix, vh_set##suffix, vh_has##suffix and
+// vh_delete##suffix.
+#define VH_KEY_KINDS(X)         \
+  X(, const char*, NameKey)     \
+  X(_index, uint32_t, IndexKey) \
+  X(_key, vh_value, ValueKey)
 
-int vh_get_index(vh_engine e, vh_value o, uint32_t i, vh_value* out) {
-  return get_property(e, o, IndexKey{i}, out);
-}
-int vh_set_index(vh_engine e, vh_value o, uint32_t i, vh_value v) {
-  return set_property(e, o, IndexKey{i}, v);
-}
-int vh_has_index(vh_engine e, vh_value o, uint32_t i, bool* out) {
-  return has_property(e, o, IndexKey{i}, out);
-}
-int vh_delete_index(vh_engine e, vh_value o, uint32_t i, bool* deleted) {
-  return delete_property(e, o, IndexKey{i}, deleted);
-}
-
-int vh_get_key(vh_engine e, vh_value o, vh_value key, vh_value* out) {
-  return get_property(e, o, ValueKey{key}, out);
-}
-int vh_set_key(vh_engine e, vh_value o, vh_value key, vh_value v) {
-  return set_property(e, o, ValueKey{key}, v);
-}
-int vh_has_key(vh_engine e, vh_value o, vh_value key, bool* out) {
-  return has_property(e, o, ValueKey{key}, out);
-}
-int vh_delete_key(vh_engine e, vh_value o, vh_value key, bool* deleted) {
-  return delete_property(e, o, ValueKey{key}, deleted);
-}
+#define VH_PROPERTY_CALLS_(suffix, Param, Form)                              \
+  int vh_get##suffix(vh_engine e, vh_value o, Param key, vh_value* out) {    \
+    return get_property(e, o, Form{key}, out);                               \
+  }                                                                          \
+  int vh_set##suffix(vh_engine e, vh_value o, Param key, vh_value v) {       \
+    return set_property(e, o, Form{key}, v);                                 \
+  }                                                                          \
+  int vh_has##suffix(vh_engine e, vh_value o, Param key, bool* out) {        \
+    return has_property(e, o, Form{key}, out);                               \
+  }                                                                          \
+  int vh_delete##suffix(vh_engine e, vh_value o, Param key, bool* deleted) { \
+    return delete_property(e, o, Form{key}, deleted);                        \
+  }
+VH_KEY_KINDS(VH_PROPERTY_CALLS_)
+#undef VH_PROPERTY_CALLS_
+#undef VH_KEY_KINDS
 
 int vh_define_property(vh_engine engine, vh_value object, const char* name, vh_value value,
                        unsigned flags) {
@@ -211,27 +226,26 @@ int vh_own_keys(vh_engine engine, vh_value object, unsigned flags, vh_value* out
 int vh_call(vh_engine engine, vh_value function, vh_value this_value, size_t argc,
             const vh_value* argv, vh_value* out) {
   if (argc && !argv) return VH_EINVAL;
-  if (argc > kMaxArgs) return VH_ERANGE;
-  EngineCall call;
-  VH_TRY(call.enter(engine, true));
-  v8::Local<v8::Value> fn;
-  VH_TRY(call_arg(call, function, &fn));
-  if (!fn->IsFunction()) return VH_ETYPE;
-  v8::Local<v8::Value> receiver = v8::Undefined(call.isolate);
-  if (this_value.serial_ != 0) VH_TRY(call_arg(call, this_value, &receiver));
-  v8::Local<v8::Value> inline_args[kInlineArgs];
-  std::vector<v8::Local<v8::Value>> heap_args;
-  v8::Local<v8::Value>* args = inline_args;
-  if (argc > kInlineArgs) {
-    heap_args.resize(argc);
-    args = heap_args.data();
-  }
-  for (size_t i = 0; i < argc; ++i) VH_TRY(call_arg(call, argv[i], &args[i]));
-  v8::TryCatch tc(call.isolate);
+  ScriptCall s;
+  VH_TRY(s.enter(engine, function, &this_value, argc, argv));
+  v8::TryCatch tc(s.call.isolate);
   v8::Local<v8::Value> result;
-  if (!fn.As<v8::Function>()->Call(call.context, receiver, static_cast<int>(argc), args).ToLocal(&result))
-    return call.failed(tc);
-  return call.result_to(result, out);
+  if (!s.fn->Call(s.call.context, s.receiver, s.argc(), s.argv()).ToLocal(&result))
+    return s.call.failed(tc);
+  return s.call.result_to(result, out);
+}
+
+int vh_construct(vh_engine engine, vh_value constructor, size_t argc, const vh_value* argv,
+                 vh_value* out) {
+  if (!out || (argc && !argv)) return VH_EINVAL;
+  ScriptCall s;
+  VH_TRY(s.enter(engine, constructor, nullptr, argc, argv));
+  v8::TryCatch tc(s.call.isolate);
+  v8::Local<v8::Object> result;
+  if (!s.fn->NewInstance(s.call.context, s.argc(), s.argv()).ToLocal(&result))
+    return s.call.failed(tc);
+  *out = s.call.result(result);
+  return VH_OK;
 }
 
 int vh_json_parse(vh_engine engine, const char* text, size_t length, vh_value* out) {

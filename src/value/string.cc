@@ -37,6 +37,35 @@ int copy_out(vh_value value, Unit* buffer, size_t capacity, size_t* length, Meas
   return VH_OK;
 }
 
+// Common body of the Latin-1 (Unit uint8_t) and UTF-16 (uint16_t) makers: VH_AUTO_LENGTH
+// reads up to the 0 unit; a string longer than V8's largest is VH_ERANGE.
+template <typename Unit>
+int new_string_units(vh_engine engine, const Unit* units, size_t length, vh_value* out) {
+  if (!out) return VH_EINVAL;
+  if (length == VH_AUTO_LENGTH) {
+    if (!units) return VH_EINVAL;
+    length = 0;
+    while (units[length]) ++length;
+  }
+  if (!units && length) return VH_EINVAL;
+  if (length > static_cast<size_t>(v8::String::kMaxLength)) return VH_ERANGE;
+  EngineCall call;
+  VH_TRY(call.enter(engine, false));
+  static const Unit kEmpty[1] = {0};
+  const Unit* data = length ? units : kEmpty;
+  v8::Local<v8::String> s;
+  bool made;
+  if constexpr (sizeof(Unit) == 1)
+    made = v8::String::NewFromOneByte(call.isolate, data, v8::NewStringType::kNormal, static_cast<int>(length))
+               .ToLocal(&s);
+  else
+    made = v8::String::NewFromTwoByte(call.isolate, data, v8::NewStringType::kNormal, static_cast<int>(length))
+               .ToLocal(&s);
+  if (!made) return VH_ERANGE;
+  *out = call.result(s);
+  return VH_OK;
+}
+
 int measure_utf8(v8::Isolate* iso, v8::Local<v8::String> s, size_t* need) {
   *need = compat::utf8_length(iso, s);
   return VH_OK;
@@ -61,45 +90,11 @@ int vh_new_string_utf8(vh_engine engine, const char* utf8, size_t length, vh_val
 }
 
 int vh_new_string_latin1(vh_engine engine, const char* latin1, size_t length, vh_value* out) {
-  if (!out) return VH_EINVAL;
-  if (length == VH_AUTO_LENGTH) {
-    if (!latin1) return VH_EINVAL;
-    length = strlen(latin1);
-  }
-  if (!latin1 && length) return VH_EINVAL;
-  if (length > static_cast<size_t>(v8::String::kMaxLength)) return VH_ERANGE;
-  EngineCall call;
-  VH_TRY(call.enter(engine, false));
-  v8::Local<v8::String> s;
-  static const uint8_t kEmpty[1] = {0};
-  if (!v8::String::NewFromOneByte(call.isolate,
-                                  length ? reinterpret_cast<const uint8_t*>(latin1) : kEmpty,
-                                  v8::NewStringType::kNormal, static_cast<int>(length))
-           .ToLocal(&s))
-    return VH_ERANGE;
-  *out = call.result(s);
-  return VH_OK;
+  return new_string_units(engine, reinterpret_cast<const uint8_t*>(latin1), length, out);
 }
 
 int vh_new_string_utf16(vh_engine engine, const uint16_t* utf16, size_t length, vh_value* out) {
-  if (!out) return VH_EINVAL;
-  if (length == VH_AUTO_LENGTH) {
-    if (!utf16) return VH_EINVAL;
-    length = 0;
-    while (utf16[length]) ++length;
-  }
-  if (!utf16 && length) return VH_EINVAL;
-  if (length > static_cast<size_t>(v8::String::kMaxLength)) return VH_ERANGE;
-  EngineCall call;
-  VH_TRY(call.enter(engine, false));
-  v8::Local<v8::String> s;
-  static const uint16_t kEmpty[1] = {0};
-  if (!v8::String::NewFromTwoByte(call.isolate, length ? utf16 : kEmpty, v8::NewStringType::kNormal,
-                                  static_cast<int>(length))
-           .ToLocal(&s))
-    return VH_ERANGE;
-  *out = call.result(s);
-  return VH_OK;
+  return new_string_units(engine, utf16, length, out);
 }
 
 int vh_value_string_utf8(vh_value value, char* buffer, size_t capacity, size_t* length) {

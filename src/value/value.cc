@@ -59,6 +59,30 @@ inline int read_value(vh_value value, Read read) {
   return read(slot->rt->isolate, slot->local);
 }
 
+// Shared body of the readers of one kind of value: check out, look the value up, check its
+// kind (is: a v8::Value test such as &v8::Value::IsDate), then *out = read(value).
+template <typename Out, typename Read>
+int read_kind(vh_value value, bool (v8::Value::*is)() const, Out* out, Read read) {
+  if (!out) return VH_EINVAL;
+  return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
+    if (!((*v)->*is)()) return VH_ETYPE;
+    *out = read(v);
+    return VH_OK;
+  });
+}
+
+// The BigInt readers to 64 bits: as (v8::BigInt::Int64Value or Uint64Value) says whether the
+// value fitted, which goes to *lossless when the caller asks.
+template <typename Int>
+int read_bigint64(vh_value value, Int* out, bool* lossless, Int (v8::BigInt::*as)(bool*) const) {
+  return read_kind(value, &v8::Value::IsBigInt, out, [&](v8::Local<v8::Value> v) {
+    bool exact;
+    Int n = ((*v.As<v8::BigInt>())->*as)(&exact);
+    if (lossless) *lossless = exact;
+    return n;
+  });
+}
+
 // The Number in a slot that is not a small integer (out of line: two calls into V8).
 __attribute__((noinline)) int heap_number(const Slot* slot, double* out) {
   if (!slot->local->IsNumber()) return VH_ETYPE;
@@ -268,12 +292,8 @@ int vh_is(vh_value value, vh_kind kind, bool* out) {
 }
 
 int vh_value_bool(vh_value value, bool* out) {
-  if (!out) return VH_EINVAL;
-  return read_value(value, [out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
-    if (!v->IsBoolean()) return VH_ETYPE;
-    *out = v.As<v8::Boolean>()->Value();
-    return VH_OK;
-  });
+  return read_kind(value, &v8::Value::IsBoolean, out,
+                   [](v8::Local<v8::Value> v) { return v.As<v8::Boolean>()->Value(); });
 }
 
 int vh_value_double(vh_value value, double* out) { return read_number(value, out); }
@@ -289,25 +309,11 @@ int vh_value_int64(vh_value value, int64_t* out) {
 }
 
 int vh_value_bigint_int64(vh_value value, int64_t* out, bool* lossless) {
-  if (!out) return VH_EINVAL;
-  return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
-    if (!v->IsBigInt()) return VH_ETYPE;
-    bool exact;
-    *out = v.As<v8::BigInt>()->Int64Value(&exact);
-    if (lossless) *lossless = exact;
-    return VH_OK;
-  });
+  return read_bigint64(value, out, lossless, &v8::BigInt::Int64Value);
 }
 
 int vh_value_bigint_uint64(vh_value value, uint64_t* out, bool* lossless) {
-  if (!out) return VH_EINVAL;
-  return read_value(value, [&](v8::Isolate*, v8::Local<v8::Value> v) -> int {
-    if (!v->IsBigInt()) return VH_ETYPE;
-    bool exact;
-    *out = v.As<v8::BigInt>()->Uint64Value(&exact);
-    if (lossless) *lossless = exact;
-    return VH_OK;
-  });
+  return read_bigint64(value, out, lossless, &v8::BigInt::Uint64Value);
 }
 
 int vh_value_bigint_words(vh_value value, bool* negative, size_t* count, uint64_t* words) {
@@ -334,21 +340,13 @@ int vh_value_bigint_words(vh_value value, bool* negative, size_t* count, uint64_
 }
 
 int vh_value_date(vh_value value, double* out) {
-  if (!out) return VH_EINVAL;
-  return read_value(value, [out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
-    if (!v->IsDate()) return VH_ETYPE;
-    *out = v.As<v8::Date>()->ValueOf();
-    return VH_OK;
-  });
+  return read_kind(value, &v8::Value::IsDate, out,
+                   [](v8::Local<v8::Value> v) { return v.As<v8::Date>()->ValueOf(); });
 }
 
 int vh_value_array_length(vh_value value, uint32_t* out) {
-  if (!out) return VH_EINVAL;
-  return read_value(value, [out](v8::Isolate*, v8::Local<v8::Value> v) -> int {
-    if (!v->IsArray()) return VH_ETYPE;
-    *out = v.As<v8::Array>()->Length();
-    return VH_OK;
-  });
+  return read_kind(value, &v8::Value::IsArray, out,
+                   [](v8::Local<v8::Value> v) { return v.As<v8::Array>()->Length(); });
 }
 
 int vh_strict_equals(vh_value a, vh_value b, bool* out) {

@@ -69,6 +69,20 @@ int enter_inspector(vh_inspector handle, std::optional<RuntimeLock>* lock, Inspe
   return VH_OK;
 }
 
+// enter_inspector for a call about one engine of the inspector's runtime: the engine is
+// resolved first, then looked up again under the lock (disposed while this thread waited for
+// it: VH_EDISPOSED), and must be one of the inspector's runtime's.
+int enter_inspector_engine(vh_inspector handle, vh_engine engine, std::optional<RuntimeLock>* lock,
+                           Inspector** out, Engine** engine_out) {
+  Engine* e;
+  VH_TRY(resolve_engine(engine, &e));
+  VH_TRY(enter_inspector(handle, lock, out));
+  if (engine_table().get(engine.id_) != e) return VH_EDISPOSED;
+  if (e->rt != (*out)->rt) return VH_ERUNTIME_MISMATCH;
+  *engine_out = e;
+  return VH_OK;
+}
+
 // The engine whose context V8 is in right now (nullptr: none, or not one of rt's engines).
 Engine* current_engine(Runtime* rt) {
   v8::Isolate* iso = rt->isolate;
@@ -270,13 +284,10 @@ int vh_inspector_dispose(vh_inspector inspector) {
 
 int vh_inspector_set_engine_name(vh_inspector inspector, vh_engine engine, const char* name) {
   if (!name) return VH_EINVAL;
-  Engine* e;
-  VH_TRY(resolve_engine(engine, &e));
   std::optional<RuntimeLock> lock;
   Inspector* in;
-  VH_TRY(enter_inspector(inspector, &lock, &in));
-  if (engine_table().get(engine.id_) != e) return VH_EDISPOSED;
-  if (e->rt != in->rt) return VH_ERUNTIME_MISMATCH;
+  Engine* e;
+  VH_TRY(enter_inspector_engine(inspector, engine, &lock, &in, &e));
   in->names[e] = name;
   // Re-announce: debuggers drop the old context and list the renamed one.
   v8::HandleScope handles(in->rt->isolate);
@@ -315,13 +326,10 @@ int vh_inspector_dispatch(vh_inspector inspector) {
 }
 
 int vh_inspector_pause_on_start(vh_inspector inspector, vh_engine engine, uint64_t wait_ms) {
-  Engine* e;
-  VH_TRY(resolve_engine(engine, &e));
   std::optional<RuntimeLock> lock;
   Inspector* in;
-  VH_TRY(enter_inspector(inspector, &lock, &in));
-  if (engine_table().get(engine.id_) != e) return VH_EDISPOSED;
-  if (e->rt != in->rt) return VH_ERUNTIME_MISMATCH;
+  Engine* e;
+  VH_TRY(enter_inspector_engine(inspector, engine, &lock, &in, &e));
   uint64_t handle = in->handle;
   auto start = std::chrono::steady_clock::now();
   for (;;) {
