@@ -34,7 +34,7 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
     r.handles.emplace(rt->isolate);
   }
   r.context_scope.emplace(strong_local(e->context));
-  r.step = Transition(kCurrentField | kUseField | kEnteredField, rt, e);
+  r.step.set(kCurrentField | kUseField | kEnteredField, rt, e);
   ts->enter<kCurrentField | kUseField | kEnteredField>(r.step);
   r.mark = ts->slots.size();
   r.serial = ts->next_serial++;

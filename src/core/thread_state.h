@@ -120,6 +120,14 @@ enum TransitionField : unsigned {
 struct Transition {
   Transition() = default;
   Transition(unsigned f, Runtime* r, Engine* e = nullptr) : rt(r), engine(e), fields(f) {}
+  // What the constructor sets, for a step kept in a longer-lived object (a scope, an API
+  // call): `step = Transition(...)` would copy the three prev_* fields too, and the compiler
+  // stores something for each (three stores per API call for nothing).
+  void set(unsigned f, Runtime* r, Engine* e = nullptr) {
+    rt = r;
+    engine = e;
+    fields = f;
+  }
   Runtime* rt = nullptr;
   Engine* engine = nullptr;
   unsigned fields = 0;  // TransitionField bits
