@@ -163,6 +163,46 @@ static void test_escape_not_escapable(void **state) {
   assert_ok(vh_scope_close(outer));
 }
 
+/* A scope opened at the depth of one that closed starts afresh (the library reuses the closed
+ * one's record): an escapable scope has its one escape again, a plain one has none, and a scope
+ * that did not take its runtime's lock gives none back, whatever the last scope there did. */
+static void test_scope_at_a_closed_depth(void **state) {
+  (void)state;
+  vh_runtime rb;
+  vh_engine eb;
+  vh_scope outer, s;
+  vh_value v, first, second, out;
+  open_runtime(NULL, &rb, &eb, NULL);
+  assert_ok(vh_scope_open(g_e, &outer));
+  assert_ok(vh_scope_open_escapable(g_e, &s));
+  assert_ok(vh_new_int32(g_e, 1, &v));
+  assert_ok(vh_scope_escape(s, v, &first));
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_scope_open(g_e, &s));
+  assert_ok(vh_new_int32(g_e, 2, &v));
+  assert_status(VH_EESCAPE, vh_scope_escape(s, v, &out));
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_scope_open_escapable(g_e, &s));
+  assert_ok(vh_new_int32(g_e, 3, &v));
+  assert_ok(vh_scope_escape(s, v, &second));
+  assert_ok(vh_scope_close(s));
+  assert_int_equal(read_int(first) + read_int(second), 4);
+  /* B's scope takes B's lock and gives it back; A's scope after it at that depth keeps A's. */
+  assert_ok(vh_scope_open(eb, &s));
+  assert_eval_string(eb, "'B'", "B");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_scope_open(g_e, &s));
+  assert_eval_string(g_e, "'A'", "A");
+  assert_ok(vh_scope_close(s));
+  assert_ok(vh_scope_open_escapable(g_e, &s)); /* needs A's lock held by this thread */
+  assert_ok(vh_scope_close(s));
+  assert_eval_string(g_e, "'still A'", "still A");
+  assert_int_equal(read_int(first), 1);
+  assert_ok(vh_scope_close(outer));
+  assert_status(VH_ENOSCOPE, vh_new_int32(g_e, 4, &v));
+  assert_ok(vh_runtime_dispose(rb));
+}
+
 /* An escapable scope needs an enclosing scope of the same runtime on this thread. */
 static void test_escapable_needs_parent(void **state) {
   (void)state;
@@ -309,6 +349,7 @@ int main(void) {
       cmocka_unit_test(test_escape_chain),
       cmocka_unit_test(test_escape_outside_value),
       cmocka_unit_test(test_escape_not_escapable),
+      cmocka_unit_test(test_scope_at_a_closed_depth),
       cmocka_unit_test(test_escapable_needs_parent),
       cmocka_unit_test(test_close_out_of_order),
       cmocka_unit_test(test_double_close),

@@ -63,8 +63,11 @@ class EngineCall {
       ts->leave<kEnteredField>(step_);
       context_scope_.reset();
     }
-    isolate_scope_.reset();
-    ts->leave<kUseField, kCurrentField | kJsField>(step_);
+    if (isolate_scope_) {  // resolve() made rt current: another runtime's was
+      isolate_scope_.reset();
+      ts->leave<kCurrentField>(step_);
+    }
+    ts->leave<kUseField, kJsField>(step_);
   }
 
   // runs_js: the call may run script, so it is refused while an exception is pending.
@@ -97,16 +100,21 @@ class EngineCall {
     ts = t;
     isolate = r->isolate;
     context = strong_local(e->context);
-    // Another runtime's scope may be innermost on this thread: make this isolate current.
-    if (other_runtime) isolate_scope_.emplace(isolate);
-    step_ = Transition(kUseField | (other_runtime ? kCurrentField : 0u) | (runs_js ? kJsField : 0u), r, e);
-    t->enter<kUseField, kCurrentField | kJsField>(step_);
+    step_.set(kUseField | (runs_js ? kJsField : 0u), r, e);
+    t->enter<kUseField, kJsField>(step_);
+    // Another runtime's scope may be innermost on this thread: make this isolate current (the
+    // step's second part; the destructor tells the two cases apart by isolate_scope_).
+    if (other_runtime) {
+      isolate_scope_.emplace(isolate);
+      step_.fields |= kCurrentField;
+      t->enter<kCurrentField>(step_);
+    }
     return VH_OK;
   }
   void enter_context() {
     if (rt->entered != engine) {
       context_scope_.emplace(context);
-      step_.fields |= kEnteredField;  // the step's second part (thread_state.h, enter)
+      step_.fields |= kEnteredField;  // the step's last part (thread_state.h, enter)
       ts->enter<kEnteredField>(step_);
     }
   }
@@ -138,8 +146,8 @@ class EngineCall {
  private:
   std::optional<v8::Isolate::Scope> isolate_scope_;
   std::optional<v8::Context::Scope> context_scope_;
-  // The engine in use, the runtime current, a script call counted; and (enter_context) the
-  // engine entered, when its context was not already.
+  // The engine in use, a script call counted; the runtime current, when another one was; and
+  // (enter_context) the engine entered, when its context was not already.
   Transition step_;
 };
 
@@ -150,7 +158,7 @@ class RuntimeLock {
   explicit RuntimeLock(Runtime* rt) : rt_(rt), ts_(ThreadState::current()) {
     if (rt->lock_owner.load(std::memory_order_relaxed) != ts_->ordinal) lock_runtime(rt, ts_, &locker_);
     isolate_scope_.emplace(rt->isolate);
-    step_ = Transition(kCurrentField, rt);
+    step_.set(kCurrentField, rt);
     ts_->enter<kCurrentField>(step_);
     handles_.emplace(rt->isolate);
   }

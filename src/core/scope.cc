@@ -15,18 +15,18 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
   bool held = rt->lock_owner.load(std::memory_order_relaxed) == ts->ordinal;
   if (escapable && !held) return VH_ENOSCOPE;
 
-  ScopeRecord& r = ts->scopes.emplace_back();
+  // The record of a scope closed at this depth before, else a new one (thread_state.h).
+  if (ts->scopes.size() == ts->open_scopes) ts->scopes.push_back(std::make_unique<ScopeRecord>());
+  ScopeRecord& r = *ts->scopes[ts->open_scopes];
+  r.owns_lock = !held;
   if (!held) {
     // Waits while another thread holds the runtime; fails when that thread waits, directly or
     // through others, for a runtime, loop or worker this thread holds (a cycle: VH_EDEADLK).
-    if (lock_runtime(rt, ts, &r.locker, true) != VH_OK) {
-      ts->scopes.pop_back();
-      return VH_EDEADLK;
-    }
-    r.owns_lock = true;
+    if (lock_runtime(rt, ts, &r.locker, true) != VH_OK) return VH_EDEADLK;
   }
   r.isolate_scope.emplace(rt->isolate);
   ++ts->open_scopes;
+  r.escaped = false;
   if (escapable) {
     r.escapable.emplace(rt->isolate);
     r.escape_slot = ts->slots.push(0, rt, v8::Local<v8::Value>());
@@ -34,7 +34,7 @@ int open_scope(vh_engine handle, bool escapable, vh_scope* out) {
     r.handles.emplace(rt->isolate);
   }
   r.context_scope.emplace(strong_local(e->context));
-  r.step = Transition(kCurrentField | kUseField | kEnteredField, rt, e);
+  r.step.set(kCurrentField | kUseField | kEnteredField, rt, e);
   ts->enter<kCurrentField | kUseField | kEnteredField>(r.step);
   r.mark = ts->slots.size();
   r.serial = ts->next_serial++;
@@ -47,10 +47,10 @@ int find_scope(vh_scope scope, ThreadState** ts_out, ScopeRecord** out) {
   if (scope.serial_ == 0) return VH_EINVAL;
   ThreadState* ts = ThreadState::peek();
   if (!ts || scope.thread_ != ts->ordinal) return VH_EWRONG_THREAD;
-  if (scope.depth_ >= ts->open_scopes || ts->scopes[scope.depth_].serial != scope.serial_)
+  if (scope.depth_ >= ts->open_scopes || ts->scopes[scope.depth_]->serial != scope.serial_)
     return VH_ESCOPE_CLOSED;
   *ts_out = ts;
-  *out = &ts->scopes[scope.depth_];
+  *out = ts->scopes[scope.depth_].get();
   return VH_OK;
 }
 
@@ -62,7 +62,7 @@ namespace vh {
 void close_library_scope(vh_scope scope) {
   ThreadState* ts = ThreadState::peek();
   if (!ts || scope.thread_ != ts->ordinal || scope.depth_ >= ts->open_scopes ||
-      ts->scopes[scope.depth_].serial != scope.serial_)
+      ts->scopes[scope.depth_]->serial != scope.serial_)
     return;
   while (ts->open_scopes > scope.depth_) pop_scope(ts);
 }

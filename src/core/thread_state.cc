@@ -21,7 +21,7 @@ struct ThreadReaper {
   ~ThreadReaper() {
     ThreadState* ts = ThreadState::peek();
     if (!ts) return;
-    while (!ts->scopes.empty()) pop_scope(ts);
+    while (ts->open_scopes > 0) pop_scope(ts);
     tls_state = &g_no_thread_state;
     delete ts;
   }
@@ -80,7 +80,7 @@ void ThreadState::check(const Transition& step) const {
 }
 
 void pop_scope(ThreadState* ts) {
-  ScopeRecord& r = ts->scopes.back();
+  ScopeRecord& r = *ts->scopes[ts->open_scopes - 1];
   ts->slots.truncate(r.mark);
   r.context_scope.reset();
   r.escapable.reset();
@@ -91,7 +91,6 @@ void pop_scope(ThreadState* ts) {
   if (r.owns_lock) {
     unlock_runtime(r.step.rt, &r.locker);
   }
-  ts->scopes.pop_back();
 }
 
 }  // namespace vh

@@ -13,7 +13,7 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -122,6 +122,14 @@ enum TransitionField : unsigned {
 struct Transition {
   Transition() = default;
   Transition(unsigned f, Runtime* r, Engine* e = nullptr) : rt(r), engine(e), fields(f) {}
+  // What the constructor sets, for a step kept in a longer-lived object (a scope, an API
+  // call): `step = Transition(...)` would copy the three prev_* fields too, and the compiler
+  // stores something for each (three stores per API call for nothing).
+  void set(unsigned f, Runtime* r, Engine* e = nullptr) {
+    rt = r;
+    engine = e;
+    fields = f;
+  }
   Runtime* rt = nullptr;
   Engine* engine = nullptr;
   unsigned fields = 0;  // TransitionField bits
@@ -132,7 +140,9 @@ struct Transition {
   Runtime* prev_frame_rt;
 };
 
-// One open scope. Members are destroyed explicitly in reverse order of construction (close()).
+// One scope: open while its index is below ThreadState::open_scopes. Its V8 scope objects are
+// reset in reverse order of construction when it closes (pop_scope); the record itself stays for
+// the next scope opened at its depth (open_scope sets what that scope uses).
 struct ScopeRecord {
   uint64_t serial = 0;
   Transition step;  // step.rt made current, step.engine entered and in use (enter/leave)
@@ -156,7 +166,7 @@ struct ThreadState {
   // one. Lets hot paths skip Isolate::GetCurrent() (a PLT call and a pthread key lookup in
   // libnode) and the lock-owner load.
   Runtime* current_rt = nullptr;
-  // Number of open scopes (scopes.size() of a deque costs a dozen instructions).
+  // Number of open scopes: scopes[0, open_scopes) (scopes may hold more records, kept for reuse).
   size_t open_scopes = 0;
   // The stack limit of this thread for every runtime it locks (limits.cc); 0: V8's own.
   uintptr_t stack_limit = 0;
@@ -178,7 +188,11 @@ struct ThreadState {
   // that must wait for another runtime releases all of them meanwhile (proxy.cc).
   std::vector<Runtime*> held;
   SlotArena slots;
-  std::deque<ScopeRecord> scopes;  // deque: records never move (V8 scope objects must not)
+  // One record per depth this thread has reached, each allocated once: records never move (V8
+  // scope objects must not), and one is kept when its scope closes, so that opening a scope
+  // allocates nothing (a std::deque allocated and freed a block of two records each time the
+  // depth crossed a block's end: ~290 of the ~690 instructions of a scope's open and close).
+  std::vector<std::unique_ptr<ScopeRecord>> scopes;
 
   // The calling thread's state, created on first use.
   static ThreadState* current();
@@ -216,7 +230,7 @@ struct ThreadState {
   //  3. a runtime's entered engine, when set, belongs to it and is in use (in_use > 0);
   //  4. no count goes below zero: Engine::in_use, Runtime::js_calls, depth;
   //  5. the scope stack is consistent: frame_floor <= open_scopes <= scopes.size() (a record is
-  //     pushed before its scope counts as open and popped after);
+  //     there before its scope counts as open, and stays after it closes);
   //  6. a runtime's loop is run by one thread at a time (enter claims it with a compare-and-swap
   //     from 0, and only the claiming step's leave gives it back).
   void check(const Transition& step) const;
@@ -361,8 +375,8 @@ inline int lookup_value(vh_value value, const Slot** out) {
 // a forgotten scope must not keep the runtime locked for ever.
 void close_library_scope(vh_scope scope);
 
-// Pops the innermost scope of ts: truncates its values, restores entered engine, releases
-// V8 scopes and (if it took it) the runtime's lock.
+// Closes the innermost open scope of ts: truncates its values, restores entered engine, releases
+// V8 scopes and (if it took it) the runtime's lock. Its record stays, for the next open.
 void pop_scope(ThreadState* ts);
 
 }  // namespace vh

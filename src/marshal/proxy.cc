@@ -410,7 +410,7 @@ class ProxyOp {
         if (!dest_engine_) return fail(VH_EDISPOSED, "no engine of the proxy's runtime is left");
       }
     }
-    dest_step_ = Transition(kNestField | kUseField, dest_, dest_engine_);
+    dest_step_.set(kNestField | kUseField, dest_, dest_engine_);
     ts_->enter<kNestField | kUseField>(dest_step_);
     return true;
   }
@@ -459,7 +459,7 @@ class ProxyOp {
       return fail(VH_EDISPOSED, "no engine of the proxied object's runtime is left");
     }
     if (home) sctx_ = strong_local(source_engine_->context);
-    source_step_ = Transition(kUseField | kJsField, source_, source_engine_);
+    source_step_.set(kUseField | kJsField, source_, source_engine_);
     ts_->enter<kUseField | kJsField>(source_step_);
     counted_js_ = true;
     // Marks where this thread runs on dest's behalf, for propagate_stop. Only the lock holders
