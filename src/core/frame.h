@@ -35,15 +35,15 @@ class FrameState {
     ts->frame_floor = ts->open_scopes;
     ts->frame_threw = false;
     ts->last_failed_engine = 0;
-    // V8 runs rt's code on this thread, so rt is locked by it and already its current runtime
-    // (the invariant: current_rt's isolate is V8's current one); the frame does not set it.
-#ifdef VH_STATE_CHECKS
-    if (ts->current_rt != rt) state_broken("a host frame of a runtime that is not the thread's current one");
-#endif
-    // The step is rebuilt from scalars in the destructor rather than kept as a member: the
-    // frame's fields then stay scalars the compiler can keep in registers across the host call.
+    // V8 runs rt's code on this thread, so rt is locked by it; the frame makes it current for
+    // the callback's calls. Usually it is current already, but not under a host proxy's trap,
+    // which runs the source runtime's code without making it current (marshal/proxy.cc).
+    // (Setting it always costs less than testing whether to.)
+    // The step is rebuilt from scalars in leave() rather than kept as a member: the frame's
+    // fields then stay scalars the compiler can keep in registers across the host call.
     Transition step(kFrameSteps, rt, engine);
     ts->enter<kFrameSteps>(step);
+    prev_current_ = step.prev_current;
     prev_entered_ = step.prev_entered;
     prev_frame_rt_ = step.prev_frame_rt;
   }
@@ -55,6 +55,7 @@ class FrameState {
     ts_->frame_threw = threw_;
     ts_->last_failed_engine = last_failed_;
     Transition step(kFrameSteps, rt_, engine_);
+    step.prev_current = prev_current_;
     step.prev_entered = prev_entered_;
     step.prev_frame_rt = prev_frame_rt_;
     ts_->leave<kFrameSteps>(step);
@@ -80,7 +81,7 @@ class FrameState {
   }
 
  private:
-  static constexpr unsigned kFrameSteps = kFrameField | kNestField | kEnteredField | kUseField;
+  static constexpr unsigned kFrameSteps = kFrameField | kCurrentField | kNestField | kEnteredField | kUseField;
   // Out of line: the scopes a host callback left open, closed down to its frame's floor.
   __attribute__((noinline, cold)) static void close_left_scopes(ThreadState* ts) {
     while (ts->open_scopes > ts->frame_floor) pop_scope(ts);
@@ -91,7 +92,8 @@ class FrameState {
   size_t mark_, floor_;
   uint64_t last_failed_;
   bool threw_;
-  Runtime* prev_frame_rt_;  // what enter() replaced
+  Runtime* prev_current_;   // what enter() replaced
+  Runtime* prev_frame_rt_;
   Engine* prev_entered_;
 };
 
