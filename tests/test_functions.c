@@ -73,6 +73,13 @@ static int cb_keep(const vh_call_info *info, vh_value *result) {
   g_kept_arg = info->argv[0];
   return vh_new_int32(info->engine, 7, &g_kept_made);
 }
+/* Reads the argument kept by an earlier call of keep() while its own argument sits in the same
+ * slot: the result is the status of that read (the slot's new occupant must not answer). */
+static int cb_read_kept(const vh_call_info *info, vh_value *result) {
+  int32_t n;
+  if (info->argv[0].slot_ != g_kept_arg.slot_) return VH_EINVAL; /* not the same slot: no test */
+  return vh_new_int32(info->engine, vh_value_int32(g_kept_arg, &n), result);
+}
 static vh_scope g_leaked[3];
 static int cb_leak_scopes(const vh_call_info *info, vh_value *result) {
   int rc = VH_OK;
@@ -285,6 +292,12 @@ static void test_value_kept_past_callback(void **state) {
   assert_status(VH_ESCOPE_CLOSED, vh_value_int32(g_kept_arg, &n));
   assert_status(VH_ESCOPE_CLOSED, vh_value_int32(g_kept_made, &n));
   assert_status(VH_ESCOPE_CLOSED, set_global(g_e, "k", g_kept_arg));
+  /* A later call's argument in the very slot (values of one call share a serial, each slot
+   * gets it once): the kept handle still reads as closed from inside that call. */
+  def_fn(g_e, "readKept", cb_read_kept, NULL);
+  char src[64];
+  snprintf(src, sizeof src, "(keep(3), readKept(4)) === %d", VH_ESCOPE_CLOSED);
+  assert_js(src);
 }
 
 /* Scopes a callback leaves open are closed for it; the caller's scopes still close in order. */
